@@ -1,0 +1,103 @@
+"""Audiences: template folders found on a search path, each with a style file.
+
+Search order, first match wins by folder name: `--templates DIR`, `./templates`,
+the templates built into the package. A folder is an audience when it holds a
+`style.yaml`; folders starting with `_` hold shared template files only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .errors import AudienceError, Problem, TemplateError, display_path
+from .style import Style, merge, style_from_dict
+from .yamlsource import load_schema, read_yaml, schema_problems
+
+STYLE_FILE = "style.yaml"
+TEMPLATE_FILE = "brief.md.j2"
+
+
+def builtin_templates() -> Path:
+    """Inside an installed wheel the templates sit in the package; in a checkout, beside it."""
+    packaged = Path(str(resources.files(__package__))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def search_path(extra: Path | None = None) -> tuple[Path, ...]:
+    roots: list[Path] = []
+    for root in (extra, Path.cwd() / "templates", builtin_templates()):
+        if root is not None and root.is_dir() and root.resolve() not in [r.resolve() for r in roots]:
+            roots.append(root)
+    if extra is not None and not extra.is_dir():
+        raise AudienceError(f"--templates {extra}: no such folder")
+    return tuple(roots)
+
+
+@dataclass(frozen=True)
+class Audience:
+    name: str
+    folder: Path
+    style: Style
+    template: str  # Jinja name, "practitioner/brief.md.j2", found along the extends chain
+    chain: tuple[str, ...]  # this audience, then its parents
+    builtin: bool
+
+
+def discover(roots: tuple[Path, ...]) -> dict[str, Path]:
+    """Audience name -> its folder, first root wins."""
+    found: dict[str, Path] = {}
+    for root in roots:
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            if not folder.name.startswith(("_", ".")) and (folder / STYLE_FILE).is_file():
+                found.setdefault(folder.name, folder)
+    return found
+
+
+def _raw_style(folder: Path) -> dict:
+    file = display_path(folder / STYLE_FILE)
+    data, pos = read_yaml(folder / STYLE_FILE, file, TemplateError)
+    data = data or {}
+    if not isinstance(data, dict):
+        raise TemplateError(Problem(file, 1, 1, "", "a style file must be a YAML mapping"))
+    problems = pos.problems + schema_problems(data, load_schema("style.schema.json"), file, pos)
+    if problems:
+        raise TemplateError(problems)
+    return data
+
+
+def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
+    folders = discover(roots)
+    if name not in folders:
+        known = ", ".join(sorted(folders)) or "none"
+        raise AudienceError(f"unknown audience '{name}' (known: {known}; searched {', '.join(map(display_path, roots))})")
+    chain: list[str] = []
+    merged: dict = {}
+    current: str | None = name
+    while current is not None:
+        if current in chain:
+            raise TemplateError(Problem(display_path(folders[current] / STYLE_FILE), None, None, "extends",
+                                        f"circular extends: {' -> '.join([*chain, current])}"))
+        if current not in folders:
+            child = chain[-1]
+            raise TemplateError(Problem(display_path(folders[child] / STYLE_FILE), None, None, "extends",
+                                        f"unknown audience '{current}' to extend"))
+        chain.append(current)
+        raw = _raw_style(folders[current])
+        merged = merge(raw, merged)
+        current = raw.get("extends")
+    template = next((f"{a}/{TEMPLATE_FILE}" for a in chain if (folders[a] / TEMPLATE_FILE).is_file()), None)
+    if template is None:
+        raise TemplateError(Problem(display_path(folders[name]), None, None, "",
+                                    f"no {TEMPLATE_FILE} in this audience or the ones it extends"))
+    builtin = folders[name].resolve().is_relative_to(builtin_templates().resolve())
+    return Audience(name, folders[name], style_from_dict(merged), template, tuple(chain), builtin)
+
+
+def load_audiences(names: list[str] | None, roots: tuple[Path, ...]) -> list[Audience]:
+    """The named audiences, or every audience found, in a stable order."""
+    wanted = names or sorted(discover(roots))
+    return [load_audience(n, roots) for n in wanted]

@@ -1,0 +1,73 @@
+"""One error family for everything a user can get wrong.
+
+Each error subclasses `click.ClickException`, so the CLI prints the message and
+exits 1 without a traceback. Messages follow `file:line:col: field: message`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake at one place in a user's file."""
+
+    file: str
+    line: int | None
+    col: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        head = f"{where}: {self.field}: " if self.field else f"{where}: "
+        return head + self.message
+
+
+class BriefgenError(click.ClickException):
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem("briefgen", None, None, "", problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        """One line per problem, nothing in front: editors can jump to `file:line:col`."""
+        click.echo(self.format_message(), err=True, file=file)
+
+
+class BriefError(BriefgenError):
+    """The brief source is invalid (YAML, schema, ids, citations)."""
+
+
+class BibliographyError(BriefgenError):
+    """The .bib file cannot be parsed or holds duplicate keys."""
+
+
+class TemplateError(BriefgenError):
+    """An audience's template or style file is wrong."""
+
+
+class AudienceError(BriefgenError):
+    """An audience was asked for that no template folder provides."""
+
+
+def display_path(path: Path | str) -> str:
+    """Paths relative to the working directory when possible: shorter error lines."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

@@ -1,0 +1,149 @@
+"""Stage 1: read a brief's YAML, validate it against the schema, return a `Brief`.
+
+Every mistake in a file is collected before stopping, each with the line and
+column PyYAML's node marks give, so a user fixes them all in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .brief import Brief, Group, Person, Recommendation, Section
+from .citesyntax import find_citations
+from .errors import BriefError, Problem, display_path
+from .yamlsource import Path_, field_name, load_schema, read_yaml, schema_problems
+
+def _text_fields(data: dict[str, Any]) -> Iterable[tuple[Path_, str]]:
+    """The Markdown fields, where citations may appear."""
+    for key in ("title", "subtitle", "summary", "contact"):
+        if isinstance(data.get(key), str):
+            yield (key,), data[key]
+    for i, msg in enumerate(data.get("key_messages") or []):
+        yield ("key_messages", i), msg
+    for i, sec in enumerate(data.get("sections") or []):
+        for key in ("title", "body"):
+            yield ("sections", i, key), sec.get(key, "")
+    for g, group in enumerate(data.get("recommendations") or []):
+        yield ("recommendations", g, "intro"), group.get("intro", "")
+        for i, rec in enumerate(group.get("items") or []):
+            for key in ("title", "rationale"):
+                yield ("recommendations", g, "items", i, key), rec.get(key, "")
+    for aud, fields in (data.get("audience_overrides") or {}).items():
+        for key in ("title", "subtitle", "summary"):
+            if isinstance(fields.get(key), str):
+                yield ("audience_overrides", aud, key), fields[key]
+        for i, msg in enumerate(fields.get("key_messages") or []):
+            yield ("audience_overrides", aud, "key_messages", i), msg
+
+
+def _offset_position(text: str, offset: int, start: tuple[int, int, bool]) -> tuple[int, int]:
+    line, col, block = start
+    before = text[:offset]
+    nl = before.count("\n")
+    if nl == 0 and not block:
+        return line, col + offset
+    # block scalars: YAML strips the indentation; columns are approximate there
+    return line + nl, offset - (before.rfind("\n") + 1) + 1
+
+
+def load_brief(
+    path: Path,
+    *,
+    known_keys: Callable[[], Iterable[str]] | None = None,
+    audiences: Iterable[str] | None = None,
+) -> Brief:
+    """Read and validate one brief. `known_keys` gives the bibliography's keys, for citations."""
+    file = display_path(path)
+    data, pos = read_yaml(path, file, BriefError)
+    if not isinstance(data, dict):
+        raise BriefError(Problem(file, 1, 1, "", "a brief must be a YAML mapping (title:, date:, recommendations:, ...)"))
+
+    problems = pos.problems + schema_problems(data, load_schema("brief.schema.json"), file, pos)
+
+    seen_ids: dict[str, str] = {}
+    for g, group in enumerate(data.get("recommendations") or []):
+        if not isinstance(group, dict):
+            continue
+        for i, rec in enumerate(group.get("items") or []):
+            if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
+                continue
+            p = ("recommendations", g, "items", i, "id")
+            if rec["id"] in seen_ids:
+                line, col = pos.marks[p]
+                problems.append(Problem(file, line, col, field_name(p),
+                                        f"duplicate recommendation id '{rec['id']}' (first used at {seen_ids[rec['id']]})"))
+            else:
+                seen_ids[rec["id"]] = field_name(p)
+
+    if audiences is not None:
+        known = sorted(audiences)
+        tagged: list[tuple[Path_, str]] = [
+            (("audience_overrides", name), name) for name in (data.get("audience_overrides") or {})
+            if isinstance(data.get("audience_overrides"), dict)
+        ]
+        for s, sec in enumerate(data.get("sections") or []):
+            for a, name in enumerate(sec.get("audiences") or [] if isinstance(sec, dict) else []):
+                tagged.append((("sections", s, "audiences", a), name))
+        for g, group in enumerate(data.get("recommendations") or []):
+            for i, rec in enumerate(group.get("items") or [] if isinstance(group, dict) else []):
+                for a, name in enumerate(rec.get("audiences") or [] if isinstance(rec, dict) else []):
+                    tagged.append((("recommendations", g, "items", i, "audiences", a), name))
+        for p, name in tagged:
+            if isinstance(name, str) and name not in known:
+                line, col = pos.key_marks.get(p) or pos.marks.get(p, (None, None))
+                hint = difflib.get_close_matches(name, known, n=1)
+                problems.append(Problem(file, line, col, field_name(p), f"unknown audience '{name}'"
+                                        + (f" (did you mean '{hint[0]}'?)" if hint else f" (known: {', '.join(known)})")))
+
+    if known_keys is not None and not problems:
+        keys = set(known_keys())
+        for p, value in _text_fields(data):
+            if not isinstance(value, str):
+                continue
+            for found in find_citations(value):
+                for item in found.citation.items:
+                    if item.key not in keys:
+                        line, col = _offset_position(value, found.start, pos.text_start.get(p, (*pos.marks.get(p, (0, 0)), False)))
+                        hint = difflib.get_close_matches(item.key, sorted(keys), n=3, cutoff=0.5)
+                        problems.append(Problem(file, line, col, field_name(p), f"unknown citation key '@{item.key}'"
+                                                + (f" (did you mean {', '.join('@' + h for h in hint)}?)" if hint else "")))
+
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.col or 0))
+        raise BriefError(problems)
+    return _to_brief(data, Path(path))
+
+
+def _to_brief(data: dict[str, Any], path: Path) -> Brief:
+    def recommendation(d: dict[str, Any]) -> Recommendation:
+        return Recommendation(
+            id=d["id"], title=d["title"].strip(), priority=d["priority"], actors=tuple(d.get("actors") or ()),
+            timeframe=str(d.get("timeframe", "")), rationale=d.get("rationale", ""),
+            audiences=tuple(d.get("audiences") or ()),
+        )
+
+    bib = data.get("bibliography")
+    return Brief(
+        id=data.get("id") or path.stem,
+        title=data["title"].strip(),
+        subtitle=data.get("subtitle", "").strip(),
+        date=dt.date.fromisoformat(data["date"]),
+        source=path,
+        authors=tuple(Person(a["name"], a.get("affiliation", "")) for a in data.get("authors") or ()),
+        organisation=data.get("organisation", ""),
+        series=data.get("series", ""),
+        language=data.get("language", "en"),
+        keywords=tuple(data.get("keywords") or ()),
+        summary=data.get("summary", ""),
+        key_messages=tuple(data.get("key_messages") or ()),
+        sections=tuple(Section(s["title"], s["body"], tuple(s.get("audiences") or ())) for s in data.get("sections") or ()),
+        groups=tuple(Group(g["group"], tuple(recommendation(r) for r in g["items"]), g.get("intro", ""))
+                     for g in data["recommendations"]),
+        contact=data.get("contact", ""),
+        bibliography=(path.parent / bib) if bib else None,
+        overrides={k: dict(v) for k, v in (data.get("audience_overrides") or {}).items()},
+    )

@@ -1,0 +1,279 @@
+"""Stage 4: Markdown (as rendered by a template) -> document model blocks.
+
+markdown-it-py parses; plugins add tables, `^[inline notes]` and `[^refs]`,
+`::: name` boxes, and pandoc citations. One method per token type turns the
+token stream into model nodes; an unknown token fails loudly.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .citesyntax import BRACKETED, KEY, parse_bracketed
+from .model import (
+    Block,
+    Box,
+    Citation,
+    CiteItem,
+    Code,
+    Emph,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Note,
+    Paragraph,
+    Quote,
+    Rule,
+    Strong,
+    Table,
+    Text,
+)
+
+_NARRATIVE_KEY = re.compile(KEY)
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if src[pos] == "[":
+        m = BRACKETED.match(src, pos)
+        cit = parse_bracketed(m["body"]) if m else None
+        if cit is None:
+            return False
+        end = m.end()  # type: ignore[union-attr]
+    elif src[pos] == "@":
+        if pos > 0 and (src[pos - 1].isalnum() or src[pos - 1] in "@[\\_"):
+            return False
+        m = _NARRATIVE_KEY.match(src, pos + 1)
+        if not m:
+            return False
+        cit, end = Citation((CiteItem(m.group(0)),), narrative=True), m.end()
+    else:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"citation": cit}
+    state.pos = end
+    return True
+
+
+@cache
+def parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"typographer": True, "html": False})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin, inline=True)
+    md.use(container_plugin, name="box", marker=":", validate=lambda params, *a: bool(params.strip()))
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md
+
+
+class _Converter:
+    def __init__(self, env: dict) -> None:
+        self.notes: dict[int, tuple[Block, ...]] = {}
+        self.env = env
+
+    # ------------------------------------------------------------ blocks
+    def blocks(self, tokens: list[Token]) -> tuple[Block, ...]:
+        out: list[Block] = []
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.nesting == 1:
+                end = self._close(tokens, i)
+                inner = tokens[i + 1 : end]
+                name = tok.type[: -len("_open")]
+                method = getattr(self, "block_" + name, None)
+                if method is None:
+                    raise ValueError(f"unsupported Markdown block: {tok.type}")
+                block = method(tok, inner)
+                if block is not None:
+                    out.append(block)
+                i = end + 1
+            else:
+                method = getattr(self, "block_" + tok.type, None)
+                if method is None:
+                    raise ValueError(f"unsupported Markdown block: {tok.type}")
+                block = method(tok, [])
+                if block is not None:
+                    out.append(block)
+                i += 1
+        return tuple(out)
+
+    @staticmethod
+    def _close(tokens: list[Token], start: int) -> int:
+        depth = 0
+        for j in range(start, len(tokens)):
+            depth += tokens[j].nesting
+            if depth == 0:
+                return j
+        raise ValueError(f"unclosed {tokens[start].type}")
+
+    def block_paragraph(self, tok: Token, inner: list[Token]) -> Block:
+        return Paragraph(self.inlines(inner[0].children or []))
+
+    def block_heading(self, tok: Token, inner: list[Token]) -> Block:
+        return Heading(int(tok.tag[1]), self.inlines(inner[0].children or []))
+
+    def block_bullet_list(self, tok: Token, inner: list[Token]) -> Block:
+        return ListBlock(self._items(inner), ordered=False)
+
+    def block_ordered_list(self, tok: Token, inner: list[Token]) -> Block:
+        return ListBlock(self._items(inner), ordered=True, start=int(tok.attrGet("start") or 1))
+
+    def _items(self, inner: list[Token]) -> tuple[tuple[Block, ...], ...]:
+        items = []
+        i = 0
+        while i < len(inner):
+            end = self._close(inner, i)
+            items.append(self.blocks(inner[i + 1 : end]))
+            i = end + 1
+        return tuple(items)
+
+    def block_blockquote(self, tok: Token, inner: list[Token]) -> Block:
+        return Quote(self.blocks(inner))
+
+    def block_container_box(self, tok: Token, inner: list[Token]) -> Block:
+        return Box(tuple(tok.info.split()), self.blocks(inner))
+
+    def block_hr(self, tok: Token, inner: list[Token]) -> Block:
+        return Rule()
+
+    def block_fence(self, tok: Token, inner: list[Token]) -> Block:
+        return Paragraph((Code(tok.content.rstrip("\n")),), role="code")
+
+    block_code_block = block_fence
+
+    def block_table(self, tok: Token, inner: list[Token]) -> Block:
+        header: list[tuple[Inline, ...]] = []
+        rows: list[tuple[tuple[Inline, ...], ...]] = []
+        row: list[tuple[Inline, ...]] = []
+        in_head = False
+        for t in inner:
+            if t.type == "thead_open":
+                in_head = True
+            elif t.type == "thead_close":
+                in_head = False
+            elif t.type == "tr_open":
+                row = []
+            elif t.type == "inline":
+                row.append(self.inlines(t.children or []))
+            elif t.type == "tr_close":
+                if in_head:
+                    header = row
+                else:
+                    rows.append(tuple(row))
+        return Table(tuple(header), tuple(rows))
+
+    def block_footnote_block(self, tok: Token, inner: list[Token]) -> None:
+        i = 0
+        while i < len(inner):
+            end = self._close(inner, i)
+            body = [t for t in inner[i + 1 : end] if t.type != "footnote_anchor"]
+            for t in body:
+                if t.children:
+                    t.children = [c for c in t.children if c.type != "footnote_anchor"]
+            self.notes[inner[i].meta["id"]] = self.blocks(body)
+            i = end + 1
+        return None
+
+    # ------------------------------------------------------------ inlines
+    def inlines(self, tokens: list[Token]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.nesting == 1:
+                end = self._close(tokens, i)
+                children = self.inlines(tokens[i + 1 : end])
+                if tok.type == "em_open":
+                    out.append(Emph(children))
+                elif tok.type == "strong_open":
+                    out.append(Strong(children))
+                elif tok.type == "link_open":
+                    out.append(Link(children, str(tok.attrGet("href") or "")))
+                elif tok.type == "s_open":
+                    out.extend(children)
+                else:
+                    raise ValueError(f"unsupported Markdown inline: {tok.type}")
+                i = end + 1
+                continue
+            match tok.type:
+                case "text":
+                    if tok.content:
+                        out.append(Text(tok.content))
+                case "code_inline":
+                    out.append(Code(tok.content))
+                case "softbreak":
+                    out.append(Text(" "))
+                case "hardbreak":
+                    out.append(LineBreak())
+                case "citation":
+                    out.append(tok.meta["citation"])
+                case "footnote_ref":
+                    out.append(_PendingNote(tok.meta["id"]))  # type: ignore[arg-type]
+                case "footnote_anchor":
+                    pass
+                case "image":
+                    out.append(Text(tok.content))
+                case _:
+                    raise ValueError(f"unsupported Markdown inline: {tok.type}")
+            i += 1
+        return _merge_text(out)
+
+
+class _PendingNote:
+    """A footnote marker whose text is parsed later (definitions follow the body)."""
+
+    def __init__(self, note_id: int) -> None:
+        self.id = note_id
+
+
+def _merge_text(nodes: list) -> tuple:
+    out: list = []
+    for node in nodes:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+def _fill_notes(node, conv: _Converter):  # noqa: ANN001, ANN202 - walks any model node
+    from dataclasses import fields, is_dataclass, replace
+
+    if isinstance(node, _PendingNote):
+        if node.id in conv.notes:
+            return Note(_fill_notes(conv.notes[node.id], conv))
+        inline = conv.env.get("footnotes", {}).get("list", {}).get(node.id, {})
+        return Note((Paragraph(_fill_notes(conv.inlines(inline.get("tokens", [])), conv)),))
+    if isinstance(node, tuple):
+        return tuple(_fill_notes(n, conv) for n in node)
+    if is_dataclass(node):
+        changes = {f.name: _fill_notes(getattr(node, f.name), conv) for f in fields(node)
+                   if isinstance(getattr(node, f.name), tuple | _PendingNote)}
+        return replace(node, **changes) if changes else node
+    return node
+
+
+def parse_markdown(text: str) -> tuple[Block, ...]:
+    env: dict = {}
+    tokens = parser().parse(text, env)
+    conv = _Converter(env)
+    blocks = conv.blocks(tokens)
+    return _fill_notes(blocks, conv)
+
+
+def parse_inline(text: str) -> tuple[Inline, ...]:
+    """One line of Markdown (a title, a label) as inline nodes."""
+    blocks = parse_markdown(text)
+    if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
+        return blocks[0].children
+    return (Text(text.strip()),)

@@ -1,0 +1,166 @@
+"""The document model: the plain data every stage hands to the next.
+
+A closed set of frozen dataclasses, like pandoc's AST. Readers produce it, writers
+consume it; it imports nothing from the other stages so a new writer only needs
+this module. Writers dispatch on the class name and must fail on unknown nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# ---------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Emph:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    children: tuple[Inline, ...]
+    url: str
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One work cited: `[see @key, p. 3]` is prefix "see", key, locator "p. 3"."""
+
+    key: str
+    prefix: str = ""
+    locator: str = ""
+    suppress_author: bool = False
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An unresolved citation; the citation stage replaces it before writing."""
+
+    items: tuple[CiteItem, ...]
+    narrative: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote, placed where its marker goes; its content is blocks."""
+
+    blocks: tuple[Block, ...]
+
+
+Inline = Text | Emph | Strong | Code | Link | LineBreak | Citation | Note
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    children: tuple[Inline, ...]
+    role: str = ""  # a named paragraph style, e.g. "bibliography"; "" is body text
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    items: tuple[tuple[Block, ...], ...]
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+
+
+@dataclass(frozen=True)
+class Box:
+    """A designed container (`::: keymessages`, `::: card high`): classes pick its look."""
+
+    classes: tuple[str, ...]
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    pass
+
+
+Block = Heading | Paragraph | ListBlock | Table | Box | Quote | Rule
+
+# ---------------------------------------------------------------- document
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    affiliation: str = ""
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subtitle: str = ""
+    authors: tuple[Author, ...] = ()
+    date: date | None = None
+    organisation: str = ""
+    series: str = ""
+    language: str = "en"
+    keywords: tuple[str, ...] = ()
+    audience: str = ""
+    marking: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: Metadata
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The text a reader sees, for outlines, metadata and tests."""
+    out: list[str] = []
+    for node in inlines:
+        match node:
+            case Text(text=t) | Code(text=t):
+                out.append(t)
+            case Emph(children=c) | Strong(children=c) | Link(children=c):
+                out.append(plain_text(c))
+            case LineBreak():
+                out.append(" ")
+            case Citation() | Note():
+                pass
+            case _:
+                raise TypeError(f"unknown inline node {type(node).__name__}")
+    return "".join(out)

@@ -1,0 +1,76 @@
+"""Stage 3: run an audience's Jinja2 template over the shaped brief, giving Markdown.
+
+Templates are shared between institutions, so they run in Jinja's sandbox; brief
+text is passed as data and never evaluated as template code. Errors point to the
+template file and line.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import Problem, TemplateError, display_path
+from .select import Shaped
+from .style import Style
+
+
+def _cell(text: object) -> str:
+    """Brief text inside a Markdown table cell: one line, pipes escaped."""
+    return re.sub(r"\s*\n\s*", " ", str(text)).replace("|", r"\|").strip()
+
+
+def _oneline(text: object) -> str:
+    return re.sub(r"\s*\n\s*", " ", str(text)).strip()
+
+
+def _first_sentence(text: object) -> str:
+    """The opening sentence of a Markdown paragraph, for short forms."""
+    flat = _oneline(text)
+    m = re.match(r"(.+?[.!?])(\s|$)", flat)
+    return m.group(1) if m else flat
+
+
+def _environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(r) for r in roots]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(cell=_cell, oneline=_oneline, first_sentence=_first_sentence)
+    return env
+
+
+def _template_problem(err: Exception, roots: tuple[Path, ...]) -> Problem:
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        return Problem(display_path(err.filename or err.name or "template"), err.lineno, None, "", err.message or str(err))
+    for frame in reversed(traceback.extract_tb(err.__traceback__)):
+        if frame.filename.endswith(".j2"):
+            return Problem(display_path(frame.filename), frame.lineno, None, "", _explain(err))
+    return Problem("template", None, None, "", _explain(err))
+
+
+def _explain(err: Exception) -> str:
+    if isinstance(err, jinja2.UndefinedError):
+        return f"undefined variable or attribute: {err.message}"
+    if isinstance(err, jinja2.TemplateNotFound):
+        return f"template not found: {err.name}"
+    return f"{type(err).__name__}: {err}"
+
+
+def render_markdown(template: str, roots: tuple[Path, ...], brief: Shaped, style: Style, audience: str) -> str:
+    env = _environment(roots)
+    try:
+        tmpl = env.get_template(template)
+        return tmpl.render(brief=brief, style=style, audience=audience, label=style.label)
+    except jinja2.TemplateError as err:
+        raise TemplateError(_template_problem(err, roots)) from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as err:
+        raise TemplateError(_template_problem(err, roots)) from None

@@ -1,0 +1,154 @@
+"""YAML files with positions, validated against a JSON schema.
+
+Shared by the brief loader and the audience style loader: PyYAML node marks
+give every value's line and column; jsonschema errors are mapped back to them and
+rephrased for people, with all problems of a file collected before stopping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .errors import BriefgenError, Problem
+
+Path_ = tuple[str | int, ...]
+Marks = dict[Path_, tuple[int, int]]  # path -> (line, col), 1-based
+TextStart = dict[Path_, tuple[int, int, bool]]  # path -> (line, col, block scalar)
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    return json.loads(resources.files(__package__).joinpath(name).read_text("utf-8"))
+
+
+def field_name(path: Iterable[str | int]) -> str:
+    """`('recommendations', 0, 'items', 2, 'priority')` -> `recommendations[0].items[2].priority`."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
+
+
+class Positions:
+    """Walks the composed YAML nodes: records marks, finds duplicate keys."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.marks: Marks = {}
+        self.key_marks: Marks = {}
+        self.text_start: TextStart = {}
+        self.problems: list[Problem] = []
+
+    def walk(self, node: yaml.Node, path: Path_ = ()) -> None:
+        mark = node.start_mark
+        self.marks[path] = (mark.line + 1, mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            block = node.style in ("|", ">")
+            self.text_start[path] = (mark.line + 1 + (1 if block else 0), mark.column + 1, block)
+        elif isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                kpath = (*path, key)
+                if key in seen:
+                    self.problems.append(
+                        Problem(self.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                field_name(kpath), "duplicate key (the earlier value would be lost)")
+                    )
+                seen.add(key)
+                self.key_marks[kpath] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                self.walk(value_node, kpath)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self.walk(item, (*path, i))
+
+
+def dates_to_text(data: Any) -> Any:
+    """YAML turns 2010-01-15 into a date; the schema checks ISO text instead."""
+    if isinstance(data, dict):
+        return {k: dates_to_text(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [dates_to_text(v) for v in data]
+    if isinstance(data, dt.datetime):
+        return data.date().isoformat()
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    return data
+
+
+_TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a whole number"}
+
+
+def _describe(value: Any) -> str:
+    return {str: "text", list: "a list", dict: "a mapping", int: "a number", float: "a number",
+            bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    problems = []
+    for err in validator.iter_errors(data):
+        path = tuple(err.absolute_path)
+        line, col = pos.marks.get(path, (None, None))
+        if err.validator == "additionalProperties":
+            allowed = list(err.schema.get("properties", {}))
+            for key in sorted(set(err.instance) - set(allowed)):
+                kline, kcol = pos.key_marks.get((*path, key), (line, col))
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                msg = f"unknown key '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else
+                                                f" (allowed: {', '.join(allowed)})")
+                problems.append(Problem(file, kline, kcol, field_name((*path, key)), msg))
+            continue
+        if err.validator == "required":
+            missing = err.message.split("'")[1]
+            problems.append(Problem(file, line, col, field_name((*path, missing)), "missing required field"))
+            continue
+        if err.validator == "type":
+            want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+            msg = f"expected {' or '.join(_TYPE_NAMES.get(w, w) for w in want)}, got {_describe(err.instance)}"
+        elif err.validator == "enum":
+            msg = f"'{err.instance}' is not one of: {', '.join(map(str, err.validator_value))}"
+        elif err.validator == "format" and err.validator_value == "date":
+            msg = f"'{err.instance}' is not a date (write YYYY-MM-DD)"
+        elif err.validator == "pattern":
+            msg = f"'{err.instance}' has characters not allowed here (pattern {err.validator_value})"
+        elif err.validator in ("minLength", "minItems"):
+            msg = "must not be empty"
+        else:
+            msg = err.message
+        problems.append(Problem(file, line, col, field_name(path), msg))
+    return problems
+
+
+def read_yaml(path: Path, file: str, error: type[BriefgenError]) -> tuple[Any, Positions]:
+    """Parse one YAML file; invalid YAML is an error with the parser's line."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        raise error(Problem(file, None, None, "", "no such file")) from None
+    except UnicodeDecodeError as e:
+        raise error(Problem(file, None, None, "", f"not UTF-8 text ({e.reason} at byte {e.start})")) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise error(Problem(file, line, col, "", f"invalid YAML: {e.problem or e.context}")) from None
+    finally:
+        loader.dispose()
+    pos = Positions(file)
+    if node is not None:
+        pos.walk(node)
+    return dates_to_text(data), pos
