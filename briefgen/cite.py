@@ -265,9 +265,10 @@ def source_line(ref: Reference) -> list[Inline]:
 # ---------------------------------------------------------------- the walk
 
 class _Resolver:
-    def __init__(self, refs: dict[str, Reference], style: str) -> None:
+    def __init__(self, refs: dict[str, Reference], style: str, keep_notes: bool = True) -> None:
         self.refs = refs
         self.style = style
+        self.keep_notes = keep_notes
         self.cited: list[str] = []
         self.previous_note_key: str | None = None
 
@@ -329,7 +330,9 @@ class _Resolver:
                     out[-1] = Text(out[-1].text.rstrip(" "))  # "text [@k]." -> "text."
                 out.extend(resolved)
             elif isinstance(node, Note):
-                out.append(Note(self.blocks(node.blocks, in_note=True)))
+                resolved_note = Note(self.blocks(node.blocks, in_note=True))  # citations in it still count
+                if self.keep_notes:
+                    out.append(resolved_note)
                 if self.style == "notes":
                     self.previous_note_key = None
             elif is_dataclass(node) and hasattr(node, "children"):
@@ -387,9 +390,13 @@ def _fill_lists(blocks: tuple[Block, ...], cited: list[str], refs: dict[str, Ref
     return tuple(out)
 
 
-def resolve_citations(doc: Document, refs: dict[str, Reference], style: str) -> tuple[Document, list[str]]:
-    """The document with citations resolved and bibliography boxes filled, and the keys cited."""
-    resolver = _Resolver(refs, style)
+def resolve_citations(doc: Document, refs: dict[str, Reference], style: str,
+                      keep_notes: bool = True) -> tuple[Document, list[str]]:
+    """The document with citations resolved and bibliography boxes filled, and the keys cited.
+
+    `keep_notes=False` drops explanatory notes too (a two-page note for ministers has none).
+    """
+    resolver = _Resolver(refs, style, keep_notes)
     blocks = resolver.blocks(doc.blocks)
     blocks = _fill_lists(blocks, resolver.cited, refs, style)
     return replace(doc, blocks=blocks), resolver.cited

@@ -76,6 +76,7 @@ class Style:
     content: Content = field(default_factory=Content)
     max_pages: int | None = None
     citations: str = "author-date"  # notes | author-date | none
+    footnotes: bool = True  # False drops explanatory ^[notes] as well
     bibliography: str = "full"  # full | sources | none
     marking: str = ""  # "For official use", "Embargoed until ..."
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS), hash=False)

@@ -1,0 +1,204 @@
+"""Command line: thin commands that load configuration and call the pure pipeline.
+
+Only this module touches output files and exit codes. Outputs are written
+atomically, and only after every output of a brief was produced.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BriefgenError, Problem, display_path
+
+FORMAT_NAMES = ("docx", "pdf")
+
+
+def _find_briefs(paths: tuple[Path, ...]) -> list[Path]:
+    if paths:
+        return list(paths)
+    found = sorted(Path("briefs").glob("*.yaml")) + sorted(Path("briefs").glob("*.yml"))
+    if not found:
+        raise BriefgenError("no briefs given and none found in ./briefs (*.yaml)")
+    return found
+
+
+def _bibliography_path(brief_path: Path, option: Path | None, declared: Path | None) -> Path | None:
+    """--bib, then the brief's `bibliography:`, then references.bib beside it, above it, or here."""
+    if option is not None:
+        return option
+    if declared is not None:
+        return declared
+    for candidate in (brief_path.parent / "references.bib", brief_path.parent.parent / "references.bib",
+                      Path("references.bib")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):  # noqa: ANN202
+    """Load a brief and its bibliography, with every citation checked."""
+    from .bibliography import load_bibliography
+    from .loader import load_brief
+
+    refs_holder: dict = {}
+
+    def known_keys() -> list[str]:
+        return list(refs_holder.get("refs", {}))
+
+    # first pass without citations to learn `bibliography:`; errors are reported by the second pass
+    try:
+        first = load_brief(brief_path, audiences=audience_names)
+        declared = first.bibliography
+    except BriefgenError:
+        declared = None
+    bib_path = _bibliography_path(brief_path, bib_option, declared)
+    refs = load_bibliography(bib_path) if bib_path else {}
+    refs_holder["refs"] = refs
+    brief = load_brief(brief_path, known_keys=known_keys, audiences=audience_names)
+    return brief, refs
+
+
+def _write_outputs(outputs: list, out_dir: Path) -> list[Path]:
+    written = []
+    for output in outputs:
+        target = out_dir / output.relative_path
+        if target.exists() and not target.is_file():
+            raise BriefgenError(f"{display_path(target)}: exists and is not a file; not overwriting it")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".briefgen-", suffix=target.suffix)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(output.data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written
+
+
+class _Group(click.Group):
+    """Turns unexpected crashes into one line unless --debug is given."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug") or os.environ.get("BRIEFGEN_DEBUG"):
+                raise
+            raise click.ClickException(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)") \
+                from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="briefgen")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
+def cli(debug: bool) -> None:
+    """Turn YAML recommendation sets into audience-specific DOCX and PDF briefs."""
+
+
+def _templates_option(f):  # noqa: ANN001, ANN202
+    return click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+                        help="Folder of audience templates, searched before ./templates and the built-in ones.")(f)
+
+
+@cli.command()
+@click.argument("briefs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-a", "--audience", "audiences", multiple=True, help="Audience to build (repeatable; default: all).")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
+              help="Output format (repeatable; default: docx and pdf).")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+              show_default=True, help="Output folder; files go to OUT/<brief-id>/<brief-id>_<audience>.<format>.")
+@click.option("--bib", type=click.Path(path_type=Path, dir_okay=False), help="BibTeX file (default: references.bib).")
+@click.option("--strict", is_flag=True, help="Fail when a PDF exceeds its audience's max_pages.")
+@_templates_option
+def build(briefs: tuple[Path, ...], audiences: tuple[str, ...], formats: tuple[str, ...], out_dir: Path,
+          bib: Path | None, strict: bool, templates_dir: Path | None) -> None:
+    """Build BRIEFS (default: briefs/*.yaml) for each audience, in each format."""
+    from .audience import discover, load_audiences, search_path
+    from .build import build as build_outputs
+
+    roots = search_path(templates_dir)
+    chosen = load_audiences(list(audiences) or None, roots)
+    all_names = sorted(discover(roots))
+    fmts = list(formats) or list(FORMAT_NAMES)
+    failures: list[BriefgenError] = []
+    for path in _find_briefs(briefs):
+        try:
+            brief, refs = _load(path, bib, all_names)
+            outputs = build_outputs(brief, chosen, fmts, roots, refs)
+            problems = []
+            for o in outputs:
+                limit = next(a.style.max_pages for a in chosen if a.name == o.audience)
+                if o.pages and limit and o.pages > limit:
+                    problems.append(Problem(display_path(path), None, None, o.audience,
+                                            f"{o.relative_path.name} has {o.pages} pages; its audience allows "
+                                            f"{limit} (max_pages)"))
+            if problems and strict:
+                raise BriefgenError(problems)
+            for p in problems:
+                click.echo(f"warning: {p}", err=True)
+            for target in _write_outputs(outputs, out_dir):
+                click.echo(display_path(target))
+        except BriefgenError as err:
+            err.show()
+            failures.append(err)
+    if failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("briefs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--bib", type=click.Path(path_type=Path, dir_okay=False), help="BibTeX file (default: references.bib).")
+@_templates_option
+def check(briefs: tuple[Path, ...], bib: Path | None, templates_dir: Path | None) -> None:
+    """Validate BRIEFS (default: briefs/*.yaml) without building; exit 1 on any problem."""
+    from .audience import discover, load_audiences, search_path
+
+    roots = search_path(templates_dir)
+    load_audiences(None, roots)  # style files are part of what is checked
+    names = sorted(discover(roots))
+    bad = 0
+    for path in _find_briefs(briefs):
+        try:
+            brief, _ = _load(path, bib, names)
+            count = len(brief.recommendations)
+            click.echo(f"{display_path(path)}: ok ({count} recommendations in {len(brief.groups)} groups)")
+        except BriefgenError as err:
+            err.show()
+            bad += 1
+    if bad:
+        sys.exit(1)
+
+
+@cli.command("audiences")
+@_templates_option
+def audiences_command(templates_dir: Path | None) -> None:
+    """List the audiences and what each gets."""
+    from .audience import load_audiences, search_path
+
+    for audience in load_audiences(None, search_path(templates_dir)):
+        st = audience.style
+        origin = "built-in" if audience.builtin else display_path(audience.folder)
+        click.echo(f"{audience.name:<14} {st.description}")
+        rules = st.content
+        bits = [f"priorities: {', '.join(rules.priorities)}", f"citations: {st.citations}",
+                f"bibliography: {st.bibliography}"]
+        if rules.max_recommendations:
+            bits.append(f"at most {rules.max_recommendations} recommendations")
+        if st.max_pages:
+            bits.append(f"max {st.max_pages} pages")
+        click.echo(f"{'':<14} {'; '.join(bits)} [{origin}]")
+
+
+def main() -> None:
+    cli(prog_name="briefgen")

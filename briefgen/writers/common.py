@@ -1,0 +1,32 @@
+"""Small pieces of wording both writers print the same way."""
+
+from __future__ import annotations
+
+import calendar
+import os
+from datetime import date
+
+from ..model import Metadata
+
+
+def date_text(d: date | None) -> str:
+    return f"{d.day} {calendar.month_name[d.month]} {d.year}" if d else ""
+
+
+def byline(meta: Metadata) -> str:
+    people = "; ".join(a.name + (f" ({a.affiliation})" if a.affiliation else "") for a in meta.authors)
+    return " · ".join(x for x in (people, date_text(meta.date)) if x)
+
+
+def footer_title(meta: Metadata) -> str:
+    title = meta.title if len(meta.title) <= 70 else meta.title[:67].rstrip() + "…"
+    return " · ".join(x for x in (meta.series, title) if x)
+
+
+def release_epoch(meta: Metadata) -> int:
+    """SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the brief's own date."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return int(env)
+    d = meta.date or date(2000, 1, 1)
+    return calendar.timegm((d.year, d.month, d.day, 12, 0, 0))

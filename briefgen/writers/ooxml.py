@@ -1,0 +1,234 @@
+"""The OOXML python-docx lacks: footnotes, list numbering instances, fields, shading.
+
+In python-docx's spirit: small functions that own one piece of XML each, so the
+DOCX writer above them reads as document structure, not XML plumbing.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import OxmlElement
+
+FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+_FOOTNOTES_XML = (
+    f"<w:footnotes {nsdecls('w', 'r')}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+    'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+    'w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+    "</w:footnotes>"
+)
+
+
+class Footnotes:
+    """The document's `word/footnotes.xml` part, created on first use."""
+
+    def __init__(self, document_part) -> None:  # noqa: ANN001 - docx.parts.DocumentPart
+        self.document_part = document_part
+        self._part: XmlPart | None = None
+        self.next_id = 1
+
+    @property
+    def part(self) -> XmlPart:
+        if self._part is None:
+            package = self.document_part.package
+            self._part = XmlPart(PackURI("/word/footnotes.xml"), FOOTNOTES_CT, parse_xml(_FOOTNOTES_XML), package)
+            self.document_part.relate_to(self._part, RT.FOOTNOTES)
+            _declare_footnote_properties(self.document_part)
+        return self._part
+
+    def new(self) -> tuple[int, object]:
+        """A new, empty footnote: its id and its `<w:footnote>` element to fill with paragraphs."""
+        note_id = self.next_id
+        self.next_id += 1
+        element = OxmlElement("w:footnote")
+        element.set(qn("w:id"), str(note_id))
+        self.part.element.append(element)
+        return note_id, element
+
+
+def _declare_footnote_properties(document_part) -> None:  # noqa: ANN001
+    """Word writes `<w:footnotePr>` naming the separators in settings; do the same."""
+    settings = document_part.settings.element
+    if settings.find(qn("w:footnotePr")) is not None:
+        return
+    pr = parse_xml(f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>')
+    # schema order: footnotePr comes after w:characterSpacingControl and friends; before compat
+    anchor = settings.find(qn("w:compat"))
+    if anchor is not None:
+        anchor.addprevious(pr)
+    else:
+        settings.append(pr)
+
+
+def footnote_reference_run(note_id: int, style_id: str) -> object:
+    return parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{style_id}"/></w:rPr>'
+                     f'<w:footnoteReference w:id="{note_id}"/></w:r>')
+
+
+def footnote_ref_mark_run(style_id: str) -> object:
+    return parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{style_id}"/></w:rPr><w:footnoteRef/></w:r>')
+
+
+def restart_numbering(document_part, style_num_id: int) -> int:  # noqa: ANN001
+    """A new list instance that restarts at 1 but shares the style's abstract numbering."""
+    numbering = document_part.numbering_part.element
+    base = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == str(style_num_id))
+    abstract = base.find(qn("w:abstractNumId")).get(qn("w:val"))
+    new_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
+    num = parse_xml(f'<w:num {nsdecls("w")} w:numId="{new_id}"><w:abstractNumId w:val="{abstract}"/>'
+                    '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>')
+    numbering.append(num)
+    return new_id
+
+
+def set_num(paragraph, num_id: int, level: int = 0) -> None:  # noqa: ANN001
+    ppr = paragraph._p.get_or_add_pPr()
+    numpr = ppr.get_or_add_numPr()
+    numpr.get_or_add_ilvl().val = level
+    numpr.get_or_add_numId().val = num_id
+
+
+def field_runs(paragraph, instruction: str) -> None:  # noqa: ANN001
+    """A complex field (PAGE, NUMPAGES) that Word and LibreOffice update when laid out."""
+    for kind in ("begin", None, "separate", "end"):
+        run = paragraph.add_run()
+        if kind is None:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {instruction} "
+            run._r.append(instr)
+        else:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        if kind == "separate":
+            paragraph.add_run("1")
+
+
+def shade_cell(cell, fill: str) -> None:  # noqa: ANN001
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill.lstrip("#"))
+    tcpr.append(shd)
+
+
+def cell_borders(cell, **edges: tuple[int, str]) -> None:  # noqa: ANN001
+    """edges: left=(eighths of a point, "RRGGBB"); unspecified edges get no border."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for edge in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{edge}")
+        if edge in edges:
+            size, colour = edges[edge]
+            el.set(qn("w:val"), "single")
+            el.set(qn("w:sz"), str(size))
+            el.set(qn("w:color"), colour.lstrip("#"))
+        else:
+            el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tcpr.append(borders)
+
+
+def cell_margins(cell, top: int, left: int, bottom: int, right: int) -> None:  # noqa: ANN001
+    """Margins in twentieths of a point."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    mar = OxmlElement("w:tcMar")
+    for edge, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(value))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tcpr.append(mar)
+
+
+def table_width_full(table) -> None:  # noqa: ANN001
+    tblpr = table._tbl.tblPr
+    width = tblpr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tblpr.append(width)
+    width.set(qn("w:w"), "5000")
+    width.set(qn("w:type"), "pct")
+
+
+def paragraph_border(paragraph, edge: str, size: int, colour: str, space: int = 4) -> None:  # noqa: ANN001
+    ppr = paragraph._p.get_or_add_pPr()
+    bdr = ppr.find(qn("w:pBdr"))
+    if bdr is None:
+        bdr = OxmlElement("w:pBdr")
+        ppr.append(bdr)
+    el = OxmlElement(f"w:{edge}")
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), str(size))
+    el.set(qn("w:space"), str(space))
+    el.set(qn("w:color"), colour.lstrip("#"))
+    bdr.append(el)
+
+
+def set_style_fonts(style, family: str) -> None:  # noqa: ANN001
+    """Name the font for every script and drop theme fonts, which would override it."""
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del fonts.attrib[attr]
+    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{attr}"), family)
+
+
+def set_style_colour(style, hex_colour: str) -> None:  # noqa: ANN001
+    rpr = style.element.get_or_add_rPr()
+    colour = rpr.find(qn("w:color"))
+    if colour is not None:
+        rpr.remove(colour)
+    style.font.color.rgb = None
+    el = OxmlElement("w:color")
+    el.set(qn("w:val"), hex_colour.lstrip("#"))
+    _insert_rpr(rpr, el)
+
+
+def _insert_rpr(rpr, el) -> None:  # noqa: ANN001
+    rpr.append(el)
+    # keep CT_RPr's child order valid for strict readers
+    order = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+             "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
+             "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl",
+             "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"]
+    children = sorted(rpr, key=lambda c: order.index(c.tag.split("}")[1]) if c.tag.split("}")[1] in order else 99)
+    for c in list(rpr):
+        rpr.remove(c)
+    for c in children:
+        rpr.append(c)
+
+
+def set_style_language(style, lang: str) -> None:  # noqa: ANN001
+    rpr = style.element.get_or_add_rPr()
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    el = OxmlElement("w:lang")
+    el.set(qn("w:val"), lang)
+    _insert_rpr(rpr, el)
+
+
+def remove_theme_colour(style) -> None:  # noqa: ANN001
+    rpr = style.element.get_or_add_rPr()
+    for c in rpr.findall(qn("w:color")):
+        for attr in list(c.attrib):
+            if "theme" in attr:
+                del c.attrib[attr]
+
+
+__all__ = ["copy"]
