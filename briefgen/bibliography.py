@@ -164,11 +164,11 @@ def _reference(key: str, entry, entries, line: int) -> Reference:  # noqa: ANN00
         key=key, kind=kind,
         authors=tuple(_name(p) for p in persons.get("author", ())),
         editors=tuple(_name(p) for p in persons.get("editor", ())),
-        title=get("title"), container=container, year=year, month=month, day=day,
+        title=" ".join(x for x in (get("title"), get("titleaddon")) if x), container=container, year=year, month=month, day=day,
         volume=get("volume"), number=get("number", "issue"), pages=get("pages"),
         publisher=get("publisher"), place=get("location", "address"), series=get("series"),
         edition=get("edition"), institution=get("institution", "school", "organization"),
-        note=get("note", "addendum", "titleaddon"), url=fields.get("url", "").strip(), doi=doi,
+        note=get("note", "addendum"), url=fields.get("url", "").strip(), doi=doi,
         urldate=get("urldate"), eprint=get("eprint"), line=line,
     )
 

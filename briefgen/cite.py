@@ -184,12 +184,12 @@ def short_note(ref: Reference, locator: str) -> list[Inline]:
     if names:
         p.text(short_author(ref) + ", ")
     title = _short_title(ref)
+    loc = _locator(locator)
     if _title_quoted(ref):
-        p.text(f"“{title}”")
+        p.text(f"“{title},” {loc}." if loc else f"“{title}.”")
     else:
         p.emph(title)
-    loc = _locator(locator)
-    p.text(f", {loc}." if loc else ".")
+        p.text(f", {loc}." if loc else ".")
     return p.out
 
 
@@ -323,11 +323,19 @@ class _Resolver:
 
     def inlines(self, nodes: tuple[Inline, ...], in_note: bool = False) -> tuple[Inline, ...]:
         out: list[Inline] = []
-        for node in nodes:
+        pending = list(nodes)
+        while pending:
+            node = pending.pop(0)
             if isinstance(node, Citation):
                 resolved = self.citation(node, in_note)
-                if not resolved and out and isinstance(out[-1], Text):
-                    out[-1] = Text(out[-1].text.rstrip(" "))  # "text [@k]." -> "text."
+                if (not resolved or isinstance(resolved[-1], Note)) and out and isinstance(out[-1], Text):
+                    out[-1] = Text(out[-1].text.rstrip(" "))  # "text [@k]." -> "text." or "text.¹"
+                if resolved and isinstance(resolved[-1], Note) and pending and isinstance(pending[0], Text):
+                    # a note marker goes after the punctuation that follows it, as Chicago has it
+                    m = re.match(r"^[.,;:!?]+", pending[0].text)
+                    if m:
+                        out.append(Text(m.group(0)))
+                        pending[0] = Text(pending[0].text[m.end():])
                 out.extend(resolved)
             elif isinstance(node, Note):
                 resolved_note = Note(self.blocks(node.blocks, in_note=True))  # citations in it still count
@@ -339,7 +347,7 @@ class _Resolver:
                 out.append(replace(node, children=self.inlines(node.children, in_note)))
             else:
                 out.append(node)
-        return tuple(_Parts().extend(out).out)
+        return tuple(_Parts().extend([n for n in out if not (isinstance(n, Text) and not n.text)]).out)
 
     def blocks(self, blocks: tuple[Block, ...], in_note: bool = False) -> tuple[Block, ...]:
         out: list[Block] = []

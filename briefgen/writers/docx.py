@@ -113,6 +113,8 @@ class _Writer:
         ooxml.set_style_colour(subtitle, "#DCE6F0")
         subtitle.font.size = Pt(size * 1.2)
         subtitle.font.italic = True
+        for spacing in subtitle.element.get_or_add_rPr().findall(qn("w:spacing")):
+            spacing.getparent().remove(spacing)  # the default template letter-spaces subtitles
 
         kicker = self._style("Kicker", WD_STYLE_TYPE.PARAGRAPH, "Normal")
         ooxml.set_style_fonts(kicker, self.head_font)

@@ -270,8 +270,8 @@ class _Builder:
         items = [ListItem(self.blocks(item, width - 16) or [Spacer(0, 0)]) for item in lst.items]
         size = self.style.fonts.size
         kwargs = dict(bulletFontName=_face(self.style.fonts.headings, "Bold") if lst.ordered else _face("sans"),
-                      bulletFontSize=size * (0.9 if lst.ordered else 0.8), bulletColor=self.accent,
-                      leftIndent=size * 1.5, spaceAfter=size * 0.3)
+                      bulletFontSize=size * 0.9 if lst.ordered else size, bulletColor=self.accent,
+                      leftIndent=size * 1.5, spaceAfter=size * 0.3, bulletOffsetY=0)
         if lst.ordered:
             return [ListFlowable(items, bulletType="1", start=str(lst.start), bulletFormat="%s.", **kwargs)]
         return [ListFlowable(items, bulletType="bullet", start="•", **kwargs)]
@@ -287,14 +287,7 @@ class _Builder:
 
     def block_Table(self, t: TableNode, width: float) -> list[Flowable]:
         ncols = max(len(t.header), *(len(r) for r in t.rows)) if t.rows else len(t.header)
-        lengths = [1] * ncols
-        for row in (t.header, *t.rows):
-            for i, cell in enumerate(row):
-                lengths[i] = max(lengths[i], min(len(plain_text(cell)), 60))
-        total = sum(lengths)
-        widths = [max(width * 0.1, width * n / total) for n in lengths]
-        scale = width / sum(widths)
-        widths = [w * scale for w in widths]
+        widths = self._column_widths(t, ncols, width)
         data = []
         if t.header:
             data.append([self.paragraph(c, self.s.cell_head) for c in t.header])
@@ -308,6 +301,27 @@ class _Builder:
             cmds += [("BACKGROUND", (0, 0), (-1, 0), self.accent)]
         table.setStyle(TableStyle(cmds))
         return [table, Spacer(0, self.style.fonts.size * 0.6)]
+
+    def _column_widths(self, t: TableNode, ncols: int, width: float) -> list[float]:
+        """Each column at least as wide as its longest word; the rest shared by text length."""
+        size = self.style.fonts.size * 0.86
+        bold = _face(self.style.fonts.headings, "Bold")
+        padding = 12
+        minimum = [padding + 4] * ncols
+        length = [1] * ncols
+        for r, row in enumerate((t.header, *t.rows)):
+            for i, cell in enumerate(row):
+                text = plain_text(cell)
+                font = bold if r == 0 and t.header else _face(self.style.fonts.body)
+                longest = max((pdfmetrics.stringWidth(w, font, size) for w in text.split()), default=0)
+                minimum[i] = max(minimum[i], longest + padding)
+                length[i] = max(length[i], min(pdfmetrics.stringWidth(text, font, size), width))
+        spare = width - sum(minimum)
+        if spare <= 0:
+            return [width * m / sum(minimum) for m in minimum]
+        extra = [max(0.0, n - m) for n, m in zip(length, minimum, strict=True)]
+        total = sum(extra) or 1
+        return [m + spare * e / total for m, e in zip(minimum, extra, strict=True)]
 
     def block_Box(self, box: Box, width: float) -> list[Flowable]:
         classes = set(box.classes)
