@@ -1,0 +1,51 @@
+"""Shared fixtures: the sample brief built once per session, and real-client checks.
+
+Tests that need an external program (LibreOffice, pdffonts, qpdf) skip with a
+reason on a machine without it, but fail when CI=true: CI installs them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "briefs" / "kazakhstan-osce-2010.yaml"
+
+
+def require_program(name: str) -> str:
+    """The program's path, or skip (fail under CI, which must have it)."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (CI installs it; see .ci/run)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """All 8 outputs of the sample brief, keyed by file name, built in memory once."""
+    from briefgen.audience import load_audiences, search_path
+    from briefgen.bibliography import load_bibliography
+    from briefgen.build import build
+    from briefgen.loader import load_brief
+
+    roots = search_path(ROOT / "templates")
+    audiences = load_audiences(None, roots)
+    refs = load_bibliography(ROOT / "references.bib")
+    brief = load_brief(SAMPLE, known_keys=lambda: refs)
+    return {o.relative_path.name: o.data for o in build(brief, audiences, ["docx", "pdf"], roots, refs)}
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory, sample_outputs: dict[str, bytes]) -> Path:
+    """The sample outputs written to a folder, for tools that read files."""
+    folder = tmp_path_factory.mktemp("sample")
+    for name, data in sample_outputs.items():
+        (folder / name).write_bytes(data)
+    return folder
