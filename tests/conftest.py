@@ -27,9 +27,8 @@ def require_program(name: str) -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def sample_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    """All 8 outputs of the sample brief, keyed by file name, built in memory once."""
+def build_sample() -> dict[str, bytes]:
+    """All 8 outputs of the sample brief, keyed by file name, built in memory."""
     from briefgen.audience import load_audiences, search_path
     from briefgen.bibliography import load_bibliography
     from briefgen.build import build
@@ -40,6 +39,11 @@ def sample_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]
     refs = load_bibliography(ROOT / "references.bib")
     brief = load_brief(SAMPLE, known_keys=lambda: refs)
     return {o.relative_path.name: o.data for o in build(brief, audiences, ["docx", "pdf"], roots, refs)}
+
+
+@pytest.fixture(scope="session")
+def sample_outputs() -> dict[str, bytes]:
+    return build_sample()
 
 
 @pytest.fixture(scope="session")

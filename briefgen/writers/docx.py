@@ -403,7 +403,7 @@ class _Writer:
         props = self.doc.core_properties
         props.title = meta.title
         props.subject = meta.subtitle or meta.title
-        props.author = "; ".join(a.name for a in meta.authors)
+        props.author = "; ".join(a.name for a in meta.authors) or meta.organisation
         props.keywords = ", ".join(meta.keywords)
         props.language = meta.language
         props.category = meta.series

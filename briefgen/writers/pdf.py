@@ -147,6 +147,20 @@ class _Heading(Paragraph):
     outline_level = 1
 
 
+class _OutlineMark(Flowable):
+    """An invisible outline entry for a heading drawn inside a box (afterFlowable never sees those)."""
+
+    def __init__(self, level: int, title: str) -> None:
+        super().__init__()
+        self.outline_level, self.outline_title = level, title
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
 class _NoteParagraph(Paragraph):
     """A paragraph whose footnotes must sit at the foot of the page it lands on."""
 
@@ -279,7 +293,8 @@ class _Builder:
     def block_Quote(self, q: Quote, width: float) -> list[Flowable]:
         inner = self.blocks(q.blocks, width - 24)
         t = Table([[inner]], colWidths=[width - 12])
-        t.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 14), ("LINEBEFORE", (0, 0), (0, -1), 2, self.accent)]))
+        t.setStyle(self._table_style([("LEFTPADDING", (0, 0), (-1, -1), 14),
+                                      ("LINEBEFORE", (0, 0), (0, -1), 2, self.accent)]))
         return [t]
 
     def block_Rule(self, r: Rule, width: float) -> list[Flowable]:
@@ -299,8 +314,12 @@ class _Builder:
                 ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
         if t.header:
             cmds += [("BACKGROUND", (0, 0), (-1, 0), self.accent)]
-        table.setStyle(TableStyle(cmds))
+        table.setStyle(self._table_style(cmds))
         return [table, Spacer(0, self.style.fonts.size * 0.6)]
+
+    def _table_style(self, commands: list) -> TableStyle:
+        """Cells drawn as plain strings would otherwise use unembedded Helvetica."""
+        return TableStyle([("FONTNAME", (0, 0), (-1, -1), _face(self.style.fonts.body)), *commands])
 
     def _column_widths(self, t: TableNode, ncols: int, width: float) -> list[float]:
         """Each column at least as wide as its longest word; the rest shared by text length."""
@@ -331,8 +350,11 @@ class _Builder:
         bar = next((getattr(colours, p) for p in ("high", "medium", "low") if p in classes), colours.accent)
         inner_width = width - 20
         inner = self.blocks(box.blocks, inner_width)
-        if inner and hasattr(inner[-1].style if hasattr(inner[-1], "style") else None, "spaceAfter"):
-            pass
+        marks: list[Flowable] = []
+        for flowable in inner:
+            if isinstance(flowable, _Heading) and flowable.outline_title is not None:
+                marks.append(_OutlineMark(flowable.outline_level, flowable.outline_title))
+                flowable.outline_title = None
         t = Table([[inner]], colWidths=[width], hAlign="LEFT")
         cmds = [("LEFTPADDING", (0, 0), (-1, -1), 12), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                 ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
@@ -341,7 +363,9 @@ class _Builder:
             cmds.append(("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#F7F8FA")))
         else:
             cmds.append(("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(colours.box)))
-        t.setStyle(TableStyle(cmds))
+        t.setStyle(self._table_style(cmds))
+        if marks:  # the outline entry travels with its box
+            return [KeepTogether([*marks, t]), Spacer(0, self.style.fonts.size * 0.7)]
         return [t, Spacer(0, self.style.fonts.size * 0.7)]
 
 
@@ -357,10 +381,13 @@ class _NumberedCanvas(Canvas):
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._saved.append(dict(self.__dict__))
+        # links and bookmarks name pages by this counter: advance it as if the page were out
+        self._doc.pageCounter += 1
         self._startPage()
 
     def save(self) -> None:
         total = len(self._saved)
+        self._doc.pageCounter = 1
         for state in self._saved:
             self.__dict__.update(state)
             self._footer(self, self._pageNumber, total)
@@ -375,7 +402,7 @@ class _DocTemplate(BaseDocTemplate):
         self._bookmark = 0
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
-        if isinstance(flowable, _Heading) and flowable.outline_title is not None:
+        if isinstance(flowable, _Heading | _OutlineMark) and flowable.outline_title is not None:
             level = min(flowable.outline_level - 1, self._last_outline_level + 1)
             self._bookmark += 1
             key = f"h{self._bookmark}"
@@ -582,9 +609,10 @@ def write_pdf(doc: Document, style: Style) -> bytes:
     meta = doc.meta
     template = _DocTemplate(
         buf, pagesize=page_size, leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
-        title=meta.title, author="; ".join(a.name for a in meta.authors), subject=meta.subtitle or meta.title,
+        title=meta.title, author="; ".join(a.name for a in meta.authors) or meta.organisation, subject=meta.subtitle or meta.title,
         keywords=", ".join(meta.keywords), creator="briefgen", producer="briefgen (reportlab)",
-        lang=meta.language, displayDocTitle=1, invariant=1,
+        lang=meta.language, displayDocTitle=1, invariant=1, initialFontName=_face(style.fonts.body),
+        initialFontSize=style.fonts.size,
     )
     template.addPageTemplates([
         PageTemplate(id="First", frames=[first], onPage=first_page, onPageEnd=page_end, autoNextPageTemplate="Later"),
@@ -597,12 +625,13 @@ def write_pdf(doc: Document, style: Style) -> bytes:
         canv.setPageCompression(1)
         return canv
 
-    old = rl_config.invariant
-    rl_config.invariant = 1
+    saved = rl_config.invariant, rl_config.canvas_basefontname
+    # invariant: no clock or random ids in the file; base font: no stray unembedded Helvetica
+    rl_config.invariant, rl_config.canvas_basefontname = 1, _face(style.fonts.body)
     try:
         template.build(story, canvasmaker=make_canvas)
     finally:
-        rl_config.invariant = old
+        rl_config.invariant, rl_config.canvas_basefontname = saved
     return buf.getvalue()
 
 

@@ -1,0 +1,139 @@
+"""The PDF writer, checked on the sample brief's real output with pypdf."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+
+import pypdf
+import pytest
+
+from conftest import require_program
+
+TITLES = [
+    "Convene a standing multilateral forum on water management",
+    "Put outstanding border disputes on a multilateral agenda",
+    "Launch regional confidence-building measures to curb the arms race",
+    "Deliver promised democratic reforms at home and regionally",
+    "Promote regional economic reconstruction linking Afghanistan and Central Asia",
+    "Help harmonise Russian, SCO and NATO activities in Afghanistan",
+    "Uphold ODIHR’s integrity, mandate and election-observation methods",
+    "Defend OSCE commitments against Russian attempts to dilute them",
+    "Promote norm-based solutions for minorities in the former USSR",
+    "Restore an OSCE presence in Georgia without conceding recognition",
+]
+HIGH = [TITLES[0], TITLES[3], TITLES[6], TITLES[7]]
+
+
+def reader(outputs: dict[str, bytes], audience: str) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(outputs[f"kazakhstan-osce-2010_{audience}.pdf"]))
+
+
+def flat_text(pdf: pypdf.PdfReader) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages))
+
+
+def test_the_practitioner_brief_holds_every_recommendation_title_in_order(sample_outputs):
+    text = flat_text(reader(sample_outputs, "practitioner"))
+    positions = [text.find(f"· {title}") for title in TITLES]
+    assert -1 not in positions, [t for t, p in zip(TITLES, positions, strict=True) if p == -1]
+    assert positions == sorted(positions)
+
+
+def test_the_policymaker_brief_has_at_most_two_pages_and_only_high_priority_items(sample_outputs):
+    pdf = reader(sample_outputs, "policymaker")
+    text = flat_text(pdf)
+    assert len(pdf.pages) <= 2
+    for title in HIGH:
+        assert title in text
+    for title in set(TITLES) - set(HIGH):
+        assert title not in text
+    assert "6 further recommendations are in the full brief" in text
+
+
+def test_the_press_brief_shows_no_citation_markers_but_a_sources_list(sample_outputs):
+    text = flat_text(reader(sample_outputs, "press"))
+    assert "Sources" in text
+    assert "Zagorski" in text  # in the sources list
+    assert not re.search(r"\(\w+ \d{4}\)", text)  # no author-date markers
+    assert "Ibid" not in text
+
+
+def test_fonts_are_embedded_and_subset(sample_outputs):
+    for audience in ("policymaker", "practitioner", "press", "academic"):
+        pdf = reader(sample_outputs, audience)
+        for page in pdf.pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                assert re.match(r"/[A-Z]{6}\+", font["/BaseFont"]), font["/BaseFont"]
+                descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
+                for d in descendants:
+                    assert "/FontFile2" in d["/FontDescriptor"], font["/BaseFont"]
+
+
+def test_pdffonts_reports_only_embedded_subset_fonts(sample_dir):
+    pdffonts = require_program("pdffonts")
+    for pdf in sorted(sample_dir.glob("*.pdf")):
+        lines = subprocess.run([pdffonts, str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+        assert lines
+        for line in lines:
+            name, emb, sub = line.split()[0], line.split()[-5], line.split()[-4]
+            assert (emb, sub) == ("yes", "yes"), line
+            assert re.match(r"[A-Z]{6}\+Noto", name), line
+
+
+def test_metadata_come_from_the_brief(sample_outputs):
+    pdf = reader(sample_outputs, "practitioner")
+    meta = pdf.metadata
+    assert meta.title == "Kazakhstan’s OSCE Chairmanship 2010: Where Astana Can Make a Difference"
+    assert meta.subject == "Ten priorities for Central Asia, Afghanistan and Europe"
+    assert "ODIHR" in meta["/Keywords"]
+    assert meta["/CreationDate"].startswith("D:20100115")
+    root = pdf.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+
+
+def _outline_titles(items) -> list[str]:  # noqa: ANN001
+    out = []
+    for item in items:
+        out.extend(_outline_titles(item) if isinstance(item, list) else [item.title])
+    return out
+
+
+def test_the_outline_mirrors_the_headings(sample_outputs):
+    titles = _outline_titles(reader(sample_outputs, "practitioner").outline)
+    assert titles[:2] == ["Summary", "A chairmanship won on geopolitics"]
+    assert "Recommendations" in titles and "Central Asia" in titles and "References" in titles
+    assert [t for t in titles if " · " in t] == [f"{rid} · {title}" for rid, title in zip(
+        ["CA-1", "CA-2", "CA-3", "CA-4", "AF-1", "AF-2", "EU-1", "EU-2", "EU-3", "EU-4"], TITLES, strict=True)]
+
+
+def test_footnotes_sit_on_the_page_that_cites_them(sample_outputs):
+    """Each marker links to its note and each note back to its marker: all on the same page."""
+    pdf = reader(sample_outputs, "practitioner")
+    internal_links = 0
+    for number, page in enumerate(pdf.pages):
+        for annot in page.get("/Annots", []):
+            annot = annot.get_object()
+            if "/Dest" in annot:
+                internal_links += 1
+                target = annot["/Dest"][0].idnum
+                assert target == page.indirect_reference.idnum, f"a note link on page {number + 1} leaves it"
+    assert internal_links >= 2 * 20  # the sample's practitioner brief has over 20 notes
+
+
+def test_notes_are_printed_at_the_foot_of_the_page(sample_outputs):
+    pdf = reader(sample_outputs, "practitioner")
+    lines = pdf.pages[1].extract_text().splitlines()
+    footer = next(i for i, line in enumerate(lines) if line.startswith("Policy Brief No. 3"))
+    note_lines = [i for i, line in enumerate(lines) if re.match(r"^\d{1,2} [A-ZА-Я“]", line)]
+    assert note_lines and note_lines[-1] < footer
+    assert lines[note_lines[0] - 1].strip() or True
+    assert any("Zagorski" in lines[i] for i in note_lines)
+
+
+def test_note_markers_follow_punctuation_without_a_space(sample_outputs):
+    text = reader(sample_outputs, "practitioner").pages[1].extract_text()
+    assert "Назарбаев).1" in text.replace("\n", "") or "Назарбаев). 1" not in text
