@@ -1,0 +1,136 @@
+"""The DOCX writer, checked in the package's XML and through LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+from conftest import require_program
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def part(outputs: dict[str, bytes], audience: str, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(outputs[f"kazakhstan-osce-2010_{audience}.docx"])) as z:
+        return z.read(name).decode("utf-8")
+
+
+def document(outputs: dict[str, bytes], audience: str) -> docx.document.Document:
+    return docx.Document(io.BytesIO(outputs[f"kazakhstan-osce-2010_{audience}.docx"]))
+
+
+def test_headings_use_word_heading_styles(sample_outputs):
+    doc = document(sample_outputs, "practitioner")
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert ("Heading 1", "Summary") in headings
+    assert ("Heading 1", "Recommendations") in headings
+    assert ("Heading 2", "Central Asia") in headings
+    # recommendation cards are tables; their titles are Heading 3 inside the cell
+    cells = [p for t in doc.tables for c in t._cells for p in c.paragraphs]
+    card_titles = [p.text for p in cells if p.style.name == "Heading 3"]
+    assert card_titles[0] == "CA-1 · Convene a standing multilateral forum on water management"
+    assert len(card_titles) == 10
+    title = [p for p in cells if p.style.name == "Title"]
+    assert title and title[0].text.startswith("Kazakhstan’s OSCE Chairmanship 2010")
+
+
+def test_notes_are_real_word_footnotes(sample_outputs):
+    xml = part(sample_outputs, "practitioner", "word/footnotes.xml")
+    body = part(sample_outputs, "practitioner", "word/document.xml")
+    types = part(sample_outputs, "practitioner", "[Content_Types].xml")
+    rels = part(sample_outputs, "practitioner", "word/_rels/document.xml.rels")
+    settings = part(sample_outputs, "practitioner", "word/settings.xml")
+    styles = part(sample_outputs, "practitioner", "word/styles.xml")
+    assert 'w:type="separator" w:id="-1"' in xml and 'w:type="continuationSeparator" w:id="0"' in xml
+    note_ids = re.findall(r'<w:footnote w:id="(\d+)"', xml)
+    ref_ids = re.findall(r'<w:footnoteReference w:id="(\d+)"/>', body)
+    assert len(note_ids) >= 20 and note_ids == ref_ids
+    assert "Zagorski" in xml and "https://doi.org/10.1163/187502309787858219" in xml
+    assert "/word/footnotes.xml" in types and "footnotes+xml" in types
+    assert "relationships/footnotes" in rels
+    assert "<w:footnotePr>" in settings
+    assert 'w:styleId="FootnoteText"' in styles and 'w:styleId="FootnoteReference"' in styles
+
+
+def test_links_inside_notes_have_their_own_relationships(sample_outputs):
+    rels = part(sample_outputs, "practitioner", "word/_rels/footnotes.xml.rels")
+    xml = part(sample_outputs, "practitioner", "word/footnotes.xml")
+    for rid in re.findall(r'<w:hyperlink r:id="(rId\d+)"', xml):
+        assert f'Id="{rid}"' in rels
+    assert 'TargetMode="External"' in rels
+
+
+def test_the_policymaker_and_press_briefs_have_no_footnotes(sample_outputs):
+    for audience in ("policymaker", "press"):
+        body = part(sample_outputs, audience, "word/document.xml")
+        assert "footnoteReference" not in body
+
+
+def test_ordered_lists_use_word_numbering_and_restart(sample_outputs):
+    body = part(sample_outputs, "policymaker", "word/document.xml")
+    numbering = part(sample_outputs, "policymaker", "word/numbering.xml")
+    ids = set(re.findall(r'<w:numId w:val="(\d+)"/>', body))
+    restarted = [i for i in ids if re.search(
+        rf'<w:num w:numId="{i}">.*?<w:startOverride w:val="1"/>', numbering, flags=re.S)]
+    assert restarted, "the numbered list of actions restarts at 1"
+
+
+def test_core_properties_come_from_the_brief(sample_outputs):
+    props = document(sample_outputs, "academic").core_properties
+    assert props.title == "Kazakhstan’s OSCE Chairmanship 2010: Where Astana Can Make a Difference"
+    assert props.subject == "Ten priorities for Central Asia, Afghanistan and Europe"
+    assert props.keywords == "OSCE, Kazakhstan, Central Asia, Afghanistan, ODIHR"
+    assert props.language == "en"
+    assert (props.created.year, props.created.month, props.created.day) == (2010, 1, 15)
+    assert props.modified == props.created
+
+
+def test_fonts_are_named_for_every_script(sample_outputs):
+    styles = part(sample_outputs, "practitioner", "word/styles.xml")
+    assert 'w:ascii="Noto Serif"' in styles and 'w:cs="Noto Serif"' in styles
+    assert 'w:ascii="Noto Sans"' in styles
+    heading = re.search(r'<w:style [^>]*w:styleId="Heading1".*?</w:style>', styles, flags=re.S).group(0)
+    assert "Theme" not in heading  # theme fonts would override the named font
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    soffice = require_program("soffice")
+    out = tmp_path_factory.mktemp("lo")
+    profile = tmp_path_factory.mktemp("lo-profile")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
+                    "--outdir", str(out), *map(str, sorted(sample_dir.glob("*.docx")))],
+                   check=True, capture_output=True, timeout=300)
+    return out
+
+
+def test_libreoffice_opens_every_docx(libreoffice_pdfs: Path):
+    names = sorted(p.name for p in libreoffice_pdfs.glob("*.pdf"))
+    assert names == [f"kazakhstan-osce-2010_{a}.pdf" for a in ("academic", "policymaker", "practitioner", "press")]
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(
+        libreoffice_pdfs / "kazakhstan-osce-2010_practitioner.pdf").pages)
+    assert "Convene a standing multilateral forum on water management" in text
+    assert "Restore an OSCE presence in Georgia without conceding recognition" in text
+
+
+def test_libreoffice_renders_the_footnotes_at_the_foot_of_their_page(libreoffice_pdfs: Path):
+    pdf = pypdf.PdfReader(libreoffice_pdfs / "kazakhstan-osce-2010_practitioner.pdf")
+    page = pdf.pages[1].extract_text()
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    footer = next(i for i, line in enumerate(lines) if line.startswith("Policy Brief No. 3"))
+    first_note = next(i for i, line in enumerate(lines) if re.match(r"^1\s*Andrei Zagorski", line))
+    assert first_note < footer
+    assert any("Nazarbayev" in line for line in lines[:first_note])  # the marker's text sits above
+
+
+def test_libreoffice_prints_page_x_of_y(libreoffice_pdfs: Path):
+    pdf = pypdf.PdfReader(libreoffice_pdfs / "kazakhstan-osce-2010_practitioner.pdf")
+    total = len(pdf.pages)
+    assert f"Page 2 of {total}" in pdf.pages[1].extract_text()
