@@ -60,6 +60,8 @@ def _latex_to_text(value: str) -> str:
     from pybtex.richtext import Text  # imported late: keeps `briefgen --help` fast
 
     text = Text.from_latex(value).render_as("text")
+    text = re.sub(r"(?<=\w)'", "’", text)  # Kazakhstan's, Kazaks': typographic apostrophes
+    text = re.sub(r"(?<![\w’])'(?=\w)", "‘", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -173,9 +175,18 @@ def _reference(key: str, entry, entries, line: int) -> Reference:  # noqa: ANN00
     )
 
 
-@cache
 def load_bibliography(path: Path) -> dict[str, Reference]:
-    file = display_path(path)
+    """Parsed once per file version: several briefs often share one bibliography."""
+    try:
+        stat = Path(path).resolve().stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        version = None
+    return _load_bibliography(Path(path).resolve(), version, display_path(path))
+
+
+@cache
+def _load_bibliography(path: Path, version: tuple[int, int] | None, file: str) -> dict[str, Reference]:
     try:
         text = Path(path).read_text("utf-8")
     except FileNotFoundError:
@@ -183,3 +194,6 @@ def load_bibliography(path: Path) -> dict[str, Reference]:
     except UnicodeDecodeError as e:
         raise BibliographyError(Problem(file, None, None, "", f"not UTF-8 text ({e.reason})")) from None
     return parse_bibtex(text, file)
+
+
+load_bibliography.cache_clear = _load_bibliography.cache_clear  # type: ignore[attr-defined]

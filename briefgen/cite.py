@@ -65,9 +65,9 @@ def short_author(ref: Reference) -> str:
 
 
 def _short_title(ref: Reference) -> str:
+    """Chicago short title: up to four words of the main title, no ellipsis."""
     title = re.split(r"[:.?!]\s", ref.title, maxsplit=1)[0]
-    words = title.split()
-    return " ".join(words[:4]) + ("…" if len(words) > 4 else "")
+    return " ".join(title.split()[:4]).rstrip(",;")
 
 
 def _is_container_italic(ref: Reference) -> bool:
@@ -83,7 +83,14 @@ def _date_text(ref: Reference) -> str:
 
 def _locator(loc: str) -> str:
     """Chicago prints page locators bare: "p. 33" -> "33"; "ch. 2" stays."""
-    return re.sub(r"^(p|pp|page|pages)\.?\s*", "", loc.strip()).replace("-", "–")
+    return re.sub(r"^(pages|page|pp|p)\.?\s*", "", loc.strip()).replace("-", "–")
+
+
+def _lower_first(text: str) -> str:
+    """'Cited in …' -> 'cited in …' after a comma; acronyms ('OSCE …') keep their case."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def _link(ref: Reference) -> list[Inline]:
@@ -161,21 +168,36 @@ def full_note(ref: Reference, locator: str) -> list[Inline]:
         else:
             if ref.container:
                 p.emph(ref.container)
-            date = _date_text(ref)
-            p.text(f", {date}" if date else "")
-            p.text(f", {loc}" if loc else "")
+            rest = [x for x in (_date_text(ref), loc) if x]
+            if rest:
+                p.text((", " if ref.container else "") + ", ".join(rest))
     else:
         p.emph(ref.title)
         pub = _publication(ref)
         p.text(f" ({pub})" if pub else "")
         p.text(f", {loc}" if loc else "")
     if ref.note:
-        p.text(f", {ref.note}")
+        p.text(f", {_lower_first(ref.note)}")
+    _tidy(p.out)
     link = _link(ref)
     if link:
-        p.text(", ").extend(link)
+        p.text(", " if not _ends_with(p.out, ", ") else "").extend(link)
     p.text(".")
-    return p.out
+    return _tidy(p.out)
+
+
+def _ends_with(out: list[Inline], suffix: str) -> bool:
+    return bool(out) and isinstance(out[-1], Text) and out[-1].text.endswith(suffix)
+
+
+def _tidy(out: list[Inline]) -> list[Inline]:
+    """Collapse doubled spaces and punctuation left by empty fields."""
+    for i, node in enumerate(out):
+        if isinstance(node, Text):
+            text = re.sub(r"\s{2,}", " ", node.text)
+            text = re.sub(r",\s*,", ",", text).replace(",.", ".").replace("..", ".").replace(" .", ".")
+            out[i] = Text(text.lstrip() if i == 0 else text)
+    return out
 
 
 def short_note(ref: Reference, locator: str) -> list[Inline]:
@@ -193,7 +215,7 @@ def short_note(ref: Reference, locator: str) -> list[Inline]:
     return p.out
 
 
-def bibliography_entry(ref: Reference, author_date: bool) -> list[Inline]:
+def bibliography_entry(ref: Reference, author_date: bool, suffix: str = "") -> list[Inline]:
     """Chicago bibliography entry; author-date puts the year after the names."""
     p = _Parts()
     names, role = creators(ref)
@@ -201,10 +223,19 @@ def bibliography_entry(ref: Reference, author_date: bool) -> list[Inline]:
         shown = [_family_given(names[0])] + [_given_family(n) for n in names[1:]]
         head = (f"{shown[0]} et al." if len(shown) > 10 else _join(shown)) + (f", {role}" if role else "")
         p.text(head if head.endswith(".") else head + ".")
+    anonymous_first = author_date and not names
+    if anonymous_first:  # "“Title.” 2007. …": the title takes the author's place
+        if _title_quoted(ref):
+            p.text(f"“{ref.title}.”")
+        else:
+            p.emph(ref.title)
+            p.text(".")
     if author_date:
-        p.text(f" {ref.year or 'n.d.'}.")
+        p.text(f" {ref.year or 'n.d.'}{suffix}.")
     p.text(" " if names or author_date else "")
-    if _title_quoted(ref):
+    if anonymous_first:
+        pass
+    elif _title_quoted(ref):
         p.text(f"“{ref.title}.” ")
         if ref.kind in ("incollection", "inproceedings", "inbook"):
             p.text("In ").emph(ref.container)
@@ -231,8 +262,9 @@ def bibliography_entry(ref: Reference, author_date: bool) -> list[Inline]:
             if date and (not author_date or date != ref.year):
                 p.text(f"{date}.")
     else:
-        p.emph(ref.title)
-        p.text(". ")
+        if not anonymous_first:
+            p.emph(ref.title)
+            p.text(". ")
         pub = ": ".join(b for b in (ref.place, ref.publisher or ref.institution) if b)
         tail = ", ".join(b for b in (pub, "" if author_date else ref.year) if b)
         p.text(tail + "." if tail else "")
@@ -241,9 +273,9 @@ def bibliography_entry(ref: Reference, author_date: bool) -> list[Inline]:
     link = _link(ref)
     if link:
         p.text(" ").extend(link).text(".")
-    out = p.out
+    out = _tidy(p.out)
     if out and isinstance(out[-1], Text):
-        out[-1] = Text(re.sub(r"\s+\.", ".", out[-1].text.replace("..", ".")).rstrip())
+        out[-1] = Text(out[-1].text.rstrip())
     return out
 
 
@@ -265,10 +297,12 @@ def source_line(ref: Reference) -> list[Inline]:
 # ---------------------------------------------------------------- the walk
 
 class _Resolver:
-    def __init__(self, refs: dict[str, Reference], style: str, keep_notes: bool = True) -> None:
+    def __init__(self, refs: dict[str, Reference], style: str, keep_notes: bool = True,
+                 suffixes: dict[str, str] | None = None) -> None:
         self.refs = refs
         self.style = style
         self.keep_notes = keep_notes
+        self.suffixes = suffixes or {}  # key -> "a", "b" for same author and year
         self.cited: list[str] = []
         self.previous_note_key: str | None = None
 
@@ -314,7 +348,7 @@ class _Resolver:
             self._record(item.key)
             ref = self.refs[item.key]
             loc = _locator(item.locator)
-            year = ref.year or "n.d."
+            year = (ref.year or "n.d.") + self.suffixes.get(item.key, "")
             if cit.narrative:
                 return [Text(f"{short_author(ref)} ({year}{', ' + loc if loc else ''})")]
             who = "" if item.suppress_author else short_author(ref) + " "
@@ -378,12 +412,40 @@ def _sorted_refs(keys: list[str], refs: dict[str, Reference]) -> list[Reference]
     return sorted((refs[k] for k in keys), key=key)
 
 
-def _fill_lists(blocks: tuple[Block, ...], cited: list[str], refs: dict[str, Reference], style: str) -> tuple[Block, ...]:
+def _year_suffixes(keys: list[str], refs: dict[str, Reference]) -> dict[str, str]:
+    """Author-date needs "2004a", "2004b" when one author has two works of a year."""
+    groups: dict[tuple[str, str], list[Reference]] = {}
+    for key in dict.fromkeys(keys):
+        ref = refs[key]
+        groups.setdefault((short_author(ref), ref.year), []).append(ref)
+    out = {}
+    for same in groups.values():
+        if len(same) > 1:
+            for i, ref in enumerate(sorted(same, key=lambda r: r.title.casefold())):
+                out[ref.key] = "abcdefghijklmnopqrstuvwxyz"[i % 26]
+    return out
+
+
+def _cited_keys(node: object) -> list[str]:
+    """Every key cited anywhere in a model tree, in reading order."""
+    if isinstance(node, Citation):
+        return [item.key for item in node.items]
+    if isinstance(node, tuple):
+        return [k for child in node for k in _cited_keys(child)]
+    if is_dataclass(node):
+        return [k for f in fields(node) for k in _cited_keys(getattr(node, f.name))]
+    return []
+
+
+def _fill_lists(blocks: tuple[Block, ...], cited: list[str], refs: dict[str, Reference], style: str,
+                suffixes: dict[str, str]) -> tuple[Block, ...]:
     out: list[Block] = []
     for block in blocks:
         if isinstance(block, Box) and "bibliography" in block.classes:
             if cited:
-                entries = tuple(Paragraph(tuple(bibliography_entry(r, style == "author-date")), role="bibliography")
+                author_date = style == "author-date"
+                entries = tuple(Paragraph(tuple(bibliography_entry(r, author_date, suffixes.get(r.key, "") if
+                                                                   author_date else "")), role="bibliography")
                                 for r in _sorted_refs(cited, refs))
                 out.append(Box(block.classes, block.blocks + entries))
             continue
@@ -393,7 +455,7 @@ def _fill_lists(blocks: tuple[Block, ...], cited: list[str], refs: dict[str, Ref
                 out.append(Box(block.classes, (*block.blocks, ListBlock(items))))
             continue
         if isinstance(block, Box):
-            block = replace(block, blocks=_fill_lists(block.blocks, cited, refs, style))
+            block = replace(block, blocks=_fill_lists(block.blocks, cited, refs, style, suffixes))
         out.append(block)
     return tuple(out)
 
@@ -404,9 +466,10 @@ def resolve_citations(doc: Document, refs: dict[str, Reference], style: str,
 
     `keep_notes=False` drops explanatory notes too (a two-page note for ministers has none).
     """
-    resolver = _Resolver(refs, style, keep_notes)
+    suffixes = _year_suffixes(_cited_keys(doc.blocks), refs) if style == "author-date" else {}
+    resolver = _Resolver(refs, style, keep_notes, suffixes)
     blocks = resolver.blocks(doc.blocks)
-    blocks = _fill_lists(blocks, resolver.cited, refs, style)
+    blocks = _fill_lists(blocks, resolver.cited, refs, style, suffixes)
     return replace(doc, blocks=blocks), resolver.cited
 
 

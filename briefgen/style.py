@@ -15,6 +15,8 @@ DEFAULT_LABELS = {
     "context": "Context",
     "recommendations": "Recommendations",
     "priority": "Priority",
+    "number": "No.",
+    "action": "Action",
     "high": "High",
     "medium": "Medium",
     "low": "Low",
@@ -27,7 +29,7 @@ DEFAULT_LABELS = {
     "page": "Page",
     "of": "of",
     "contact": "Contact",
-    "more_in_full_brief": "{hidden} further recommendations are in the full brief.",
+    "more_in_full_brief": "The full brief has {hidden} further recommendations.",
 }
 
 

@@ -53,3 +53,13 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory, sample_outputs: dict[st
     for name, data in sample_outputs.items():
         (folder / name).write_bytes(data)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _fresh_bibliography_cache():
+    """Tests reuse relative paths like references.bib in different temporary workspaces."""
+    from briefgen.bibliography import load_bibliography
+
+    load_bibliography.cache_clear()
+    yield
+    load_bibliography.cache_clear()

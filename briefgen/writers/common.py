@@ -19,7 +19,11 @@ def byline(meta: Metadata) -> str:
 
 
 def footer_title(meta: Metadata) -> str:
-    title = meta.title if len(meta.title) <= 70 else meta.title[:67].rstrip() + "…"
+    title = meta.title
+    if len(title) > 60 and ":" in title:  # "Main title: subtitle" -> "Main title"
+        title = title.split(":", 1)[0]
+    if len(title) > 70:
+        title = title[:70].rsplit(" ", 1)[0] + "…"
     return " · ".join(x for x in (meta.series, title) if x)
 
 

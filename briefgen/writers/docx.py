@@ -18,7 +18,7 @@ import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.parser import OxmlElement
 from docx.oxml.ns import qn
@@ -82,7 +82,8 @@ class _Writer:
         ooxml.set_style_colour(normal, c.text)
         ooxml.set_style_language(normal, lang)
         normal.paragraph_format.space_after = Pt(size * 0.6)
-        normal.paragraph_format.line_spacing = 1.2
+        normal.paragraph_format.line_spacing = Pt(size * 1.42)  # as in the PDF; "auto" runs taller with Noto
+        normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
 
         for level, scale, colour in ((1, 1.45, c.accent), (2, 1.2, c.accent), (3, 1.04, c.text), (4, 1.0, c.text)):
             h = st[f"Heading {level}"]
@@ -147,12 +148,16 @@ class _Writer:
 
         for name in ("List Bullet", "List Number"):
             st[name].paragraph_format.space_after = Pt(size * 0.3)
+            ppr = st[name].element.get_or_add_pPr()
+            for contextual in ppr.findall(qn("w:contextualSpacing")):
+                ppr.remove(contextual)  # would swallow the space between items
 
         for name in ("Header", "Footer"):
             hf = st[name]
             ooxml.set_style_fonts(hf, self.head_font)
             ooxml.set_style_colour(hf, c.muted)
             hf.font.size = Pt(size * 0.72)
+            hf.paragraph_format.tab_stops.clear_all()  # the template's Letter-width stops misplace text
 
     def _style(self, name: str, kind: WD_STYLE_TYPE, base: str | None):  # noqa: ANN202
         styles = self.doc.styles
@@ -293,11 +298,14 @@ class _Writer:
     # ------------------------------------------------------------ blocks
     def blocks(self, blocks: tuple[Block, ...], where=None, depth: int = 0) -> None:  # noqa: ANN001
         where = where if where is not None else self.doc
-        for block in blocks:
+        for i, block in enumerate(blocks):
             method = getattr(self, "block_" + type(block).__name__, None)
             if method is None:
                 raise TypeError(f"DOCX writer: unknown block node {type(block).__name__}")
             method(block, where, depth)
+            if (isinstance(block, Para) and i + 1 < len(blocks) and isinstance(blocks[i + 1], Box)
+                    and len(plain_text(block.children)) < 400):
+                where.paragraphs[-1].paragraph_format.keep_with_next = True  # an intro stays with its card
 
     def _paragraph(self, where, style: str | None = None) -> DocxParagraph:  # noqa: ANN001
         """A new paragraph; a fresh table cell's empty first paragraph is reused."""
@@ -356,6 +364,7 @@ class _Writer:
     def _box(self, blocks: tuple[Block, ...], where, depth: int, fill: str | None, bar: str) -> None:  # noqa: ANN001
         table = where.add_table(rows=1, cols=1) if hasattr(where, "_tc") else self.doc.add_table(rows=1, cols=1)
         ooxml.table_width_full(table)
+        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a card stays whole
         cell = table.cell(0, 0)
         if fill:
             ooxml.shade_cell(cell, fill)
@@ -373,6 +382,9 @@ class _Writer:
         table = where.add_table(rows=nrows, cols=ncols) if hasattr(where, "_tc") else \
             self.doc.add_table(rows=nrows, cols=ncols)
         ooxml.table_width_full(table)
+        ooxml.column_widths(table, _column_shares(t, ncols))
+        for row in table.rows:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         rows = list(table.rows)
         if t.header:
             header_row = rows.pop(0)
@@ -418,6 +430,24 @@ class _Writer:
         for r_id, rel in list(package.rels.items()):
             if rel.reltype == RT.THUMBNAIL:
                 del package.rels[r_id]
+
+
+def _column_shares(t: Table, ncols: int) -> list[float]:
+    """Column shares of the width: at least the longest word, the rest by text length."""
+    longest = [4] * ncols
+    length = [1] * ncols
+    for row in (t.header, *t.rows):
+        for i, cell in enumerate(row):
+            text = plain_text(cell)
+            longest[i] = max(longest[i], *(len(w) for w in text.split()), 1)
+            length[i] = max(length[i], len(text))
+    minimum = [n + 2 for n in longest]
+    total_min = sum(minimum)
+    extra = [max(0, n - m) for n, m in zip(length, minimum, strict=True)]
+    spare = max(0, 90 - total_min)  # roughly characters per line of a full-width table
+    total_extra = sum(extra) or 1
+    widths = [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
+    return [w / sum(widths) for w in widths]
 
 
 def _normalise_zip(data: bytes, epoch: int) -> bytes:

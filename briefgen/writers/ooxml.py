@@ -161,6 +161,19 @@ def table_width_full(table) -> None:  # noqa: ANN001
     width.set(qn("w:type"), "pct")
 
 
+def column_widths(table, shares: list[float], total_twips: int = 9638) -> None:  # noqa: ANN001
+    """Fixed column widths (grid and every cell), so Word and LibreOffice agree."""
+    from docx.shared import Twips
+
+    table.autofit = False  # <w:tblLayout w:type="fixed"/>, in its schema place
+    widths = [int(total_twips * s) for s in shares]
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
+        col.set(qn("w:w"), str(w))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths, strict=False):
+            cell.width = Twips(w)
+
+
 def paragraph_border(paragraph, edge: str, size: int, colour: str, space: int = 4) -> None:  # noqa: ANN001
     ppr = paragraph._p.get_or_add_pPr()
     bdr = ppr.find(qn("w:pBdr"))

@@ -25,6 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     KeepTogether,
@@ -114,7 +115,7 @@ def _styles(style: Style) -> _Styles:
     def heading(name: str, scale: float, before: float, colour: colors.Color = accent) -> ParagraphStyle:
         return ParagraphStyle(name, parent=body, fontName=_face(head_font, "Bold"), fontSize=size * scale,
                               leading=size * scale * 1.22, textColor=colour, spaceBefore=before, spaceAfter=size * 0.45,
-                              keepWithNext=1)
+                              keepWithNext=0)
 
     return _Styles(
         body=body,
@@ -178,6 +179,12 @@ class _NoteParagraph(Paragraph):
         if remaining and parts and isinstance(parts[-1], _NoteParagraph):
             parts[-1].notes = parts[-1].notes + tuple(remaining)
         return parts
+
+
+def _introduces_box(blocks: tuple[Block, ...], i: int) -> bool:
+    """A short paragraph right before a box (a group intro before its first card)."""
+    return (isinstance(blocks[i], Para) and i + 1 < len(blocks) and isinstance(blocks[i + 1], Box)
+            and len(plain_text(blocks[i].children)) < 400)
 
 
 def _note_anchor(n: int) -> str:
@@ -246,8 +253,8 @@ class _Builder:
             else:
                 texts.append(escape(plain_text(getattr(b, "children", ()))))
         body = " ".join(texts)
-        return Paragraph(f'<a name="{_note_anchor(n)}"/><a href="#ref{_note_anchor(n)}">{n}</a>\u2002{body}',
-                         self.s.note)
+        return Paragraph(f'<a name="{_note_anchor(n)}"/><super><a href="#ref{_note_anchor(n)}">{n}</a></super>'
+                         f"\u2002{body}", self.s.note)
 
     def paragraph(self, nodes: tuple[Inline, ...], style: ParagraphStyle) -> Paragraph:
         text = self.markup(nodes)
@@ -261,11 +268,14 @@ class _Builder:
     # blocks -------------------------------------------------------
     def blocks(self, blocks: tuple[Block, ...], width: float | None = None) -> list[Flowable]:
         out: list[Flowable] = []
-        for block in blocks:
+        for i, block in enumerate(blocks):
             method: Callable[[Block, float], list[Flowable]] | None = getattr(self, "block_" + type(block).__name__, None)
             if method is None:
                 raise TypeError(f"PDF writer: unknown block node {type(block).__name__}")
-            out.extend(method(block, width or self.width))
+            made = method(block, width or self.width)
+            if _introduces_box(blocks, i) and made and isinstance(made[-1], Paragraph):
+                made[-1].keepWithNext = 1  # a group's intro travels with its first card
+            out.extend(made)
         return out
 
     def block_Heading(self, h: Heading, width: float) -> list[Flowable]:
@@ -274,7 +284,10 @@ class _Builder:
         self.pending_notes = []  # notes in headings are not supported: dropped, as Word styles drop them
         para = _Heading(text, st)
         para.outline_level, para.outline_title = h.level, plain_text(h.children)
-        return [para]
+        # a heading needs some of what follows on its page: a break unless there is room for a
+        # few lines (group headings: most of a card); cheaper than keeping whole paragraphs together
+        room = {1: 7, 2: 12, 3: 5}.get(h.level, 4) * self.style.fonts.size * 1.42
+        return [CondPageBreak(room + st.fontSize * 2.5), para]
 
     def block_Paragraph(self, p: Para, width: float) -> list[Flowable]:
         st = {"bibliography": self.s.bib, "code": self.s.code, "small": self.s.small}.get(p.role, self.s.body)
@@ -451,12 +464,27 @@ class _FootnoteFrame(Frame):
         return placed
 
     def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
-        extra = self._notes_height(_notes_of(flowable))
-        self._y1p += extra
-        try:
+        """Split so that the first part fits together with the notes it cites.
+
+        Reserve room for the first k notes, for k from all of them down to none,
+        and accept the first split whose first part cites no note beyond the k-th.
+        """
+        notes = _notes_of(flowable)
+        if not notes:
             return super().split(flowable, canv)
-        finally:
-            self._y1p -= extra
+        for k in range(len(notes), -1, -1):
+            extra = self._notes_height(notes[:k])
+            self._y1p += extra
+            try:
+                parts = super().split(flowable, canv)
+            finally:
+                self._y1p -= extra
+            if not parts:
+                continue
+            cited = {n for n, _ in _notes_of(parts[0])}
+            if cited <= {n for n, _ in notes[:k]}:
+                return parts
+        return []
 
     def draw_notes(self, canv: Canvas, rule_colour: colors.Color) -> None:
         if not self.placed_notes:
