@@ -59,13 +59,17 @@ class Reference:
 def _latex_to_text(value: str) -> str:
     from pybtex.richtext import Text  # imported late: keeps `briefgen --help` fast
 
+    # formatting commands pybtex keeps verbatim: keep their text, drop the command
+    value = re.sub(r"\\(?:emph|textit|textbf|textsc|texttt|textup|textsl|url|mkbibquote|enquote|mbox|textnormal)\s*\{",
+                   "{", value)
     text = Text.from_latex(value).render_as("text")
+    text = re.sub(r"\\[A-Za-z]+\s*", "", text).replace("\\", "")  # a last guard: no raw LaTeX in output
     text = re.sub(r"(?<=\w)'", "’", text)  # Kazakhstan's, Kazaks': typographic apostrophes
     text = re.sub(r"(?<![\w’])'(?=\w)", "‘", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _name(person) -> Name:  # noqa: ANN001 - pybtex.database.Person
+def _name(person) -> Name:
     raw_last = " ".join(person.last_names)
     corporate = not person.first_names and not person.middle_names and raw_last.startswith("{") and raw_last.endswith("}")
     return Name(
@@ -128,7 +132,7 @@ def parse_bibtex(text: str, file: str = "<bib>") -> dict[str, Reference]:
     return refs
 
 
-def _reference(key: str, entry, entries, line: int) -> Reference:  # noqa: ANN001 - pybtex types
+def _reference(key: str, entry, entries, line: int) -> Reference:
     fields = {k.lower(): v for k, v in entry.fields.items()}
     persons = {k.lower(): v for k, v in entry.persons.items()}
     parent = entries.get(fields.get("crossref", "")) if fields.get("crossref") else None

@@ -316,8 +316,9 @@ class _Resolver:
         if self.style == "none":
             for item in cit.items:
                 self._record(item.key)
-            return []
-        if self.style == "author-date" or cit.narrative and self.style != "notes":
+            # "As @doe2020 argues" keeps the name; bracketed citations vanish
+            return [Text(short_author(self.refs[cit.items[0].key]))] if cit.narrative else []
+        if self.style == "author-date" or (cit.narrative and self.style != "notes"):
             return self._author_date(cit)
         # notes: one note per citation, or inline note text when already inside a note
         parts: list[Inline] = []
@@ -362,14 +363,17 @@ class _Resolver:
             node = pending.pop(0)
             if isinstance(node, Citation):
                 resolved = self.citation(node, in_note)
-                if (not resolved or isinstance(resolved[-1], Note)) and out and isinstance(out[-1], Text):
+                if (not resolved or isinstance(resolved[0], Note)) and out and isinstance(out[-1], Text):
                     out[-1] = Text(out[-1].text.rstrip(" "))  # "text [@k]." -> "text." or "text.¹"
-                if resolved and isinstance(resolved[-1], Note) and pending and isinstance(pending[0], Text):
+                if resolved and isinstance(resolved[0], Note) and pending and isinstance(pending[0], Text):
                     # a note marker goes after the punctuation that follows it, as Chicago has it
                     m = re.match(r"^[.,;:!?]+", pending[0].text)
                     if m:
                         out.append(Text(m.group(0)))
                         pending[0] = Text(pending[0].text[m.end():])
+                if (in_note and resolved and isinstance(resolved[-1], Text) and resolved[-1].text.endswith(".")
+                        and pending and isinstance(pending[0], Text) and pending[0].text[:1] in ".,;:"):
+                    resolved[-1] = Text(resolved[-1].text[:-1])  # "…, 3." + "." -> "…, 3."
                 out.extend(resolved)
             elif isinstance(node, Note):
                 resolved_note = Note(self.blocks(node.blocks, in_note=True))  # citations in it still count

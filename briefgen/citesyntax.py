@@ -17,7 +17,7 @@ from .model import Citation, CiteItem
 KEY = r"[\w][\w:.#$%&\-+?<>~/]*(?<![:.#$%&\-+?<>~/])"
 _ITEM = re.compile(rf"^\s*(?P<prefix>[^@]*?)\s*(?P<minus>-)?@(?P<key>{KEY})(?P<rest>.*)$", re.S)
 BRACKETED = re.compile(r"\[(?P<body>[^\[\]]*?(?<![\w.])-?@[\w][^\[\]]*)\](?!\()")
-NARRATIVE = re.compile(rf"(?<![\w@\[\\])@(?P<key>{KEY})")
+NARRATIVE = re.compile(rf"(?<![\w@\[\\/:.])@(?P<key>{KEY})")  # not in e-mail or web addresses
 
 
 @dataclass(frozen=True)

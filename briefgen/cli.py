@@ -41,7 +41,7 @@ def _bibliography_path(brief_path: Path, option: Path | None, declared: Path | N
     return None
 
 
-def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):  # noqa: ANN202
+def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):
     """Load a brief and its bibliography, with every citation checked."""
     from .bibliography import load_bibliography
     from .loader import load_brief
@@ -87,7 +87,7 @@ def _write_outputs(outputs: list, out_dir: Path) -> list[Path]:
 class _Group(click.Group):
     """Turns unexpected crashes into one line unless --debug is given."""
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201
+    def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
@@ -106,7 +106,7 @@ def cli(debug: bool) -> None:
     """Turn YAML recommendation sets into audience-specific DOCX and PDF briefs."""
 
 
-def _templates_option(f):  # noqa: ANN001, ANN202
+def _templates_option(f):
     return click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
                         help="Folder of audience templates, searched before ./templates and the built-in ones.")(f)
 

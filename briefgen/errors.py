@@ -43,7 +43,7 @@ class BriefgenError(click.ClickException):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file=None) -> None:
         """One line per problem, nothing in front: editors can jump to `file:line:col`."""
         click.echo(self.format_message(), err=True, file=file)
 

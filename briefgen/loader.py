@@ -15,39 +15,72 @@ from typing import Any
 from .brief import Brief, Group, Person, Recommendation, Section
 from .citesyntax import find_citations
 from .errors import BriefError, Problem, display_path
-from .yamlsource import Path_, field_name, load_schema, read_yaml, schema_problems
+from .yamlsource import Path_, Positions, field_name, load_schema, read_yaml, schema_problems
+
+
+def _list(value: Any) -> list[Any]:
+    """Walk only what has the right shape; the schema reports the rest."""
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
 
 def _text_fields(data: dict[str, Any]) -> Iterable[tuple[Path_, str]]:
     """The Markdown fields, where citations may appear."""
     for key in ("title", "subtitle", "summary", "contact"):
         if isinstance(data.get(key), str):
             yield (key,), data[key]
-    for i, msg in enumerate(data.get("key_messages") or []):
+    for i, msg in enumerate(_list(data.get("key_messages"))):
         yield ("key_messages", i), msg
-    for i, sec in enumerate(data.get("sections") or []):
+    for i, sec in enumerate(_list(data.get("sections"))):
         for key in ("title", "body"):
-            yield ("sections", i, key), sec.get(key, "")
-    for g, group in enumerate(data.get("recommendations") or []):
-        yield ("recommendations", g, "intro"), group.get("intro", "")
-        for i, rec in enumerate(group.get("items") or []):
+            yield ("sections", i, key), _dict(sec).get(key, "")
+    for g, group in enumerate(_list(data.get("recommendations"))):
+        yield ("recommendations", g, "intro"), _dict(group).get("intro", "")
+        for i, rec in enumerate(_list(_dict(group).get("items"))):
             for key in ("title", "rationale"):
-                yield ("recommendations", g, "items", i, key), rec.get(key, "")
-    for aud, fields in (data.get("audience_overrides") or {}).items():
+                yield ("recommendations", g, "items", i, key), _dict(rec).get(key, "")
+    for aud, fields in _dict(data.get("audience_overrides")).items():
         for key in ("title", "subtitle", "summary"):
-            if isinstance(fields.get(key), str):
+            if isinstance(_dict(fields).get(key), str):
                 yield ("audience_overrides", aud, key), fields[key]
-        for i, msg in enumerate(fields.get("key_messages") or []):
+        for i, msg in enumerate(_list(_dict(fields).get("key_messages"))):
             yield ("audience_overrides", aud, "key_messages", i), msg
 
 
 def _offset_position(text: str, offset: int, start: tuple[int, int, bool]) -> tuple[int, int]:
+    """Where a character of a scalar's value sits in the file (exact for one-line and `|` values)."""
     line, col, block = start
     before = text[:offset]
     nl = before.count("\n")
-    if nl == 0 and not block:
+    if nl == 0:
         return line, col + offset
-    # block scalars: YAML strips the indentation; columns are approximate there
-    return line + nl, offset - (before.rfind("\n") + 1) + 1
+    return line + nl, offset - (before.rfind("\n") + 1) + (col if block else 1)
+
+
+def _locate(pos: Positions, path: Path_, value: str, start: int, end: int) -> tuple[int, int]:
+    """The file position of value[start:end]: found in the raw lines the scalar spans.
+
+    Folded and multi-line plain scalars join lines, so offsets alone cannot say
+    where a citation was written; the raw text can.
+    """
+    first, col, block = pos.text_start.get(path, (*pos.marks.get(path, (1, 1)), False))
+    last = pos.text_end.get(path, first)
+    needle = value[start:end]
+    occurrence = value[:start].count(needle)
+    for n in range(first, min(last, len(pos.lines)) + 1):
+        line = pos.lines[n - 1]
+        at = -1
+        while True:
+            at = line.find(needle, at + 1)
+            if at < 0:
+                break
+            if occurrence == 0:
+                return n, at + 1
+            occurrence -= 1
+    return _offset_position(value, start, (first, col, block))
 
 
 def load_brief(
@@ -65,10 +98,10 @@ def load_brief(
     problems = pos.problems + schema_problems(data, load_schema("brief.schema.json"), file, pos)
 
     seen_ids: dict[str, str] = {}
-    for g, group in enumerate(data.get("recommendations") or []):
+    for g, group in enumerate(_list(data.get("recommendations"))):
         if not isinstance(group, dict):
             continue
-        for i, rec in enumerate(group.get("items") or []):
+        for i, rec in enumerate(_list(group.get("items"))):
             if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
                 continue
             p = ("recommendations", g, "items", i, "id")
@@ -82,15 +115,14 @@ def load_brief(
     if audiences is not None:
         known = sorted(audiences)
         tagged: list[tuple[Path_, str]] = [
-            (("audience_overrides", name), name) for name in (data.get("audience_overrides") or {})
-            if isinstance(data.get("audience_overrides"), dict)
+            (("audience_overrides", name), name) for name in _dict(data.get("audience_overrides"))
         ]
-        for s, sec in enumerate(data.get("sections") or []):
-            for a, name in enumerate(sec.get("audiences") or [] if isinstance(sec, dict) else []):
+        for s, sec in enumerate(_list(data.get("sections"))):
+            for a, name in enumerate(_list(_dict(sec).get("audiences"))):
                 tagged.append((("sections", s, "audiences", a), name))
-        for g, group in enumerate(data.get("recommendations") or []):
-            for i, rec in enumerate(group.get("items") or [] if isinstance(group, dict) else []):
-                for a, name in enumerate(rec.get("audiences") or [] if isinstance(rec, dict) else []):
+        for g, group in enumerate(_list(data.get("recommendations"))):
+            for i, rec in enumerate(_list(_dict(group).get("items"))):
+                for a, name in enumerate(_list(_dict(rec).get("audiences"))):
                     tagged.append((("recommendations", g, "items", i, "audiences", a), name))
         for p, name in tagged:
             if isinstance(name, str) and name not in known:
@@ -99,7 +131,7 @@ def load_brief(
                 problems.append(Problem(file, line, col, field_name(p), f"unknown audience '{name}'"
                                         + (f" (did you mean '{hint[0]}'?)" if hint else f" (known: {', '.join(known)})")))
 
-    if known_keys is not None and not problems:
+    if known_keys is not None:
         keys = set(known_keys())
         for p, value in _text_fields(data):
             if not isinstance(value, str):
@@ -107,7 +139,7 @@ def load_brief(
             for found in find_citations(value):
                 for item in found.citation.items:
                     if item.key not in keys:
-                        line, col = _offset_position(value, found.start, pos.text_start.get(p, (*pos.marks.get(p, (0, 0)), False)))
+                        line, col = _locate(pos, p, value, found.start, found.end)
                         hint = difflib.get_close_matches(item.key, sorted(keys), n=3, cutoff=0.5)
                         problems.append(Problem(file, line, col, field_name(p), f"unknown citation key '@{item.key}'"
                                                 + (f" (did you mean {', '.join('@' + h for h in hint)}?)" if hint else "")))

@@ -50,7 +50,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
             return False
         end = m.end()  # type: ignore[union-attr]
     elif src[pos] == "@":
-        if pos > 0 and (src[pos - 1].isalnum() or src[pos - 1] in "@[\\_"):
+        if pos > 0 and (src[pos - 1].isalnum() or src[pos - 1] in "@[\\_/:."):
             return False
         m = _NARRATIVE_KEY.match(src, pos + 1)
         if not m:
@@ -246,7 +246,7 @@ def _merge_text(nodes: list) -> tuple:
     return tuple(out)
 
 
-def _fill_notes(node, conv: _Converter):  # noqa: ANN001, ANN202 - walks any model node
+def _fill_notes(node, conv: _Converter):
     from dataclasses import fields, is_dataclass, replace
 
     if isinstance(node, _PendingNote):

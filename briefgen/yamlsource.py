@@ -42,19 +42,28 @@ def field_name(path: Iterable[str | int]) -> str:
 class Positions:
     """Walks the composed YAML nodes: records marks, finds duplicate keys."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, text: str = "") -> None:
         self.file = file
+        self.lines = text.splitlines()
         self.marks: Marks = {}
         self.key_marks: Marks = {}
         self.text_start: TextStart = {}
+        self.text_end: dict[Path_, int] = {}
         self.problems: list[Problem] = []
 
     def walk(self, node: yaml.Node, path: Path_ = ()) -> None:
         mark = node.start_mark
         self.marks[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
+            self.text_end[path] = node.end_mark.line + 1
             block = node.style in ("|", ">")
-            self.text_start[path] = (mark.line + 1 + (1 if block else 0), mark.column + 1, block)
+            if block:  # content starts on the next line, at that line's indentation
+                first = self.lines[mark.line + 1] if mark.line + 1 < len(self.lines) else ""
+                indent = len(first) - len(first.lstrip(" "))
+                self.text_start[path] = (mark.line + 2, indent + 1, True)
+            else:
+                quoted = 1 if node.style in ("'", '"') else 0
+                self.text_start[path] = (mark.line + 1, mark.column + 1 + quoted, False)
         elif isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key_node, value_node in node.value:
@@ -130,6 +139,13 @@ def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions
     return problems
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """Dates stay text: the schema reports `2010-02-30` as a mistake instead of crashing."""
+
+
+_TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
 def read_yaml(path: Path, file: str, error: type[BriefgenError]) -> tuple[Any, Positions]:
     """Parse one YAML file; invalid YAML is an error with the parser's line."""
     try:
@@ -138,7 +154,7 @@ def read_yaml(path: Path, file: str, error: type[BriefgenError]) -> tuple[Any, P
         raise error(Problem(file, None, None, "", "no such file")) from None
     except UnicodeDecodeError as e:
         raise error(Problem(file, None, None, "", f"not UTF-8 text ({e.reason} at byte {e.start})")) from None
-    loader = yaml.SafeLoader(text)
+    loader = _TextDatesLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -148,7 +164,7 @@ def read_yaml(path: Path, file: str, error: type[BriefgenError]) -> tuple[Any, P
         raise error(Problem(file, line, col, "", f"invalid YAML: {e.problem or e.context}")) from None
     finally:
         loader.dispose()
-    pos = Positions(file)
+    pos = Positions(file, text)
     if node is not None:
         pos.walk(node)
     return dates_to_text(data), pos

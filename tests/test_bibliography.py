@@ -141,11 +141,6 @@ def test_it_reads_name_particles_and_suffixes():
     assert ref.authors == (Name("Fontaine", "Jean", particle="de la"), Name("Beethoven", "Ludwig", "van", "Jr."))
 
 
-@pytest.mark.xfail(
-    reason="bug: bibliography._latex_to_text leaves formatting commands such as \\emph, \\textit and \\url in the "
-           "text (pybtex's Text.from_latex does not know them)",
-    strict=True,
-)
 def test_formatting_commands_do_not_leak_into_titles():
     bib = r"@misc{m, title = {On \emph{Water} and \textit{Borders}}, howpublished = {\url{https://osce.org}}}"
 

@@ -106,11 +106,6 @@ def test_several_works_in_one_citation_share_one_note(refs):
     ]
 
 
-@pytest.mark.xfail(
-    reason="bug: cite._Resolver.inlines strips the space before a citation whenever the result ENDS with a Note; "
-           "a narrative citation in notes style returns [Text(author), Note], so 'As @doe2020' becomes 'AsDoe'",
-    strict=True,
-)
 def test_a_narrative_citation_in_notes_style_keeps_the_space_before_the_author(refs):
     inlines, _, _ = resolve(refs, "notes", Text("As "), cite("doe2020", narrative=True), Text(" argues."))
 
@@ -118,11 +113,6 @@ def test_a_narrative_citation_in_notes_style_keeps_the_space_before_the_author(r
     assert isinstance(inlines[1], Note)
 
 
-@pytest.mark.xfail(
-    reason="bug: a citation inside a note is spliced in as note text ending with '.', and the note's own "
-           "punctuation follows, giving '..' (cite._Resolver.citation with in_note=True)",
-    strict=True,
-)
 def test_a_citation_inside_a_note_does_not_double_the_full_stop(refs):
     aside = Note((Paragraph((Text("See "), cite("doe2020", "p. 3"), Text("."))),))
     inlines, _, _ = resolve(refs, "notes", Text("Water."), aside)
@@ -173,11 +163,6 @@ def test_none_drops_citation_markers_and_the_space_before_them(refs):
     assert cited == ["doe2020", "roe2019"]  # still cited: a sources list needs them
 
 
-@pytest.mark.xfail(
-    reason="bug: cite._Resolver.citation returns [] for every citation in style 'none', so a narrative citation, "
-           "which is part of the sentence, leaves 'As argues'",
-    strict=True,
-)
 def test_none_keeps_the_author_of_a_narrative_citation(refs):
     inlines, _, _ = resolve(refs, "none", Text("As "), cite("doe2020", narrative=True), Text(" argues."))
 

@@ -84,9 +84,5 @@ def test_a_markdown_link_is_left_alone(text):
     assert find_citations(text) == []
 
 
-@pytest.mark.xfail(
-    reason="bug: citesyntax.NARRATIVE matches the @ after a '/' inside a link target, e.g. Mastodon or Medium URLs",
-    strict=True,
-)
 def test_an_at_sign_inside_a_link_target_is_not_a_citation():
     assert find_citations("Follow [the OSCE](https://mastodon.social/@osce) for updates.") == []

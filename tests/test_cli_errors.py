@@ -138,11 +138,6 @@ def test_check_reports_a_broken_bibliography_with_its_line(workspace):
     assert lines == ["references.bib:3: BibTeX syntax error: '}' expected"]
 
 
-@pytest.mark.xfail(
-    reason="bug: an unquoted impossible date makes PyYAML raise ValueError (yamlsource.read_yaml), which the CLI "
-           "turns into 'internal error' and which stops the whole run",
-    strict=True,
-)
 def test_check_reports_an_impossible_date_and_goes_on_to_the_next_brief(workspace):
     write_brief(workspace / "briefs", MINIMAL_BRIEF.replace("2010-01-15", "2010-02-30"), name="date.yaml")
 

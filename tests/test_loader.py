@@ -171,11 +171,6 @@ def test_it_reports_a_quoted_date_that_does_not_exist(tmp_path):
     ]
 
 
-@pytest.mark.xfail(
-    reason="bug: PyYAML builds a date from an unquoted 2010-02-30 and raises ValueError before the schema check "
-           "(yamlsource.read_yaml only catches MarkedYAMLError)",
-    raises=ValueError, strict=True,
-)
 def test_it_reports_an_unquoted_date_that_does_not_exist(tmp_path):
     text = MINIMAL_BRIEF.replace("date: 2010-01-15", "date: 2010-02-30")
 
@@ -206,11 +201,6 @@ def test_it_reports_a_brief_that_is_not_a_mapping(tmp_path):
     ]
 
 
-@pytest.mark.xfail(
-    reason="bug: loader.load_brief iterates recommendations/items/audiences before checking they are lists; "
-           "a number there raises TypeError instead of a schema error line",
-    raises=TypeError, strict=True,
-)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -271,11 +261,6 @@ def test_it_reports_an_unknown_citation_key_without_a_suggestion_when_none_is_cl
     ]
 
 
-@pytest.mark.xfail(
-    reason="bug: loader._offset_position assumes the value starts at the node mark; quoted scalars are one column "
-           "off, block scalars lose their indentation, folded and multi-line plain scalars lose their line",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("summary", "expected"),
     [
@@ -333,11 +318,6 @@ recommendations:
     ]
 
 
-@pytest.mark.xfail(
-    reason="bug: loader.load_brief only checks citation keys `if not problems`, so an unknown key is reported "
-           "only after every other mistake is fixed",
-    strict=True,
-)
 def test_it_reports_unknown_citation_keys_together_with_other_mistakes(tmp_path):
     text = MINIMAL_BRIEF.replace("[@doe2020]", "[@smith]").replace("priority: low", "priority: urgent")
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import docx
 import pypdf
 import pytest
-
 from conftest import require_program
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -20,8 +20,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.parser import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
@@ -58,7 +58,7 @@ LIST_NUMBER_NUM_ID = 5
 class _PartHolder:
     """Lets python-docx proxies (Paragraph, Run) live inside the footnotes part."""
 
-    def __init__(self, part) -> None:  # noqa: ANN001
+    def __init__(self, part) -> None:
         self.part = part
 
 
@@ -159,7 +159,7 @@ class _Writer:
             hf.font.size = Pt(size * 0.72)
             hf.paragraph_format.tab_stops.clear_all()  # the template's Letter-width stops misplace text
 
-    def _style(self, name: str, kind: WD_STYLE_TYPE, base: str | None):  # noqa: ANN202
+    def _style(self, name: str, kind: WD_STYLE_TYPE, base: str | None):
         styles = self.doc.styles
         try:
             return styles[name]
@@ -236,7 +236,7 @@ class _Writer:
             self.doc.add_paragraph(line, style="Byline")
 
     # ------------------------------------------------------------ inlines
-    def inlines(self, paragraph: DocxParagraph, nodes: tuple[Inline, ...], container=None,  # noqa: ANN001
+    def inlines(self, paragraph: DocxParagraph, nodes: tuple[Inline, ...], container=None,
                 bold: bool = False, italic: bool = False, link_style: bool = False) -> None:
         container = paragraph._p if container is None else container
         for node in nodes:
@@ -264,7 +264,7 @@ class _Writer:
                     raise TypeError(f"DOCX writer: unknown inline node {type(node).__name__}")
 
     @staticmethod
-    def _run(paragraph: DocxParagraph, container, text: str, bold: bool, italic: bool, link: bool) -> Run:  # noqa: ANN001
+    def _run(paragraph: DocxParagraph, container, text: str, bold: bool, italic: bool, link: bool) -> Run:
         r = OxmlElement("w:r")
         container.append(r)
         run = Run(r, paragraph)
@@ -296,7 +296,7 @@ class _Writer:
         return note_id
 
     # ------------------------------------------------------------ blocks
-    def blocks(self, blocks: tuple[Block, ...], where=None, depth: int = 0) -> None:  # noqa: ANN001
+    def blocks(self, blocks: tuple[Block, ...], where=None, depth: int = 0) -> None:
         where = where if where is not None else self.doc
         for i, block in enumerate(blocks):
             method = getattr(self, "block_" + type(block).__name__, None)
@@ -307,7 +307,7 @@ class _Writer:
                     and len(plain_text(block.children)) < 400):
                 where.paragraphs[-1].paragraph_format.keep_with_next = True  # an intro stays with its card
 
-    def _paragraph(self, where, style: str | None = None) -> DocxParagraph:  # noqa: ANN001
+    def _paragraph(self, where, style: str | None = None) -> DocxParagraph:
         """A new paragraph; a fresh table cell's empty first paragraph is reused."""
         if hasattr(where, "_tc"):
             paras = where.paragraphs
@@ -319,16 +319,16 @@ class _Writer:
                 return p
         return where.add_paragraph(style=style)
 
-    def block_Heading(self, h: Heading, where, depth: int) -> None:  # noqa: ANN001
+    def block_Heading(self, h: Heading, where, depth: int) -> None:
         p = self._paragraph(where, f"Heading {min(h.level, 4)}")
         self.inlines(p, h.children)
 
-    def block_Paragraph(self, para: Para, where, depth: int) -> None:  # noqa: ANN001
+    def block_Paragraph(self, para: Para, where, depth: int) -> None:
         style = {"bibliography": "Bibliography", "small": "Byline"}.get(para.role)
         p = self._paragraph(where, style)
         self.inlines(p, para.children)
 
-    def block_ListBlock(self, lst: ListBlock, where, depth: int) -> None:  # noqa: ANN001
+    def block_ListBlock(self, lst: ListBlock, where, depth: int) -> None:
         style = "List Number" if lst.ordered else "List Bullet"
         num_id = ooxml.restart_numbering(self.doc.part, LIST_NUMBER_NUM_ID) if lst.ordered else LIST_BULLET_NUM_ID
         for item in lst.items:
@@ -344,14 +344,14 @@ class _Writer:
                 else:
                     self.blocks((block,), where, depth)
 
-    def block_Quote(self, q: Quote, where, depth: int) -> None:  # noqa: ANN001
+    def block_Quote(self, q: Quote, where, depth: int) -> None:
         self._box(q.blocks, where, depth, None, self.style.colours.accent)
 
-    def block_Rule(self, r: Rule, where, depth: int) -> None:  # noqa: ANN001
+    def block_Rule(self, r: Rule, where, depth: int) -> None:
         p = self._paragraph(where)
         ooxml.paragraph_border(p, "bottom", 6, self.style.colours.rule)
 
-    def block_Box(self, box: Box, where, depth: int) -> None:  # noqa: ANN001
+    def block_Box(self, box: Box, where, depth: int) -> None:
         classes = set(box.classes)
         if classes & {"bibliography", "sources"}:
             self.blocks(box.blocks, where, depth)
@@ -361,7 +361,7 @@ class _Writer:
         fill = "#F7F8FA" if "card" in classes else c.box
         self._box(box.blocks, where, depth, fill, bar)
 
-    def _box(self, blocks: tuple[Block, ...], where, depth: int, fill: str | None, bar: str) -> None:  # noqa: ANN001
+    def _box(self, blocks: tuple[Block, ...], where, depth: int, fill: str | None, bar: str) -> None:
         table = where.add_table(rows=1, cols=1) if hasattr(where, "_tc") else self.doc.add_table(rows=1, cols=1)
         ooxml.table_width_full(table)
         table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a card stays whole
@@ -376,7 +376,7 @@ class _Writer:
         spacer.paragraph_format.space_after = Pt(0)
         spacer.paragraph_format.line_spacing = Pt(self.style.fonts.size * 0.6)
 
-    def block_Table(self, t: Table, where, depth: int) -> None:  # noqa: ANN001
+    def block_Table(self, t: Table, where, depth: int) -> None:
         ncols = max([len(t.header), *(len(r) for r in t.rows)])
         nrows = len(t.rows) + (1 if t.header else 0)
         table = where.add_table(rows=nrows, cols=ncols) if hasattr(where, "_tc") else \

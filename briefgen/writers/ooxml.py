@@ -30,7 +30,7 @@ _FOOTNOTES_XML = (
 class Footnotes:
     """The document's `word/footnotes.xml` part, created on first use."""
 
-    def __init__(self, document_part) -> None:  # noqa: ANN001 - docx.parts.DocumentPart
+    def __init__(self, document_part) -> None:
         self.document_part = document_part
         self._part: XmlPart | None = None
         self.next_id = 1
@@ -54,7 +54,7 @@ class Footnotes:
         return note_id, element
 
 
-def _declare_footnote_properties(document_part) -> None:  # noqa: ANN001
+def _declare_footnote_properties(document_part) -> None:
     """Word writes `<w:footnotePr>` naming the separators in settings; do the same."""
     settings = document_part.settings.element
     if settings.find(qn("w:footnotePr")) is not None:
@@ -77,7 +77,7 @@ def footnote_ref_mark_run(style_id: str) -> object:
     return parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{style_id}"/></w:rPr><w:footnoteRef/></w:r>')
 
 
-def restart_numbering(document_part, style_num_id: int) -> int:  # noqa: ANN001
+def restart_numbering(document_part, style_num_id: int) -> int:
     """A new list instance that restarts at 1 but shares the style's abstract numbering."""
     numbering = document_part.numbering_part.element
     base = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == str(style_num_id))
@@ -89,14 +89,14 @@ def restart_numbering(document_part, style_num_id: int) -> int:  # noqa: ANN001
     return new_id
 
 
-def set_num(paragraph, num_id: int, level: int = 0) -> None:  # noqa: ANN001
+def set_num(paragraph, num_id: int, level: int = 0) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     numpr = ppr.get_or_add_numPr()
     numpr.get_or_add_ilvl().val = level
     numpr.get_or_add_numId().val = num_id
 
 
-def field_runs(paragraph, instruction: str) -> None:  # noqa: ANN001
+def field_runs(paragraph, instruction: str) -> None:
     """A complex field (PAGE, NUMPAGES) that Word and LibreOffice update when laid out."""
     for kind in ("begin", None, "separate", "end"):
         run = paragraph.add_run()
@@ -113,7 +113,7 @@ def field_runs(paragraph, instruction: str) -> None:  # noqa: ANN001
             paragraph.add_run("1")
 
 
-def shade_cell(cell, fill: str) -> None:  # noqa: ANN001
+def shade_cell(cell, fill: str) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -122,7 +122,7 @@ def shade_cell(cell, fill: str) -> None:  # noqa: ANN001
     tcpr.append(shd)
 
 
-def cell_borders(cell, **edges: tuple[int, str]) -> None:  # noqa: ANN001
+def cell_borders(cell, **edges: tuple[int, str]) -> None:
     """edges: left=(eighths of a point, "RRGGBB"); unspecified edges get no border."""
     tcpr = cell._tc.get_or_add_tcPr()
     borders = OxmlElement("w:tcBorders")
@@ -139,7 +139,7 @@ def cell_borders(cell, **edges: tuple[int, str]) -> None:  # noqa: ANN001
     tcpr.append(borders)
 
 
-def cell_margins(cell, top: int, left: int, bottom: int, right: int) -> None:  # noqa: ANN001
+def cell_margins(cell, top: int, left: int, bottom: int, right: int) -> None:
     """Margins in twentieths of a point."""
     tcpr = cell._tc.get_or_add_tcPr()
     mar = OxmlElement("w:tcMar")
@@ -151,7 +151,7 @@ def cell_margins(cell, top: int, left: int, bottom: int, right: int) -> None:  #
     tcpr.append(mar)
 
 
-def table_width_full(table) -> None:  # noqa: ANN001
+def table_width_full(table) -> None:
     tblpr = table._tbl.tblPr
     width = tblpr.find(qn("w:tblW"))
     if width is None:
@@ -161,7 +161,7 @@ def table_width_full(table) -> None:  # noqa: ANN001
     width.set(qn("w:type"), "pct")
 
 
-def column_widths(table, shares: list[float], total_twips: int = 9638) -> None:  # noqa: ANN001
+def column_widths(table, shares: list[float], total_twips: int = 9638) -> None:
     """Fixed column widths (grid and every cell), so Word and LibreOffice agree."""
     from docx.shared import Twips
 
@@ -174,7 +174,7 @@ def column_widths(table, shares: list[float], total_twips: int = 9638) -> None: 
             cell.width = Twips(w)
 
 
-def paragraph_border(paragraph, edge: str, size: int, colour: str, space: int = 4) -> None:  # noqa: ANN001
+def paragraph_border(paragraph, edge: str, size: int, colour: str, space: int = 4) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     bdr = ppr.find(qn("w:pBdr"))
     if bdr is None:
@@ -188,7 +188,7 @@ def paragraph_border(paragraph, edge: str, size: int, colour: str, space: int = 
     bdr.append(el)
 
 
-def set_style_fonts(style, family: str) -> None:  # noqa: ANN001
+def set_style_fonts(style, family: str) -> None:
     """Name the font for every script and drop theme fonts, which would override it."""
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
@@ -202,7 +202,7 @@ def set_style_fonts(style, family: str) -> None:  # noqa: ANN001
         fonts.set(qn(f"w:{attr}"), family)
 
 
-def set_style_colour(style, hex_colour: str) -> None:  # noqa: ANN001
+def set_style_colour(style, hex_colour: str) -> None:
     rpr = style.element.get_or_add_rPr()
     colour = rpr.find(qn("w:color"))
     if colour is not None:
@@ -213,7 +213,7 @@ def set_style_colour(style, hex_colour: str) -> None:  # noqa: ANN001
     _insert_rpr(rpr, el)
 
 
-def _insert_rpr(rpr, el) -> None:  # noqa: ANN001
+def _insert_rpr(rpr, el) -> None:
     rpr.append(el)
     # keep CT_RPr's child order valid for strict readers
     order = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
@@ -227,7 +227,7 @@ def _insert_rpr(rpr, el) -> None:  # noqa: ANN001
         rpr.append(c)
 
 
-def set_style_language(style, lang: str) -> None:  # noqa: ANN001
+def set_style_language(style, lang: str) -> None:
     rpr = style.element.get_or_add_rPr()
     for old in rpr.findall(qn("w:lang")):
         rpr.remove(old)
@@ -236,7 +236,7 @@ def set_style_language(style, lang: str) -> None:  # noqa: ANN001
     _insert_rpr(rpr, el)
 
 
-def remove_theme_colour(style) -> None:  # noqa: ANN001
+def remove_theme_colour(style) -> None:
     rpr = style.element.get_or_add_rPr()
     for c in rpr.findall(qn("w:color")):
         for attr in list(c.attrib):

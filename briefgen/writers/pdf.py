@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import io
 import time
-from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -54,11 +54,13 @@ from ..model import (
     Quote,
     Rule,
     Strong,
-    Table as TableNode,
     Text,
     plain_text,
 )
 from ..model import Paragraph as Para
+from ..model import (
+    Table as TableNode,
+)
 from ..style import Style
 from .common import byline, footer_title, release_epoch
 
@@ -387,12 +389,12 @@ class _Builder:
 class _NumberedCanvas(Canvas):
     """Draws "page X of Y" once the page count is known (the usual two-step canvas)."""
 
-    def __init__(self, *args, footer: Callable[[Canvas, int, int], None], **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, footer: Callable[[Canvas, int, int], None], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._saved: list[dict] = []
         self._footer = footer
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:
         self._saved.append(dict(self.__dict__))
         # links and bookmarks name pages by this counter: advance it as if the page were out
         self._doc.pageCounter += 1
@@ -409,12 +411,12 @@ class _NumberedCanvas(Canvas):
 
 
 class _DocTemplate(BaseDocTemplate):
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._last_outline_level = -1
         self._bookmark = 0
 
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
+    def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _Heading | _OutlineMark) and flowable.outline_title is not None:
             level = min(flowable.outline_level - 1, self._last_outline_level + 1)
             self._bookmark += 1
@@ -433,7 +435,7 @@ class _FootnoteFrame(Frame):
     drawn when the page ends.
     """
 
-    def __init__(self, *args, note_width: float, separator: float, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, note_width: float, separator: float, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.note_width = note_width
         self.separator = separator
@@ -450,7 +452,7 @@ class _FootnoteFrame(Frame):
         height = sum(p.wrap(self.note_width, 10_000)[1] + p.getSpaceAfter() for _, p in notes)
         return height + (0 if self.placed_notes else self.separator)
 
-    def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803 - reportlab's name
+    def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:
         notes = _notes_of(flowable)
         if not notes:
             return super().add(flowable, canv, trySplit)
@@ -647,7 +649,7 @@ def write_pdf(doc: Document, style: Style) -> bytes:
         PageTemplate(id="Later", frames=[later], onPage=later_page, onPageEnd=page_end),
     ])
 
-    def make_canvas(*args, **kwargs) -> Canvas:  # noqa: ANN002, ANN003
+    def make_canvas(*args, **kwargs) -> Canvas:
         canv = _NumberedCanvas(*args, footer=footer, **kwargs)
         _fix_dates(canv, epoch)
         canv.setPageCompression(1)
