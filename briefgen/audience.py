@@ -73,26 +73,49 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
     folders = discover(roots)
     if name not in folders:
         known = ", ".join(sorted(folders)) or "none"
-        raise AudienceError(f"unknown audience '{name}' (known: {known}; searched {', '.join(map(display_path, roots))})")
+        raise AudienceError(
+            f"unknown audience '{name}' (known: {known}; searched {', '.join(map(display_path, roots))})"
+        )
     chain: list[str] = []
     merged: dict = {}
     current: str | None = name
     while current is not None:
         if current in chain:
-            raise TemplateError(Problem(display_path(folders[current] / STYLE_FILE), None, None, "extends",
-                                        f"circular extends: {' -> '.join([*chain, current])}"))
+            raise TemplateError(
+                Problem(
+                    display_path(folders[current] / STYLE_FILE),
+                    None,
+                    None,
+                    "extends",
+                    f"circular extends: {' -> '.join([*chain, current])}",
+                )
+            )
         if current not in folders:
             child = chain[-1]
-            raise TemplateError(Problem(display_path(folders[child] / STYLE_FILE), None, None, "extends",
-                                        f"unknown audience '{current}' to extend"))
+            raise TemplateError(
+                Problem(
+                    display_path(folders[child] / STYLE_FILE),
+                    None,
+                    None,
+                    "extends",
+                    f"unknown audience '{current}' to extend",
+                )
+            )
         chain.append(current)
         raw = _raw_style(folders[current])
         merged = merge(raw, merged)
         current = raw.get("extends")
     template = next((f"{a}/{TEMPLATE_FILE}" for a in chain if (folders[a] / TEMPLATE_FILE).is_file()), None)
     if template is None:
-        raise TemplateError(Problem(display_path(folders[name]), None, None, "",
-                                    f"no {TEMPLATE_FILE} in this audience or the ones it extends"))
+        raise TemplateError(
+            Problem(
+                display_path(folders[name]),
+                None,
+                None,
+                "",
+                f"no {TEMPLATE_FILE} in this audience or the ones it extends",
+            )
+        )
     builtin = folders[name].resolve().is_relative_to(builtin_templates().resolve())
     return Audience(name, folders[name], style_from_dict(merged), template, tuple(chain), builtin)
 

@@ -60,8 +60,9 @@ def _latex_to_text(value: str) -> str:
     from pybtex.richtext import Text  # imported late: keeps `briefgen --help` fast
 
     # formatting commands pybtex keeps verbatim: keep their text, drop the command
-    value = re.sub(r"\\(?:emph|textit|textbf|textsc|texttt|textup|textsl|url|mkbibquote|enquote|mbox|textnormal)\s*\{",
-                   "{", value)
+    value = re.sub(
+        r"\\(?:emph|textit|textbf|textsc|texttt|textup|textsl|url|mkbibquote|enquote|mbox|textnormal)\s*\{", "{", value
+    )
     text = Text.from_latex(value).render_as("text")
     text = re.sub(r"\\[A-Za-z]+\s*", "", text).replace("\\", "")  # a last guard: no raw LaTeX in output
     text = re.sub(r"(?<=\w)'", "’", text)  # Kazakhstan's, Kazaks': typographic apostrophes
@@ -71,7 +72,9 @@ def _latex_to_text(value: str) -> str:
 
 def _name(person) -> Name:
     raw_last = " ".join(person.last_names)
-    corporate = not person.first_names and not person.middle_names and raw_last.startswith("{") and raw_last.endswith("}")
+    corporate = (
+        not person.first_names and not person.middle_names and raw_last.startswith("{") and raw_last.endswith("}")
+    )
     return Name(
         family=_latex_to_text(raw_last),
         given=_latex_to_text(" ".join(person.first_names + person.middle_names)),
@@ -81,9 +84,26 @@ def _name(person) -> Name:
     )
 
 
-_MONTHS = {m.casefold(): i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-     "November", "December"], start=1)}
+_MONTHS = {
+    m.casefold(): i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
 
 
 def _entry_lines(text: str) -> dict[str, int]:
@@ -102,7 +122,9 @@ def _duplicate_problems(text: str, file: str) -> list[Problem]:
             continue
         key, line = m[2], text.count("\n", 0, m.start()) + 1
         if key.casefold() in first:
-            problems.append(Problem(file, line, None, key, f"duplicate entry key (first defined on line {first[key.casefold()]})"))
+            problems.append(
+                Problem(file, line, None, key, f"duplicate entry key (first defined on line {first[key.casefold()]})")
+            )
         else:
             first[key.casefold()] = line
     return problems
@@ -122,7 +144,9 @@ def parse_bibtex(text: str, file: str = "<bib>") -> dict[str, Reference]:
     try:
         data = Parser().parse_stream(io.StringIO(text))
     except PybtexSyntaxError as e:
-        raise BibliographyError(Problem(file, e.lineno, None, "", "BibTeX syntax error: " + str(e).split(": ", 1)[-1])) from None
+        raise BibliographyError(
+            Problem(file, e.lineno, None, "", "BibTeX syntax error: " + str(e).split(": ", 1)[-1])
+        ) from None
     except BibliographyDataError as e:
         raise BibliographyError(Problem(file, None, None, "", str(e))) from None
     lines = _entry_lines(text)
@@ -167,15 +191,29 @@ def _reference(key: str, entry, entries, line: int) -> Reference:
     doi = get("doi")
     doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
     return Reference(
-        key=key, kind=kind,
+        key=key,
+        kind=kind,
         authors=tuple(_name(p) for p in persons.get("author", ())),
         editors=tuple(_name(p) for p in persons.get("editor", ())),
-        title=" ".join(x for x in (get("title"), get("titleaddon")) if x), container=container, year=year, month=month, day=day,
-        volume=get("volume"), number=get("number", "issue"), pages=get("pages"),
-        publisher=get("publisher"), place=get("location", "address"), series=get("series"),
-        edition=get("edition"), institution=get("institution", "school", "organization"),
-        note=get("note", "addendum"), url=fields.get("url", "").strip(), doi=doi,
-        urldate=get("urldate"), eprint=get("eprint"), line=line,
+        title=" ".join(x for x in (get("title"), get("titleaddon")) if x),
+        container=container,
+        year=year,
+        month=month,
+        day=day,
+        volume=get("volume"),
+        number=get("number", "issue"),
+        pages=get("pages"),
+        publisher=get("publisher"),
+        place=get("location", "address"),
+        series=get("series"),
+        edition=get("edition"),
+        institution=get("institution", "school", "organization"),
+        note=get("note", "addendum"),
+        url=fields.get("url", "").strip(),
+        doi=doi,
+        urldate=get("urldate"),
+        eprint=get("eprint"),
+        line=line,
     )
 
 

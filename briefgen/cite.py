@@ -15,16 +15,31 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from .bibliography import Name, Reference
 from .model import Block, Box, Citation, CiteItem, Document, Emph, Inline, Link, ListBlock, Note, Paragraph, Text
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 # ---------------------------------------------------------------- names and pieces
 
+
 def _given_family(n: Name) -> str:
     if n.corporate:
         return n.family
-    return " ".join(p for p in (n.given, n.particle, n.family) for p in [p] if p) + (f", {n.suffix}" if n.suffix else "")
+    return " ".join(p for p in (n.given, n.particle, n.family) for p in [p] if p) + (
+        f", {n.suffix}" if n.suffix else ""
+    )
 
 
 def _family_given(n: Name) -> str:
@@ -103,8 +118,17 @@ def _link(ref: Reference) -> list[Inline]:
 
 
 def _title_quoted(ref: Reference) -> bool:
-    return ref.kind in ("article", "incollection", "inproceedings", "inbook", "online", "misc", "www",
-                        "unpublished", "newspaper") and bool(ref.container or ref.kind in ("online", "misc", "www"))
+    return ref.kind in (
+        "article",
+        "incollection",
+        "inproceedings",
+        "inbook",
+        "online",
+        "misc",
+        "www",
+        "unpublished",
+        "newspaper",
+    ) and bool(ref.container or ref.kind in ("online", "misc", "www"))
 
 
 @dataclass
@@ -296,9 +320,11 @@ def source_line(ref: Reference) -> list[Inline]:
 
 # ---------------------------------------------------------------- the walk
 
+
 class _Resolver:
-    def __init__(self, refs: dict[str, Reference], style: str, keep_notes: bool = True,
-                 suffixes: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, refs: dict[str, Reference], style: str, keep_notes: bool = True, suffixes: dict[str, str] | None = None
+    ) -> None:
         self.refs = refs
         self.style = style
         self.keep_notes = keep_notes
@@ -370,9 +396,16 @@ class _Resolver:
                     m = re.match(r"^[.,;:!?]+", pending[0].text)
                     if m:
                         out.append(Text(m.group(0)))
-                        pending[0] = Text(pending[0].text[m.end():])
-                if (in_note and resolved and isinstance(resolved[-1], Text) and resolved[-1].text.endswith(".")
-                        and pending and isinstance(pending[0], Text) and pending[0].text[:1] in ".,;:"):
+                        pending[0] = Text(pending[0].text[m.end() :])
+                if (
+                    in_note
+                    and resolved
+                    and isinstance(resolved[-1], Text)
+                    and resolved[-1].text.endswith(".")
+                    and pending
+                    and isinstance(pending[0], Text)
+                    and pending[0].text[:1] in ".,;:"
+                ):
                     resolved[-1] = Text(resolved[-1].text[:-1])  # "…, 3." + "." -> "…, 3."
                 out.extend(resolved)
             elif isinstance(node, Note):
@@ -441,16 +474,21 @@ def _cited_keys(node: object) -> list[str]:
     return []
 
 
-def _fill_lists(blocks: tuple[Block, ...], cited: list[str], refs: dict[str, Reference], style: str,
-                suffixes: dict[str, str]) -> tuple[Block, ...]:
+def _fill_lists(
+    blocks: tuple[Block, ...], cited: list[str], refs: dict[str, Reference], style: str, suffixes: dict[str, str]
+) -> tuple[Block, ...]:
     out: list[Block] = []
     for block in blocks:
         if isinstance(block, Box) and "bibliography" in block.classes:
             if cited:
                 author_date = style == "author-date"
-                entries = tuple(Paragraph(tuple(bibliography_entry(r, author_date, suffixes.get(r.key, "") if
-                                                                   author_date else "")), role="bibliography")
-                                for r in _sorted_refs(cited, refs))
+                entries = tuple(
+                    Paragraph(
+                        tuple(bibliography_entry(r, author_date, suffixes.get(r.key, "") if author_date else "")),
+                        role="bibliography",
+                    )
+                    for r in _sorted_refs(cited, refs)
+                )
                 out.append(Box(block.classes, block.blocks + entries))
             continue
         if isinstance(block, Box) and "sources" in block.classes:
@@ -464,8 +502,9 @@ def _fill_lists(blocks: tuple[Block, ...], cited: list[str], refs: dict[str, Ref
     return tuple(out)
 
 
-def resolve_citations(doc: Document, refs: dict[str, Reference], style: str,
-                      keep_notes: bool = True) -> tuple[Document, list[str]]:
+def resolve_citations(
+    doc: Document, refs: dict[str, Reference], style: str, keep_notes: bool = True
+) -> tuple[Document, list[str]]:
     """The document with citations resolved and bibliography boxes filled, and the keys cited.
 
     `keep_notes=False` drops explanatory notes too (a two-page note for ministers has none).

@@ -37,9 +37,7 @@ def parse_bracketed(body: str) -> Citation | None:
         rest = m["rest"].strip()
         if rest.startswith(","):
             rest = rest[1:].strip()
-        items.append(
-            CiteItem(key=m["key"], prefix=m["prefix"].strip(), locator=rest, suppress_author=bool(m["minus"]))
-        )
+        items.append(CiteItem(key=m["key"], prefix=m["prefix"].strip(), locator=rest, suppress_author=bool(m["minus"])))
     return Citation(tuple(items)) if items else None
 
 

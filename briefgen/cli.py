@@ -34,8 +34,11 @@ def _bibliography_path(brief_path: Path, option: Path | None, declared: Path | N
         return option
     if declared is not None:
         return declared
-    for candidate in (brief_path.parent / "references.bib", brief_path.parent.parent / "references.bib",
-                      Path("references.bib")):
+    for candidate in (
+        brief_path.parent / "references.bib",
+        brief_path.parent.parent / "references.bib",
+        Path("references.bib"),
+    ):
         if candidate.is_file():
             return candidate
     return None
@@ -95,8 +98,9 @@ class _Group(click.Group):
         except Exception as exc:
             if ctx.params.get("debug") or os.environ.get("BRIEFGEN_DEBUG"):
                 raise
-            raise click.ClickException(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)") \
-                from exc
+            raise click.ClickException(
+                f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
+            ) from exc
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,22 +111,46 @@ def cli(debug: bool) -> None:
 
 
 def _templates_option(f):
-    return click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-                        help="Folder of audience templates, searched before ./templates and the built-in ones.")(f)
+    return click.option(
+        "--templates",
+        "templates_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder of audience templates, searched before ./templates and the built-in ones.",
+    )(f)
 
 
 @cli.command()
 @click.argument("briefs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-a", "--audience", "audiences", multiple=True, help="Audience to build (repeatable; default: all).")
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
-              help="Output format (repeatable; default: docx and pdf).")
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
-              show_default=True, help="Output folder; files go to OUT/<brief-id>/<brief-id>_<audience>.<format>.")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMAT_NAMES),
+    help="Output format (repeatable; default: docx and pdf).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder; files go to OUT/<brief-id>/<brief-id>_<audience>.<format>.",
+)
 @click.option("--bib", type=click.Path(path_type=Path, dir_okay=False), help="BibTeX file (default: references.bib).")
 @click.option("--strict", is_flag=True, help="Fail when a PDF exceeds its audience's max_pages.")
 @_templates_option
-def build(briefs: tuple[Path, ...], audiences: tuple[str, ...], formats: tuple[str, ...], out_dir: Path,
-          bib: Path | None, strict: bool, templates_dir: Path | None) -> None:
+def build(
+    briefs: tuple[Path, ...],
+    audiences: tuple[str, ...],
+    formats: tuple[str, ...],
+    out_dir: Path,
+    bib: Path | None,
+    strict: bool,
+    templates_dir: Path | None,
+) -> None:
     """Build BRIEFS (default: briefs/*.yaml) for each audience, in each format."""
     from .audience import discover, load_audiences, search_path
     from .build import build as build_outputs
@@ -140,9 +168,15 @@ def build(briefs: tuple[Path, ...], audiences: tuple[str, ...], formats: tuple[s
             for o in outputs:
                 limit = next(a.style.max_pages for a in chosen if a.name == o.audience)
                 if o.pages and limit and o.pages > limit:
-                    problems.append(Problem(display_path(path), None, None, o.audience,
-                                            f"{o.relative_path.name} has {o.pages} pages; its audience allows "
-                                            f"{limit} (max_pages)"))
+                    problems.append(
+                        Problem(
+                            display_path(path),
+                            None,
+                            None,
+                            o.audience,
+                            f"{o.relative_path.name} has {o.pages} pages; its audience allows {limit} (max_pages)",
+                        )
+                    )
             if problems and strict:
                 raise BriefgenError(problems)
             for p in problems:
@@ -191,8 +225,11 @@ def audiences_command(templates_dir: Path | None) -> None:
         origin = "built-in" if audience.builtin else display_path(audience.folder)
         click.echo(f"{audience.name:<14} {st.description}")
         rules = st.content
-        bits = [f"priorities: {', '.join(rules.priorities)}", f"citations: {st.citations}",
-                f"bibliography: {st.bibliography}"]
+        bits = [
+            f"priorities: {', '.join(rules.priorities)}",
+            f"citations: {st.citations}",
+            f"bibliography: {st.bibliography}",
+        ]
         if rules.max_recommendations:
             bits.append(f"at most {rules.max_recommendations} recommendations")
         if st.max_pages:

@@ -93,7 +93,9 @@ def load_brief(
     file = display_path(path)
     data, pos = read_yaml(path, file, BriefError)
     if not isinstance(data, dict):
-        raise BriefError(Problem(file, 1, 1, "", "a brief must be a YAML mapping (title:, date:, recommendations:, ...)"))
+        raise BriefError(
+            Problem(file, 1, 1, "", "a brief must be a YAML mapping (title:, date:, recommendations:, ...)")
+        )
 
     problems = pos.problems + schema_problems(data, load_schema("brief.schema.json"), file, pos)
 
@@ -107,8 +109,15 @@ def load_brief(
             p = ("recommendations", g, "items", i, "id")
             if rec["id"] in seen_ids:
                 line, col = pos.marks[p]
-                problems.append(Problem(file, line, col, field_name(p),
-                                        f"duplicate recommendation id '{rec['id']}' (first used at {seen_ids[rec['id']]})"))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        field_name(p),
+                        f"duplicate recommendation id '{rec['id']}' (first used at {seen_ids[rec['id']]})",
+                    )
+                )
             else:
                 seen_ids[rec["id"]] = field_name(p)
 
@@ -128,8 +137,16 @@ def load_brief(
             if isinstance(name, str) and name not in known:
                 line, col = pos.key_marks.get(p) or pos.marks.get(p, (None, None))
                 hint = difflib.get_close_matches(name, known, n=1)
-                problems.append(Problem(file, line, col, field_name(p), f"unknown audience '{name}'"
-                                        + (f" (did you mean '{hint[0]}'?)" if hint else f" (known: {', '.join(known)})")))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        field_name(p),
+                        f"unknown audience '{name}'"
+                        + (f" (did you mean '{hint[0]}'?)" if hint else f" (known: {', '.join(known)})"),
+                    )
+                )
 
     if known_keys is not None:
         keys = set(known_keys())
@@ -141,8 +158,16 @@ def load_brief(
                     if item.key not in keys:
                         line, col = _locate(pos, p, value, found.start, found.end)
                         hint = difflib.get_close_matches(item.key, sorted(keys), n=3, cutoff=0.5)
-                        problems.append(Problem(file, line, col, field_name(p), f"unknown citation key '@{item.key}'"
-                                                + (f" (did you mean {', '.join('@' + h for h in hint)}?)" if hint else "")))
+                        problems.append(
+                            Problem(
+                                file,
+                                line,
+                                col,
+                                field_name(p),
+                                f"unknown citation key '@{item.key}'"
+                                + (f" (did you mean {', '.join('@' + h for h in hint)}?)" if hint else ""),
+                            )
+                        )
 
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.col or 0))
@@ -153,8 +178,12 @@ def load_brief(
 def _to_brief(data: dict[str, Any], path: Path) -> Brief:
     def recommendation(d: dict[str, Any]) -> Recommendation:
         return Recommendation(
-            id=d["id"], title=d["title"].strip(), priority=d["priority"], actors=tuple(d.get("actors") or ()),
-            timeframe=str(d.get("timeframe", "")), rationale=d.get("rationale", ""),
+            id=d["id"],
+            title=d["title"].strip(),
+            priority=d["priority"],
+            actors=tuple(d.get("actors") or ()),
+            timeframe=str(d.get("timeframe", "")),
+            rationale=d.get("rationale", ""),
             audiences=tuple(d.get("audiences") or ()),
         )
 
@@ -172,9 +201,13 @@ def _to_brief(data: dict[str, Any], path: Path) -> Brief:
         keywords=tuple(data.get("keywords") or ()),
         summary=data.get("summary", ""),
         key_messages=tuple(data.get("key_messages") or ()),
-        sections=tuple(Section(s["title"], s["body"], tuple(s.get("audiences") or ())) for s in data.get("sections") or ()),
-        groups=tuple(Group(g["group"], tuple(recommendation(r) for r in g["items"]), g.get("intro", ""))
-                     for g in data["recommendations"]),
+        sections=tuple(
+            Section(s["title"], s["body"], tuple(s.get("audiences") or ())) for s in data.get("sections") or ()
+        ),
+        groups=tuple(
+            Group(g["group"], tuple(recommendation(r) for r in g["items"]), g.get("intro", ""))
+            for g in data["recommendations"]
+        ),
         contact=data.get("contact", ""),
         bibliography=(path.parent / bib) if bib else None,
         overrides={k: dict(v) for k, v in (data.get("audience_overrides") or {}).items()},

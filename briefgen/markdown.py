@@ -257,8 +257,11 @@ def _fill_notes(node, conv: _Converter):
     if isinstance(node, tuple):
         return tuple(_fill_notes(n, conv) for n in node)
     if is_dataclass(node):
-        changes = {f.name: _fill_notes(getattr(node, f.name), conv) for f in fields(node)
-                   if isinstance(getattr(node, f.name), tuple | _PendingNote)}
+        changes = {
+            f.name: _fill_notes(getattr(node, f.name), conv)
+            for f in fields(node)
+            if isinstance(getattr(node, f.name), tuple | _PendingNote)
+        }
         return replace(node, **changes) if changes else node
     return node
 

@@ -50,7 +50,9 @@ def _environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
 
 def _template_problem(err: Exception, roots: tuple[Path, ...]) -> Problem:
     if isinstance(err, jinja2.TemplateSyntaxError):
-        return Problem(display_path(err.filename or err.name or "template"), err.lineno, None, "", err.message or str(err))
+        return Problem(
+            display_path(err.filename or err.name or "template"), err.lineno, None, "", err.message or str(err)
+        )
     for frame in reversed(traceback.extract_tb(err.__traceback__)):
         if frame.filename.endswith(".j2"):
             return Problem(display_path(frame.filename), frame.lineno, None, "", _explain(err))

@@ -44,9 +44,14 @@ def shape(brief: Brief, audience: str, style: Style) -> Shaped:
     budget = rules.max_recommendations
     # with a maximum, keep the most important first, but print them in the brief's order
     order = {p: i for i, p in enumerate(("high", "medium", "low"))}
-    eligible = [r for g in brief.groups for r in g.items
-                if (not rules.groups or g.name in rules.groups)
-                and r.priority in rules.priorities and _for(audience, r.audiences)]
+    eligible = [
+        r
+        for g in brief.groups
+        for r in g.items
+        if (not rules.groups or g.name in rules.groups)
+        and r.priority in rules.priorities
+        and _for(audience, r.audiences)
+    ]
     if budget is not None:
         eligible = sorted(eligible, key=lambda r: order[r.priority])[:budget]
     keep = {r.id for r in eligible}

@@ -71,8 +71,13 @@ class Positions:
                 kpath = (*path, key)
                 if key in seen:
                     self.problems.append(
-                        Problem(self.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                field_name(kpath), "duplicate key (the earlier value would be lost)")
+                        Problem(
+                            self.file,
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                            field_name(kpath),
+                            "duplicate key (the earlier value would be lost)",
+                        )
                     )
                 seen.add(key)
                 self.key_marks[kpath] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -99,8 +104,15 @@ _TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping", "inte
 
 
 def _describe(value: Any) -> str:
-    return {str: "text", list: "a list", dict: "a mapping", int: "a number", float: "a number",
-            bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
+    return {
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
 
 
 def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions) -> list[Problem]:
@@ -114,8 +126,9 @@ def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions
             for key in sorted(set(err.instance) - set(allowed)):
                 kline, kcol = pos.key_marks.get((*path, key), (line, col))
                 hint = difflib.get_close_matches(key, allowed, n=1)
-                msg = f"unknown key '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else
-                                                f" (allowed: {', '.join(allowed)})")
+                msg = f"unknown key '{key}'" + (
+                    f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
+                )
                 problems.append(Problem(file, kline, kcol, field_name((*path, key)), msg))
             continue
         if err.validator == "required":

@@ -31,5 +31,7 @@ def test_source_date_epoch_sets_the_dates(monkeypatch: pytest.MonkeyPatch):
 
 def test_the_sample_builds_eight_files(sample_outputs):
     assert sorted(sample_outputs) == sorted(
-        f"kazakhstan-osce-2010_{a}.{f}" for a in ("academic", "policymaker", "practitioner", "press")
-        for f in ("docx", "pdf"))
+        f"kazakhstan-osce-2010_{a}.{f}"
+        for a in ("academic", "policymaker", "practitioner", "press")
+        for f in ("docx", "pdf")
+    )

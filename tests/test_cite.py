@@ -54,9 +54,17 @@ def bibliography_box() -> Box:
 
 def test_notes_give_a_full_note_first_then_a_short_form_and_ibid_for_an_immediate_repeat(refs):
     inlines, _, _ = resolve(
-        refs, "notes",
-        Text("A "), cite("doe2020", "p. 33"), Text(". B "), cite("roe2019"), Text(". C "), cite("roe2019", "p. 5"),
-        Text(". D "), cite("doe2020"), Text("."),
+        refs,
+        "notes",
+        Text("A "),
+        cite("doe2020", "p. 33"),
+        Text(". B "),
+        cite("roe2019"),
+        Text(". C "),
+        cite("roe2019", "p. 5"),
+        Text(". D "),
+        cite("doe2020"),
+        Text("."),
     )
 
     assert note_texts(inlines) == [
@@ -68,8 +76,19 @@ def test_notes_give_a_full_note_first_then_a_short_form_and_ibid_for_an_immediat
 
 
 def test_a_full_note_italicises_the_journal_and_a_short_note_the_book_title(refs):
-    inlines, _, _ = resolve(refs, "notes", Text("A "), cite("doe2020"), Text(". B "), cite("roe2019"),
-                            Text(". C "), cite("doe2020"), Text(". D "), cite("roe2019", "p. 7"), Text("."))
+    inlines, _, _ = resolve(
+        refs,
+        "notes",
+        Text("A "),
+        cite("doe2020"),
+        Text(". B "),
+        cite("roe2019"),
+        Text(". C "),
+        cite("doe2020"),
+        Text(". D "),
+        cite("roe2019", "p. 7"),
+        Text("."),
+    )
 
     notes = [n.blocks[0].children for n in inlines if isinstance(n, Note)]
     assert Emph((Text("Central Asian Survey"),)) in notes[0]
@@ -77,8 +96,15 @@ def test_a_full_note_italicises_the_journal_and_a_short_note_the_book_title(refs
 
 
 def test_a_note_marker_goes_after_the_following_punctuation_with_no_space_before_it(refs):
-    inlines, _, _ = resolve(refs, "notes", Text("Water matters "), cite("doe2020"), Text(". Borders too "),
-                            cite("roe2019"), Text("; and more."))
+    inlines, _, _ = resolve(
+        refs,
+        "notes",
+        Text("Water matters "),
+        cite("doe2020"),
+        Text(". Borders too "),
+        cite("roe2019"),
+        Text("; and more."),
+    )
 
     assert [type(n).__name__ for n in inlines] == ["Text", "Note", "Text", "Note", "Text"]
     assert (inlines[0], inlines[2], inlines[4]) == (Text("Water matters."), Text(" Borders too;"), Text(" and more."))
@@ -86,8 +112,9 @@ def test_a_note_marker_goes_after_the_following_punctuation_with_no_space_before
 
 def test_an_explanatory_note_between_two_citations_of_one_work_prevents_ibid(refs):
     aside = Note((Paragraph((Text("An aside."),)),))
-    inlines, _, _ = resolve(refs, "notes", Text("A "), cite("doe2020"), Text(". B."), aside, Text(" C "),
-                            cite("doe2020", "p. 4"), Text("."))
+    inlines, _, _ = resolve(
+        refs, "notes", Text("A "), cite("doe2020"), Text(". B."), aside, Text(" C "), cite("doe2020", "p. 4"), Text(".")
+    )
 
     assert note_texts(inlines) == [
         "Jane Doe, “Water and Borders,” Central Asian Survey 39, no. 2 (2020): 30–50.",
@@ -144,8 +171,9 @@ def test_author_date_joins_several_works_and_can_suppress_the_author(refs):
     assert inlines == (Text("A (Doe 2020; see Roe 2019, ch. 2). Doe (2020, 3)."),)
 
 
-@pytest.mark.parametrize(("locator", "printed"), [("pp. 3-5", "3–5"), ("page 3", "3"), ("pages 3-5", "3–5")],
-                         ids=["pp", "page", "pages"])
+@pytest.mark.parametrize(
+    ("locator", "printed"), [("pp. 3-5", "3–5"), ("page 3", "3"), ("pages 3-5", "3–5")], ids=["pp", "page", "pages"]
+)
 def test_page_locators_are_printed_bare_in_every_spelling(refs, locator, printed):
     inlines, _, _ = resolve(refs, "author-date", Text("Water "), cite("doe2020", locator), Text("."))
 
@@ -156,8 +184,15 @@ def test_page_locators_are_printed_bare_in_every_spelling(refs, locator, printed
 
 
 def test_none_drops_citation_markers_and_the_space_before_them(refs):
-    inlines, _, cited = resolve(refs, "none", Text("Water matters "), cite("doe2020"), Text(". Borders "),
-                                cite("roe2019", "p. 4"), Text(", too."))
+    inlines, _, cited = resolve(
+        refs,
+        "none",
+        Text("Water matters "),
+        cite("doe2020"),
+        Text(". Borders "),
+        cite("roe2019", "p. 4"),
+        Text(", too."),
+    )
 
     assert inlines == (Text("Water matters. Borders, too."),)
     assert cited == ["doe2020", "roe2019"]  # still cited: a sources list needs them
@@ -191,8 +226,16 @@ def test_keep_notes_true_keeps_explanatory_notes(refs):
 
 
 def test_the_bibliography_box_lists_exactly_the_cited_works_sorted_by_author(refs):
-    _, [box], cited = resolve(refs, "notes", Text("A "), cite("roe2019"), Text(". B "), cite("doe2020"), Text("."),
-                              extra_blocks=[bibliography_box()])
+    _, [box], cited = resolve(
+        refs,
+        "notes",
+        Text("A "),
+        cite("roe2019"),
+        Text(". B "),
+        cite("doe2020"),
+        Text("."),
+        extra_blocks=[bibliography_box()],
+    )
 
     assert cited == ["roe2019", "doe2020"]
     assert box.blocks[0] == Heading(1, (Text("References"),))
@@ -203,8 +246,9 @@ def test_the_bibliography_box_lists_exactly_the_cited_works_sorted_by_author(ref
 
 
 def test_the_author_date_bibliography_puts_the_year_after_the_author(refs):
-    _, [box], _ = resolve(refs, "author-date", Text("A "), cite("doe2020"), Text("."),
-                          extra_blocks=[bibliography_box()])
+    _, [box], _ = resolve(
+        refs, "author-date", Text("A "), cite("doe2020"), Text("."), extra_blocks=[bibliography_box()]
+    )
 
     assert [plain_text(p.children) for p in box.blocks[1:]] == [
         "Doe, Jane. 2020. “Water and Borders.” Central Asian Survey 39, no. 2: 30–50.",
@@ -219,8 +263,9 @@ def test_a_bibliography_box_disappears_when_nothing_is_cited(refs):
 
 def test_the_sources_box_lists_the_cited_works_in_short_form(refs):
     sources = Box(("sources",), (Heading(1, (Text("Sources"),)),))
-    _, [box], _ = resolve(refs, "none", Text("A "), cite("roe2019"), Text(". B "), cite("doe2020"), Text("."),
-                          extra_blocks=[sources])
+    _, [box], _ = resolve(
+        refs, "none", Text("A "), cite("roe2019"), Text(". B "), cite("doe2020"), Text("."), extra_blocks=[sources]
+    )
 
     heading, listing = box.blocks
     assert heading == Heading(1, (Text("Sources"),))

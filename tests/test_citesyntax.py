@@ -19,7 +19,7 @@ def test_it_finds_a_bracketed_citation_and_where_it_is():
     [found] = find_citations(text)
 
     assert found.citation == Citation((CiteItem("doe2020"),))
-    assert text[found.start:found.end] == "[@doe2020]"
+    assert text[found.start : found.end] == "[@doe2020]"
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_it_finds_a_narrative_citation_without_the_following_punctuation():
         Citation((CiteItem("doe2020"),), narrative=True),
         Citation((CiteItem("roe2019"),), narrative=True),
     ]
-    assert [text[f.start:f.end] for f in found] == ["@doe2020", "@roe2019"]
+    assert [text[f.start : f.end] for f in found] == ["@doe2020", "@roe2019"]
 
 
 def test_it_returns_bracketed_and_narrative_citations_in_text_order():

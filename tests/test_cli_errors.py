@@ -215,8 +215,9 @@ def test_version_prints_the_package_version():
     assert result.output == f"briefgen, version {__version__}\n"
 
 
-@pytest.mark.parametrize("command", [[], *([name] for name in sorted(cli.commands))],
-                         ids=lambda c: " ".join(c) or "briefgen")
+@pytest.mark.parametrize(
+    "command", [[], *([name] for name in sorted(cli.commands))], ids=lambda c: " ".join(c) or "briefgen"
+)
 def test_help_works_for_every_command(command):
     result = run(*command, "--help")
 

@@ -104,8 +104,10 @@ def test_it_reports_a_duplicate_recommendation_id_naming_where_it_was_first_used
 
 
 def test_it_reports_a_duplicate_recommendation_id_across_groups(tmp_path):
-    text = MINIMAL_BRIEF + "  - group: Afghanistan\n    items:\n      - id: R2\n        title: Fund trade\n" \
-                           "        priority: high\n"
+    text = (
+        MINIMAL_BRIEF + "  - group: Afghanistan\n    items:\n      - id: R2\n        title: Fund trade\n"
+        "        priority: high\n"
+    )
 
     assert error_lines(write_brief(tmp_path, text)) == [
         "brief.yaml:16:13: recommendations[1].items[0].id: duplicate recommendation id 'R2' "
@@ -204,10 +206,14 @@ def test_it_reports_a_brief_that_is_not_a_mapping(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (MINIMAL_BRIEF.split("recommendations:")[0] + "recommendations: 3\n",
-         "brief.yaml:4:18: recommendations: expected a list, got a number"),
-        (MINIMAL_BRIEF + "        audiences: 3\n",
-         "brief.yaml:14:20: recommendations[0].items[1].audiences: expected a list, got a number"),
+        (
+            MINIMAL_BRIEF.split("recommendations:")[0] + "recommendations: 3\n",
+            "brief.yaml:4:18: recommendations: expected a list, got a number",
+        ),
+        (
+            MINIMAL_BRIEF + "        audiences: 3\n",
+            "brief.yaml:14:20: recommendations[0].items[1].audiences: expected a list, got a number",
+        ),
     ],
     ids=["recommendations", "audiences"],
 )
@@ -244,7 +250,8 @@ def test_it_does_not_check_audience_tags_without_a_list_of_audiences(tmp_path):
 
 def test_it_reports_an_unknown_citation_key_with_the_closest_keys(tmp_path):
     text = MINIMAL_BRIEF.replace("[@doe2020]", "[@doe2002, p. 4]").replace(
-        "title: Publish border incident data", "title: Publish border data, as @roe2091 urges")
+        "title: Publish border incident data", "title: Publish border data, as @roe2091 urges"
+    )
 
     assert error_lines(write_brief(tmp_path, text), known_keys=lambda: BIB_KEYS) == [
         "brief.yaml:3:44: summary: unknown citation key '@doe2002' (did you mean @doe2021, @doe2020, @roe2019?)",

@@ -33,10 +33,19 @@ def test_headings_keep_their_level_and_inline_formatting():
 def test_emphasis_strong_code_and_links_become_inline_nodes():
     [para] = parse_markdown("Some *emph*, **strong**, `code` and a [link](https://www.osce.org).")
 
-    assert para == Paragraph((
-        Text("Some "), Emph((Text("emph"),)), Text(", "), Strong((Text("strong"),)), Text(", "), Code("code"),
-        Text(" and a "), Link((Text("link"),), "https://www.osce.org"), Text("."),
-    ))
+    assert para == Paragraph(
+        (
+            Text("Some "),
+            Emph((Text("emph"),)),
+            Text(", "),
+            Strong((Text("strong"),)),
+            Text(", "),
+            Code("code"),
+            Text(" and a "),
+            Link((Text("link"),), "https://www.osce.org"),
+            Text("."),
+        )
+    )
 
 
 def test_an_ordered_list_keeps_its_start_number():
@@ -104,11 +113,13 @@ def test_a_reference_note_is_placed_where_its_marker_is_and_its_definition_disap
     blocks = parse_markdown("Borders matter.[^1] More text.\n\n[^1]: The *definition*, with two words.\n")
 
     assert blocks == (
-        Paragraph((
-            Text("Borders matter."),
-            Note((Paragraph((Text("The "), Emph((Text("definition"),)), Text(", with two words."))),)),
-            Text(" More text."),
-        )),
+        Paragraph(
+            (
+                Text("Borders matter."),
+                Note((Paragraph((Text("The "), Emph((Text("definition"),)), Text(", with two words."))),)),
+                Text(" More text."),
+            )
+        ),
     )
 
 
@@ -150,5 +161,7 @@ def test_typography_turns_dashes_and_quotes_into_their_proper_characters():
 
 def test_parse_inline_gives_the_inline_nodes_of_one_line():
     assert parse_inline("Kazakhstan’s *OSCE* chairmanship") == (
-        Text("Kazakhstan’s "), Emph((Text("OSCE"),)), Text(" chairmanship"),
+        Text("Kazakhstan’s "),
+        Emph((Text("OSCE"),)),
+        Text(" chairmanship"),
     )

@@ -76,8 +76,9 @@ def test_ordered_lists_use_word_numbering_and_restart(sample_outputs):
     body = part(sample_outputs, "policymaker", "word/document.xml")
     numbering = part(sample_outputs, "policymaker", "word/numbering.xml")
     ids = set(re.findall(r'<w:numId w:val="(\d+)"/>', body))
-    restarted = [i for i in ids if re.search(
-        rf'<w:num w:numId="{i}">.*?<w:startOverride w:val="1"/>', numbering, flags=re.S)]
+    restarted = [
+        i for i in ids if re.search(rf'<w:num w:numId="{i}">.*?<w:startOverride w:val="1"/>', numbering, flags=re.S)
+    ]
     assert restarted, "the numbered list of actions restarts at 1"
 
 
@@ -104,17 +105,31 @@ def libreoffice_pdfs(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory)
     soffice = require_program("soffice")
     out = tmp_path_factory.mktemp("lo")
     profile = tmp_path_factory.mktemp("lo-profile")
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
-                    "--outdir", str(out), *map(str, sorted(sample_dir.glob("*.docx")))],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{profile}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, sorted(sample_dir.glob("*.docx"))),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return out
 
 
 def test_libreoffice_opens_every_docx(libreoffice_pdfs: Path):
     names = sorted(p.name for p in libreoffice_pdfs.glob("*.pdf"))
     assert names == [f"kazakhstan-osce-2010_{a}.pdf" for a in ("academic", "policymaker", "practitioner", "press")]
-    text = " ".join(page.extract_text() for page in pypdf.PdfReader(
-        libreoffice_pdfs / "kazakhstan-osce-2010_practitioner.pdf").pages)
+    text = " ".join(
+        page.extract_text()
+        for page in pypdf.PdfReader(libreoffice_pdfs / "kazakhstan-osce-2010_practitioner.pdf").pages
+    )
     assert "Convene a standing multilateral forum on water management" in text
     assert "Restore an OSCE presence in Georgia without conceding recognition" in text
 

@@ -104,8 +104,12 @@ def test_the_outline_mirrors_the_headings(sample_outputs):
     titles = _outline_titles(reader(sample_outputs, "practitioner").outline)
     assert titles[:2] == ["Summary", "A chairmanship won on geopolitics"]
     assert "Recommendations" in titles and "Central Asia" in titles and "References" in titles
-    assert [t for t in titles if " · " in t] == [f"{rid} · {title}" for rid, title in zip(
-        ["CA-1", "CA-2", "CA-3", "CA-4", "AF-1", "AF-2", "EU-1", "EU-2", "EU-3", "EU-4"], TITLES, strict=True)]
+    assert [t for t in titles if " · " in t] == [
+        f"{rid} · {title}"
+        for rid, title in zip(
+            ["CA-1", "CA-2", "CA-3", "CA-4", "AF-1", "AF-2", "EU-1", "EU-2", "EU-3", "EU-4"], TITLES, strict=True
+        )
+    ]
 
 
 def test_footnotes_sit_on_the_page_that_cites_them(sample_outputs):

@@ -236,8 +236,15 @@ class _Writer:
             self.doc.add_paragraph(line, style="Byline")
 
     # ------------------------------------------------------------ inlines
-    def inlines(self, paragraph: DocxParagraph, nodes: tuple[Inline, ...], container=None,
-                bold: bool = False, italic: bool = False, link_style: bool = False) -> None:
+    def inlines(
+        self,
+        paragraph: DocxParagraph,
+        nodes: tuple[Inline, ...],
+        container=None,
+        bold: bool = False,
+        italic: bool = False,
+        link_style: bool = False,
+    ) -> None:
         container = paragraph._p if container is None else container
         for node in nodes:
             match node:
@@ -303,8 +310,12 @@ class _Writer:
             if method is None:
                 raise TypeError(f"DOCX writer: unknown block node {type(block).__name__}")
             method(block, where, depth)
-            if (isinstance(block, Para) and i + 1 < len(blocks) and isinstance(blocks[i + 1], Box)
-                    and len(plain_text(block.children)) < 400):
+            if (
+                isinstance(block, Para)
+                and i + 1 < len(blocks)
+                and isinstance(blocks[i + 1], Box)
+                and len(plain_text(block.children)) < 400
+            ):
                 where.paragraphs[-1].paragraph_format.keep_with_next = True  # an intro stays with its card
 
     def _paragraph(self, where, style: str | None = None) -> DocxParagraph:
@@ -379,8 +390,11 @@ class _Writer:
     def block_Table(self, t: Table, where, depth: int) -> None:
         ncols = max([len(t.header), *(len(r) for r in t.rows)])
         nrows = len(t.rows) + (1 if t.header else 0)
-        table = where.add_table(rows=nrows, cols=ncols) if hasattr(where, "_tc") else \
-            self.doc.add_table(rows=nrows, cols=ncols)
+        table = (
+            where.add_table(rows=nrows, cols=ncols)
+            if hasattr(where, "_tc")
+            else self.doc.add_table(rows=nrows, cols=ncols)
+        )
         ooxml.table_width_full(table)
         ooxml.column_widths(table, _column_shares(t, ncols))
         for row in table.rows:

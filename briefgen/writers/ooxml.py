@@ -69,8 +69,10 @@ def _declare_footnote_properties(document_part) -> None:
 
 
 def footnote_reference_run(note_id: int, style_id: str) -> object:
-    return parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{style_id}"/></w:rPr>'
-                     f'<w:footnoteReference w:id="{note_id}"/></w:r>')
+    return parse_xml(
+        f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{style_id}"/></w:rPr>'
+        f'<w:footnoteReference w:id="{note_id}"/></w:r>'
+    )
 
 
 def footnote_ref_mark_run(style_id: str) -> object:
@@ -83,8 +85,10 @@ def restart_numbering(document_part, style_num_id: int) -> int:
     base = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == str(style_num_id))
     abstract = base.find(qn("w:abstractNumId")).get(qn("w:val"))
     new_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
-    num = parse_xml(f'<w:num {nsdecls("w")} w:numId="{new_id}"><w:abstractNumId w:val="{abstract}"/>'
-                    '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>')
+    num = parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{new_id}"><w:abstractNumId w:val="{abstract}"/>'
+        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+    )
     numbering.append(num)
     return new_id
 
@@ -216,10 +220,47 @@ def set_style_colour(style, hex_colour: str) -> None:
 def _insert_rpr(rpr, el) -> None:
     rpr.append(el)
     # keep CT_RPr's child order valid for strict readers
-    order = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
-             "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
-             "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl",
-             "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"]
+    order = [
+        "rStyle",
+        "rFonts",
+        "b",
+        "bCs",
+        "i",
+        "iCs",
+        "caps",
+        "smallCaps",
+        "strike",
+        "dstrike",
+        "outline",
+        "shadow",
+        "emboss",
+        "imprint",
+        "noProof",
+        "snapToGrid",
+        "vanish",
+        "webHidden",
+        "color",
+        "spacing",
+        "w",
+        "kern",
+        "position",
+        "sz",
+        "szCs",
+        "highlight",
+        "u",
+        "effect",
+        "bdr",
+        "shd",
+        "fitText",
+        "vertAlign",
+        "rtl",
+        "cs",
+        "em",
+        "lang",
+        "eastAsianLayout",
+        "specVanish",
+        "oMath",
+    ]
     children = sorted(rpr, key=lambda c: order.index(c.tag.split("}")[1]) if c.tag.split("}")[1] in order else 99)
     for c in list(rpr):
         rpr.remove(c)

@@ -77,8 +77,13 @@ def _register_fonts() -> None:
             name = f"{fonts.FAMILIES[family][1]}-{face}"
             pdfmetrics.registerFont(TTFont(name, str(fonts.font_file(family, face))))
             names[face] = name
-        pdfmetrics.registerFontFamily(names["Regular"], normal=names["Regular"], bold=names["Bold"],
-                                      italic=names["Italic"], boldItalic=names["BoldItalic"])
+        pdfmetrics.registerFontFamily(
+            names["Regular"],
+            normal=names["Regular"],
+            bold=names["Bold"],
+            italic=names["Italic"],
+            boldItalic=names["BoldItalic"],
+        )
     _registered = True
 
 
@@ -87,6 +92,7 @@ def _face(family: str, face: str = "Regular") -> str:
 
 
 # ---------------------------------------------------------------- styles
+
 
 @dataclass
 class _Styles:
@@ -110,14 +116,31 @@ def _styles(style: Style) -> _Styles:
     body_font, head_font = style.fonts.body, style.fonts.headings
     text = colors.HexColor(style.colours.text)
     accent = colors.HexColor(style.colours.accent)
-    body = ParagraphStyle("body", fontName=_face(body_font), fontSize=size, leading=size * 1.42,
-                          textColor=text, spaceAfter=size * 0.6, alignment=TA_LEFT, hyphenationLang="",
-                          allowWidows=0, allowOrphans=0)
+    body = ParagraphStyle(
+        "body",
+        fontName=_face(body_font),
+        fontSize=size,
+        leading=size * 1.42,
+        textColor=text,
+        spaceAfter=size * 0.6,
+        alignment=TA_LEFT,
+        hyphenationLang="",
+        allowWidows=0,
+        allowOrphans=0,
+    )
 
     def heading(name: str, scale: float, before: float, colour: colors.Color = accent) -> ParagraphStyle:
-        return ParagraphStyle(name, parent=body, fontName=_face(head_font, "Bold"), fontSize=size * scale,
-                              leading=size * scale * 1.22, textColor=colour, spaceBefore=before, spaceAfter=size * 0.45,
-                              keepWithNext=0)
+        return ParagraphStyle(
+            name,
+            parent=body,
+            fontName=_face(head_font, "Bold"),
+            fontSize=size * scale,
+            leading=size * scale * 1.22,
+            textColor=colour,
+            spaceBefore=before,
+            spaceAfter=size * 0.45,
+            keepWithNext=0,
+        )
 
     return _Styles(
         body=body,
@@ -126,22 +149,59 @@ def _styles(style: Style) -> _Styles:
         h2=heading("h2", 1.2, size * 1.0),
         h3=heading("h3", 1.04, size * 0.8, text),
         h4=heading("h4", 1.0, size * 0.6, text),
-        small=ParagraphStyle("small", parent=body, fontName=_face(head_font), fontSize=size * 0.78,
-                             leading=size * 1.0, textColor=colors.HexColor(style.colours.muted), spaceAfter=0),
-        note=ParagraphStyle("note", parent=body, fontSize=size * 0.76, leading=size * 0.98, spaceAfter=size * 0.12,
-                            leftIndent=size * 1.1, firstLineIndent=-size * 1.1),
-        bib=ParagraphStyle("bib", parent=body, fontSize=size * 0.9, leading=size * 1.25, leftIndent=size * 1.6,
-                           firstLineIndent=-size * 1.6, spaceAfter=size * 0.35),
+        small=ParagraphStyle(
+            "small",
+            parent=body,
+            fontName=_face(head_font),
+            fontSize=size * 0.78,
+            leading=size * 1.0,
+            textColor=colors.HexColor(style.colours.muted),
+            spaceAfter=0,
+        ),
+        note=ParagraphStyle(
+            "note",
+            parent=body,
+            fontSize=size * 0.76,
+            leading=size * 0.98,
+            spaceAfter=size * 0.12,
+            leftIndent=size * 1.1,
+            firstLineIndent=-size * 1.1,
+        ),
+        bib=ParagraphStyle(
+            "bib",
+            parent=body,
+            fontSize=size * 0.9,
+            leading=size * 1.25,
+            leftIndent=size * 1.6,
+            firstLineIndent=-size * 1.6,
+            spaceAfter=size * 0.35,
+        ),
         code=ParagraphStyle("code", parent=body, fontName=_face("sans"), fontSize=size * 0.85),
         cell=ParagraphStyle("cell", parent=body, fontSize=size * 0.86, leading=size * 1.15, spaceAfter=0),
-        cell_head=ParagraphStyle("cell_head", parent=body, fontName=_face(head_font, "Bold"), fontSize=size * 0.86,
-                                 leading=size * 1.15, spaceAfter=0, textColor=colors.white),
-        box_title=ParagraphStyle("box_title", parent=body, fontName=_face(head_font, "Bold"), fontSize=size * 1.02,
-                                 leading=size * 1.3, textColor=accent, spaceAfter=size * 0.3, keepWithNext=1),
+        cell_head=ParagraphStyle(
+            "cell_head",
+            parent=body,
+            fontName=_face(head_font, "Bold"),
+            fontSize=size * 0.86,
+            leading=size * 1.15,
+            spaceAfter=0,
+            textColor=colors.white,
+        ),
+        box_title=ParagraphStyle(
+            "box_title",
+            parent=body,
+            fontName=_face(head_font, "Bold"),
+            fontSize=size * 1.02,
+            leading=size * 1.3,
+            textColor=accent,
+            spaceAfter=size * 0.3,
+            keepWithNext=1,
+        ),
     )
 
 
 # ---------------------------------------------------------------- flowables with extra duties
+
 
 class _Heading(Paragraph):
     """A heading that registers itself in the PDF outline when placed."""
@@ -185,8 +245,12 @@ class _NoteParagraph(Paragraph):
 
 def _introduces_box(blocks: tuple[Block, ...], i: int) -> bool:
     """A short paragraph right before a box (a group intro before its first card)."""
-    return (isinstance(blocks[i], Para) and i + 1 < len(blocks) and isinstance(blocks[i + 1], Box)
-            and len(plain_text(blocks[i].children)) < 400)
+    return (
+        isinstance(blocks[i], Para)
+        and i + 1 < len(blocks)
+        and isinstance(blocks[i + 1], Box)
+        and len(plain_text(blocks[i].children)) < 400
+    )
 
 
 def _note_anchor(n: int) -> str:
@@ -209,6 +273,7 @@ class _HRule(Flowable):
 
 
 # ---------------------------------------------------------------- the conversion
+
 
 class _Builder:
     def __init__(self, doc: Document, style: Style, width: float) -> None:
@@ -233,15 +298,19 @@ class _Builder:
                 case Code(text=t):
                     out.append(f'<font face="{_face("sans")}">{escape(t)}</font>')
                 case Link(children=c, url=u):
-                    out.append(f'<a href="{escape(u, {chr(34): "&quot;"})}" color="{self.style.colours.accent}">'
-                               f"{self.markup(c)}</a>")
+                    out.append(
+                        f'<a href="{escape(u, {chr(34): "&quot;"})}" color="{self.style.colours.accent}">'
+                        f"{self.markup(c)}</a>"
+                    )
                 case LineBreak():
                     out.append("<br/>")
                 case Note(blocks=b):
                     self.note_count += 1
                     n = self.note_count
-                    out.append(f'<a name="ref{_note_anchor(n)}"/><super><a href="#{_note_anchor(n)}" '
-                               f'color="{self.style.colours.accent}">{n}</a></super>')
+                    out.append(
+                        f'<a name="ref{_note_anchor(n)}"/><super><a href="#{_note_anchor(n)}" '
+                        f'color="{self.style.colours.accent}">{n}</a></super>'
+                    )
                     self.pending_notes.append((n, self._note_paragraph(n, b)))
                 case _:
                     raise TypeError(f"PDF writer: unknown inline node {type(node).__name__}")
@@ -255,8 +324,10 @@ class _Builder:
             else:
                 texts.append(escape(plain_text(getattr(b, "children", ()))))
         body = " ".join(texts)
-        return Paragraph(f'<a name="{_note_anchor(n)}"/><super><a href="#ref{_note_anchor(n)}">{n}</a></super>'
-                         f"\u2002{body}", self.s.note)
+        return Paragraph(
+            f'<a name="{_note_anchor(n)}"/><super><a href="#ref{_note_anchor(n)}">{n}</a></super>\u2002{body}',
+            self.s.note,
+        )
 
     def paragraph(self, nodes: tuple[Inline, ...], style: ParagraphStyle) -> Paragraph:
         text = self.markup(nodes)
@@ -271,7 +342,9 @@ class _Builder:
     def blocks(self, blocks: tuple[Block, ...], width: float | None = None) -> list[Flowable]:
         out: list[Flowable] = []
         for i, block in enumerate(blocks):
-            method: Callable[[Block, float], list[Flowable]] | None = getattr(self, "block_" + type(block).__name__, None)
+            method: Callable[[Block, float], list[Flowable]] | None = getattr(
+                self, "block_" + type(block).__name__, None
+            )
             if method is None:
                 raise TypeError(f"PDF writer: unknown block node {type(block).__name__}")
             made = method(block, width or self.width)
@@ -298,9 +371,14 @@ class _Builder:
     def block_ListBlock(self, lst: ListBlock, width: float) -> list[Flowable]:
         items = [ListItem(self.blocks(item, width - 16) or [Spacer(0, 0)]) for item in lst.items]
         size = self.style.fonts.size
-        kwargs = dict(bulletFontName=_face(self.style.fonts.headings, "Bold") if lst.ordered else _face("sans"),
-                      bulletFontSize=size * 0.9 if lst.ordered else size, bulletColor=self.accent,
-                      leftIndent=size * 1.5, spaceAfter=size * 0.3, bulletOffsetY=0)
+        kwargs = dict(
+            bulletFontName=_face(self.style.fonts.headings, "Bold") if lst.ordered else _face("sans"),
+            bulletFontSize=size * 0.9 if lst.ordered else size,
+            bulletColor=self.accent,
+            leftIndent=size * 1.5,
+            spaceAfter=size * 0.3,
+            bulletOffsetY=0,
+        )
         if lst.ordered:
             return [ListFlowable(items, bulletType="1", start=str(lst.start), bulletFormat="%s.", **kwargs)]
         return [ListFlowable(items, bulletType="bullet", start="•", **kwargs)]
@@ -308,8 +386,9 @@ class _Builder:
     def block_Quote(self, q: Quote, width: float) -> list[Flowable]:
         inner = self.blocks(q.blocks, width - 24)
         t = Table([[inner]], colWidths=[width - 12])
-        t.setStyle(self._table_style([("LEFTPADDING", (0, 0), (-1, -1), 14),
-                                      ("LINEBEFORE", (0, 0), (0, -1), 2, self.accent)]))
+        t.setStyle(
+            self._table_style([("LEFTPADDING", (0, 0), (-1, -1), 14), ("LINEBEFORE", (0, 0), (0, -1), 2, self.accent)])
+        )
         return [t]
 
     def block_Rule(self, r: Rule, width: float) -> list[Flowable]:
@@ -325,8 +404,12 @@ class _Builder:
             data.append([self.paragraph(c, self.s.cell) for c in row] + [""] * (ncols - len(row)))
         table = Table(data, colWidths=widths, repeatRows=1 if t.header else 0, hAlign="LEFT")
         rule = colors.HexColor(self.style.colours.rule)
-        cmds = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, rule),
-                ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+        cmds = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, rule),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]
         if t.header:
             cmds += [("BACKGROUND", (0, 0), (-1, 0), self.accent)]
         table.setStyle(self._table_style(cmds))
@@ -371,9 +454,13 @@ class _Builder:
                 marks.append(_OutlineMark(flowable.outline_level, flowable.outline_title))
                 flowable.outline_title = None
         t = Table([[inner]], colWidths=[width], hAlign="LEFT")
-        cmds = [("LEFTPADDING", (0, 0), (-1, -1), 12), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-                ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(bar))]
+        cmds = [
+            ("LEFTPADDING", (0, 0), (-1, -1), 12),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ("TOPPADDING", (0, 0), (-1, -1), 8),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(bar)),
+        ]
         if "card" in classes:
             cmds.append(("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#F7F8FA")))
         else:
@@ -385,6 +472,7 @@ class _Builder:
 
 
 # ---------------------------------------------------------------- pages
+
 
 class _NumberedCanvas(Canvas):
     """Draws "page X of Y" once the page count is known (the usual two-step canvas)."""
@@ -491,8 +579,12 @@ class _FootnoteFrame(Frame):
     def draw_notes(self, canv: Canvas, rule_colour: colors.Color) -> None:
         if not self.placed_notes:
             return
-        y = self._y1 + self._bottomPadding + sum(
-            p.wrap(self.note_width, 10_000)[1] + p.getSpaceAfter() for p in self.placed_notes) + self.separator
+        y = (
+            self._y1
+            + self._bottomPadding
+            + sum(p.wrap(self.note_width, 10_000)[1] + p.getSpaceAfter() for p in self.placed_notes)
+            + self.separator
+        )
         canv.saveState()
         canv.setStrokeColor(rule_colour)
         canv.setLineWidth(0.5)
@@ -546,15 +638,41 @@ def _title_band(doc: Document, style: Style, s: _Styles, page_width: float, marg
     kicker = " · ".join(x for x in (doc.meta.organisation, doc.meta.series) if x)
     parts = []
     if kicker:
-        parts.append(Paragraph(escape(kicker.upper()), ParagraphStyle(
-            "kicker", fontName=_face(head, "Bold"), fontSize=size * 0.8, leading=size * 1.1, textColor=white,
-            spaceAfter=size * 0.9)))
-    parts.append(Paragraph(escape(doc.meta.title), ParagraphStyle(
-        "title", fontName=_face(head, "Bold"), fontSize=size * 2.15, leading=size * 2.5, textColor=white)))
+        parts.append(
+            Paragraph(
+                escape(kicker.upper()),
+                ParagraphStyle(
+                    "kicker",
+                    fontName=_face(head, "Bold"),
+                    fontSize=size * 0.8,
+                    leading=size * 1.1,
+                    textColor=white,
+                    spaceAfter=size * 0.9,
+                ),
+            )
+        )
+    parts.append(
+        Paragraph(
+            escape(doc.meta.title),
+            ParagraphStyle(
+                "title", fontName=_face(head, "Bold"), fontSize=size * 2.15, leading=size * 2.5, textColor=white
+            ),
+        )
+    )
     if doc.meta.subtitle:
-        parts.append(Paragraph(escape(doc.meta.subtitle), ParagraphStyle(
-            "subtitle", fontName=_face(style.fonts.body, "Italic"), fontSize=size * 1.2, leading=size * 1.6,
-            textColor=colors.HexColor("#DCE6F0"), spaceBefore=size * 0.5)))
+        parts.append(
+            Paragraph(
+                escape(doc.meta.subtitle),
+                ParagraphStyle(
+                    "subtitle",
+                    fontName=_face(style.fonts.body, "Italic"),
+                    fontSize=size * 1.2,
+                    leading=size * 1.6,
+                    textColor=colors.HexColor("#DCE6F0"),
+                    spaceBefore=size * 0.5,
+                ),
+            )
+        )
     height = 14 * mm
     for p in parts:
         height += p.wrap(width, 1000)[1] + p.getSpaceBefore() + p.getSpaceAfter()
@@ -579,8 +697,14 @@ def write_pdf(doc: Document, style: Style) -> bytes:
     story: list[Flowable] = []
     meta_line = byline(doc.meta)
     if meta_line:
-        story.append(Paragraph(escape(meta_line), ParagraphStyle(
-            "byline", parent=s.small, fontSize=size * 0.86, leading=size * 1.2, spaceAfter=size * 1.0)))
+        story.append(
+            Paragraph(
+                escape(meta_line),
+                ParagraphStyle(
+                    "byline", parent=s.small, fontSize=size * 0.86, leading=size * 1.2, spaceAfter=size * 1.0
+                ),
+            )
+        )
     story.extend(builder.blocks(doc.blocks))
 
     def first_page(canv: Canvas, document: BaseDocTemplate) -> None:
@@ -630,24 +754,41 @@ def write_pdf(doc: Document, style: Style) -> bytes:
         canv.restoreState()
 
     separator = size * 1.1
-    frame_kwargs = dict(leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-                        note_width=width, separator=separator)
+    frame_kwargs = dict(
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, note_width=width, separator=separator
+    )
     first = _FootnoteFrame(left, bottom, width, ph - bottom - band_height - 7 * mm, id="first", **frame_kwargs)
     later = _FootnoteFrame(left, bottom, width, ph - top - bottom, id="body", **frame_kwargs)
     buf = io.BytesIO()
     epoch = release_epoch(doc.meta)
     meta = doc.meta
     template = _DocTemplate(
-        buf, pagesize=page_size, leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
-        title=meta.title, author="; ".join(a.name for a in meta.authors) or meta.organisation, subject=meta.subtitle or meta.title,
-        keywords=", ".join(meta.keywords), creator="briefgen", producer="briefgen (reportlab)",
-        lang=meta.language, displayDocTitle=1, invariant=1, initialFontName=_face(style.fonts.body),
+        buf,
+        pagesize=page_size,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=meta.title,
+        author="; ".join(a.name for a in meta.authors) or meta.organisation,
+        subject=meta.subtitle or meta.title,
+        keywords=", ".join(meta.keywords),
+        creator="briefgen",
+        producer="briefgen (reportlab)",
+        lang=meta.language,
+        displayDocTitle=1,
+        invariant=1,
+        initialFontName=_face(style.fonts.body),
         initialFontSize=style.fonts.size,
     )
-    template.addPageTemplates([
-        PageTemplate(id="First", frames=[first], onPage=first_page, onPageEnd=page_end, autoNextPageTemplate="Later"),
-        PageTemplate(id="Later", frames=[later], onPage=later_page, onPageEnd=page_end),
-    ])
+    template.addPageTemplates(
+        [
+            PageTemplate(
+                id="First", frames=[first], onPage=first_page, onPageEnd=page_end, autoNextPageTemplate="Later"
+            ),
+            PageTemplate(id="Later", frames=[later], onPage=later_page, onPageEnd=page_end),
+        ]
+    )
 
     def make_canvas(*args, **kwargs) -> Canvas:
         canv = _NumberedCanvas(*args, footer=footer, **kwargs)
