@@ -47,7 +47,7 @@ def _bibliography_path(brief_path: Path, option: Path | None, declared: Path | N
 def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):
     """Load a brief and its bibliography, with every citation checked."""
     from .bibliography import load_bibliography
-    from .loader import load_brief
+    from .loader import cited_keys, load_brief
 
     refs_holder: dict = {}
 
@@ -64,6 +64,13 @@ def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):
     refs = load_bibliography(bib_path) if bib_path else {}
     refs_holder["refs"] = refs
     brief = load_brief(brief_path, known_keys=known_keys, audiences=audience_names)
+    unused = sorted(set(refs) - cited_keys(brief))
+    if unused and bib_path is not None:
+        click.echo(
+            f"warning: {display_path(bib_path)}: {len(unused)} entries not cited by "
+            f"{display_path(brief_path)}: {', '.join(unused)}",
+            err=True,
+        )
     return brief, refs
 
 

@@ -212,3 +212,15 @@ def _to_brief(data: dict[str, Any], path: Path) -> Brief:
         bibliography=(path.parent / bib) if bib else None,
         overrides={k: dict(v) for k, v in (data.get("audience_overrides") or {}).items()},
     )
+
+
+def cited_keys(brief: Brief) -> set[str]:
+    """Every bibliography key the brief cites, in any Markdown field."""
+    texts = [brief.title, brief.subtitle, brief.summary, brief.contact, *brief.key_messages]
+    texts += [t for sec in brief.sections for t in (sec.title, sec.body)]
+    texts += [g.intro for g in brief.groups]
+    texts += [t for r in brief.recommendations for t in (r.title, r.rationale)]
+    for fields in brief.overrides.values():
+        texts += [v for v in fields.values() if isinstance(v, str)]
+        texts += [m for m in fields.get("key_messages", []) or [] if isinstance(m, str)]
+    return {item.key for text in texts for found in find_citations(text) for item in found.citation.items}

@@ -215,3 +215,20 @@ def test_a_missing_bibliography_file_is_reported(tmp_path, monkeypatch):
         load_bibliography(tmp_path / "references.bib")
 
     assert info.value.format_message() == "references.bib: bibliography file not found"
+
+
+def test_every_entry_formats_in_every_style_without_raw_latex(refs):
+    from briefgen.cite import bibliography_entry, full_note, short_note, source_line
+    from briefgen.model import plain_text
+
+    for ref in refs.values():
+        for inlines in (
+            full_note(ref, "p. 3"),
+            short_note(ref, ""),
+            bibliography_entry(ref, True),
+            bibliography_entry(ref, False),
+            source_line(ref),
+        ):
+            text = plain_text(tuple(inlines))
+            assert not set(text) & {"{", "}", "\\"}, (ref.key, text)
+            assert ", ," not in text and ".." not in text.replace("...", ""), (ref.key, text)

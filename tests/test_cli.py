@@ -1,0 +1,159 @@
+"""End-to-end runs of the good paths through click's CliRunner, in a throwaway workspace."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+
+import docx
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import cli
+from conftest import ROOT, require_program
+
+KAZAKH = """\
+title: "Қазақстан and the OSCE"
+subtitle: "Нұр-Сұлтан, Türkmenbaşy and Алматы"
+date: 2019-03-20
+language: kk
+summary: |
+  Президент Назарбаев steps down; the capital Астана becomes Нұр-Сұлтан.
+  Ölkeler: Türkmenbaşy, Şymkent, Өскемен.
+recommendations:
+  - group: Орталық Азия
+    items:
+      - id: KZ-1
+        title: Қазақстан should keep its OSCE commitments
+        priority: high
+"""
+KAZAKH_WORDS = ["Қазақстан", "Нұр-Сұлтан", "Назарбаев", "Türkmenbaşy", "Өскемен", "Şymkent"]
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    """The sample brief and bibliography, copied: the repository is never written to."""
+    (tmp_path / "briefs").mkdir()
+    shutil.copy(ROOT / "briefs" / "kazakhstan-osce-2010.yaml", tmp_path / "briefs")
+    shutil.copy(ROOT / "references.bib", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_build_writes_eight_files_with_readable_names(workspace):
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (workspace / "out" / "kazakhstan-osce-2010").iterdir())
+    assert written == sorted(
+        f"kazakhstan-osce-2010_{a}.{f}"
+        for a in ("academic", "policymaker", "practitioner", "press")
+        for f in ("docx", "pdf")
+    )
+    assert not list(workspace.glob("out/**/.briefgen-*"))  # no temporary files left behind
+
+
+def test_build_one_audience_one_format_into_a_chosen_folder(workspace):
+    result = run("build", "briefs/kazakhstan-osce-2010.yaml", "-a", "policymaker", "-f", "pdf", "-o", "elsewhere")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (workspace / "elsewhere" / "kazakhstan-osce-2010").iterdir()] == [
+        "kazakhstan-osce-2010_policymaker.pdf"
+    ]
+
+
+def test_strict_fails_when_a_pdf_is_longer_than_its_audience_allows(workspace):
+    shorter = workspace / "templates" / "practitioner"
+    shutil.copytree(ROOT / "templates" / "practitioner", shorter)
+    with (shorter / "style.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("max_pages: 3\n")
+    warned = run("build", "-a", "practitioner", "-f", "pdf")
+    assert warned.exit_code == 0
+    assert "allows 3 (max_pages)" in warned.output
+    strict = run("build", "-a", "practitioner", "-f", "pdf", "--strict", "-o", "strict")
+    assert strict.exit_code == 1
+    assert not (workspace / "strict").exists()
+
+
+def test_audiences_lists_each_audience_and_what_it_gets(workspace):
+    result = run("audiences")
+    assert result.exit_code == 0
+    names = re.findall(r"^(\w+)\s", result.output, flags=re.M)
+    assert names == ["academic", "policymaker", "practitioner", "press"]
+    assert "max 2 pages" in result.output and "priorities: high;" in result.output
+
+
+def test_check_warns_about_bibliography_entries_nobody_cites(workspace):
+    with (workspace / "references.bib").open("a", encoding="utf-8") as fh:
+        fh.write("\n@book{unused2001, author = {Nobody, A.}, title = {Never Cited}, year = {2001}}\n")
+    result = run("check")
+    assert result.exit_code == 0
+    assert (
+        "warning: references.bib: 1 entries not cited by briefs/kazakhstan-osce-2010.yaml: unused2001" in result.output
+    )
+
+
+def test_python_dash_m_briefgen_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "--version"], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.startswith("briefgen, version ")
+
+
+def test_a_brief_title_with_template_syntax_prints_as_written(workspace):
+    brief = workspace / "briefs" / "kazakhstan-osce-2010.yaml"
+    text = brief.read_text(encoding="utf-8").replace(
+        'title: "Kazakhstan’s OSCE Chairmanship 2010:', 'title: "Kazakhstan’s {{ 7 * 7 }} Chairmanship 2010:', 1
+    )
+    brief.write_text(text, encoding="utf-8")
+    assert run("build", "-a", "press", "-f", "pdf").exit_code == 0
+    pdf = pypdf.PdfReader(workspace / "out" / "kazakhstan-osce-2010" / "kazakhstan-osce-2010_press.pdf")
+    assert pdf.metadata.title.startswith("Kazakhstan’s {{ 7 * 7 }} Chairmanship")
+
+
+@pytest.fixture
+def kazakh(workspace):
+    (workspace / "briefs" / "kazakhstan-osce-2010.yaml").unlink()
+    (workspace / "briefs" / "kazakh.yaml").write_text(KAZAKH, encoding="utf-8")
+    assert run("build", "-a", "practitioner").exit_code == 0
+    return workspace / "out" / "kazakh"
+
+
+def test_kazakh_cyrillic_survives_in_the_pdf(kazakh):
+    pdftotext = require_program("pdftotext")
+    text = subprocess.run(
+        [pdftotext, str(kazakh / "kazakh_practitioner.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for word in KAZAKH_WORDS:
+        assert word in text
+
+
+def test_kazakh_cyrillic_survives_in_the_docx_as_libreoffice_renders_it(kazakh, tmp_path):
+    soffice = require_program("soffice")
+    body = " ".join(p.text for p in docx.Document(kazakh / "kazakh_practitioner.docx").paragraphs)
+    assert "Назарбаев" in body
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(kazakh / "kazakh_practitioner.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    rendered = pypdf.PdfReader(io.BytesIO((tmp_path / "kazakh_practitioner.pdf").read_bytes()))
+    text = " ".join(page.extract_text() for page in rendered.pages)
+    for word in KAZAKH_WORDS:
+        assert word in text
