@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from helpers_briefs import REFERENCES_BIB
 
 from briefgen.bibliography import parse_bibtex
 from briefgen.cite import resolve_citations
@@ -21,6 +20,8 @@ from briefgen.model import (
     Text,
     plain_text,
 )
+
+from helpers_briefs import REFERENCES_BIB
 
 NEVER_CITED = "@book{abel2018,\n  author = {Abel, Anna},\n  title = {Never Cited},\n  year = {2018},\n}\n"
 

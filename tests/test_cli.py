@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import cli
+
 from conftest import ROOT, require_program
 
 KAZAKH = """\

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers_briefs import MINIMAL_BRIEF, REFERENCES_BIB, write_brief
 
 from briefgen import __version__
 from briefgen.bibliography import load_bibliography
 from briefgen.cli import cli
+
+from helpers_briefs import MINIMAL_BRIEF, REFERENCES_BIB, write_brief
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 PROBLEM_LINE = re.compile(r"^[\w./-]+:\d+:\d+: [\w.\[\]]+: \S.*$")

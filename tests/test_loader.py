@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from helpers_briefs import MINIMAL_BRIEF, write_brief
 
 from briefgen.errors import BriefError
 from briefgen.loader import load_brief
+
+from helpers_briefs import MINIMAL_BRIEF, write_brief
 
 AUDIENCES = ["academic", "policymaker", "practitioner", "press"]
 BIB_KEYS = ["doe2020", "doe2021", "roe2019"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pypdf
 import pytest
+
 from conftest import require_program
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -7,6 +7,7 @@ import re
 import subprocess
 
 import pypdf
+
 from conftest import require_program
 
 TITLES = [
