@@ -64,6 +64,13 @@ def _raw_style(folder: Path) -> dict:
     if not isinstance(data, dict):
         raise TemplateError(Problem(file, 1, 1, "", "a style file must be a YAML mapping"))
     problems = pos.problems + schema_problems(data, load_schema("style.schema.json"), file, pos)
+    logo = data.get("logo")
+    if isinstance(logo, str) and logo:
+        path = (folder / logo).resolve()
+        if not path.is_file() or path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            line, col = pos.marks.get(("logo",), (None, None))
+            problems.append(Problem(file, line, col, "logo", f"'{logo}' is not a PNG or JPEG file beside the style"))
+        data["logo"] = str(path)
     if problems:
         raise TemplateError(problems)
     return data

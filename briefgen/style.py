@@ -81,6 +81,9 @@ class Style:
     footnotes: bool = True  # False drops explanatory ^[notes] as well
     bibliography: str = "full"  # full | sources | none
     marking: str = ""  # "For official use", "Embargoed until ..."
+    header: str = "{organisation}"  # running header from page 2; placeholders as in footer
+    footer: str = "{series} · {short_title}"  # {title} {short_title} {series} {organisation} {date} {audience}
+    logo: str = ""  # image file, resolved against the audience folder that names it
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS), hash=False)
 
     def label(self, name: str) -> str:

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 
 import docx
 import pypdf
@@ -158,3 +159,36 @@ def test_kazakh_cyrillic_survives_in_the_docx_as_libreoffice_renders_it(kazakh, 
     text = " ".join(page.extract_text() for page in rendered.pages)
     for word in KAZAKH_WORDS:
         assert word in text
+
+
+def test_an_audience_style_sets_logo_header_and_footer(workspace):
+    from PIL import Image
+
+    folder = workspace / "templates" / "branded"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (240, 80), (200, 40, 40)).save(folder / "logo.png")
+    (folder / "style.yaml").write_text(
+        "extends: practitioner\nlogo: logo.png\nheader: '{organisation} · {date}'\nfooter: 'Briefing for {audience}'\n",
+        encoding="utf-8",
+    )
+    result = run("build", "-a", "branded")
+    assert result.exit_code == 0, result.output
+    out = workspace / "out" / "kazakhstan-osce-2010"
+    pdf = pypdf.PdfReader(out / "kazakhstan-osce-2010_branded.pdf")
+    xobjects = pdf.pages[0]["/Resources"]["/XObject"].values()
+    assert any(x.get_object()["/Subtype"] == "/Image" for x in xobjects)
+    assert "Briefing for branded" in pdf.pages[0].extract_text()
+    assert "Central Asia Security Programme · 15 January 2010" in pdf.pages[1].extract_text()
+    with zipfile.ZipFile(out / "kazakhstan-osce-2010_branded.docx") as z:
+        assert any(n.startswith("word/media/") for n in z.namelist())
+        footers = " ".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
+        assert "Briefing for branded" in footers
+
+
+def test_a_missing_logo_is_an_error_in_the_style_file(workspace):
+    folder = workspace / "templates" / "branded"
+    folder.mkdir(parents=True)
+    (folder / "style.yaml").write_text("extends: practitioner\nlogo: nowhere.png\n", encoding="utf-8")
+    result = run("build", "-a", "branded")
+    assert result.exit_code == 1
+    assert "templates/branded/style.yaml:2:7: logo: 'nowhere.png' is not a PNG or JPEG file" in result.output

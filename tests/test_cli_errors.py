@@ -69,10 +69,12 @@ def run(*args: str):
 
 
 def stderr_of(result) -> str:
+    """Error lines only: warnings about uncited bibliography entries are tested in test_cli.py."""
     try:
-        return result.stderr
+        text = result.stderr
     except ValueError:  # older click without separate stderr capture
-        return result.output
+        text = result.output
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("warning: "))
 
 
 def assert_failed_cleanly(result) -> list[str]:

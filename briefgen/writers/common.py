@@ -18,13 +18,33 @@ def byline(meta: Metadata) -> str:
     return " · ".join(x for x in (people, date_text(meta.date)) if x)
 
 
-def footer_title(meta: Metadata) -> str:
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def running_text(template: str, meta: Metadata) -> str:
+    """A header or footer line from its style template; empty parts and their separators vanish."""
+    values = _Blank(
+        title=meta.title,
+        short_title=short_title(meta),
+        series=meta.series,
+        organisation=meta.organisation,
+        date=date_text(meta.date),
+        audience=meta.audience,
+    )
+    text = template.format_map(values)
+    parts = [p.strip() for p in text.split(" · ")]
+    return " · ".join(p for p in parts if p)
+
+
+def short_title(meta: Metadata) -> str:
     title = meta.title
     if len(title) > 60 and ":" in title:  # "Main title: subtitle" -> "Main title"
         title = title.split(":", 1)[0]
     if len(title) > 70:
         title = title[:70].rsplit(" ", 1)[0] + "…"
-    return " · ".join(x for x in (meta.series, title) if x)
+    return title
 
 
 def release_epoch(meta: Metadata) -> int:

@@ -49,7 +49,7 @@ from ..model import (
 from ..model import Paragraph as Para
 from ..style import Style
 from . import ooxml
-from .common import byline, footer_title, release_epoch
+from .common import byline, release_epoch, running_text
 
 LIST_BULLET_NUM_ID = 1  # python-docx's default template: List Bullet uses numId 1, List Number numId 5
 LIST_NUMBER_NUM_ID = 5
@@ -188,7 +188,7 @@ class _Writer:
             p = footer.paragraphs[0]
             p.style = self.doc.styles["Footer"]
             p.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
-            p.add_run(footer_title(meta) + "\t" + self.style.label("page") + " ")
+            p.add_run(running_text(self.style.footer, meta) + "\t" + self.style.label("page") + " ")
             ooxml.field_runs(p, "PAGE")
             p.add_run(f" {self.style.label('of')} ")
             ooxml.field_runs(p, "NUMPAGES")
@@ -196,7 +196,7 @@ class _Writer:
         header = section.header.paragraphs[0]
         header.style = self.doc.styles["Header"]
         header.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
-        header.add_run(meta.organisation)
+        header.add_run(running_text(self.style.header, meta))
         if meta.marking:
             run = header.add_run("\t" + meta.marking.upper())
             run.bold = True
@@ -218,7 +218,12 @@ class _Writer:
         cell = band.cell(0, 0)
         ooxml.shade_cell(cell, self.style.colours.accent)
         ooxml.cell_margins(cell, 360, 280, 300, 280)
-        first = cell.paragraphs[0]
+        if self.style.logo:
+            logo = cell.paragraphs[0]
+            logo.alignment = 2  # right
+            logo.add_run().add_picture(self.style.logo, height=Mm(12))
+            cell.add_paragraph()
+        first = cell.paragraphs[-1]
         kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
         if kicker:
             first.style = self.doc.styles["Kicker"]

@@ -62,7 +62,7 @@ from ..model import (
     Table as TableNode,
 )
 from ..style import Style
-from .common import byline, footer_title, release_epoch
+from .common import byline, release_epoch, running_text
 
 _registered = False
 
@@ -629,12 +629,11 @@ def _children(flowable: Flowable) -> list[Flowable]:
     return []
 
 
-def _title_band(doc: Document, style: Style, s: _Styles, page_width: float, margins: tuple[float, ...]) -> tuple:
+def _title_band(doc: Document, style: Style, width: float) -> tuple:
     """Flowables of the first page's coloured band, and its height."""
     size = style.fonts.size
     head = style.fonts.headings
     white = colors.white
-    width = page_width - margins[1] - margins[3]
     kicker = " · ".join(x for x in (doc.meta.organisation, doc.meta.series) if x)
     parts = []
     if kicker:
@@ -680,6 +679,18 @@ def _title_band(doc: Document, style: Style, s: _Styles, page_width: float, marg
     return parts, height
 
 
+def _logo(path: str) -> tuple[object | None, tuple[float, float]]:
+    """The style's logo, scaled into a 16 mm high, 45 mm wide box at most."""
+    if not path:
+        return None, (0, 0)
+    from reportlab.lib.utils import ImageReader
+
+    image = ImageReader(path)
+    w, h = image.getSize()
+    scale = min(16 * mm / h, 45 * mm / w)
+    return image, (w * scale, h * scale)
+
+
 def write_pdf(doc: Document, style: Style) -> bytes:
     """Typeset the document; the same model and style always give the same bytes."""
     _register_fonts()
@@ -689,7 +700,9 @@ def write_pdf(doc: Document, style: Style) -> bytes:
     width = pw - left - right
     builder = _Builder(doc, style, width)
     s = builder.s
-    band, band_height = _title_band(doc, style, s, pw, (top, right, bottom, left))
+    logo, logo_size = _logo(style.logo)
+    band_width = width - (logo_size[0] + 6 * mm if logo else 0)
+    band, band_height = _title_band(doc, style, band_width)
     accent = colors.HexColor(style.colours.accent)
     muted = colors.HexColor(style.colours.muted)
     size = style.fonts.size
@@ -711,9 +724,11 @@ def write_pdf(doc: Document, style: Style) -> bytes:
         canv.saveState()
         canv.setFillColor(accent)
         canv.rect(0, ph - band_height, pw, band_height, stroke=0, fill=1)
+        if logo:
+            canv.drawImage(logo, pw - right - logo_size[0], ph - 10 * mm - logo_size[1], *logo_size, mask="auto")
         y = ph - 14 * mm
         for p in band:
-            _, h = p.wrap(width, 1000)
+            _, h = p.wrap(band_width, 1000)
             y -= p.getSpaceBefore()
             p.drawOn(canv, left, y - h)
             y -= h + p.getSpaceAfter()
@@ -727,7 +742,7 @@ def write_pdf(doc: Document, style: Style) -> bytes:
         canv.saveState()
         canv.setFont(_face(style.fonts.headings), size * 0.72)
         canv.setFillColor(muted)
-        canv.drawString(left, ph - top + 5 * mm, doc.meta.organisation or "")
+        canv.drawString(left, ph - top + 5 * mm, running_text(style.header, doc.meta))
         if doc.meta.marking:
             canv.setFont(_face(style.fonts.headings, "Bold"), size * 0.72)
             canv.setFillColor(colors.HexColor(style.colours.high))
@@ -748,7 +763,7 @@ def write_pdf(doc: Document, style: Style) -> bytes:
         canv.line(left, bottom - 6 * mm, pw - right, bottom - 6 * mm)
         canv.setFont(_face(style.fonts.headings), size * 0.72)
         canv.setFillColor(muted)
-        canv.drawString(left, bottom - 10 * mm, footer_title(doc.meta))
+        canv.drawString(left, bottom - 10 * mm, running_text(style.footer, doc.meta))
         label = f"{style.label('page')} {page} {style.label('of')} {total}"
         canv.drawRightString(pw - right, bottom - 10 * mm, label)
         canv.restoreState()
