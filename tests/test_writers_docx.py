@@ -149,3 +149,29 @@ def test_libreoffice_prints_page_x_of_y(libreoffice_pdfs: Path):
     pdf = pypdf.PdfReader(libreoffice_pdfs / "kazakhstan-osce-2010_practitioner.pdf")
     total = len(pdf.pages)
     assert f"Page 2 of {total}" in pdf.pages[1].extract_text()
+
+
+def test_an_audience_reference_docx_keeps_its_own_styles(tmp_path):
+    from briefgen.model import Document as Doc
+    from briefgen.model import Heading, Metadata, Note, Paragraph, Text
+    from briefgen.style import Style
+    from briefgen.writers.docx import DEFAULT_REFERENCE, write_docx
+
+    reference = docx.Document(str(DEFAULT_REFERENCE))
+    reference.styles["Heading 1"].font.color.rgb = docx.shared.RGBColor(0x12, 0x34, 0x56)
+    reference.save(tmp_path / "reference.docx")
+    model = Doc(
+        Metadata(title="T"),
+        (Heading(1, (Text("Context"),)), Paragraph((Text("Body"), Note((Paragraph((Text("n"),)),))))),
+    )
+    out = docx.Document(io.BytesIO(write_docx(model, Style(), tmp_path / "reference.docx")))
+    assert out.styles["Heading 1"].font.color.rgb == docx.shared.RGBColor(0x12, 0x34, 0x56)
+    texts = [p.text for p in out.paragraphs]
+    assert "Context" in texts and not any("Restyle it here" in t for t in texts)  # sample text is gone
+
+
+def test_the_default_reference_docx_is_regenerated_by_its_script():
+    from briefgen.style import Style
+    from briefgen.writers.docx import DEFAULT_REFERENCE, reference_document
+
+    assert DEFAULT_REFERENCE.read_bytes() == reference_document(Style())

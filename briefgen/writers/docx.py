@@ -66,12 +66,30 @@ class _Writer:
     def __init__(self, doc: Document, style: Style, reference: Path | None) -> None:
         self.model, self.style = doc, style
         self.doc = docx.Document(str(reference) if reference else None)
+        if reference:
+            _clear_body(self.doc)  # a reference document lends its styles, not its sample text
         self.footnotes = ooxml.Footnotes(self.doc.part)
         self.accent = style.colours.accent.lstrip("#")
         self.body_font = fonts.family_name(style.fonts.body)
         self.head_font = fonts.family_name(style.fonts.headings)
 
     # ------------------------------------------------------------ styles
+    def ensure_styles(self) -> None:
+        """With a user's reference.docx, its styles win; only add the ones it lacks."""
+        names = {s.name for s in self.doc.styles}
+        for name, kind in (
+            ("Kicker", WD_STYLE_TYPE.PARAGRAPH),
+            ("Byline", WD_STYLE_TYPE.PARAGRAPH),
+            ("Bibliography", WD_STYLE_TYPE.PARAGRAPH),
+            ("Footnote Text", WD_STYLE_TYPE.PARAGRAPH),
+            ("Footnote Reference", WD_STYLE_TYPE.CHARACTER),
+            ("Hyperlink", WD_STYLE_TYPE.CHARACTER),
+        ):
+            if name not in names:
+                new = self._style(name, kind, "Normal" if kind == WD_STYLE_TYPE.PARAGRAPH else None)
+                if name == "Footnote Reference":
+                    new.font.superscript = True
+
     def setup_styles(self) -> None:
         st, size, c = self.doc.styles, self.style.fonts.size, self.style.colours
         lang = self.model.meta.language
@@ -483,9 +501,37 @@ def _normalise_zip(data: bytes, epoch: int) -> bytes:
     return out.getvalue()
 
 
+DEFAULT_REFERENCE = Path(__file__).resolve().parent.parent / "reference.docx"
+
+
+def _clear_body(document) -> None:
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    for section in document.sections:
+        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            for extra in part.paragraphs[1:]:
+                extra._p.getparent().remove(extra._p)
+            if part.paragraphs:
+                first = part.paragraphs[0]
+                if first._p.pPr is not None:
+                    first._p.remove(first._p.pPr)  # its tab stops and borders are set afresh
+                first.clear()
+
+
 def write_docx(doc: Document, style: Style, reference: Path | None = None) -> bytes:
-    writer = _Writer(doc, style, reference)
-    writer.setup_styles()
+    """`reference`: a user's .docx whose styles are kept as they are (pandoc's reference.docx).
+
+    Without one, the packaged default reference is restyled from the audience's style file.
+    """
+    restyle = reference is None
+    base = reference or (DEFAULT_REFERENCE if DEFAULT_REFERENCE.is_file() else None)
+    writer = _Writer(doc, style, base)
+    if restyle:
+        writer.setup_styles()
+    else:
+        writer.ensure_styles()
     writer.setup_page()
     writer.title_block()
     writer.blocks(doc.blocks)
@@ -499,3 +545,32 @@ def write_docx(doc: Document, style: Style, reference: Path | None = None) -> by
 def write_docx_for_audience(doc: Document, style: Style, folder: Path) -> bytes:
     reference = folder / "reference.docx"
     return write_docx(doc, style, reference if reference.is_file() else None)
+
+
+def reference_document(style: Style) -> bytes:
+    """The default reference.docx: every style briefgen uses, each shown on a sample paragraph."""
+    from ..model import Metadata
+
+    writer = _Writer(Document(Metadata(title="briefgen reference document")), style, None)
+    writer.setup_styles()
+    writer.setup_page()
+    for name in (
+        "Title",
+        "Subtitle",
+        "Kicker",
+        "Byline",
+        "Heading 1",
+        "Heading 2",
+        "Heading 3",
+        "Heading 4",
+        "Normal",
+        "List Bullet",
+        "List Number",
+        "Bibliography",
+        "Footnote Text",
+    ):
+        writer.doc.add_paragraph(f"{name}: the style of this paragraph. Restyle it here.", style=name)
+    writer.metadata(release_epoch(writer.model.meta))
+    buf = io.BytesIO()
+    writer.doc.save(buf)
+    return _normalise_zip(buf.getvalue(), release_epoch(writer.model.meta))
