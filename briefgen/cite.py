@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 
 from .bibliography import Name, Reference
-from .model import Block, Box, Citation, CiteItem, Document, Emph, Inline, Link, ListBlock, Note, Paragraph, Text
+from .model import Block, Box, Citation, Document, Emph, Inline, Link, ListBlock, Note, Paragraph, Text
 
 MONTHS = [
     "January",
@@ -258,7 +258,7 @@ def bibliography_entry(ref: Reference, author_date: bool, suffix: str = "") -> l
         p.text(f" {ref.year or 'n.d.'}{suffix}.")
     p.text(" " if names or author_date else "")
     if anonymous_first:
-        pass
+        pass  # the title is already printed
     elif _title_quoted(ref):
         p.text(f"“{ref.title}.” ")
         if ref.kind in ("incollection", "inproceedings", "inbook"):
@@ -515,5 +515,3 @@ def resolve_citations(
     blocks = _fill_lists(blocks, resolver.cited, refs, style, suffixes)
     return replace(doc, blocks=blocks), resolver.cited
 
-
-__all__ = ["CiteItem", "resolve_citations"]

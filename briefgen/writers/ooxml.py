@@ -6,8 +6,6 @@ DOCX writer above them reads as document structure, not XML plumbing.
 
 from __future__ import annotations
 
-import copy
-
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
@@ -284,5 +282,3 @@ def remove_theme_colour(style) -> None:
             if "theme" in attr:
                 del c.attrib[attr]
 
-
-__all__ = ["copy"]
