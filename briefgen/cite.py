@@ -514,4 +514,3 @@ def resolve_citations(
     blocks = resolver.blocks(doc.blocks)
     blocks = _fill_lists(blocks, resolver.cited, refs, style, suffixes)
     return replace(doc, blocks=blocks), resolver.cited
-

@@ -7,6 +7,7 @@ import re
 import subprocess
 
 import pypdf
+import pytest
 
 from conftest import require_program
 
@@ -140,3 +141,37 @@ def test_notes_are_printed_at_the_foot_of_the_page(sample_outputs):
 def test_note_markers_follow_punctuation_without_a_space(sample_outputs):
     text = reader(sample_outputs, "practitioner").pages[1].extract_text()
     assert "Назарбаев).1" in text.replace("\n", "") or "Назарбаев). 1" not in text
+
+
+def _long_note_document(sentences: int):
+    from briefgen.model import Box, Document, Heading, Metadata, Note, Paragraph, Text
+
+    note = Note(
+        (Paragraph((Text("START " + " ".join(f"Sentence {i} of a long note." for i in range(sentences)) + " END"),)),)
+    )
+    short = Note((Paragraph((Text("SHORT second note."),)),))
+    return Document(
+        Metadata(title="Long notes"),
+        (
+            Heading(1, (Text("Context"),)),
+            Paragraph((Text("Filler before the marker. " * 60 + "The marker is here."), note, Text(" After." * 40))),
+            Heading(2, (Text("Group"),)),
+            Box(("card", "high"), (Heading(3, (Text("A · Do it"),)), Paragraph((Text("Because."), short)))),
+        ),
+    )
+
+
+@pytest.mark.parametrize("sentences", [300, 500, 800])
+def test_a_note_too_long_for_its_page_continues_on_the_next(sentences):
+    from briefgen.style import Style
+    from briefgen.writers.pdf import write_pdf
+
+    pdf = pypdf.PdfReader(io.BytesIO(write_pdf(_long_note_document(sentences), Style())))
+    pages = [re.sub(r"\s+", " ", p.extract_text()) for p in pdf.pages]
+    start = next(i for i, t in enumerate(pages) if "START" in t)
+    assert "The marker is here" in pages[start]  # the note begins on its marker's page
+    end = next(i for i, t in enumerate(pages) if "END" in t)
+    short = next(i for i, t in enumerate(pages) if "SHORT second note" in t)
+    assert end > start and short >= end  # the rest follows, and later notes keep their order
+    assert pages[short].find("SHORT") > pages[short].find("END") or short > end
+    assert all("Sentence" in t or "Context" in t or "Do it" in t for t in pages)  # no empty page

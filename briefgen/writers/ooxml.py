@@ -281,4 +281,3 @@ def remove_theme_colour(style) -> None:
         for attr in list(c.attrib):
             if "theme" in attr:
                 del c.attrib[attr]
-

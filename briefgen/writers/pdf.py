@@ -28,7 +28,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
-    KeepTogether,
     ListFlowable,
     ListItem,
     PageTemplate,
@@ -210,14 +209,15 @@ class _Heading(Paragraph):
     outline_level = 1
 
 
-class _OutlineMark(Flowable):
-    """An invisible outline entry for a heading drawn inside a box (afterFlowable never sees those)."""
-
-    def __init__(self, level: int, title: str) -> None:
-        super().__init__()
-        self.outline_level, self.outline_title = level, title
+class _FlushNotes(Flowable):
+    """At the end of the story: while a split note still has lines to print, add pages."""
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        frame = getattr(self, "_frame", None)
+        if frame is not None and getattr(frame, "carry", None):
+            from reportlab.platypus.doctemplate import FrameBreak
+
+            frame.add_generated_content(FrameBreak, _FlushNotes())
         return 0, 0
 
     def draw(self) -> None:
@@ -413,7 +413,8 @@ class _Builder:
         if t.header:
             cmds += [("BACKGROUND", (0, 0), (-1, 0), self.accent)]
         table.setStyle(self._table_style(cmds))
-        return [table, Spacer(0, self.style.fonts.size * 0.6)]
+        table.spaceAfter = self.style.fonts.size * 0.6
+        return [table]
 
     def _table_style(self, commands: list) -> TableStyle:
         """Cells drawn as plain strings would otherwise use unembedded Helvetica."""
@@ -447,11 +448,12 @@ class _Builder:
         colours = self.style.colours
         bar = next((getattr(colours, p) for p in ("high", "medium", "low") if p in classes), colours.accent)
         inner_width = width - 20
-        inner = self.blocks(box.blocks, inner_width)
-        marks: list[Flowable] = []
+        # page-break hints mean nothing inside a cell, and would break the page after the box
+        inner = [f for f in self.blocks(box.blocks, inner_width) if not isinstance(f, CondPageBreak)]
+        marks: list[tuple[int, str]] = []
         for flowable in inner:
             if isinstance(flowable, _Heading) and flowable.outline_title is not None:
-                marks.append(_OutlineMark(flowable.outline_level, flowable.outline_title))
+                marks.append((flowable.outline_level, flowable.outline_title))
                 flowable.outline_title = None
         t = Table([[inner]], colWidths=[width], hAlign="LEFT")
         cmds = [
@@ -466,9 +468,9 @@ class _Builder:
         else:
             cmds.append(("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(colours.box)))
         t.setStyle(self._table_style(cmds))
-        if marks:  # the outline entry travels with its box
-            return [KeepTogether([*marks, t]), Spacer(0, self.style.fonts.size * 0.7)]
-        return [t, Spacer(0, self.style.fonts.size * 0.7)]
+        t.spaceAfter = self.style.fonts.size * 0.7  # not a Spacer: that could open a blank last page
+        t.outline_marks = marks  # registered when the box is placed, on the page it lands on
+        return [t]
 
 
 # ---------------------------------------------------------------- pages
@@ -505,12 +507,15 @@ class _DocTemplate(BaseDocTemplate):
         self._bookmark = 0
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, _Heading | _OutlineMark) and flowable.outline_title is not None:
-            level = min(flowable.outline_level - 1, self._last_outline_level + 1)
+        entries = list(getattr(flowable, "outline_marks", None) or [])  # headings inside a box
+        if isinstance(flowable, _Heading) and flowable.outline_title is not None:
+            entries.insert(0, (flowable.outline_level, flowable.outline_title))
+        for outline_level, title in entries:
+            level = min(outline_level - 1, self._last_outline_level + 1)
             self._bookmark += 1
             key = f"h{self._bookmark}"
             self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(flowable.outline_title, key, level=level, closed=False)
+            self.canv.addOutlineEntry(title, key, level=level, closed=False)
             self._last_outline_level = level
 
 
@@ -519,20 +524,45 @@ class _FootnoteFrame(Frame):
 
     Placing a flowable that cites notes raises the frame's bottom by the notes'
     height (and a separator above the first); if the text and its notes do not both
-    fit, the flowable is split or moves on, as LaTeX and Typst do it. The notes are
-    drawn when the page ends.
+    fit, the flowable is split or moves on, as LaTeX and Typst do it. A note too
+    long for the room left is split: its first lines stay on the page of its marker,
+    the rest opens the next page's notes. The notes are drawn when the page ends.
     """
 
-    def __init__(self, *args, note_width: float, separator: float, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, note_width: float, separator: float, carry: list[Paragraph], **kwargs) -> None:
         self.note_width = note_width
         self.separator = separator
         self.placed_notes: list[Paragraph] = []
+        self.carry = carry  # note parts continued on the next page; shared by the page templates' frames
+        super().__init__(*args, **kwargs)  # calls _reset, which reads the attributes above
 
     def _reset(self) -> None:
         super()._reset()
         self._geom()  # the bottom edge was raised for last page's notes; start afresh
         self.placed_notes = []
+        if self.carry:
+            self._place_continued_notes()
+
+    def _place_continued_notes(self) -> None:
+        """Notes continued from the last page, in at most 60% of this page; the rest goes on."""
+        room = self._aH * 0.6 - self.separator
+        continued, self.carry[:] = list(self.carry), []
+        for i, note in enumerate(continued):
+            h = note.wrap(self.note_width, 10_000)[1] + note.getSpaceAfter()
+            if h <= room:
+                self.placed_notes.append(note)
+                room -= h
+                continue
+            parts = note.split(self.note_width, room) if room > self.separator * 2 else []
+            if len(parts) == 2:
+                self.placed_notes.append(parts[0])
+                self.carry.append(parts[1])
+            else:
+                self.carry.append(note)
+            self.carry.extend(continued[i + 1 :])
+            break
+        if self.placed_notes:
+            self._y1p += self._notes_height([(0, p) for p in self.placed_notes]) + self.separator
 
     def _notes_height(self, notes: list[tuple[int, Paragraph]]) -> float:
         if not notes:
@@ -544,13 +574,58 @@ class _FootnoteFrame(Frame):
         notes = _notes_of(flowable)
         if not notes:
             return super().add(flowable, canv, trySplit)
+        if self.carry:  # a note is being continued: later notes follow it, in order, on the next page
+            placed = super().add(flowable, canv, trySplit)
+            if placed:
+                self.carry.extend(p for _, p in notes)
+            return placed
         extra = self._notes_height(notes)
         self._y1p += extra
         placed = super().add(flowable, canv, trySplit)
         if placed:
             self.placed_notes.extend(p for _, p in notes)
-        else:
+            return placed
+        self._y1p -= extra
+        if self._atTop or extra > self._aH / 3:  # only a long note is split; short ones move with their text
+            return self._add_with_split_notes(flowable, canv, notes)
+        return 0
+
+    def _add_with_split_notes(self, flowable: Flowable, canv: Canvas, notes: list[tuple[int, Paragraph]]) -> int:
+        """Place the flowable with as much of its notes as fits; carry the rest to the next page."""
+        flowable._frame, flowable.canv = self, canv  # as Frame._add does before wrapping
+        try:
+            _, height = flowable.wrap(self._getAvailableWidth(), self._y - self._y1p)
+        finally:
+            del flowable._frame, flowable.canv
+        spacing = 0 if self._atTop else flowable.getSpaceBefore()
+        room = self._y - self._y1p - height - spacing - (0 if self.placed_notes else self.separator)
+        minimum = self.separator * 2  # at least two lines of the first note that does not fit
+        placed_here: list[Paragraph] = []
+        carried: list[Paragraph] = []
+        for i, (_, note) in enumerate(notes):
+            h = note.wrap(self.note_width, 10_000)[1] + note.getSpaceAfter()
+            if h <= room:
+                placed_here.append(note)
+                room -= h
+                continue
+            parts = note.split(self.note_width, room) if room >= minimum else []
+            if len(parts) == 2:
+                placed_here.append(parts[0])
+                carried.append(parts[1])
+            else:
+                carried.append(note)
+            carried.extend(n for _, n in notes[i + 1 :])
+            break
+        if not placed_here:  # not even the marker's note starts here: let the flowable move on
+            return 0
+        extra = self._notes_height([(0, p) for p in placed_here])
+        self._y1p += extra
+        placed = super().add(flowable, canv, 0)
+        if not placed:
             self._y1p -= extra
+            return 0
+        self.placed_notes.extend(placed_here)
+        self.carry.extend(carried)
         return placed
 
     def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
@@ -719,6 +794,7 @@ def write_pdf(doc: Document, style: Style) -> bytes:
             )
         )
     story.extend(builder.blocks(doc.blocks))
+    story.append(_FlushNotes())
 
     def first_page(canv: Canvas, document: BaseDocTemplate) -> None:
         canv.saveState()
@@ -769,8 +845,9 @@ def write_pdf(doc: Document, style: Style) -> bytes:
         canv.restoreState()
 
     separator = size * 1.1
+    carry: list[Paragraph] = []
     frame_kwargs = dict(
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, note_width=width, separator=separator
+        carry=carry, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, note_width=width, separator=separator
     )
     first = _FootnoteFrame(left, bottom, width, ph - bottom - band_height - 7 * mm, id="first", **frame_kwargs)
     later = _FootnoteFrame(left, bottom, width, ph - top - bottom, id="body", **frame_kwargs)
