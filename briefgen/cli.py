@@ -246,3 +246,112 @@ def audiences_command(templates_dir: Path | None) -> None:
 
 def main() -> None:
     cli(prog_name="briefgen")
+
+
+# ---------------------------------------------------------------- templates and workspaces
+
+AUDIENCE_NAME = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+@cli.group()
+def templates() -> None:
+    """Find, inspect and copy audience templates."""
+
+
+@templates.command("list")
+@_templates_option
+def templates_list(templates_dir: Path | None) -> None:
+    """The audiences found, and where each comes from."""
+    from .audience import load_audiences, search_path
+
+    for audience in load_audiences(None, search_path(templates_dir)):
+        origin = "built-in" if audience.builtin else display_path(audience.folder)
+        parent = f" (extends {audience.chain[1]})" if len(audience.chain) > 1 else ""
+        click.echo(f"{audience.name:<14} {origin}{parent}")
+
+
+@templates.command("show")
+@click.argument("audience")
+@_templates_option
+def templates_show(audience: str, templates_dir: Path | None) -> None:
+    """An audience's files, the template it uses and its resolved style."""
+    import dataclasses
+
+    import yaml
+
+    from .audience import load_audience, search_path
+
+    roots = search_path(templates_dir)
+    found = load_audience(audience, roots)
+    click.echo(f"audience: {found.name}")
+    click.echo(f"folder:   {display_path(found.folder)}{' (built-in)' if found.builtin else ''}")
+    click.echo(f"extends:  {' -> '.join(found.chain)}")
+    click.echo(f"template: {found.template}")
+    click.echo("files:")
+    for path in sorted(p for p in found.folder.iterdir() if p.is_file()):
+        click.echo(f"  {path.name}")
+    style = dataclasses.asdict(found.style)
+    style = {k: (list(v) if isinstance(v, tuple) else v) for k, v in style.items()}
+    for key in ("page", "content"):
+        style[key] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in style[key].items()}
+    click.echo("style (resolved):")
+    click.echo("  " + yaml.safe_dump(style, allow_unicode=True, sort_keys=False).replace("\n", "\n  ").rstrip())
+
+
+@templates.command("new")
+@click.argument("name")
+@click.option("--from", "source", default="practitioner", show_default=True, help="The audience to copy.")
+@_templates_option
+def templates_new(name: str, source: str, templates_dir: Path | None) -> None:
+    """Copy an audience into ./templates/NAME, ready to edit."""
+    import re
+    import shutil
+
+    from .audience import STYLE_FILE, TEMPLATE_FILE, load_audience, search_path
+
+    if not re.match(AUDIENCE_NAME, name):
+        raise BriefgenError(f"'{name}': an audience name uses a-z, 0-9, - and _ only")
+    roots = search_path(templates_dir)
+    found = load_audience(source, roots)
+    target = Path("templates") / name
+    if target.exists():
+        raise BriefgenError(f"{display_path(target)} already exists; not overwriting it")
+    target.mkdir(parents=True)
+    for path in sorted(p for p in found.folder.iterdir() if p.is_file()):
+        shutil.copy2(path, target / path.name)
+    if not (target / TEMPLATE_FILE).exists():  # it inherited the template: copy the one it uses
+        root = next(r for r in roots if (r / found.template).is_file())
+        shutil.copy2(root / found.template, target / TEMPLATE_FILE)
+    style = (target / STYLE_FILE).read_text("utf-8")
+    (target / STYLE_FILE).write_text(
+        f"# Copied from the '{source}' audience by `briefgen templates new`.\n" + style, encoding="utf-8"
+    )
+    click.echo(f"{display_path(target)}: new audience '{name}' from '{source}'; edit {STYLE_FILE} and {TEMPLATE_FILE}")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def init(folder: Path) -> None:
+    """Start a workspace in FOLDER: briefs/, templates/, references.bib and a sample brief."""
+    packaged = Path(__file__).resolve().parent / "sample"
+    checkout = Path(__file__).resolve().parent.parent
+
+    def sample(name: str, in_checkout: Path) -> Path:
+        """Inside a wheel the sample sits in the package; in a checkout, where it is maintained."""
+        return packaged / name if (packaged / name).is_file() else in_checkout
+
+    copies = {
+        folder / "briefs" / "kazakhstan-osce-2010.yaml": sample(
+            "kazakhstan-osce-2010.yaml", checkout / "briefs" / "kazakhstan-osce-2010.yaml"
+        ),
+        folder / "references.bib": sample("references.bib", checkout / "references.bib"),
+        folder / "logo-example.png": packaged / "logo.png",
+    }
+    clashes = [t for t in copies if t.exists()]
+    if clashes:
+        raise BriefgenError(f"{display_path(clashes[0])} already exists; not overwriting it")
+    (folder / "briefs").mkdir(parents=True, exist_ok=True)
+    (folder / "templates").mkdir(exist_ok=True)
+    for target, source in copies.items():
+        target.write_bytes(source.read_bytes())
+    click.echo(f"{display_path(folder)}: workspace ready; cd there and run `briefgen build`")
