@@ -49,11 +49,6 @@ def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):
     from .bibliography import load_bibliography
     from .loader import cited_keys, load_brief
 
-    refs_holder: dict = {}
-
-    def known_keys() -> list[str]:
-        return list(refs_holder.get("refs", {}))
-
     # first pass without citations to learn `bibliography:`; errors are reported by the second pass
     try:
         first = load_brief(brief_path, audiences=audience_names)
@@ -62,8 +57,7 @@ def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):
         declared = None
     bib_path = _bibliography_path(brief_path, bib_option, declared)
     refs = load_bibliography(bib_path) if bib_path else {}
-    refs_holder["refs"] = refs
-    brief = load_brief(brief_path, known_keys=known_keys, audiences=audience_names)
+    brief = load_brief(brief_path, known_keys=lambda: refs, audiences=audience_names)
     unused = sorted(set(refs) - cited_keys(brief))
     if unused and bib_path is not None:
         click.echo(
