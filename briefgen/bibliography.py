@@ -7,6 +7,7 @@ BibTeX ones and turns pybtex's errors into the project's error lines.
 
 from __future__ import annotations
 
+import calendar
 import io
 import re
 from dataclasses import dataclass
@@ -84,26 +85,7 @@ def _name(person) -> Name:
     )
 
 
-_MONTHS = {
-    m.casefold(): i
-    for i, m in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        start=1,
-    )
-}
+_MONTHS = {name.casefold(): number for number, name in enumerate(calendar.month_name) if name}
 
 
 def _entry_lines(text: str) -> dict[str, int]:

@@ -9,27 +9,12 @@ short list for readers who do not want a scholarly apparatus.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 
 from .bibliography import Name, Reference
 from .model import Block, Box, Citation, Document, Emph, Inline, Link, ListBlock, Note, Paragraph, Text
-
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
 
 # ---------------------------------------------------------------- names and pieces
 
@@ -91,7 +76,7 @@ def _is_container_italic(ref: Reference) -> bool:
 
 def _date_text(ref: Reference) -> str:
     if ref.month.isdigit() and 1 <= int(ref.month) <= 12:
-        month = MONTHS[int(ref.month) - 1]
+        month = calendar.month_name[int(ref.month)]
         return f"{month} {int(ref.day)}, {ref.year}" if ref.day.isdigit() else f"{month} {ref.year}"
     return ref.year
 

@@ -49,15 +49,15 @@ def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):
     from .bibliography import load_bibliography
     from .loader import cited_keys, load_brief
 
-    # first pass without citations to learn `bibliography:`; errors are reported by the second pass
-    try:
-        first = load_brief(brief_path, audiences=audience_names)
-        declared = first.bibliography
-    except BriefgenError:
-        declared = None
-    bib_path = _bibliography_path(brief_path, bib_option, declared)
-    refs = load_bibliography(bib_path) if bib_path else {}
-    brief = load_brief(brief_path, known_keys=lambda: refs, audiences=audience_names)
+    chosen: dict[str, object] = {}
+
+    def known_keys(declared: Path | None) -> dict:
+        chosen["bib"] = _bibliography_path(brief_path, bib_option, declared)
+        chosen["refs"] = load_bibliography(chosen["bib"]) if chosen["bib"] else {}
+        return chosen["refs"]
+
+    brief = load_brief(brief_path, known_keys=known_keys, audiences=audience_names)
+    refs, bib_path = chosen["refs"], chosen["bib"]
     unused = sorted(set(refs) - cited_keys(brief))
     if unused and bib_path is not None:
         click.echo(

@@ -64,6 +64,14 @@ class AudienceError(BriefgenError):
     """An audience was asked for that no template folder provides."""
 
 
+def suggestion(word: str, choices: list[str], listing: str = "allowed") -> str:
+    """ " (did you mean 'title'?)", or the choices when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else f" ({listing}: {', '.join(choices)})"
+
+
 def display_path(path: Path | str) -> str:
     """Paths relative to the working directory when possible: shorter error lines."""
     p = Path(path)

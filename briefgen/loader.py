@@ -14,7 +14,7 @@ from typing import Any
 
 from .brief import Brief, Group, Person, Recommendation, Section
 from .citesyntax import find_citations
-from .errors import BriefError, Problem, display_path
+from .errors import BriefError, Problem, display_path, suggestion
 from .yamlsource import Path_, Positions, field_name, load_schema, read_yaml, schema_problems
 
 
@@ -86,10 +86,14 @@ def _locate(pos: Positions, path: Path_, value: str, start: int, end: int) -> tu
 def load_brief(
     path: Path,
     *,
-    known_keys: Callable[[], Iterable[str]] | None = None,
+    known_keys: Callable[[Path | None], Iterable[str]] | None = None,
     audiences: Iterable[str] | None = None,
 ) -> Brief:
-    """Read and validate one brief. `known_keys` gives the bibliography's keys, for citations."""
+    """Read and validate one brief.
+
+    `known_keys(declared)` gives the bibliography's keys, for citations; `declared` is the
+    brief's own `bibliography:` file, so the caller can choose the .bib in the same pass.
+    """
     file = display_path(path)
     data, pos = read_yaml(path, file, BriefError)
     if not isinstance(data, dict):
@@ -136,20 +140,19 @@ def load_brief(
         for p, name in tagged:
             if isinstance(name, str) and name not in known:
                 line, col = pos.key_marks.get(p) or pos.marks.get(p, (None, None))
-                hint = difflib.get_close_matches(name, known, n=1)
                 problems.append(
                     Problem(
                         file,
                         line,
                         col,
                         field_name(p),
-                        f"unknown audience '{name}'"
-                        + (f" (did you mean '{hint[0]}'?)" if hint else f" (known: {', '.join(known)})"),
+                        f"unknown audience '{name}'" + suggestion(name, known, "known"),
                     )
                 )
 
     if known_keys is not None:
-        keys = set(known_keys())
+        declared = data.get("bibliography")
+        keys = set(known_keys(Path(path).parent / declared if isinstance(declared, str) and declared else None))
         for p, value in _text_fields(data):
             if not isinstance(value, str):
                 continue

@@ -48,7 +48,7 @@ def _environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     return env
 
 
-def _template_problem(err: Exception, roots: tuple[Path, ...]) -> Problem:
+def _template_problem(err: Exception) -> Problem:
     if isinstance(err, jinja2.TemplateSyntaxError):
         return Problem(
             display_path(err.filename or err.name or "template"), err.lineno, None, "", err.message or str(err)
@@ -73,6 +73,6 @@ def render_markdown(template: str, roots: tuple[Path, ...], brief: Shaped, style
         tmpl = env.get_template(template)
         return tmpl.render(brief=brief, style=style, audience=audience, label=style.label)
     except jinja2.TemplateError as err:
-        raise TemplateError(_template_problem(err, roots)) from None
+        raise TemplateError(_template_problem(err)) from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as err:
-        raise TemplateError(_template_problem(err, roots)) from None
+        raise TemplateError(_template_problem(err)) from None

@@ -8,7 +8,6 @@ rephrased for people, with all problems of a file collected before stopping.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 from collections.abc import Iterable
 from functools import cache
@@ -19,7 +18,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .errors import BriefgenError, Problem
+from .errors import BriefgenError, Problem, suggestion
 
 Path_ = tuple[str | int, ...]
 Marks = dict[Path_, tuple[int, int]]  # path -> (line, col), 1-based
@@ -125,10 +124,7 @@ def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions
             allowed = list(err.schema.get("properties", {}))
             for key in sorted(set(err.instance) - set(allowed)):
                 kline, kcol = pos.key_marks.get((*path, key), (line, col))
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                msg = f"unknown key '{key}'" + (
-                    f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
-                )
+                msg = f"unknown key '{key}'" + suggestion(key, allowed)
                 problems.append(Problem(file, kline, kcol, field_name((*path, key)), msg))
             continue
         if err.validator == "required":

@@ -32,7 +32,7 @@ def error_lines(path, **kwargs) -> list[str]:
 
 
 def test_it_loads_a_valid_brief_with_its_groups_ids_and_date(tmp_path):
-    brief = load_brief(write_brief(tmp_path, MINIMAL_BRIEF), known_keys=lambda: BIB_KEYS, audiences=AUDIENCES)
+    brief = load_brief(write_brief(tmp_path, MINIMAL_BRIEF), known_keys=lambda _declared: BIB_KEYS, audiences=AUDIENCES)
 
     assert brief.title == "Water, borders and the OSCE"
     assert brief.date == dt.date(2010, 1, 15)
@@ -254,7 +254,7 @@ def test_it_reports_an_unknown_citation_key_with_the_closest_keys(tmp_path):
         "title: Publish border incident data", "title: Publish border data, as @roe2091 urges"
     )
 
-    assert error_lines(write_brief(tmp_path, text), known_keys=lambda: BIB_KEYS) == [
+    assert error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS) == [
         "brief.yaml:3:44: summary: unknown citation key '@doe2002' (did you mean @doe2021, @doe2020, @roe2019?)",
         "brief.yaml:12:40: recommendations[0].items[1].title: unknown citation key '@roe2091' "
         "(did you mean @roe2019, @doe2021, @doe2020?)",
@@ -264,7 +264,7 @@ def test_it_reports_an_unknown_citation_key_with_the_closest_keys(tmp_path):
 def test_it_reports_an_unknown_citation_key_without_a_suggestion_when_none_is_close(tmp_path):
     text = MINIMAL_BRIEF.replace("[@doe2020]", "[@smith]")
 
-    assert error_lines(write_brief(tmp_path, text), known_keys=lambda: BIB_KEYS) == [
+    assert error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS) == [
         "brief.yaml:3:44: summary: unknown citation key '@smith'",
     ]
 
@@ -282,7 +282,7 @@ def test_it_reports_an_unknown_citation_key_without_a_suggestion_when_none_is_cl
 def test_it_points_at_an_unknown_citation_in_any_yaml_scalar_style(tmp_path, summary, expected):
     text = MINIMAL_BRIEF.replace("Astana can make a difference here [@doe2020].", summary)
 
-    [line] = error_lines(write_brief(tmp_path, text), known_keys=lambda: BIB_KEYS)
+    [line] = error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS)
     assert line.startswith(expected)
 
 
@@ -329,7 +329,7 @@ recommendations:
 def test_it_reports_unknown_citation_keys_together_with_other_mistakes(tmp_path):
     text = MINIMAL_BRIEF.replace("[@doe2020]", "[@smith]").replace("priority: low", "priority: urgent")
 
-    assert error_lines(write_brief(tmp_path, text), known_keys=lambda: BIB_KEYS) == [
+    assert error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS) == [
         "brief.yaml:3:44: summary: unknown citation key '@smith'",
         "brief.yaml:13:19: recommendations[0].items[1].priority: 'urgent' is not one of: high, medium, low",
     ]

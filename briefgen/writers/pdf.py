@@ -282,7 +282,7 @@ class _Builder:
         self.accent = colors.HexColor(style.colours.accent)
         self.note_count = 0
         self.pending_notes: list[tuple[int, Paragraph]] = []
-        self.anchor = 0
+        self.box_depth = 0  # > 0 while building the content of a box (a table cell)
 
     # inline markup ------------------------------------------------
     def markup(self, nodes: tuple[Inline, ...]) -> str:
@@ -361,6 +361,8 @@ class _Builder:
         para.outline_level, para.outline_title = h.level, plain_text(h.children)
         # a heading needs some of what follows on its page: a break unless there is room for a
         # few lines (group headings: most of a card); cheaper than keeping whole paragraphs together
+        if self.box_depth:  # inside a cell a page-break hint would break the page after the box
+            return [para]
         room = {1: 7, 2: 12, 3: 5}.get(h.level, 4) * self.style.fonts.size * 1.42
         return [CondPageBreak(room + st.fontSize * 2.5), para]
 
@@ -448,8 +450,11 @@ class _Builder:
         colours = self.style.colours
         bar = next((getattr(colours, p) for p in ("high", "medium", "low") if p in classes), colours.accent)
         inner_width = width - 20
-        # page-break hints mean nothing inside a cell, and would break the page after the box
-        inner = [f for f in self.blocks(box.blocks, inner_width) if not isinstance(f, CondPageBreak)]
+        self.box_depth += 1
+        try:
+            inner = self.blocks(box.blocks, inner_width)
+        finally:
+            self.box_depth -= 1
         marks: list[tuple[int, str]] = []
         for flowable in inner:
             if isinstance(flowable, _Heading) and flowable.outline_title is not None:
