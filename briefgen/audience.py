@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from .design import Theme, theme
 from .errors import AudienceError, Problem, TemplateError, display_path
 from .style import Style, merge, style_from_dict
+from .writers import Assets
 from .yamlsource import load_schema, read_yaml, schema_problems
 
 STYLE_FILE = "style.yaml"
 TEMPLATE_FILE = "brief.md.j2"
+REFERENCE_DOCX = "reference.docx"
 
 
 def builtin_templates() -> Path:
@@ -45,6 +48,8 @@ class Audience:
     template: str  # Jinja name, "practitioner/brief.md.j2", found along the extends chain
     chain: tuple[str, ...]  # this audience, then its parents
     builtin: bool
+    theme: Theme  # the style resolved into the design every writer draws
+    assets: Assets  # the files writers may use, read once
 
 
 def discover(roots: tuple[Path, ...]) -> dict[str, Path]:
@@ -124,7 +129,21 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
             )
         )
     builtin = folders[name].resolve().is_relative_to(builtin_templates().resolve())
-    return Audience(name, folders[name], style_from_dict(merged), template, tuple(chain), builtin)
+    style = style_from_dict(merged)
+    return Audience(
+        name, folders[name], style, template, tuple(chain), builtin, theme(style), _assets(folders[name], style)
+    )
+
+
+def _assets(folder: Path, style: Style) -> Assets:
+    """The audience's own reference.docx (not an inherited one) and its style's logo."""
+    reference = folder / REFERENCE_DOCX
+    logo = Path(style.logo) if style.logo else None
+    return Assets(
+        reference_docx=reference.read_bytes() if reference.is_file() else None,
+        logo=logo.read_bytes() if logo else None,
+        logo_type=("image/png" if logo.suffix.lower() == ".png" else "image/jpeg") if logo else "",
+    )
 
 
 def load_audiences(names: list[str] | None, roots: tuple[Path, ...]) -> list[Audience]:

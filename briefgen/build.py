@@ -7,7 +7,8 @@ the file system for outputs.
 
 from __future__ import annotations
 
-import re
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,20 +20,32 @@ from .markdown import parse_inline, parse_markdown
 from .model import Author, Document, Metadata, plain_text
 from .render import render_markdown
 from .select import shape
-from .writers import writer
+from .writers import FORMATS, Artifact, writer
+
+MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
 class Output:
     relative_path: Path  # <brief-id>/<brief-id>_<audience>.<format>
-    data: bytes
     audience: str
     format: str
-    pages: int | None = None  # PDF only
+    artifact: Artifact
+    cited: tuple[str, ...] = ()  # bibliography keys the audience's document cites, in order
+
+    @property
+    def data(self) -> bytes:
+        return self.artifact.data
+
+    @property
+    def pages(self) -> int | None:
+        return self.artifact.pages
 
 
-def to_document(brief: Brief, audience: Audience, roots: tuple[Path, ...], refs: dict[str, Reference]) -> Document:
-    """The brief as one audience's document model, citations resolved."""
+def to_document(
+    brief: Brief, audience: Audience, roots: tuple[Path, ...], refs: dict[str, Reference]
+) -> tuple[Document, tuple[str, ...]]:
+    """The brief as one audience's document model, citations resolved, and the keys it cites."""
     shaped = shape(brief, audience.name, audience.style)
     markdown = render_markdown(audience.template, roots, shaped, audience.style, audience.name)
     meta = Metadata(
@@ -48,14 +61,9 @@ def to_document(brief: Brief, audience: Audience, roots: tuple[Path, ...], refs:
         marking=audience.style.marking,
     )
     doc = Document(meta, parse_markdown(markdown))
-    doc, _ = resolve_citations(doc, refs, audience.style.citations, audience.style.footnotes)
-    return doc
-
-
-def pdf_page_count(data: bytes) -> int:
-    counts = [int(m) for m in re.findall(rb"/Type /Pages\b[^>]*?/Count (\d+)", data)]
-    counts += [int(m) for m in re.findall(rb"/Count (\d+)[^>]*?/Type /Pages\b", data)]
-    return max(counts) if counts else 0
+    style = audience.style
+    doc, cited = resolve_citations(doc, refs, style.citations, style.footnotes, style.bibliography)
+    return doc, tuple(cited)
 
 
 def build(
@@ -68,9 +76,30 @@ def build(
     """Every output for one brief, in memory: nothing is written unless all succeed."""
     outputs = []
     for audience in audiences:
-        doc = to_document(brief, audience, roots, refs)
+        doc, cited = to_document(brief, audience, roots, refs)
         for fmt in formats:
-            data = writer(fmt)(doc, audience.style, audience.folder)
-            name = Path(brief.id) / f"{brief.id}_{audience.name}.{fmt}"
-            outputs.append(Output(name, data, audience.name, fmt, pdf_page_count(data) if fmt == "pdf" else None))
+            artifact = writer(fmt)(doc, audience.theme, audience.assets)
+            name = Path(brief.id) / f"{brief.id}_{audience.name}.{FORMATS[fmt].name}"
+            outputs.append(Output(name, audience.name, fmt, artifact, cited))
     return outputs
+
+
+def manifest(brief: Brief, outputs: list[Output]) -> bytes:
+    """What a build made, for people and for later commands (mail, rebuilds): deterministic JSON."""
+    entries = [
+        {
+            "file": o.relative_path.name,
+            "audience": o.audience,
+            "format": o.format,
+            "media_type": o.artifact.media_type,
+            "bytes": len(o.data),
+            "sha256": hashlib.sha256(o.data).hexdigest(),
+            "pages": o.pages,
+            "notes": o.artifact.notes,
+            "cited": list(o.cited),
+            "warnings": list(o.artifact.warnings),
+        }
+        for o in outputs
+    ]
+    body = {"brief": brief.id, "title": brief.title, "date": brief.date.isoformat(), "outputs": entries}
+    return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 
 from .bibliography import Name, Reference
+from .design import LIST_BOXES
 from .model import Block, Box, Citation, Document, Emph, Inline, Link, ListBlock, Note, Paragraph, Text
 
 # ---------------------------------------------------------------- names and pieces
@@ -460,42 +461,53 @@ def _cited_keys(node: object) -> list[str]:
 
 
 def _fill_lists(
-    blocks: tuple[Block, ...], cited: list[str], refs: dict[str, Reference], style: str, suffixes: dict[str, str]
+    blocks: tuple[Block, ...],
+    cited: list[str],
+    refs: dict[str, Reference],
+    style: str,
+    suffixes: dict[str, str],
+    form: str,
 ) -> tuple[Block, ...]:
+    """Fill each list box (`::: bibliography`, `::: sources`) in the style's `bibliography` form.
+
+    The box marks where the list goes and holds its heading; the style decides what it
+    lists: `full` entries, short `sources` lines, or `none` (the box and heading vanish).
+    """
     out: list[Block] = []
     for block in blocks:
-        if isinstance(block, Box) and "bibliography" in block.classes:
-            if cited:
-                author_date = style == "author-date"
-                entries = tuple(
-                    Paragraph(
-                        tuple(bibliography_entry(r, author_date, suffixes.get(r.key, "") if author_date else "")),
-                        role="bibliography",
-                    )
-                    for r in _sorted_refs(cited, refs)
-                )
-                out.append(Box(block.classes, block.blocks + entries))
-            continue
-        if isinstance(block, Box) and "sources" in block.classes:
-            if cited:
+        if isinstance(block, Box) and set(block.classes) & set(LIST_BOXES):
+            if not cited or form == "none":
+                continue
+            if form == "sources":
                 items = tuple((Paragraph(tuple(source_line(r))),) for r in _sorted_refs(cited, refs))
                 out.append(Box(block.classes, (*block.blocks, ListBlock(items))))
+                continue
+            author_date = style == "author-date"
+            entries = tuple(
+                Paragraph(
+                    tuple(bibliography_entry(r, author_date, suffixes.get(r.key, "") if author_date else "")),
+                    role="bibliography",
+                )
+                for r in _sorted_refs(cited, refs)
+            )
+            out.append(Box(block.classes, block.blocks + entries))
             continue
         if isinstance(block, Box):
-            block = replace(block, blocks=_fill_lists(block.blocks, cited, refs, style, suffixes))
+            block = replace(block, blocks=_fill_lists(block.blocks, cited, refs, style, suffixes, form))
         out.append(block)
     return tuple(out)
 
 
 def resolve_citations(
-    doc: Document, refs: dict[str, Reference], style: str, keep_notes: bool = True
+    doc: Document, refs: dict[str, Reference], style: str, keep_notes: bool = True, bibliography: str = "full"
 ) -> tuple[Document, list[str]]:
-    """The document with citations resolved and bibliography boxes filled, and the keys cited.
+    """The document with citations resolved and list boxes filled, and the keys cited.
 
-    `keep_notes=False` drops explanatory notes too (a two-page note for ministers has none).
+    `style`: notes | author-date | none. `keep_notes=False` drops explanatory notes too
+    (a two-page note for ministers has none). `bibliography`: full | sources | none.
     """
     suffixes = _year_suffixes(_cited_keys(doc.blocks), refs) if style == "author-date" else {}
     resolver = _Resolver(refs, style, keep_notes, suffixes)
     blocks = resolver.blocks(doc.blocks)
-    blocks = _fill_lists(blocks, resolver.cited, refs, style, suffixes)
+    blocks = _fill_lists(blocks, resolver.cited, refs, style, suffixes, bibliography)
     return replace(doc, blocks=blocks), resolver.cited

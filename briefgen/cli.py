@@ -15,8 +15,7 @@ import click
 
 from . import __version__
 from .errors import BriefgenError, Problem, display_path
-
-FORMAT_NAMES = ("docx", "pdf")
+from .writers import DEFAULT_FORMATS, FORMATS
 
 
 def _find_briefs(paths: tuple[Path, ...]) -> list[Path]:
@@ -128,8 +127,8 @@ def _templates_option(f):
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMAT_NAMES),
-    help="Output format (repeatable; default: docx and pdf).",
+    type=click.Choice(list(FORMATS)),
+    help=f"Output format (repeatable; default: {' and '.join(DEFAULT_FORMATS)}).",
 )
 @click.option(
     "-o",
@@ -159,7 +158,7 @@ def build(
     roots = search_path(templates_dir)
     chosen = load_audiences(list(audiences) or None, roots)
     all_names = sorted(discover(roots))
-    fmts = list(formats) or list(FORMAT_NAMES)
+    fmts = list(formats) or list(DEFAULT_FORMATS)
     failures: list[BriefgenError] = []
     for path in _find_briefs(briefs):
         try:

@@ -164,3 +164,23 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             case _:
                 raise TypeError(f"unknown inline node {type(node).__name__}")
     return "".join(out)
+
+
+def blocks_text(blocks: tuple[Block, ...]) -> str:
+    """The text of blocks, paragraphs and list items joined by spaces: for places that hold one line."""
+    out: list[str] = []
+    for block in blocks:
+        match block:
+            case Heading(children=c) | Paragraph(children=c):
+                out.append(plain_text(c))
+            case ListBlock(items=items):
+                out.extend(blocks_text(item) for item in items)
+            case Table(header=header, rows=rows):
+                out.extend(plain_text(cell) for row in (header, *rows) for cell in row)
+            case Box(blocks=b) | Quote(blocks=b):
+                out.append(blocks_text(b))
+            case Rule():
+                pass
+            case _:
+                raise TypeError(f"unknown block node {type(block).__name__}")
+    return " ".join(t for t in out if t)

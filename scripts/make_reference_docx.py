@@ -8,11 +8,12 @@ edit its styles there: its styles then win over the audience's style.yaml.
 
 from pathlib import Path
 
+from briefgen.design import theme
 from briefgen.style import Style
 from briefgen.writers.docx import DEFAULT_REFERENCE, reference_document
 
 if __name__ == "__main__":
-    DEFAULT_REFERENCE.write_bytes(reference_document(Style()))
+    DEFAULT_REFERENCE.write_bytes(reference_document(theme(Style())))
     print(
         Path(DEFAULT_REFERENCE).relative_to(Path.cwd())
         if DEFAULT_REFERENCE.is_relative_to(Path.cwd())

@@ -35,10 +35,10 @@ def cite(key: str, locator: str = "", *, narrative: bool = False, prefix: str = 
     return Citation((CiteItem(key, prefix=prefix, locator=locator),), narrative=narrative)
 
 
-def resolve(refs, style: str, *children, keep_notes: bool = True, extra_blocks=()):
+def resolve(refs, style: str, *children, keep_notes: bool = True, extra_blocks=(), bibliography: str = "full"):
     """Resolve one paragraph (plus any boxes); return its inlines, the other blocks and the keys cited."""
     doc = Document(Metadata("Brief"), (Paragraph(tuple(children)), *extra_blocks))
-    out, cited = resolve_citations(doc, refs, style, keep_notes=keep_notes)
+    out, cited = resolve_citations(doc, refs, style, keep_notes=keep_notes, bibliography=bibliography)
     return out.blocks[0].children, out.blocks[1:], cited
 
 
@@ -265,7 +265,15 @@ def test_a_bibliography_box_disappears_when_nothing_is_cited(refs):
 def test_the_sources_box_lists_the_cited_works_in_short_form(refs):
     sources = Box(("sources",), (Heading(1, (Text("Sources"),)),))
     _, [box], _ = resolve(
-        refs, "none", Text("A "), cite("roe2019"), Text(". B "), cite("doe2020"), Text("."), extra_blocks=[sources]
+        refs,
+        "none",
+        Text("A "),
+        cite("roe2019"),
+        Text(". B "),
+        cite("doe2020"),
+        Text("."),
+        extra_blocks=[sources],
+        bibliography="sources",
     )
 
     heading, listing = box.blocks
@@ -283,3 +291,16 @@ def test_bibliography_boxes_nested_in_other_boxes_are_filled_too(refs):
 
     [inner] = box.blocks
     assert len(inner.blocks) == 2
+
+
+@pytest.mark.parametrize("box", ["bibliography", "sources"])
+def test_bibliography_none_drops_every_list_box_and_its_heading(refs, box):
+    listing = Box((box,), (Heading(1, (Text("Listed"),)),))
+    _, rest, cited = resolve(refs, "notes", cite("doe2020"), extra_blocks=[listing], bibliography="none")
+    assert rest == () and cited == ["doe2020"]
+
+
+def test_the_style_not_the_box_name_decides_the_list_form(refs):
+    listing = Box(("sources",), (Heading(1, (Text("References"),)),))
+    _, [box], _ = resolve(refs, "notes", cite("doe2020"), extra_blocks=[listing], bibliography="full")
+    assert box.blocks[1].role == "bibliography"  # a full Chicago entry, not a short sources line

@@ -152,10 +152,12 @@ def test_libreoffice_prints_page_x_of_y(libreoffice_pdfs: Path):
 
 
 def test_an_audience_reference_docx_keeps_its_own_styles(tmp_path):
+    from briefgen.design import theme
     from briefgen.model import Document as Doc
     from briefgen.model import Heading, Metadata, Note, Paragraph, Text
     from briefgen.style import Style
-    from briefgen.writers.docx import DEFAULT_REFERENCE, write_docx
+    from briefgen.writers import Assets
+    from briefgen.writers.docx import DEFAULT_REFERENCE, write
 
     reference = docx.Document(str(DEFAULT_REFERENCE))
     reference.styles["Heading 1"].font.color.rgb = docx.shared.RGBColor(0x12, 0x34, 0x56)
@@ -164,14 +166,16 @@ def test_an_audience_reference_docx_keeps_its_own_styles(tmp_path):
         Metadata(title="T"),
         (Heading(1, (Text("Context"),)), Paragraph((Text("Body"), Note((Paragraph((Text("n"),)),))))),
     )
-    out = docx.Document(io.BytesIO(write_docx(model, Style(), tmp_path / "reference.docx")))
+    assets = Assets(reference_docx=(tmp_path / "reference.docx").read_bytes())
+    out = docx.Document(io.BytesIO(write(model, theme(Style()), assets).data))
     assert out.styles["Heading 1"].font.color.rgb == docx.shared.RGBColor(0x12, 0x34, 0x56)
     texts = [p.text for p in out.paragraphs]
     assert "Context" in texts and not any("Restyle it here" in t for t in texts)  # sample text is gone
 
 
 def test_the_default_reference_docx_is_regenerated_by_its_script():
+    from briefgen.design import theme
     from briefgen.style import Style
     from briefgen.writers.docx import DEFAULT_REFERENCE, reference_document
 
-    assert DEFAULT_REFERENCE.read_bytes() == reference_document(Style())
+    assert DEFAULT_REFERENCE.read_bytes() == reference_document(theme(Style()))

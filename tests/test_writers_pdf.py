@@ -163,10 +163,12 @@ def _long_note_document(sentences: int):
 
 @pytest.mark.parametrize("sentences", [300, 500, 800])
 def test_a_note_too_long_for_its_page_continues_on_the_next(sentences):
+    from briefgen.design import theme
     from briefgen.style import Style
-    from briefgen.writers.pdf import write_pdf
+    from briefgen.writers import Assets
+    from briefgen.writers.pdf import write
 
-    pdf = pypdf.PdfReader(io.BytesIO(write_pdf(_long_note_document(sentences), Style())))
+    pdf = pypdf.PdfReader(io.BytesIO(write(_long_note_document(sentences), theme(Style()), Assets()).data))
     pages = [re.sub(r"\s+", " ", p.extract_text()) for p in pdf.pages]
     start = next(i for i, t in enumerate(pages) if "START" in t)
     assert "The marker is here" in pages[start]  # the note begins on its marker's page

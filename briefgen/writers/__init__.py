@@ -1,28 +1,70 @@
-"""Output formats: a registry from format name to writer.
+"""Output formats: the one registry of writers, and the interface they share.
 
-A writer is `write(doc: Document, style: Style, audience_folder: Path) -> bytes`.
-Each is imported only when used, so only the DOCX writer loads python-docx and
-only the PDF writer loads reportlab. A new format is one module plus one line here.
+A writer is a module with `write(doc: Document, theme: Theme, assets: Assets) -> Artifact`.
+It gets the resolved document, the house design and the audience's files as bytes,
+and touches nothing else: no file system, no clock, no process-wide settings.
+Writers are imported only when used (reportlab and python-docx are slow to load).
+A new format is one module plus one line in `FORMATS`; the CLI's `-f` choices,
+the build manifest and the README's format list all read this registry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
-from pathlib import Path
+from typing import Protocol
 
+from ..design import Theme
 from ..model import Document
-from ..style import Style
 
-Writer = Callable[[Document, Style, Path], bytes]
 
-FORMATS: dict[str, tuple[str, str]] = {
-    # name: (module, function)
-    "docx": ("briefgen.writers.docx", "write_docx_for_audience"),
-    "pdf": ("briefgen.writers.pdf", "write_pdf_for_audience"),
+@dataclass(frozen=True)
+class Assets:
+    """An audience's files a writer may use, read once by the caller."""
+
+    reference_docx: bytes | None = None  # the audience's own Word styles (pandoc's reference.docx)
+    logo: bytes | None = None  # PNG or JPEG
+    logo_type: str = ""  # image/png | image/jpeg
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """What a writer made, and what it knows about it."""
+
+    data: bytes
+    media_type: str
+    pages: int | None = None  # formats with pages only
+    notes: int = 0  # footnotes placed
+    warnings: tuple[str, ...] = ()
+
+
+class Writer(Protocol):
+    def __call__(self, doc: Document, theme: Theme, assets: Assets) -> Artifact: ...
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # also the file extension
+    module: str
+    media_type: str
+    description: str
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            "docx",
+            "briefgen.writers.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "Word document: real Word styles and footnotes, opens in Word and LibreOffice",
+        ),
+        Format("pdf", "briefgen.writers.pdf", "application/pdf", "typeset PDF: embedded fonts, footnotes, outline"),
+        Format("html", "briefgen.writers.html", "text/html", "one self-contained web page: no external requests"),
+    )
 }
+DEFAULT_FORMATS = ("docx", "pdf")
 
 
 def writer(name: str) -> Writer:
-    module, function = FORMATS[name]
-    return getattr(import_module(module), function)
+    return import_module(FORMATS[name].module).write

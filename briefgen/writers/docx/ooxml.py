@@ -1,7 +1,9 @@
 """The OOXML python-docx lacks: footnotes, list numbering instances, fields, shading.
 
 In python-docx's spirit: small functions that own one piece of XML each, so the
-DOCX writer above them reads as document structure, not XML plumbing.
+DOCX writer above them reads as document structure, not XML plumbing. Every child
+element goes in the place the OOXML schema (ECMA-376 Part 1, 17.x) gives it:
+Word rejects out-of-order properties that LibreOffice forgives.
 """
 
 from __future__ import annotations
@@ -14,6 +16,42 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import OxmlElement
 
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+# Child order of the property elements briefgen writes into (CT_TcPr 17.4.70, CT_PPr 17.3.1.26,
+# CT_RPr 17.3.2.28, CT_TblPr 17.4.60). python-docx knows these orders but does not export them.
+TCPR_ORDER = (
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "textDirection",
+    "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange",
+)  # fmt: skip
+PPR_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+    "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl",
+    "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+)  # fmt: skip
+RPR_ORDER = (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+    "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+    "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em",
+    "lang", "eastAsianLayout", "specVanish", "oMath",
+)  # fmt: skip
+TBLPR_ORDER = (
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+    "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+    "tblDescription", "tblPrChange",
+)  # fmt: skip
+SCHEMA_ORDERS = {"tcPr": TCPR_ORDER, "pPr": PPR_ORDER, "rPr": RPR_ORDER, "tblPr": TBLPR_ORDER}
+
+
+def insert_in_order(parent, child, order: tuple[str, ...]):
+    """Put `child` where the schema sequence `order` wants it, replacing one of the same name."""
+    name = child.tag.split("}")[1]
+    for old in parent.findall(qn(f"w:{name}")):
+        parent.remove(old)
+    successors = order[order.index(name) + 1 :]
+    return parent.insert_element_before(child, *(f"w:{n}" for n in successors))
+
 
 _FOOTNOTES_XML = (
     f"<w:footnotes {nsdecls('w', 'r')}>"
@@ -121,7 +159,7 @@ def shade_cell(cell, fill: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill.lstrip("#"))
-    tcpr.append(shd)
+    insert_in_order(tcpr, shd, TCPR_ORDER)
 
 
 def cell_borders(cell, **edges: tuple[int, str]) -> None:
@@ -138,7 +176,7 @@ def cell_borders(cell, **edges: tuple[int, str]) -> None:
         else:
             el.set(qn("w:val"), "nil")
         borders.append(el)
-    tcpr.append(borders)
+    insert_in_order(tcpr, borders, TCPR_ORDER)
 
 
 def cell_margins(cell, top: int, left: int, bottom: int, right: int) -> None:
@@ -150,15 +188,14 @@ def cell_margins(cell, top: int, left: int, bottom: int, right: int) -> None:
         el.set(qn("w:w"), str(value))
         el.set(qn("w:type"), "dxa")
         mar.append(el)
-    tcpr.append(mar)
+    insert_in_order(tcpr, mar, TCPR_ORDER)
 
 
 def table_width_full(table) -> None:
     tblpr = table._tbl.tblPr
     width = tblpr.find(qn("w:tblW"))
     if width is None:
-        width = OxmlElement("w:tblW")
-        tblpr.append(width)
+        width = insert_in_order(tblpr, OxmlElement("w:tblW"), TBLPR_ORDER)
     width.set(qn("w:w"), "5000")
     width.set(qn("w:type"), "pct")
 
@@ -180,8 +217,7 @@ def paragraph_border(paragraph, edge: str, size: int, colour: str, space: int = 
     ppr = paragraph._p.get_or_add_pPr()
     bdr = ppr.find(qn("w:pBdr"))
     if bdr is None:
-        bdr = OxmlElement("w:pBdr")
-        ppr.append(bdr)
+        bdr = insert_in_order(ppr, OxmlElement("w:pBdr"), PPR_ORDER)
     el = OxmlElement(f"w:{edge}")
     el.set(qn("w:val"), "single")
     el.set(qn("w:sz"), str(size))
@@ -195,8 +231,7 @@ def set_style_fonts(style, family: str) -> None:
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+        fonts = insert_in_order(rpr, OxmlElement("w:rFonts"), RPR_ORDER)
     for attr in list(fonts.attrib):
         if attr.endswith("Theme") or attr.endswith("theme"):
             del fonts.attrib[attr]
@@ -212,58 +247,7 @@ def set_style_colour(style, hex_colour: str) -> None:
     style.font.color.rgb = None
     el = OxmlElement("w:color")
     el.set(qn("w:val"), hex_colour.lstrip("#"))
-    _insert_rpr(rpr, el)
-
-
-def _insert_rpr(rpr, el) -> None:
-    rpr.append(el)
-    # keep CT_RPr's child order valid for strict readers
-    order = [
-        "rStyle",
-        "rFonts",
-        "b",
-        "bCs",
-        "i",
-        "iCs",
-        "caps",
-        "smallCaps",
-        "strike",
-        "dstrike",
-        "outline",
-        "shadow",
-        "emboss",
-        "imprint",
-        "noProof",
-        "snapToGrid",
-        "vanish",
-        "webHidden",
-        "color",
-        "spacing",
-        "w",
-        "kern",
-        "position",
-        "sz",
-        "szCs",
-        "highlight",
-        "u",
-        "effect",
-        "bdr",
-        "shd",
-        "fitText",
-        "vertAlign",
-        "rtl",
-        "cs",
-        "em",
-        "lang",
-        "eastAsianLayout",
-        "specVanish",
-        "oMath",
-    ]
-    children = sorted(rpr, key=lambda c: order.index(c.tag.split("}")[1]) if c.tag.split("}")[1] in order else 99)
-    for c in list(rpr):
-        rpr.remove(c)
-    for c in children:
-        rpr.append(c)
+    insert_in_order(rpr, el, RPR_ORDER)
 
 
 def set_style_language(style, lang: str) -> None:
@@ -272,7 +256,7 @@ def set_style_language(style, lang: str) -> None:
         rpr.remove(old)
     el = OxmlElement("w:lang")
     el.set(qn("w:val"), lang)
-    _insert_rpr(rpr, el)
+    insert_in_order(rpr, el, RPR_ORDER)
 
 
 def remove_theme_colour(style) -> None:
@@ -281,3 +265,29 @@ def remove_theme_colour(style) -> None:
         for attr in list(c.attrib):
             if "theme" in attr:
                 del c.attrib[attr]
+
+
+def remove_paragraph_borders(style) -> None:
+    """The default template underlines its Title with a border; the title band needs none."""
+    ppr = style.element.get_or_add_pPr()
+    for bdr in ppr.findall(qn("w:pBdr")):
+        ppr.remove(bdr)
+
+
+def remove_letter_spacing(style) -> None:
+    for spacing in style.element.get_or_add_rPr().findall(qn("w:spacing")):
+        spacing.getparent().remove(spacing)
+
+
+def remove_contextual_spacing(style) -> None:
+    ppr = style.element.get_or_add_pPr()
+    for contextual in ppr.findall(qn("w:contextualSpacing")):
+        ppr.remove(contextual)
+
+
+def keep_row_whole(row, header: bool = False) -> None:
+    """A table row that never splits across pages; a header row repeats on each page."""
+    trpr = row._tr.get_or_add_trPr()  # CT_TrPr is a choice: its children may come in any order
+    trpr.append(OxmlElement("w:cantSplit"))
+    if header:
+        trpr.append(OxmlElement("w:tblHeader"))

@@ -1,0 +1,77 @@
+"""DOCX writer: the document model -> a Word document with real Word styles.
+
+Headings use Heading 1-4, lists Word numbering (ordered lists restart), notes are
+real footnotes (`word/footnotes.xml`), boxes and cards are shaded one-cell tables.
+Styles come from a reference document, as with pandoc: the packaged one restyled
+from the audience's theme, or the audience's own `reference.docx` kept as it is.
+
+Modules: `styles` (theme -> Word styles), `body` (blocks -> paragraphs, tables,
+footnotes), `page` (page set-up, header, footer, title band, properties),
+`ooxml` (the XML python-docx lacks, in schema order).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+
+from ...design import Theme
+from ...model import Document, Metadata
+from .. import Artifact, Assets
+from ..common import release_epoch
+from . import page
+from .body import BodyWriter
+from .styles import ensure_styles, setup_styles
+
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DEFAULT_REFERENCE = Path(__file__).resolve().parent.parent.parent / "reference.docx"
+
+
+def _open(reference: bytes | None):
+    """A user's reference document lends its styles, not its sample text."""
+    if reference is not None:
+        document = docx.Document(io.BytesIO(reference))
+        page.clear_body(document)
+        return document
+    if DEFAULT_REFERENCE.is_file():
+        document = docx.Document(str(DEFAULT_REFERENCE))
+        page.clear_body(document)
+        return document
+    return docx.Document()
+
+
+def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
+    """With the audience's own reference.docx its styles are kept; otherwise the theme restyles the default."""
+    document = _open(assets.reference_docx)
+    if assets.reference_docx is None:
+        setup_styles(document, theme, doc.meta.language)
+    else:
+        ensure_styles(document)
+    page.setup_page(document, doc.meta, theme)
+    page.title_block(document, doc.meta, theme, assets.logo)
+    body = BodyWriter(document, theme)
+    body.blocks(doc.blocks)
+    epoch = release_epoch(doc.meta)
+    page.set_properties(document, doc.meta, epoch)
+    return Artifact(page.save(document, epoch), MEDIA_TYPE, notes=body.note_count)
+
+
+REFERENCE_STYLES = (
+    "Title", "Subtitle", "Kicker", "Byline", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Normal",
+    "List Bullet", "List Number", "Bibliography", "Footnote Text",
+)  # fmt: skip
+
+
+def reference_document(theme: Theme) -> bytes:
+    """The default reference.docx: every style briefgen uses, each shown on a sample paragraph."""
+    meta = Metadata(title="briefgen reference document")
+    document = docx.Document()
+    setup_styles(document, theme, meta.language)
+    page.setup_page(document, meta, theme)
+    for name in REFERENCE_STYLES:
+        document.add_paragraph(f"{name}: the style of this paragraph. Restyle it here.", style=name)
+    epoch = release_epoch(meta)
+    page.set_properties(document, meta, epoch)
+    return page.save(document, epoch)

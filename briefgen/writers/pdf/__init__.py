@@ -1,0 +1,107 @@
+"""PDF writer: the document model -> a typeset PDF with reportlab's platypus.
+
+Fonts are the bundled Noto TTFs (embedded, subset); the first page carries a
+title band; every page a footer with "page X of Y"; headings become the PDF
+outline; notes become footnotes at the foot of the page that cites them.
+
+Modules: `styles` (theme -> paragraph styles, fonts), `body` (blocks -> flowables),
+`footnotes` (the note-reserving frame), `pages` (band, header, footer, canvas),
+`rlhooks` (the only code touching reportlab internals).
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageTemplate, Paragraph
+
+from ...design import Theme
+from ...model import Document
+from .. import Artifact, Assets
+from ..common import byline, release_epoch
+from .body import Builder
+from .footnotes import FlushNotes, FootnoteFrame
+from .pages import DocTemplate, NumberedCanvas, PageDecorations
+from .rlhooks import fix_creation_date
+from .styles import register_fonts, role_font
+
+MEDIA_TYPE = "application/pdf"
+
+
+def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
+    """Typeset the document; the same model, theme and assets always give the same bytes."""
+    register_fonts()
+    page_size = A4 if theme.page_size == "A4" else LETTER
+    pw, ph = page_size
+    top, right, bottom, left = (m * mm for m in theme.margins)
+    width = pw - left - right
+    builder = Builder(theme, width)
+    pages = PageDecorations(doc.meta, theme, page_size, (top, right, bottom, left), assets.logo)
+
+    story: list[Flowable] = []
+    meta_line = byline(doc.meta)
+    if meta_line:
+        story.append(Paragraph(escape(meta_line), builder.s.byline))
+    story.extend(builder.blocks(doc.blocks))
+    story.append(FlushNotes())
+
+    carry: list[Paragraph] = []
+    frame_kwargs = dict(
+        carry=carry,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        note_width=width,
+        separator=theme.body.size * 1.1,
+    )
+    first = FootnoteFrame(left, bottom, width, ph - bottom - pages.band_height - 7 * mm, id="first", **frame_kwargs)
+    later = FootnoteFrame(left, bottom, width, ph - top - bottom, id="body", **frame_kwargs)
+    buf = io.BytesIO()
+    epoch = release_epoch(doc.meta)
+    meta = doc.meta
+    template = DocTemplate(
+        buf,
+        pagesize=page_size,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=meta.title,
+        author="; ".join(a.name for a in meta.authors) or meta.organisation,
+        subject=meta.subtitle or meta.title,
+        keywords=", ".join(meta.keywords),
+        creator="briefgen",
+        producer="briefgen (reportlab)",
+        lang=meta.language,
+        displayDocTitle=1,
+        invariant=1,  # no clock or random ids in the file
+        initialFontName=role_font(theme.body),  # no stray unembedded Helvetica
+        initialFontSize=theme.body.size,
+    )
+    template.addPageTemplates(
+        [
+            PageTemplate(
+                id="First",
+                frames=[first],
+                onPage=pages.first_page,
+                onPageEnd=pages.page_end,
+                autoNextPageTemplate="Later",
+            ),
+            PageTemplate(id="Later", frames=[later], onPage=pages.later_page, onPageEnd=pages.page_end),
+        ]
+    )
+    made: list[NumberedCanvas] = []
+
+    def make_canvas(*args, **kwargs) -> NumberedCanvas:
+        canv = NumberedCanvas(*args, footer=pages.footer, **kwargs)
+        fix_creation_date(canv, epoch)
+        canv.setPageCompression(1)
+        made.append(canv)
+        return canv
+
+    template.build(story, canvasmaker=make_canvas)
+    return Artifact(buf.getvalue(), MEDIA_TYPE, pages=made[-1].pages, notes=builder.note_count)

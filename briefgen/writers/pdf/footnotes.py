@@ -1,0 +1,227 @@
+"""Footnotes at the foot of the page that cites them, as LaTeX and Typst place them.
+
+A paragraph that cites notes carries them (`NoteParagraph.notes`). The frame raises
+its bottom edge by the notes' height when it places such a paragraph; if text and
+notes do not both fit, the paragraph is split or moves on. A note too long for the
+room left is split: its first lines stay with the marker, the rest opens the next
+page's notes. The notes are drawn when the page ends.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Frame, Paragraph
+
+from .rlhooks import anchors_in, frame_cursor, frame_of, measure_in_frame, nested_flowables
+
+Notes = list[tuple[int, Paragraph]]  # (note number, the note's paragraph)
+
+
+def note_anchor(n: int) -> str:
+    """The name of the anchor at a note's marker in the text."""
+    return f"refnote{n:04d}"
+
+
+class NoteParagraph(Paragraph):
+    """A paragraph whose footnotes must sit at the foot of the page it lands on."""
+
+    notes: tuple[tuple[int, Paragraph], ...] = ()
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        parts = super().split(avail_width, avail_height)
+        remaining = list(self.notes)
+        for part in parts:
+            anchors = anchors_in(part)
+            mine = tuple(n for n in remaining if note_anchor(n[0]) in anchors)
+            if isinstance(part, NoteParagraph):
+                part.notes = mine
+            remaining = [n for n in remaining if n not in mine]
+        if remaining and parts and isinstance(parts[-1], NoteParagraph):
+            parts[-1].notes = parts[-1].notes + tuple(remaining)
+        return parts
+
+
+class FlushNotes(Flowable):
+    """At the end of the story: while a split note still has lines to print, add pages."""
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        frame = frame_of(self)
+        if isinstance(frame, FootnoteFrame) and frame.carry:
+            from reportlab.platypus.doctemplate import FrameBreak
+
+            frame.add_generated_content(FrameBreak, FlushNotes())
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+def notes_of(flowable: Flowable) -> Notes:
+    notes = list(getattr(flowable, "notes", ()) or ())
+    for child in nested_flowables(flowable):
+        notes.extend(notes_of(child))
+    return notes
+
+
+def _height(note: Flowable, width: float) -> float:
+    return note.wrap(width, 10_000)[1] + note.getSpaceAfter()
+
+
+class FootnoteFrame(Frame):
+    """A frame that reserves room at its foot for the notes of what is placed in it.
+
+    The room is reserved through the frame's public `bottomPadding`; `start_page`
+    must be called when a page begins (the document template's `beforePage`).
+    """
+
+    def __init__(self, *args, note_width: float, separator: float, carry: list[Paragraph], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.note_width = note_width
+        self.separator = separator
+        self.placed_notes: list[Flowable] = []
+        self.carry = carry  # note parts continued on the next page; shared by the page templates' frames
+        self.base_padding = self.bottomPadding
+        self.full_height = self.height - self.topPadding - self.bottomPadding
+
+    # the room reserved for notes, above the frame's own padding
+    def _reserve(self, height: float) -> None:
+        self.bottomPadding = self.bottomPadding + height
+
+    def _release(self, height: float) -> None:
+        self.bottomPadding = self.bottomPadding - height
+
+    def _room(self) -> float:
+        y, _ = frame_cursor(self)
+        return y - (self.y1 + self.bottomPadding)
+
+    def start_page(self) -> None:
+        """A new page: no notes yet, except what the last page continued."""
+        self.bottomPadding = self.base_padding
+        self.placed_notes = []
+        if self.carry:
+            self._place_continued_notes()
+
+    def _place_continued_notes(self) -> None:
+        """Notes continued from the last page, in at most 60% of this page; the rest goes on."""
+        room = self.full_height * 0.6 - self.separator
+        continued, self.carry[:] = list(self.carry), []
+        for i, note in enumerate(continued):
+            h = _height(note, self.note_width)
+            if h <= room:
+                self.placed_notes.append(note)
+                room -= h
+                continue
+            parts = note.split(self.note_width, room) if room > self.separator * 2 else []
+            if len(parts) == 2:
+                self.placed_notes.append(parts[0])
+                self.carry.append(parts[1])
+            else:
+                self.carry.append(note)
+            self.carry.extend(continued[i + 1 :])
+            break
+        if self.placed_notes:
+            self._reserve(sum(_height(p, self.note_width) for p in self.placed_notes) + self.separator)
+
+    def _notes_height(self, notes: list[Flowable]) -> float:
+        if not notes:
+            return 0.0
+        height = sum(_height(p, self.note_width) for p in notes)
+        return height + (0 if self.placed_notes else self.separator)
+
+    def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:
+        notes = notes_of(flowable)
+        if not notes:
+            return super().add(flowable, canv, trySplit)
+        if self.carry:  # a note is being continued: later notes follow it, in order, on the next page
+            placed = super().add(flowable, canv, trySplit)
+            if placed:
+                self.carry.extend(p for _, p in notes)
+            return placed
+        extra = self._notes_height([p for _, p in notes])
+        self._reserve(extra)
+        placed = super().add(flowable, canv, trySplit)
+        if placed:
+            self.placed_notes.extend(p for _, p in notes)
+            return placed
+        self._release(extra)
+        _, at_top = frame_cursor(self)
+        if at_top or extra > self.full_height / 3:  # only a long note is split; short ones move with their text
+            return self._add_with_split_notes(flowable, canv, notes)
+        return 0
+
+    def _add_with_split_notes(self, flowable: Flowable, canv: Canvas, notes: Notes) -> int:
+        """Place the flowable with as much of its notes as fits; carry the rest to the next page."""
+        height = measure_in_frame(self, flowable, canv, self._room())
+        _, at_top = frame_cursor(self)
+        spacing = 0 if at_top else flowable.getSpaceBefore()
+        room = self._room() - height - spacing - (0 if self.placed_notes else self.separator)
+        minimum = self.separator * 2  # at least two lines of the first note that does not fit
+        placed_here: list[Flowable] = []
+        carried: list[Flowable] = []
+        for i, (_, note) in enumerate(notes):
+            h = _height(note, self.note_width)
+            if h <= room:
+                placed_here.append(note)
+                room -= h
+                continue
+            parts = note.split(self.note_width, room) if room >= minimum else []
+            if len(parts) == 2:
+                placed_here.append(parts[0])
+                carried.append(parts[1])
+            else:
+                carried.append(note)
+            carried.extend(n for _, n in notes[i + 1 :])
+            break
+        if not placed_here:  # not even the marker's note starts here: let the flowable move on
+            return 0
+        extra = self._notes_height(placed_here)
+        self._reserve(extra)
+        placed = super().add(flowable, canv, 0)
+        if not placed:
+            self._release(extra)
+            return 0
+        self.placed_notes.extend(placed_here)
+        self.carry.extend(carried)
+        return placed
+
+    def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
+        """Split so that the first part fits together with the notes it cites.
+
+        Reserve room for the first k notes, for k from all of them down to none,
+        and accept the first split whose first part cites no note beyond the k-th.
+        """
+        notes = notes_of(flowable)
+        if not notes:
+            return super().split(flowable, canv)
+        for k in range(len(notes), -1, -1):
+            extra = self._notes_height([p for _, p in notes[:k]])
+            self._reserve(extra)
+            try:
+                parts = super().split(flowable, canv)
+            finally:
+                self._release(extra)
+            if not parts:
+                continue
+            cited = {n for n, _ in notes_of(parts[0])}
+            if cited <= {n for n, _ in notes[:k]}:
+                return parts
+        return []
+
+    def draw_notes(self, canv: Canvas, rule_colour: colors.Color) -> None:
+        if not self.placed_notes:
+            return
+        x = self.x1 + self.leftPadding
+        y = self.y1 + self.base_padding + sum(_height(p, self.note_width) for p in self.placed_notes) + self.separator
+        canv.saveState()
+        canv.setStrokeColor(rule_colour)
+        canv.setLineWidth(0.5)
+        rule_y = y - self.separator * 0.4
+        canv.line(x, rule_y, x + min(self.note_width * 0.3, 60 * mm), rule_y)
+        canv.restoreState()
+        y -= self.separator
+        for note in self.placed_notes:
+            _, h = note.wrap(self.note_width, 10_000)
+            note.drawOn(canv, x, y - h)
+            y -= h + note.getSpaceAfter()

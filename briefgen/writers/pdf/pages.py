@@ -1,0 +1,174 @@
+"""What is drawn around the story: the title band, running header, footer with "Page X of Y"."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph
+
+from ...design import Theme
+from ...model import Metadata
+from ..common import running_text
+from .body import OutlineHeading
+from .footnotes import FootnoteFrame
+from .styles import colour, paragraph_style, role_font
+
+BAND_TOP = 14 * mm  # from the page's top edge to the first line of the band
+BAND_BOTTOM = 9 * mm
+
+
+def title_band(meta: Metadata, theme: Theme, width: float) -> tuple[list[Paragraph], float]:
+    """The first page's coloured band: kicker, title, subtitle; and its height."""
+    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
+    parts = []
+    if kicker:
+        parts.append(Paragraph(escape(kicker.upper()), paragraph_style("kicker", theme.kicker, flowing=False)))
+    parts.append(Paragraph(escape(meta.title), paragraph_style("title", theme.title, flowing=False)))
+    if meta.subtitle:
+        parts.append(Paragraph(escape(meta.subtitle), paragraph_style("subtitle", theme.subtitle, flowing=False)))
+    height = BAND_TOP
+    for p in parts:
+        height += p.wrap(width, 1000)[1] + p.getSpaceBefore() + p.getSpaceAfter()
+    height += BAND_BOTTOM
+    return parts, height
+
+
+def logo_image(data: bytes | None) -> tuple[ImageReader | None, tuple[float, float]]:
+    """The audience's logo, scaled into a 16 mm high, 45 mm wide box at most."""
+    if not data:
+        return None, (0, 0)
+    image = ImageReader(io.BytesIO(data))
+    w, h = image.getSize()
+    scale = min(16 * mm / h, 45 * mm / w)
+    return image, (w * scale, h * scale)
+
+
+class PageDecorations:
+    """Draws the band on page one, the running header on later pages, and every footer."""
+
+    def __init__(self, meta: Metadata, theme: Theme, page: tuple[float, float], margins: tuple, logo: bytes | None):
+        self.meta, self.theme = meta, theme
+        self.pw, self.ph = page
+        self.top, self.right, self.bottom, self.left = margins
+        self.width = self.pw - self.left - self.right
+        self.logo, self.logo_size = logo_image(logo)
+        self.band_width = self.width - (self.logo_size[0] + 6 * mm if self.logo else 0)
+        self.band, self.band_height = title_band(meta, theme, self.band_width)
+
+    def first_page(self, canv: Canvas, document: BaseDocTemplate) -> None:
+        canv.saveState()
+        canv.setFillColor(colour(self.theme.colours.accent))
+        canv.rect(0, self.ph - self.band_height, self.pw, self.band_height, stroke=0, fill=1)
+        if self.logo:
+            canv.drawImage(
+                self.logo,
+                self.pw - self.right - self.logo_size[0],
+                self.ph - 10 * mm - self.logo_size[1],
+                *self.logo_size,
+                mask="auto",
+            )
+        y = self.ph - BAND_TOP
+        for p in self.band:
+            _, h = p.wrap(self.band_width, 1000)
+            y -= p.getSpaceBefore()
+            p.drawOn(canv, self.left, y - h)
+            y -= h + p.getSpaceAfter()
+        if self.meta.marking:
+            canv.setFont(role_font(self.theme.marking), self.theme.marking.size)
+            canv.setFillColor(colour(self.theme.title.colour))  # on the band: in the band's text colour
+            canv.drawRightString(self.pw - self.right, self.ph - 8 * mm, self.meta.marking.upper())
+        canv.restoreState()
+
+    def later_page(self, canv: Canvas, document: BaseDocTemplate) -> None:
+        running = self.theme.running
+        y = self.ph - self.top + 5 * mm
+        canv.saveState()
+        canv.setFont(role_font(running), running.size)
+        canv.setFillColor(colour(running.colour))
+        canv.drawString(self.left, y, running_text(self.theme.header, self.meta))
+        if self.meta.marking:
+            canv.setFont(role_font(self.theme.marking), running.size)
+            canv.setFillColor(colour(self.theme.marking.colour))
+            canv.drawRightString(self.pw - self.right, y, self.meta.marking.upper())
+        canv.setStrokeColor(colour(self.theme.colours.rule))
+        canv.setLineWidth(0.4)
+        canv.line(self.left, self.ph - self.top + 3.5 * mm, self.pw - self.right, self.ph - self.top + 3.5 * mm)
+        canv.restoreState()
+
+    def page_end(self, canv: Canvas, document: BaseDocTemplate) -> None:
+        frame = document.pageTemplate.frames[0]
+        frame.draw_notes(canv, colour(self.theme.colours.muted))
+
+    def footer(self, canv: Canvas, page: int, total: int) -> None:
+        running = self.theme.running
+        canv.saveState()
+        canv.setStrokeColor(colour(self.theme.colours.rule))
+        canv.setLineWidth(0.4)
+        canv.line(self.left, self.bottom - 6 * mm, self.pw - self.right, self.bottom - 6 * mm)
+        canv.setFont(role_font(running), running.size)
+        canv.setFillColor(colour(running.colour))
+        canv.drawString(self.left, self.bottom - 10 * mm, running_text(self.theme.footer, self.meta))
+        label = f"{self.theme.label('page')} {page} {self.theme.label('of')} {total}"
+        canv.drawRightString(self.pw - self.right, self.bottom - 10 * mm, label)
+        canv.restoreState()
+
+
+class NumberedCanvas(Canvas):
+    """Draws "page X of Y" once the page count is known: the usual two-step canvas.
+
+    Each page's state is kept until `save`, then the footers are drawn with the total;
+    `pages` tells the writer how many pages it made.
+    """
+
+    def __init__(self, *args, footer: Callable[[Canvas, int, int], None], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._saved: list[dict] = []
+        self._footer = footer
+        self.pages = 0
+
+    def showPage(self) -> None:
+        self._saved.append(dict(self.__dict__))
+        # links and bookmarks name pages by this counter: advance it as if the page were out
+        self._doc.pageCounter += 1
+        self._startPage()
+
+    def save(self) -> None:
+        self.pages = total = len(self._saved)
+        self._doc.pageCounter = 1
+        for state in self._saved:
+            self.__dict__.update(state)
+            self._footer(self, self._pageNumber, total)
+            super().showPage()
+        self.pages = total
+        super().save()
+
+
+class DocTemplate(BaseDocTemplate):
+    """Starts each page's note area, and adds headings (also those inside boxes) to the outline."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._last_outline_level = -1
+        self._bookmark = 0
+
+    def beforePage(self) -> None:
+        for frame in self.pageTemplate.frames:
+            if isinstance(frame, FootnoteFrame):
+                frame.start_page()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        entries = list(getattr(flowable, "outline_marks", None) or [])  # headings inside a box
+        if isinstance(flowable, OutlineHeading) and flowable.outline_title is not None:
+            entries.insert(0, (flowable.outline_level, flowable.outline_title))
+        for outline_level, title in entries:
+            level = min(outline_level - 1, self._last_outline_level + 1)
+            self._bookmark += 1
+            key = f"h{self._bookmark}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(title, key, level=level, closed=False)
+            self._last_outline_level = level

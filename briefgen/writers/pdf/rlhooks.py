@@ -1,0 +1,97 @@
+"""The few places where briefgen reaches into reportlab's private state, all in one file.
+
+reportlab has no public API for page-foot notes (where a frame's cursor is, what a
+table or list holds after a split) or for fixed creation dates. Each function below
+is the only code touching one private field; tests/test_writers_pdf.py checks that
+every one still exists and behaves, so a reportlab upgrade that changes them fails a
+test instead of silently mis-placing notes.
+"""
+
+from __future__ import annotations
+
+import time
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Frame, Paragraph, Table
+
+
+def frame_cursor(frame: Frame) -> tuple[float, bool]:
+    """The frame's current baseline position and whether nothing is placed in it yet.
+
+    Frame keeps both in `_y` and `_atTop`; they decide whether a note still fits.
+    """
+    return frame._y, bool(frame._atTop)
+
+
+def frame_of(flowable: Flowable) -> Frame | None:
+    """The frame a flowable is being placed in: Frame sets `_frame` before wrapping it."""
+    return getattr(flowable, "_frame", None)
+
+
+def measure_in_frame(frame: Frame, flowable: Flowable, canv: Canvas, height: float) -> float:
+    """A flowable's height as the frame would wrap it (Frame._add sets `_frame` and `canv` first)."""
+    flowable._frame, flowable.canv = frame, canv
+    try:
+        return flowable.wrap(frame.width - frame.leftPadding - frame.rightPadding, height)[1]
+    finally:
+        del flowable._frame, flowable.canv
+
+
+def nested_flowables(flowable: Flowable) -> list[Flowable]:
+    """Flowables inside a table, list or keep-together, also after reportlab split it.
+
+    Split parts are new objects made by reportlab, so the contents can only be read
+    back from their private fields: Table `_cellvalues`, KeepTogether `_content`,
+    ListFlowable `_flowables` / `_list_content`.
+    """
+    if isinstance(flowable, Table):
+        out: list[Flowable] = []
+        for row in flowable._cellvalues:
+            for cell in row:
+                if isinstance(cell, list | tuple):
+                    out.extend(c for c in cell if isinstance(c, Flowable))
+                elif isinstance(cell, Flowable):
+                    out.append(cell)
+        return out
+    for attr in ("_content", "_flowables", "_list_content"):
+        content = getattr(flowable, attr, None)
+        if isinstance(content, list | tuple):
+            out = []
+            for item in content:
+                if isinstance(item, Flowable):
+                    out.append(item)
+                elif isinstance(item, list | tuple):
+                    out.extend(c for c in item if isinstance(c, Flowable))
+            return out
+    return []
+
+
+def anchors_in(paragraph: Paragraph) -> set[str]:
+    """The names of the `<a name="..."/>` anchors a paragraph, or a split part of it, holds.
+
+    An unwrapped paragraph keeps its text as `frags`; once split, each part's `frags`
+    are reportlab's word lists, `[width, (frag, text), ...]`. An anchor is a fragment
+    whose `cbDefn` has kind "anchor".
+    """
+    names: set[str] = set()
+    pending: list[object] = [getattr(paragraph, "frags", ())]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list | tuple):
+            pending.extend(item)
+            continue
+        cb = getattr(item, "cbDefn", None)
+        if cb is not None and getattr(cb, "kind", "") == "anchor":
+            names.add(cb.name)
+    return names
+
+
+def fix_creation_date(canv: Canvas, epoch: int) -> None:
+    """The PDF's creation and modification dates from the brief, not the clock.
+
+    reportlab reads them from the document's private `_timeStamp`; `invariant`
+    mode alone would give a fixed date in 2000.
+    """
+    stamp = canv._doc._timeStamp
+    lt = time.gmtime(epoch)
+    stamp.t, stamp.lt, stamp.YMDhms, stamp.dhh, stamp.dmm, stamp.tzname = epoch, lt, tuple(lt)[:6], 0, 0, "UTC"

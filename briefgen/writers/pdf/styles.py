@@ -1,0 +1,100 @@
+"""The theme's text roles as reportlab paragraph styles, and the bundled fonts registered once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from ... import fonts
+from ...design import TextRole, Theme
+
+
+@cache
+def register_fonts() -> None:
+    """Noto Serif and Noto Sans, each with its four faces, as reportlab font families."""
+    for family in fonts.FAMILIES:
+        names = {}
+        for face in fonts.FACES:
+            name = face_name(family, face)
+            pdfmetrics.registerFont(TTFont(name, str(fonts.font_file(family, face))))
+            names[face] = name
+        pdfmetrics.registerFontFamily(
+            names["Regular"],
+            normal=names["Regular"],
+            bold=names["Bold"],
+            italic=names["Italic"],
+            boldItalic=names["BoldItalic"],
+        )
+
+
+def face_name(family: str, face: str = "Regular") -> str:
+    """reportlab's name for one face of a bundled family, e.g. "NotoSerif-Bold"."""
+    return f"{fonts.FAMILIES[family][1]}-{face}"
+
+
+def role_font(role: TextRole) -> str:
+    return face_name(role.family, role.face)
+
+
+def colour(hex_colour: str) -> colors.Color:
+    return colors.HexColor(hex_colour)
+
+
+def paragraph_style(name: str, role: TextRole, flowing: bool = True) -> ParagraphStyle:
+    """A reportlab style for one text role.
+
+    `flowing` text (the story) never leaves a widow or orphan line and is not
+    hyphenated; the title band keeps reportlab's defaults.
+    """
+    extra = dict(alignment=TA_LEFT, hyphenationLang="", allowWidows=0, allowOrphans=0) if flowing else {}
+    return ParagraphStyle(
+        name,
+        fontName=role_font(role),
+        fontSize=role.size,
+        leading=role.leading,
+        textColor=colour(role.colour),
+        spaceBefore=role.space_before,
+        spaceAfter=role.space_after,
+        leftIndent=role.hanging,
+        firstLineIndent=-role.hanging if role.hanging else 0,
+        **extra,
+    )
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    headings: tuple[ParagraphStyle, ...]
+    small: ParagraphStyle
+    byline: ParagraphStyle
+    note: ParagraphStyle
+    bibliography: ParagraphStyle
+    code: ParagraphStyle
+    cell: ParagraphStyle
+    cell_head: ParagraphStyle
+
+    def heading(self, level: int) -> ParagraphStyle:
+        return self.headings[min(max(level, 1), 4) - 1]
+
+    def role(self, name: str) -> ParagraphStyle:
+        return {"bibliography": self.bibliography, "code": self.code, "small": self.small}.get(name, self.body)
+
+
+def styles(theme: Theme) -> Styles:
+    return Styles(
+        body=paragraph_style("body", theme.body),
+        headings=tuple(paragraph_style(f"h{i + 1}", role) for i, role in enumerate(theme.headings)),
+        small=paragraph_style("small", theme.small),
+        byline=paragraph_style("byline", theme.byline),
+        note=paragraph_style("note", theme.note),
+        bibliography=paragraph_style("bib", theme.bibliography),
+        code=paragraph_style("code", theme.code),
+        cell=paragraph_style("cell", theme.cell),
+        cell_head=paragraph_style("cell_head", theme.cell_head),
+    )
