@@ -13,9 +13,9 @@ from pathlib import Path
 
 from .design import Theme, theme
 from .errors import AudienceError, Problem, TemplateError, display_path
-from .style import Style, merge, style_from_dict
+from .style import Style, merge, style_from_dict, style_schema
 from .writers import Assets
-from .yamlsource import load_schema, read_yaml, schema_problems
+from .yamlsource import read_yaml, schema_problems
 
 STYLE_FILE = "style.yaml"
 TEMPLATE_FILE = "brief.md.j2"
@@ -68,7 +68,7 @@ def _raw_style(folder: Path) -> dict:
     data = data or {}
     if not isinstance(data, dict):
         raise TemplateError(Problem(file, 1, 1, "", "a style file must be a YAML mapping"))
-    problems = pos.problems + schema_problems(data, load_schema("style.schema.json"), file, pos)
+    problems = pos.problems + schema_problems(data, style_schema(), file, pos)
     logo = data.get("logo")
     if isinstance(logo, str) and logo:
         path = (folder / logo).resolve()

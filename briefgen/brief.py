@@ -60,6 +60,7 @@ class Brief:
     bibliography: Path | None = None
     # audience name -> field name -> replacement value (title, subtitle, summary, key_messages)
     overrides: dict[str, dict[str, object]] = field(default_factory=dict, hash=False)
+    cited: tuple[str, ...] = ()  # every bibliography key cited in any Markdown field, in order
 
     @property
     def recommendations(self) -> tuple[Recommendation, ...]:

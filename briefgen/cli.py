@@ -46,7 +46,7 @@ def _bibliography_path(brief_path: Path, option: Path | None, declared: Path | N
 def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):
     """Load a brief and its bibliography, with every citation checked."""
     from .bibliography import load_bibliography
-    from .loader import cited_keys, load_brief
+    from .loader import load_brief
 
     chosen: dict[str, object] = {}
 
@@ -57,7 +57,7 @@ def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):
 
     brief = load_brief(brief_path, known_keys=known_keys, audiences=audience_names)
     refs, bib_path = chosen["refs"], chosen["bib"]
-    unused = sorted(set(refs) - cited_keys(brief))
+    unused = sorted(set(refs) - set(brief.cited))
     if unused and bib_path is not None:
         click.echo(
             f"warning: {display_path(bib_path)}: {len(unused)} entries not cited by "
@@ -67,17 +67,18 @@ def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):
     return brief, refs
 
 
-def _write_outputs(outputs: list, out_dir: Path) -> list[Path]:
+def _write_outputs(files: list[tuple[Path, bytes]], out_dir: Path) -> list[Path]:
+    """Each file replaced atomically; the caller produced all of them first."""
     written = []
-    for output in outputs:
-        target = out_dir / output.relative_path
+    for relative_path, data in files:
+        target = out_dir / relative_path
         if target.exists() and not target.is_file():
             raise BriefgenError(f"{display_path(target)}: exists and is not a file; not overwriting it")
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".briefgen-", suffix=target.suffix)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(output.data)
+                fh.write(data)
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except BaseException:
@@ -153,6 +154,7 @@ def build(
 ) -> None:
     """Build BRIEFS (default: briefs/*.yaml) for each audience, in each format."""
     from .audience import discover, load_audiences, search_path
+    from .build import MANIFEST, manifest
     from .build import build as build_outputs
 
     roots = search_path(templates_dir)
@@ -166,7 +168,7 @@ def build(
             outputs = build_outputs(brief, chosen, fmts, roots, refs)
             problems = []
             for o in outputs:
-                limit = next(a.style.max_pages for a in chosen if a.name == o.audience)
+                limit = next(a.theme.max_pages for a in chosen if a.name == o.audience)
                 if o.pages and limit and o.pages > limit:
                     problems.append(
                         Problem(
@@ -181,8 +183,11 @@ def build(
                 raise BriefgenError(problems)
             for p in problems:
                 click.echo(f"warning: {p}", err=True)
-            for target in _write_outputs(outputs, out_dir):
-                click.echo(display_path(target))
+            files = [(o.relative_path, o.data) for o in outputs]
+            files.append((Path(brief.id) / MANIFEST, manifest(brief, outputs)))
+            for target in _write_outputs(files, out_dir):
+                if target.name != MANIFEST:
+                    click.echo(display_path(target))
         except BriefgenError as err:
             err.show()
             failures.append(err)

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .brief import Brief, Group, Person, Recommendation, Section
-from .citesyntax import find_citations
 from .errors import BriefError, Problem, display_path, suggestion
+from .markdown import citations_in
 from .yamlsource import Path_, Positions, field_name, load_schema, read_yaml, schema_problems
 
 
@@ -27,27 +27,26 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _text_fields(data: dict[str, Any]) -> Iterable[tuple[Path_, str]]:
-    """The Markdown fields, where citations may appear."""
-    for key in ("title", "subtitle", "summary", "contact"):
-        if isinstance(data.get(key), str):
-            yield (key,), data[key]
-    for i, msg in enumerate(_list(data.get("key_messages"))):
-        yield ("key_messages", i), msg
-    for i, sec in enumerate(_list(data.get("sections"))):
-        for key in ("title", "body"):
-            yield ("sections", i, key), _dict(sec).get(key, "")
-    for g, group in enumerate(_list(data.get("recommendations"))):
-        yield ("recommendations", g, "intro"), _dict(group).get("intro", "")
-        for i, rec in enumerate(_list(_dict(group).get("items"))):
-            for key in ("title", "rationale"):
-                yield ("recommendations", g, "items", i, key), _dict(rec).get(key, "")
-    for aud, fields in _dict(data.get("audience_overrides")).items():
-        for key in ("title", "subtitle", "summary"):
-            if isinstance(_dict(fields).get(key), str):
-                yield ("audience_overrides", aud, key), fields[key]
-        for i, msg in enumerate(_list(_dict(fields).get("key_messages"))):
-            yield ("audience_overrides", aud, "key_messages", i), msg
+MARKDOWN_REF = "#/$defs/markdown"  # the schema marks every Markdown field with this
+
+
+def markdown_fields(data: Any, schema: dict[str, Any], root: dict[str, Any], path: Path_ = ()):
+    """Every Markdown field of a brief, as (path, text): the schema says which fields are Markdown."""
+    if schema.get("$ref") == MARKDOWN_REF:
+        if isinstance(data, str):
+            yield path, data
+        return
+    if "$ref" in schema:
+        schema = root["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+    if isinstance(data, dict):
+        extra = schema.get("additionalProperties")
+        for key, value in data.items():
+            sub = schema.get("properties", {}).get(key, extra if isinstance(extra, dict) else None)
+            if sub is not None:
+                yield from markdown_fields(value, sub, root, (*path, key))
+    elif isinstance(data, list) and isinstance(schema.get("items"), dict):
+        for i, value in enumerate(data):
+            yield from markdown_fields(value, schema["items"], root, (*path, i))
 
 
 def _offset_position(text: str, offset: int, start: tuple[int, int, bool]) -> tuple[int, int]:
@@ -150,35 +149,44 @@ def load_brief(
                     )
                 )
 
+    schema = load_schema("brief.schema.json")
+    cited: dict[str, None] = {}
+    citations = []
+    for p, value in markdown_fields(data, schema, schema):
+        cursor = 0
+        for citation, written in citations_in(value):
+            start = value.find(written, cursor)
+            start = max(start, 0)
+            cursor = start + len(written)
+            citations.append((p, value, start, cursor, citation))
+            cited.update(dict.fromkeys(item.key for item in citation.items))
+
     if known_keys is not None:
         declared = data.get("bibliography")
         keys = set(known_keys(Path(path).parent / declared if isinstance(declared, str) and declared else None))
-        for p, value in _text_fields(data):
-            if not isinstance(value, str):
-                continue
-            for found in find_citations(value):
-                for item in found.citation.items:
-                    if item.key not in keys:
-                        line, col = _locate(pos, p, value, found.start, found.end)
-                        hint = difflib.get_close_matches(item.key, sorted(keys), n=3, cutoff=0.5)
-                        problems.append(
-                            Problem(
-                                file,
-                                line,
-                                col,
-                                field_name(p),
-                                f"unknown citation key '@{item.key}'"
-                                + (f" (did you mean {', '.join('@' + h for h in hint)}?)" if hint else ""),
-                            )
+        for p, value, start, end, citation in citations:
+            for item in citation.items:
+                if item.key not in keys:
+                    line, col = _locate(pos, p, value, start, end)
+                    hint = difflib.get_close_matches(item.key, sorted(keys), n=3, cutoff=0.5)
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            col,
+                            field_name(p),
+                            f"unknown citation key '@{item.key}'"
+                            + (f" (did you mean {', '.join('@' + h for h in hint)}?)" if hint else ""),
                         )
+                    )
 
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.col or 0))
         raise BriefError(problems)
-    return _to_brief(data, Path(path))
+    return _to_brief(data, Path(path), tuple(cited))
 
 
-def _to_brief(data: dict[str, Any], path: Path) -> Brief:
+def _to_brief(data: dict[str, Any], path: Path, cited: tuple[str, ...]) -> Brief:
     def recommendation(d: dict[str, Any]) -> Recommendation:
         return Recommendation(
             id=d["id"],
@@ -214,16 +222,5 @@ def _to_brief(data: dict[str, Any], path: Path) -> Brief:
         contact=data.get("contact", ""),
         bibliography=(path.parent / bib) if bib else None,
         overrides={k: dict(v) for k, v in (data.get("audience_overrides") or {}).items()},
+        cited=cited,
     )
-
-
-def cited_keys(brief: Brief) -> set[str]:
-    """Every bibliography key the brief cites, in any Markdown field."""
-    texts = [brief.title, brief.subtitle, brief.summary, brief.contact, *brief.key_messages]
-    texts += [t for sec in brief.sections for t in (sec.title, sec.body)]
-    texts += [g.intro for g in brief.groups]
-    texts += [t for r in brief.recommendations for t in (r.title, r.rationale)]
-    for fields in brief.overrides.values():
-        texts += [v for v in fields.values() if isinstance(v, str)]
-        texts += [m for m in fields.get("key_messages", []) or [] if isinstance(m, str)]
-    return {item.key for text in texts for found in find_citations(text) for item in found.citation.items}

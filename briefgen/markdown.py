@@ -61,6 +61,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("citation", "", 0)
         token.meta = {"citation": cit}
+        token.content = src[pos:end]  # as written: the loader finds it in the file by this
     state.pos = end
     return True
 
@@ -280,3 +281,34 @@ def parse_inline(text: str) -> tuple[Inline, ...]:
     if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
         return blocks[0].children
     return (Text(text.strip()),)
+
+
+def citations_in(text: str) -> list[tuple[Citation, str]]:
+    """Every citation in a Markdown field, with the text it was written as, in reading order.
+
+    The loader checks keys with this, so what `check` reports is exactly what the
+    renderer will resolve: `@key` in a code span or a link is not a citation.
+    """
+    env: dict = {}
+    found: list[tuple[Citation, str]] = []
+
+    def walk(tokens: list[Token]) -> None:
+        inline_note = False  # inside the tail's copy of an inline ^[note], already walked at its marker
+        for tok in tokens:
+            if tok.type == "footnote_open":
+                inline_note = "tokens" in notes.get(tok.meta["id"], {})
+            elif tok.type == "footnote_close":
+                inline_note = False
+            if inline_note:
+                continue
+            if tok.type == "citation":
+                found.append((tok.meta["citation"], tok.content))
+            elif tok.type == "footnote_ref":
+                walk(notes.get(tok.meta["id"], {}).get("tokens", []) or [])  # an inline ^[note], in place
+            if tok.children:
+                walk(tok.children)
+
+    tokens = parser().parse(text, env)
+    notes = env.get("footnotes", {}).get("list", {})
+    walk(tokens)
+    return found

@@ -1,8 +1,9 @@
 """Stage 3: run an audience's Jinja2 template over the shaped brief, giving Markdown.
 
-Templates are shared between institutions, so they run in Jinja's sandbox; brief
-text is passed as data and never evaluated as template code. Errors point to the
-template file and line.
+Templates are shared between institutions, so they run in Jinja's immutable sandbox
+and receive plain data only (the shaped brief, the style, the audience's name and a
+`label` function); brief text is passed as data and never evaluated as template code.
+Errors point to the template file and line.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import traceback
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import Problem, TemplateError, display_path
-from .select import Shaped
+from .select import Shaped, first_sentence
 from .style import Style
 
 
@@ -28,15 +29,8 @@ def _oneline(text: object) -> str:
     return re.sub(r"\s*\n\s*", " ", str(text)).strip()
 
 
-def _first_sentence(text: object) -> str:
-    """The opening sentence of a Markdown paragraph, for short forms."""
-    flat = _oneline(text)
-    m = re.match(r"(.+?[.!?])(\s|$)", flat)
-    return m.group(1) if m else flat
-
-
-def _environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+def _environment(roots: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(r) for r in roots]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -44,8 +38,17 @@ def _environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(cell=_cell, oneline=_oneline, first_sentence=_first_sentence)
+    env.filters.update(cell=_cell, oneline=_oneline, first_sentence=lambda text: first_sentence(str(text)))
     return env
+
+
+def _labeller(style: Style):
+    """`label('name')` for templates: a plain function, not a bound method of the style."""
+
+    def label(name: str) -> str:
+        return style.label(str(name))
+
+    return label
 
 
 def _template_problem(err: Exception) -> Problem:
@@ -71,7 +74,7 @@ def render_markdown(template: str, roots: tuple[Path, ...], brief: Shaped, style
     env = _environment(roots)
     try:
         tmpl = env.get_template(template)
-        return tmpl.render(brief=brief, style=style, audience=audience, label=style.label)
+        return tmpl.render(brief=brief, style=style, audience=audience, label=_labeller(style))
     except jinja2.TemplateError as err:
         raise TemplateError(_template_problem(err)) from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as err:

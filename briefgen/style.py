@@ -1,13 +1,17 @@
 """House style of one audience: plain frozen data read from its `style.yaml`.
 
-Writers read only this and the document model. Defaults live here, so a style
-file need only say what differs; `extends:` merges a parent's file first.
+Every key is declared once, below, as a dataclass field with its default, its JSON
+Schema and its description; the style file's schema (`style_schema`) and its
+reference documentation (`reference_markdown`, docs/style-reference.md) are made from
+these declarations, so a key cannot be validated, defaulted or documented differently.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any
+
+from .brief import PRIORITIES
 
 DEFAULT_LABELS = {
     "summary": "Summary",
@@ -32,62 +36,183 @@ DEFAULT_LABELS = {
     "more_in_full_brief": "The full brief has {hidden} further recommendations.",
 }
 
+COLOUR = {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}
+RATIONALE_FORMS = ("full", "first-sentence", "none")
+
+
+def key(default: Any = MISSING, *, schema: dict[str, Any] | None = None, doc: str, factory: Any = MISSING) -> Any:
+    """A style key: its default, its JSON Schema and the one line that documents it."""
+    meta = {"schema": schema or {}, "doc": doc}
+    if factory is not MISSING:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
 
 @dataclass(frozen=True)
 class Page:
-    size: str = "A4"  # A4 | Letter
-    margins: tuple[float, float, float, float] = (20.0, 20.0, 22.0, 20.0)  # mm: top right bottom left
+    size: str = key("A4", schema={"enum": ["A4", "Letter"]}, doc="paper size")
+    margins: tuple[float, float, float, float] = key(
+        (20.0, 20.0, 22.0, 20.0),
+        schema={
+            "type": "array",
+            "items": {"type": "number", "minimum": 5, "maximum": 60},
+            "minItems": 4,
+            "maxItems": 4,
+        },
+        doc="margins in mm: top, right, bottom, left",
+    )
 
 
 @dataclass(frozen=True)
 class Fonts:
-    body: str = "serif"  # serif | sans: the bundled families
-    headings: str = "sans"
-    size: float = 10.5  # body text, points; other sizes scale from it
+    body: str = key("serif", schema={"enum": ["serif", "sans"]}, doc="body text: the bundled Noto Serif or Noto Sans")
+    headings: str = key("sans", schema={"enum": ["serif", "sans"]}, doc="headings, title band, header and footer")
+    size: float = key(
+        10.5, schema={"type": "number", "minimum": 7, "maximum": 16}, doc="body size in points; every size scales"
+    )
 
 
 @dataclass(frozen=True)
 class Colours:
-    accent: str = "#1F4E79"
-    text: str = "#1A1A1A"
-    muted: str = "#5B6770"
-    box: str = "#EAF1F8"
-    rule: str = "#A9BCD0"
-    high: str = "#A93226"
-    medium: str = "#B9770E"
-    low: str = "#3C7A4A"
+    accent: str = key("#1F4E79", schema=COLOUR, doc="title band, headings, links, table headers")
+    text: str = key("#1A1A1A", schema=COLOUR, doc="body text")
+    muted: str = key("#5B6770", schema=COLOUR, doc="byline, running header and footer, note rule")
+    box: str = key("#EAF1F8", schema=COLOUR, doc="fill of key-message and other boxes")
+    rule: str = key("#A9BCD0", schema=COLOUR, doc="table and header/footer rules")
+    high: str = key("#A93226", schema=COLOUR, doc="bar of high-priority cards; the marking")
+    medium: str = key("#B9770E", schema=COLOUR, doc="bar of medium-priority cards")
+    low: str = key("#3C7A4A", schema=COLOUR, doc="bar of low-priority cards")
 
 
 @dataclass(frozen=True)
 class Content:
-    priorities: tuple[str, ...] = ("high", "medium", "low")
-    groups: tuple[str, ...] = ()  # empty: all groups
-    max_recommendations: int | None = None
-    sections: bool = True
-    rationale: bool = True
-    actors: bool = True
-    timeframe: bool = True
+    priorities: tuple[str, ...] = key(
+        PRIORITIES,
+        schema={"type": "array", "items": {"enum": list(PRIORITIES)}, "minItems": 1},
+        doc="which recommendations, by priority",
+    )
+    groups: tuple[str, ...] = key(
+        (), schema={"type": "array", "items": {"type": "string"}}, doc="which groups, by name (empty: all)"
+    )
+    max_recommendations: int | None = key(
+        None, schema={"type": ["integer", "null"], "minimum": 1}, doc="keep the most important N (null: all)"
+    )
+    sections: bool = key(True, schema={"type": "boolean"}, doc="the brief's context sections")
+    rationale: str = key(
+        "full",
+        schema={"enum": list(RATIONALE_FORMS)},
+        doc="each recommendation's rationale: full, its first-sentence, or none",
+    )
+    actors: bool = key(True, schema={"type": "boolean"}, doc="who must act")
+    timeframe: bool = key(True, schema={"type": "boolean"}, doc="when (on cards and in the overview table)")
 
 
 @dataclass(frozen=True)
 class Style:
-    description: str = ""
-    page: Page = field(default_factory=Page)
-    fonts: Fonts = field(default_factory=Fonts)
-    colours: Colours = field(default_factory=Colours)
-    content: Content = field(default_factory=Content)
-    max_pages: int | None = None
-    citations: str = "author-date"  # notes | author-date | none
-    footnotes: bool = True  # False drops explanatory ^[notes] as well
-    bibliography: str = "full"  # full | sources | none
-    marking: str = ""  # "For official use", "Embargoed until ..."
-    header: str = "{organisation}"  # running header from page 2; placeholders as in footer
-    footer: str = "{series} · {short_title}"  # {title} {short_title} {series} {organisation} {date} {audience}
-    logo: str = ""  # image file, resolved against the audience folder that names it
-    labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS), hash=False)
+    description: str = key("", schema={"type": "string"}, doc="one line shown by `briefgen audiences`")
+    extends: str = key("", schema={"type": "string"}, doc="start from another audience's style; mappings merge")
+    page: Page = key(schema={"type": "object"}, doc="page size and margins", factory=Page)
+    fonts: Fonts = key(schema={"type": "object"}, doc="font families and size", factory=Fonts)
+    colours: Colours = key(schema={"type": "object"}, doc="the palette, as #RRGGBB", factory=Colours)
+    content: Content = key(
+        schema={"type": "object"}, doc="what is selected for this audience; templates get only this", factory=Content
+    )
+    max_pages: int | None = key(
+        None, schema={"type": ["integer", "null"], "minimum": 1}, doc="a longer PDF warns (fails with --strict)"
+    )
+    citations: str = key(
+        "author-date", schema={"enum": ["notes", "author-date", "none"]}, doc="how citations print in the text"
+    )
+    footnotes: bool = key(True, schema={"type": "boolean"}, doc="false drops explanatory ^[notes] as well")
+    bibliography: str = key(
+        "full",
+        schema={"enum": ["full", "sources", "none"]},
+        doc="what a `::: bibliography` or `::: sources` box lists: full entries, short sources, or nothing",
+    )
+    marking: str = key("", schema={"type": "string"}, doc="printed on every page, e.g. For official use")
+    header: str = key(
+        "{organisation}",
+        schema={"type": "string"},
+        doc="running header from page 2: {title} {short_title} {series} {organisation} {date} {audience}",
+    )
+    footer: str = key("{series} · {short_title}", schema={"type": "string"}, doc="left of Page X of Y; as header")
+    logo: str = key("", schema={"type": "string"}, doc="PNG or JPEG beside this style.yaml, shown in the title band")
+    labels: dict[str, str] = key(
+        schema={"type": "object", "additionalProperties": {"type": "string"}},
+        doc="fixed wording, e.g. in another language: " + ", ".join(DEFAULT_LABELS),
+        factory=lambda: dict(DEFAULT_LABELS),
+    )
 
     def label(self, name: str) -> str:
         return self.labels.get(name, DEFAULT_LABELS.get(name, name))
+
+
+def _default(f) -> Any:
+    return f.default_factory() if f.default_factory is not MISSING else f.default
+
+
+def _schema_of(cls: type) -> dict[str, Any]:
+    properties = {}
+    for f in fields(cls):
+        default = _default(f)
+        schema = {**f.metadata["schema"], "description": f.metadata["doc"]}
+        if is_dataclass(default):
+            schema.update(_schema_of(type(default)))
+        properties[f.name] = schema
+    return {"type": "object", "additionalProperties": False, "properties": properties}
+
+
+def style_schema() -> dict[str, Any]:
+    """The JSON Schema of a style file, made from the declarations above."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "briefgen audience style (templates/<audience>/style.yaml)",
+        **_schema_of(Style),
+    }
+
+
+def _yaml_value(value: Any) -> str:
+    import json
+
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_yaml_value(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def reference_markdown() -> str:
+    """docs/style-reference.md: every key, its default and what it does."""
+    lines = [
+        "# Style file reference",
+        "",
+        "<!-- Generated from briefgen/style.py by `python -m briefgen.style`; do not edit by hand. -->",
+        "",
+        "Every key of `templates/<audience>/style.yaml` is optional; a style says only what differs from",
+        "these defaults or from the audience it `extends`. Each key takes effect in every output format.",
+        "",
+        "| key | default | what it does |",
+        "| --- | --- | --- |",
+    ]
+
+    def walk(cls: type, prefix: str) -> None:
+        for f in fields(cls):
+            default = _default(f)
+            name = f"{prefix}{f.name}"
+            if is_dataclass(default):
+                lines.append(f"| `{name}` | | {f.metadata['doc']} |")
+                walk(type(default), name + ".")
+            elif isinstance(default, dict):
+                lines.append(f"| `{name}` | | {f.metadata['doc']} |")
+            else:
+                lines.append(f"| `{name}` | `{_yaml_value(default)}` | {f.metadata['doc']} |")
+
+    walk(Style, "")
+    return "\n".join(lines) + "\n"
 
 
 def _build(cls: type, data: dict[str, Any]) -> Any:
@@ -96,7 +221,7 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
         if f.name not in data:
             continue
         value = data[f.name]
-        default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
+        default = _default(f)
         if is_dataclass(default) and isinstance(value, dict):
             value = _build(type(default), value)
         elif isinstance(value, list):
@@ -115,9 +240,17 @@ def style_from_dict(data: dict[str, Any]) -> Style:
 def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     """Deep merge: a child style overrides single keys of its parent's mappings."""
     out = dict(parent)
-    for key, value in child.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
+    for k, value in child.items():
+        if isinstance(value, dict) and isinstance(out.get(k), dict):
+            out[k] = merge(out[k], value)
         else:
-            out[key] = value
+            out[k] = value
     return out
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parent.parent / "docs" / "style-reference.md"
+    target.write_text(reference_markdown(), encoding="utf-8")
+    print(target)

@@ -55,9 +55,14 @@ def test_build_writes_eight_files_with_readable_names(workspace):
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (workspace / "out" / "kazakhstan-osce-2010").iterdir())
     assert written == sorted(
-        f"kazakhstan-osce-2010_{a}.{f}"
-        for a in ("academic", "policymaker", "practitioner", "press")
-        for f in ("docx", "pdf")
+        [
+            *(
+                f"kazakhstan-osce-2010_{a}.{f}"
+                for a in ("academic", "policymaker", "practitioner", "press")
+                for f in ("docx", "pdf")
+            ),
+            "manifest.json",
+        ]
     )
     assert not list(workspace.glob("out/**/.briefgen-*"))  # no temporary files left behind
 
@@ -65,8 +70,9 @@ def test_build_writes_eight_files_with_readable_names(workspace):
 def test_build_one_audience_one_format_into_a_chosen_folder(workspace):
     result = run("build", "briefs/kazakhstan-osce-2010.yaml", "-a", "policymaker", "-f", "pdf", "-o", "elsewhere")
     assert result.exit_code == 0, result.output
-    assert [p.name for p in (workspace / "elsewhere" / "kazakhstan-osce-2010").iterdir()] == [
-        "kazakhstan-osce-2010_policymaker.pdf"
+    assert sorted(p.name for p in (workspace / "elsewhere" / "kazakhstan-osce-2010").iterdir()) == [
+        "kazakhstan-osce-2010_policymaker.pdf",
+        "manifest.json",
     ]
 
 

@@ -159,7 +159,7 @@ def test_build_writes_nothing_for_a_bad_brief_and_still_builds_a_good_one(worksp
     result = run("build", "-a", "practitioner", "-f", "docx", "-o", "out", "briefs/bad.yaml", "briefs/good.yaml")
 
     assert assert_failed_cleanly(result) == BAD_BRIEF_LINES
-    assert files_under(workspace / "out") == ["good/good_practitioner.docx"]
+    assert files_under(workspace / "out") == ["good/good_practitioner.docx", "good/manifest.json"]
     assert result.stdout == "out/good/good_practitioner.docx\n"
 
 
