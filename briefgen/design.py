@@ -20,6 +20,7 @@ LEADING = 1.42  # body line height
 CARD_FILL = "#F7F8FA"  # recommendation cards: a quiet grey under the priority bar
 SUBTITLE_COLOUR = "#DCE6F0"  # on the accent-coloured title band
 BAND_TEXT_COLOUR = "#FFFFFF"
+PAPER_COLOUR = "#FFFFFF"  # the page behind the text (the HTML page's background)
 INTRO_KEEPS_WITH_CARD = 400  # a paragraph shorter than this stays on the page of the box after it
 LIST_BOXES = ("bibliography", "sources")  # boxes that only mark where a list goes: no frame
 
@@ -90,7 +91,6 @@ class Theme:
     labels: dict[str, str]
     header: str
     footer: str
-    marking_text: str
     max_pages: int | None
 
     def heading(self, level: int) -> TextRole:
@@ -169,7 +169,6 @@ def theme(style: Style) -> Theme:
         labels={**style.labels},
         header=style.header,
         footer=style.footer,
-        marking_text=style.marking,
         max_pages=style.max_pages,
     )
 

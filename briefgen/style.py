@@ -28,6 +28,7 @@ DEFAULT_LABELS = {
     "timeframe": "When",
     "rationale": "Why",
     "notes": "Notes",
+    "note_backlink": "Back to note {n} in the text",
     "bibliography": "References",
     "sources": "Sources",
     "page": "Page",

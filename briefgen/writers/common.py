@@ -13,6 +13,11 @@ def date_text(d: date | None) -> str:
     return f"{d.day} {calendar.month_name[d.month]} {d.year}" if d else ""
 
 
+def meta_author(meta: Metadata) -> str:
+    """The author a file's metadata names: the authors, or else the organisation."""
+    return "; ".join(a.name for a in meta.authors) or meta.organisation
+
+
 def byline(meta: Metadata) -> str:
     people = "; ".join(a.name + (f" ({a.affiliation})" if a.affiliation else "") for a in meta.authors)
     return " · ".join(x for x in (people, date_text(meta.date)) if x)

@@ -16,7 +16,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from ...design import Theme
 from ...model import Metadata
-from ..common import byline, running_text
+from ..common import byline, meta_author, running_text
 from . import ooxml
 
 PAGE_SIZES_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
@@ -114,7 +114,7 @@ def set_properties(document, meta: Metadata, epoch: int) -> None:
     props = document.core_properties
     props.title = meta.title
     props.subject = meta.subtitle or meta.title
-    props.author = "; ".join(a.name for a in meta.authors) or meta.organisation
+    props.author = meta_author(meta)
     props.keywords = ", ".join(meta.keywords)
     props.language = meta.language
     props.category = meta.series

@@ -21,7 +21,7 @@ from reportlab.platypus import Flowable, PageTemplate, Paragraph
 from ...design import Theme
 from ...model import Document
 from .. import Artifact, Assets
-from ..common import byline, release_epoch
+from ..common import byline, meta_author, release_epoch
 from .body import Builder
 from .footnotes import FlushNotes, FootnoteFrame
 from .pages import DocTemplate, NumberedCanvas, PageDecorations
@@ -71,7 +71,7 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
         topMargin=top,
         bottomMargin=bottom,
         title=meta.title,
-        author="; ".join(a.name for a in meta.authors) or meta.organisation,
+        author=meta_author(meta),
         subject=meta.subtitle or meta.title,
         keywords=", ".join(meta.keywords),
         creator="briefgen",

@@ -1,0 +1,472 @@
+"""HTML writer: the brief as one self-contained, accessible web page.
+
+Everything the page needs is inside the file: CSS generated from the theme in one
+`<style>` element and the logo as a `data:` URI. No scripts and no external requests,
+so the page can be mailed, archived or opened offline and cannot phone home. Footnotes
+become endnotes linked both ways with DPUB-ARIA roles; the print stylesheet gives the
+page size, margins and running text of the PDF. All text is escaped, and only web and
+mail links become links. Same document and theme, same bytes: no clock, no random ids.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from html import escape
+
+from ..design import PAPER_COLOUR, BoxLook, TextRole, Theme, keeps_with_next, note_paragraphs
+from ..model import (
+    Block,
+    Box,
+    Code,
+    Document,
+    Emph,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Metadata,
+    Note,
+    Paragraph,
+    Quote,
+    Rule,
+    Strong,
+    Table,
+    Text,
+)
+from . import Artifact, Assets
+from .common import byline, meta_author, running_text
+
+MEDIA_TYPE = "text/html"
+LINK_SCHEMES = ("http://", "https://", "mailto:", "#")  # anything else (javascript:, data:, file:) stays text
+FALLBACK_FONTS = {  # after the bundled family, for readers who do not have Noto installed
+    "serif": 'Georgia, "Times New Roman", serif',
+    "sans": '"Helvetica Neue", Arial, sans-serif',
+}
+PAGE_SIZES = {"A4": "A4", "Letter": "letter"}  # CSS @page size keywords
+MEASURE = "42em"  # the text column on screen: about 75 characters a line
+COLUMNS = "main, .byline, .marking, .notes, body > footer"  # the centred text column on screen
+
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}")
+_CLASS_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
+    """The document as one UTF-8 HTML5 page; `notes` counts the footnotes placed."""
+    body = _Body(theme)
+    main = body.blocks(doc.blocks)
+    notes = body.notes_section()
+    css = _stylesheet(theme, doc.meta, body.looks)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape(doc.meta.language)}">',
+        "<head>",
+        _head(doc.meta, css),
+        "</head>",
+        "<body>",
+        _header(doc.meta, theme, assets),
+        f"<main>\n{main}</main>",
+        notes,
+        _footer(doc.meta, theme),
+        "</body>",
+        "</html>",
+    ]
+    page = "\n".join(p for p in parts if p) + "\n"
+    return Artifact(data=page.encode("utf-8"), media_type=MEDIA_TYPE, notes=len(body.notes))
+
+
+# ---------------------------------------------------------------- the body
+
+
+class _Body:
+    """Turns model nodes into markup, collecting the notes and box looks the page needs."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self.notes: list[tuple[Block, ...]] = []  # in document order: note n is notes[n - 1]
+        self.looks: dict[str, BoxLook] = {}  # CSS selector -> look, for the boxes this page uses
+        self.in_link = False
+        self.deferred_refs: list[str] = []  # note markers met inside a link: placed after it (no nested <a>)
+
+    # blocks -------------------------------------------------------
+    def blocks(self, blocks: tuple[Block, ...]) -> str:
+        return "".join(self.block(blocks, i) + "\n" for i in range(len(blocks)))
+
+    def block(self, blocks: tuple[Block, ...], i: int) -> str:
+        """One block; `blocks` and `i` are there for the keep-with-next rule of the layout."""
+        match blocks[i]:
+            case Heading(level=level, children=c):
+                tag = f"h{min(max(level, 1) + 1, 6)}"  # h1 is the title
+                return f"<{tag}>{self.inlines(c)}</{tag}>"
+            case Paragraph(children=c, role="code"):
+                return f'<pre class="code"><code>{self.code_text(c)}</code></pre>'
+            case Paragraph(children=c, role=role):
+                classes = [*_class_names((role,)), *(["keep-with-next"] if keeps_with_next(blocks, i) else [])]
+                return f"<p{_class_attr(classes)}>{self.inlines(c)}</p>"
+            case ListBlock(items=items, ordered=ordered, start=start):
+                tag = "ol" if ordered else "ul"
+                first = f' start="{start}"' if ordered and start != 1 else ""
+                lis = "".join(f"<li>{self.blocks(item).strip()}</li>\n" for item in items)
+                return f"<{tag}{first}>\n{lis}</{tag}>"
+            case Table() as table:
+                return self.table(table)
+            case Box() as box:
+                return self.box(box)
+            case Quote(blocks=b):
+                return f"<blockquote>\n{self.blocks(b)}</blockquote>"
+            case Rule():
+                return "<hr>"
+            case other:
+                raise TypeError(f"HTML writer: unknown block node {type(other).__name__}")
+
+    def table(self, table: Table) -> str:
+        """Header cells are column headers for screen readers; short rows are padded to a full grid."""
+        ncols = max([len(table.header), *(len(r) for r in table.rows)])
+        out = ["<table>"]
+        if table.header:
+            cells = "".join(f'<th scope="col">{self.inlines(c)}</th>' for c in table.header)
+            out.append(f"<thead><tr>{cells}{'<td></td>' * (ncols - len(table.header))}</tr></thead>")
+        if table.rows:
+            out.append("<tbody>")
+            for row in table.rows:
+                cells = "".join(f"<td>{self.inlines(c)}</td>" for c in row)
+                out.append(f"<tr>{cells}{'<td></td>' * (ncols - len(row))}</tr>")
+            out.append("</tbody>")
+        out.append("</table>")
+        return "\n".join(out)
+
+    def box(self, box: Box) -> str:
+        """A card is an article (a recommendation stands alone); other framed boxes are sections.
+
+        A card's priority is in its text ("Priority: High"), so the coloured bar never carries
+        meaning on its own. List boxes (bibliography, sources) have no frame, only their class.
+        """
+        look = self.theme.box(box.classes)
+        inner = self.blocks(box.blocks)
+        if look is None:
+            classes = _class_names(box.classes)
+            return f"<div{_class_attr(classes)}>\n{inner}</div>" if classes else inner.rstrip("\n")
+        if look.kind == "card":
+            tag, classes = "article", ["card", *([f"card-{look.priority}"] if look.priority else [])]
+        else:
+            tag, classes = "section", _unique(["box", *_class_names(box.classes)])
+        self.looks.setdefault("".join("." + c for c in classes), look)
+        return f'<{tag} class="{" ".join(classes)}">\n{inner}</{tag}>'
+
+    # inlines ------------------------------------------------------
+    def inlines(self, nodes: tuple[Inline, ...]) -> str:
+        return "".join(self.inline(n) for n in nodes)
+
+    def inline(self, node: Inline) -> str:
+        match node:
+            case Text(text=t):
+                return escape(t)
+            case Emph(children=c):
+                return f"<em>{self.inlines(c)}</em>"
+            case Strong(children=c):
+                return f"<strong>{self.inlines(c)}</strong>"
+            case Code(text=t):
+                return f"<code>{escape(t)}</code>"
+            case Link(children=c, url=url) if _is_linkable(url) and not self.in_link:
+                self.in_link = True
+                try:
+                    text = self.inlines(c)
+                finally:
+                    self.in_link = False
+                refs, self.deferred_refs = self.deferred_refs, []
+                return f'<a href="{escape(url.strip())}">{text}</a>' + "".join(refs)
+            case Link(children=c):
+                return self.inlines(c)  # an unsafe scheme, or a link in a link: its text only
+            case LineBreak():
+                return "<br>"
+            case Note(blocks=b):
+                self.notes.append(b)
+                ref = _note_ref(len(self.notes))
+                if self.in_link:
+                    self.deferred_refs.append(ref)
+                    return ""
+                return ref
+            case other:
+                raise TypeError(f"HTML writer: unknown inline node {type(other).__name__}")
+
+    def code_text(self, nodes: tuple[Inline, ...]) -> str:
+        """A code block's text: its Code runs as plain escaped text, since <pre><code> already marks it."""
+        return "".join(escape(n.text) if isinstance(n, Code) else self.inline(n) for n in nodes)
+
+    # notes --------------------------------------------------------
+    def notes_section(self) -> str:
+        """The endnotes, each linking back to its marker; "" when there are none.
+
+        Walked by index because a note's own text could hold a note: it is appended and
+        numbered after, instead of being lost.
+        """
+        if not self.notes:
+            return ""
+        items = []
+        i = 0
+        while i < len(self.notes):
+            n = i + 1
+            paragraphs = [self.inlines(p) for p in note_paragraphs(self.notes[i])] or [""]
+            label = self.theme.label("note_backlink").replace("{n}", str(n))
+            back = f'<a href="#fnref{n}" role="doc-backlink" aria-label="{escape(label)}">↩\ufe0e</a>'
+            paragraphs[-1] = f"{paragraphs[-1]} {back}".lstrip()
+            items.append(f'<li id="fn{n}">' + "".join(f"<p>{p}</p>" for p in paragraphs) + "</li>")
+            i += 1
+        title = escape(self.theme.label("notes"))
+        return (
+            '<section class="notes" role="doc-endnotes" aria-labelledby="notes-title">\n'
+            f'<h2 id="notes-title">{title}</h2>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>"
+        )
+
+
+def _note_ref(n: int) -> str:
+    return f'<sup><a href="#fn{n}" id="fnref{n}" role="doc-noteref">{n}</a></sup>'
+
+
+def _is_linkable(url: str) -> bool:
+    """Web, mail and in-page links only: a brief must not carry script or file links."""
+    return url.strip().lower().startswith(LINK_SCHEMES)
+
+
+def _class_names(names: tuple[str, ...]) -> list[str]:
+    """Names that are safe as HTML classes and CSS selectors as they are; others are dropped."""
+    return _unique([n for n in names if _CLASS_NAME.fullmatch(n)])
+
+
+def _unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def _class_attr(classes: list[str]) -> str:
+    return f' class="{" ".join(classes)}"' if classes else ""
+
+
+# ---------------------------------------------------------------- head, header, footer
+
+
+def _head(meta: Metadata, css: str) -> str:
+    """Charset first (it must be in the first 1024 bytes), then the metadata a search or archive reads."""
+    fields = (
+        ("author", meta_author(meta)),
+        ("description", meta.subtitle or meta.title),
+        ("keywords", ", ".join(meta.keywords)),
+        ("generator", "briefgen"),
+    )
+    lines = [
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(meta.title)}</title>",
+        *(f'<meta name="{name}" content="{escape(value)}">' for name, value in fields if value),
+        f"<style>\n{css}</style>",
+    ]
+    return "\n".join(lines)
+
+
+def _header(meta: Metadata, theme: Theme, assets: Assets) -> str:
+    """The title band (kicker, title, subtitle, logo) with the marking above it and the byline below."""
+    marking = meta.marking
+    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
+    text = [
+        f'<p class="kicker">{escape(kicker)}</p>' if kicker else "",
+        f"<h1>{escape(meta.title)}</h1>",
+        f'<p class="subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else "",
+    ]
+    band = ['<div class="band">', '<div class="band-text">', *text, "</div>", _logo(meta, assets), "</div>"]
+    people = byline(meta)
+    lines = [
+        "<header>",
+        f'<p class="marking">{escape(marking)}</p>' if marking else "",
+        *band,
+        f'<p class="byline">{escape(people)}</p>' if people else "",
+        "</header>",
+    ]
+    return "\n".join(x for x in lines if x)
+
+
+def _logo(meta: Metadata, assets: Assets) -> str:
+    """The logo inlined as a data: URI: the page makes no requests."""
+    if not assets.logo:
+        return ""
+    media = assets.logo_type or _image_type(assets.logo)
+    data = base64.b64encode(assets.logo).decode("ascii")
+    alt = meta.organisation or "Logo"
+    return f'<img class="logo" src="data:{escape(media)};base64,{data}" alt="{escape(alt)}">'
+
+
+def _image_type(data: bytes) -> str:
+    """The media type from the file's signature, for callers that did not say."""
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    return "image/jpeg" if data.startswith(b"\xff\xd8") else "application/octet-stream"
+
+
+def _footer(meta: Metadata, theme: Theme) -> str:
+    text = running_text(theme.footer, meta)
+    return f"<footer>\n<p>{escape(text)}</p>\n</footer>" if text else ""
+
+
+# ---------------------------------------------------------------- the stylesheet
+
+
+def _stylesheet(theme: Theme, meta: Metadata, looks: dict[str, BoxLook]) -> str:
+    """The page's CSS from the theme, one rule a line; `looks` maps the selector of each box used to its look."""
+    c = theme.colours
+    size = theme.body.size
+    rule_line = f"{_pt(0.4)} solid {_colour(c.rule)}"
+    rules = [
+        _rule("*, *::before, *::after", "box-sizing: border-box"),
+        _rule("html", "-webkit-text-size-adjust: 100%", "text-size-adjust: 100%"),
+        _rule("body", *_text_css(theme.body), "margin: 0", f"background: {PAPER_COLOUR}", "overflow-wrap: break-word"),
+        _rule(COLUMNS, f"max-width: {MEASURE}", "margin-left: auto", "margin-right: auto", "padding: 0 1.25rem"),
+        # the title band spans the window; its text lines up with the column below
+        _rule(".band", f"background: {_colour(c.accent)}", "display: flex", "gap: 1.5rem", "align-items: flex-start"),
+        _rule(".band", f"padding: 2rem max(1.25rem, calc((100% - {MEASURE}) / 2 + 1.25rem)) 1.75rem"),
+        _rule(".band-text", "flex: 1 1 auto", "min-width: 0"),
+        _rule(".logo", "display: block", "max-height: 16mm", "max-width: 45mm", "width: auto", "height: auto"),
+        _rule(".kicker", *_text_css(theme.kicker), "text-transform: uppercase", "letter-spacing: 0.04em"),
+        _rule("h1", *_text_css(theme.title)),
+        _rule(".subtitle", *_text_css(theme.subtitle)),
+        _rule(".marking", *_text_css(theme.marking), "text-transform: uppercase", "text-align: right"),
+        _rule(".byline", *_text_css(theme.byline)),
+        # body text
+        *(_rule(f"h{n + 1}", *_text_css(theme.heading(n))) for n in range(1, 6)),
+        _rule("p, ul, ol", "margin-top: 0", f"margin-bottom: {_pt(theme.body.space_after)}"),
+        _rule("ul, ol", f"padding-left: {_pt(size * 1.5)}"),
+        _rule("li > p", f"margin-bottom: {_pt(size * 0.3)}"),
+        _rule("li::marker", f"color: {_colour(c.accent)}"),
+        _rule(".small", *_text_css(theme.small)),
+        _rule(".bibliography", *_text_css(theme.bibliography), *_hanging(theme.bibliography)),
+        _rule("pre", *_text_css(theme.code), "white-space: pre-wrap", "overflow-wrap: anywhere"),
+        _rule("code", f"font-family: {_font_stack(theme.code)}", "font-size: 0.92em"),
+        _rule("pre code", "font-size: inherit"),
+        _rule("a", f"color: {_colour(c.accent)}"),
+        _rule("a:focus-visible", f"outline: 2px solid {_colour(c.accent)}", "outline-offset: 2px"),
+        _rule("sup", "font-size: 0.75em", "line-height: 0", "vertical-align: super"),
+        _rule("a[role=doc-noteref], a[role=doc-backlink]", "text-decoration: none", "padding: 0 0.1em"),
+        _rule("hr", "border: 0", f"border-top: {_pt(0.75)} solid {_colour(c.rule)}", f"margin: {_pt(size)} 0"),
+        # tables
+        _rule("table", "border-collapse: collapse", "width: 100%", f"margin: 0 0 {_pt(size * 0.6)}"),
+        _rule(
+            "th, td", "text-align: left", "vertical-align: top", "padding: 3pt 6pt 4pt", f"border-bottom: {rule_line}"
+        ),
+        _rule("th", *_text_css(theme.cell_head), f"background: {_colour(c.accent)}"),
+        _rule("td", *_text_css(theme.cell)),
+        # boxes: a bar at the left and a fill, in the colours of each look used
+        _rule(".box, .card", "border-left: 3pt solid", "padding: 8pt 10pt 2pt 12pt", f"margin: 0 0 {_pt(size * 0.7)}"),
+        _rule(".box > :first-child, .card > :first-child", "margin-top: 0"),
+        *(_box_rule(selector, look) for selector, look in looks.items()),
+        _rule("blockquote", f"margin: 0 0 {_pt(size * 0.6)}", "padding: 2pt 0 2pt 12pt"),
+        _box_rule("blockquote", theme.quote()),
+        # endnotes and footer
+        _rule(".notes", f"border-top: {_pt(0.5)} solid {_colour(c.rule)}", f"margin-top: {_pt(size * 2)}"),
+        _rule(".notes ol", f"padding-left: {_pt(theme.note.hanging)}", f"margin: 0 0 {_pt(size)}"),
+        _rule(".notes li, .notes li p", *_text_css(theme.note)),
+        _rule(".notes li:target", f"background: {_colour(c.box)}"),
+        _rule("body > footer", *_text_css(theme.running), f"border-top: {rule_line}"),
+        _rule("body > footer", f"padding-top: {_pt(size * 0.5)}", f"padding-bottom: {_pt(size * 2)}"),
+    ]
+    return "\n".join([*rules, _page_css(theme, meta), _print_css()]) + "\n"
+
+
+def _page_css(theme: Theme, meta: Metadata) -> str:
+    """The printed page as in the PDF: size, margins, running header from page 2, footer line, page numbers."""
+    top, right, bottom, left = theme.margins
+    running = [f"font-family: {_font_stack(theme.running)}", f"font-size: {_pt(theme.running.size)}"]
+    muted = [*running, f"color: {_colour(theme.running.colour)}"]
+    boxes = [
+        _rule("@top-left", f"content: {_css_string(running_text(theme.header, meta))}", *muted),
+        _rule("@bottom-left", f"content: {_css_string(running_text(theme.footer, meta))}", *muted),
+        _rule("@bottom-right", f"content: {_page_number(theme)}", *muted),
+    ]
+    marking = meta.marking
+    if marking:
+        red = [*running, f"color: {_colour(theme.marking.colour)}", "font-weight: 700"]
+        boxes.append(_rule("@top-right", f"content: {_css_string(marking.upper())}", *red))
+    page = [f"size: {PAGE_SIZES.get(theme.page_size, 'A4')}", f"margin: {top}mm {right}mm {bottom}mm {left}mm"]
+    return "\n".join(
+        [
+            "@page { " + "; ".join(page) + "; " + " ".join(boxes) + " }",
+            "@page :first { @top-left { content: none } @top-right { content: none } }",
+        ]
+    )
+
+
+def _page_number(theme: Theme) -> str:
+    """The page number ("Page 2 of 5") in the style's words."""
+    page, of = _css_string(theme.label("page") + " "), _css_string(" " + theme.label("of") + " ")
+    return f"{page} counter(page) {of} counter(pages)"
+
+
+def _print_css() -> str:
+    """Print layout: the column fills the page, colours print, headings and cards are not split.
+
+    The page footer line replaces the <footer> at the end of the text, which would repeat it.
+    """
+    rules = [
+        _rule(COLUMNS, "max-width: none", "padding: 0"),
+        _rule(".band", "padding: 8mm 7mm 7mm"),
+        _rule(".band, th, .box, .card, .notes li", "-webkit-print-color-adjust: exact", "print-color-adjust: exact"),
+        _rule("h2, h3, h4, h5, h6, .keep-with-next", "break-after: avoid"),
+        _rule(".card, blockquote, tr, pre", "break-inside: avoid"),
+        _rule("body > footer", "display: none"),
+    ]
+    return "@media print {\n" + "\n".join(rules) + "\n}"
+
+
+def _rule(selector: str, *declarations: str) -> str:
+    return f"{selector} {{ {'; '.join(declarations)} }}"
+
+
+def _text_css(role: TextRole) -> list[str]:
+    """A text role in CSS: its font, size, unitless leading (so zoom and user spacing work), colour, spacing."""
+    return [
+        f"font-family: {_font_stack(role)}",
+        f"font-size: {_pt(role.size)}",
+        f"line-height: {_number(role.leading / role.size)}",
+        f"color: {_colour(role.colour)}",
+        f"font-weight: {700 if role.bold else 400}",
+        f"font-style: {'italic' if role.italic else 'normal'}",
+        f"margin-top: {_pt(role.space_before)}",
+        f"margin-bottom: {_pt(role.space_after)}",
+    ]
+
+
+def _hanging(role: TextRole) -> list[str]:
+    """The first line out-dented, as in a reference list."""
+    return [f"padding-left: {_pt(role.hanging)}", f"text-indent: -{_pt(role.hanging)}"] if role.hanging else []
+
+
+def _box_rule(selector: str, look: BoxLook) -> str:
+    fill = _colour(look.fill) if look.fill else "transparent"
+    return _rule(selector, f"border-left: {_pt(look.bar_width)} solid {_colour(look.bar)}", f"background-color: {fill}")
+
+
+def _font_stack(role: TextRole) -> str:
+    """The bundled family first, then look-alikes every system has."""
+    return f'"{role.font_name}", {FALLBACK_FONTS.get(role.family, "sans-serif")}'
+
+
+def _colour(value: str) -> str:
+    """A theme colour, checked: it goes into the stylesheet as it is."""
+    if not _COLOUR.fullmatch(value):
+        raise ValueError(f"HTML writer: not a colour: {value!r}")
+    return value
+
+
+def _css_string(text: str) -> str:
+    """A quoted CSS string any text can go into: ASCII other than letters, digits and plain punctuation
+    (so quotes, backslashes, newlines and the `<` of a `</style>`) becomes a hex escape."""
+    return '"' + "".join(ch if _css_safe(ch) else f"\\{ord(ch):06x}" for ch in text) + '"'
+
+
+def _css_safe(ch: str) -> bool:
+    return ch.isalnum() or ch in " .,:;!?()'&+-/" or (ord(ch) > 127 and ch.isprintable())
+
+
+def _number(x: float) -> str:
+    return f"{x:.3f}".rstrip("0").rstrip(".")
+
+
+def _pt(x: float) -> str:
+    return "0" if abs(x) < 0.0005 else _number(x) + "pt"

@@ -1,0 +1,60 @@
+"""The house design lives in design.py: writers translate it, they never decide it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from briefgen.brief import PRIORITIES
+from briefgen.design import CARD_FILL, LIST_BOXES, keeps_with_next, note_paragraphs, theme
+from briefgen.model import Box, ListBlock, Paragraph, Table, Text, plain_text
+from briefgen.style import Style, style_from_dict
+
+from conftest import ROOT
+
+WRITERS = sorted((ROOT / "briefgen" / "writers").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", WRITERS, ids=lambda p: str(p.relative_to(ROOT / "briefgen" / "writers")))
+def test_no_writer_spells_a_colour_or_the_priority_vocabulary(path):
+    source = path.read_text("utf-8")
+    assert not re.findall(r"#[0-9A-Fa-f]{6}\b", source), "colours belong in design.py or the style"
+    for word in PRIORITIES:
+        assert f'"{word}"' not in source, f"the priority '{word}' is design vocabulary"
+    assert not re.search(r"<\s*400\b", source)  # the intro-keeps-with-card rule
+
+
+def test_every_box_look_comes_from_the_theme():
+    th = theme(style_from_dict({"colours": {"high": "#112233", "box": "#445566", "accent": "#778899"}}))
+    card = th.box(("card", "high"))
+    assert (card.kind, card.bar, card.fill, card.priority) == ("card", "#112233", CARD_FILL, "high")
+    assert th.box(("keymessages",)).fill == "#445566" and th.box(("keymessages",)).bar == "#778899"
+    assert all(th.box((name,)) is None for name in LIST_BOXES)
+
+
+def test_sizes_scale_with_the_body_size():
+    small, large = theme(style_from_dict({"fonts": {"size": 9}})), theme(style_from_dict({"fonts": {"size": 12}}))
+    assert large.heading(1).size / small.heading(1).size == pytest.approx(12 / 9)
+    assert large.note.size / large.body.size == pytest.approx(small.note.size / small.body.size)
+
+
+def test_a_short_intro_keeps_with_the_box_after_it_and_a_long_one_does_not():
+    box = Box(("card", "high"), ())
+    assert keeps_with_next((Paragraph((Text("Short intro."),)), box), 0)
+    assert not keeps_with_next((Paragraph((Text("x" * 500),)), box), 0)
+    assert not keeps_with_next((Paragraph((Text("Last."),)),), 0)
+
+
+def test_a_note_holding_a_list_or_table_keeps_all_its_text():
+    blocks = (
+        Paragraph((Text("Lead."),)),
+        ListBlock(((Paragraph((Text("one"),)),), (Paragraph((Text("two"),)),))),
+        Table(((Text("H"),),), (((Text("cell"),),),)),
+    )
+    assert [plain_text(runs) for runs in note_paragraphs(blocks)] == ["Lead.", "one two", "H cell"]
+
+
+def test_labels_reach_the_theme():
+    assert theme(style_from_dict({"labels": {"high": "Haute"}})).priority("high").label == "Haute"
+    assert theme(Style()).label("page") == "Page"

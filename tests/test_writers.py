@@ -1,0 +1,58 @@
+"""The writer registry and interface: every format is one module and one line, and says what it made."""
+
+from __future__ import annotations
+
+import io
+import re
+from importlib import import_module
+
+import docx
+import pypdf
+import pytest
+
+from briefgen.cli import build as build_command
+from briefgen.design import theme
+from briefgen.markdown import parse_markdown
+from briefgen.model import Document, Metadata
+from briefgen.style import Style
+from briefgen.writers import DEFAULT_FORMATS, FORMATS, Artifact, Assets, writer
+
+from conftest import ROOT
+
+DOC = Document(
+    Metadata(title="Interface"),
+    parse_markdown("# One\n\nText.^[First note.] More.^[Second note.]\n\n::: card high\n### A card\n\nBody.\n:::\n"),
+)
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+def test_every_format_returns_an_artifact_with_its_media_type_and_notes(name):
+    artifact = writer(name)(DOC, theme(Style()), Assets())
+    assert isinstance(artifact, Artifact) and artifact.data
+    assert artifact.media_type == FORMATS[name].media_type
+    assert artifact.notes == 2
+    assert hasattr(import_module(FORMATS[name].module), "write")
+
+
+def test_the_pdf_artifact_knows_its_page_count():
+    artifact = writer("pdf")(DOC, theme(Style()), Assets())
+    assert artifact.pages == len(pypdf.PdfReader(io.BytesIO(artifact.data)).pages) == 1
+
+
+def test_the_docx_artifact_counts_the_footnotes_it_wrote():
+    artifact = writer("docx")(DOC, theme(Style()), Assets())
+    parts = docx.Document(io.BytesIO(artifact.data)).part.package.parts
+    [footnotes] = [p for p in parts if p.partname.endswith("footnotes.xml")]
+    assert len(re.findall(rb'<w:footnote w:id="[1-9]', footnotes.blob)) == artifact.notes
+
+
+def test_the_cli_offers_exactly_the_registered_formats():
+    option = next(p for p in build_command.params if p.name == "formats")
+    assert list(option.type.choices) == list(FORMATS)
+    assert set(DEFAULT_FORMATS) <= set(FORMATS)
+
+
+def test_the_readme_lists_every_format():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for name in FORMATS:
+        assert f"| `{name}` |" in readme, f"README's format table lacks {name}"
