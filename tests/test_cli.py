@@ -198,3 +198,66 @@ def test_a_missing_logo_is_an_error_in_the_style_file(workspace):
     result = run("build", "-a", "branded")
     assert result.exit_code == 1
     assert "templates/branded/style.yaml:2:7: logo: 'nowhere.png' is not a PNG or JPEG file" in result.output
+
+
+# ---------------------------------------------------------------- one design, settings that take effect
+
+
+def _audience(workspace, name: str, style: str) -> None:
+    folder = workspace / "templates" / name
+    folder.mkdir(parents=True)
+    (folder / "style.yaml").write_text(style, encoding="utf-8")
+
+
+def test_build_html_writes_a_page_per_audience_and_the_manifest_says_what_was_made(workspace):
+    import json
+
+    result = run("build", "-f", "html", "-f", "pdf", "-a", "practitioner", "-a", "press")
+    assert result.exit_code == 0, result.output
+    folder = workspace / "out" / "kazakhstan-osce-2010"
+    page = (folder / "kazakhstan-osce-2010_practitioner.html").read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Convene a standing multilateral forum on water management" in page
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    entries = {e["file"]: e for e in manifest["outputs"]}
+    pdf = entries["kazakhstan-osce-2010_practitioner.pdf"]
+    assert pdf["pages"] == len(pypdf.PdfReader(folder / pdf["file"]).pages)
+    assert pdf["notes"] == entries["kazakhstan-osce-2010_practitioner.html"]["notes"] > 20
+    assert "zagorski2009" in pdf["cited"] and entries["kazakhstan-osce-2010_press.pdf"]["notes"] == 0
+
+
+def test_bibliography_none_drops_the_sources_list_the_template_asks_for(workspace):
+    _audience(workspace, "quiet", "extends: press\nbibliography: none\n")
+    assert run("build", "-a", "quiet", "-a", "press", "-f", "html").exit_code == 0
+    folder = workspace / "out" / "kazakhstan-osce-2010"
+    assert ">Sources<" in (folder / "kazakhstan-osce-2010_press.html").read_text("utf-8")
+    assert ">Sources<" not in (folder / "kazakhstan-osce-2010_quiet.html").read_text("utf-8")
+
+
+def test_timeframe_false_hides_the_overview_column_and_the_cards_when(workspace):
+    _audience(workspace, "timeless", "extends: practitioner\ncontent: {timeframe: false}\n")
+    assert run("build", "-a", "timeless", "-f", "pdf").exit_code == 0
+    text = "".join(
+        p.extract_text()
+        for p in pypdf.PdfReader(workspace / "out/kazakhstan-osce-2010/kazakhstan-osce-2010_timeless.pdf").pages
+    )
+    assert "When" not in text and "2010–2011" not in text and "Who:" in text
+
+
+def test_rationale_none_leaves_no_rationale_even_where_the_template_prints_it(workspace):
+    _audience(workspace, "terse", "extends: press\ncontent: {rationale: none}\n")
+    assert run("build", "-a", "terse", "-a", "press", "-f", "html").exit_code == 0
+    folder = workspace / "out" / "kazakhstan-osce-2010"
+    press = (folder / "kazakhstan-osce-2010_press.html").read_text("utf-8")
+    terse = (folder / "kazakhstan-osce-2010_terse.html").read_text("utf-8")
+    sentence = "Water is the region’s most combustible dispute."
+    assert sentence in press and sentence not in terse
+
+
+def test_check_and_build_agree_that_a_key_in_code_is_not_a_citation(workspace):
+    brief = workspace / "briefs" / "kazakhstan-osce-2010.yaml"
+    text = brief.read_text("utf-8").replace("summary: |\n", "summary: |\n  Cite works with `@some_key` syntax.\n", 1)
+    brief.write_text(text, encoding="utf-8")
+    assert "`@some_key`" in text
+    result = run("check", str(brief))
+    assert result.exit_code == 0, result.output
+    assert run("build", str(brief), "-a", "practitioner", "-f", "html").exit_code == 0

@@ -179,3 +179,50 @@ def test_the_default_reference_docx_is_regenerated_by_its_script():
     from briefgen.writers.docx import DEFAULT_REFERENCE, reference_document
 
     assert DEFAULT_REFERENCE.read_bytes() == reference_document(theme(Style()))
+
+
+def test_every_property_element_is_in_schema_order(sample_outputs):
+    """Word rejects tcPr/pPr/rPr/tblPr children out of ECMA-376 order (LibreOffice forgives it)."""
+    import zipfile
+
+    from lxml import etree
+
+    from briefgen.writers.docx.ooxml import SCHEMA_ORDERS
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    checked = 0
+    for name, data in sample_outputs.items():
+        if not name.endswith(".docx"):
+            continue
+        package = zipfile.ZipFile(io.BytesIO(data))
+        for part in package.namelist():
+            if not (part.startswith("word/") and part.endswith(".xml")):
+                continue
+            root = etree.fromstring(package.read(part))
+            for tag, order in SCHEMA_ORDERS.items():
+                for element in root.iter(w + tag):
+                    names = [c.tag.removeprefix(w) for c in element if c.tag.startswith(w)]
+                    positions = [order.index(n) for n in names if n in order]
+                    assert positions == sorted(positions), f"{name} {part}: <w:{tag}> children {names}"
+                    checked += 1
+    assert checked > 500
+
+
+def test_a_table_inside_a_box_stays_inside_it():
+    from briefgen.design import theme
+    from briefgen.markdown import parse_markdown
+    from briefgen.model import Document as Doc
+    from briefgen.model import Metadata
+    from briefgen.style import Style
+    from briefgen.writers import Assets
+    from briefgen.writers.docx import write
+
+    model = Doc(Metadata(title="T"), parse_markdown("::: keymessages\n| A | B |\n|---|---|\n| 1 | 2 |\n:::\n\nAfter."))
+    body = docx.Document(io.BytesIO(write(model, theme(Style()), Assets()).data)).element.body
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    top = [c.tag.removeprefix(w) for c in body]
+    # the band, the byline-less title, the box table and its spacer, "After.", sectPr: no stray empty paragraph
+    assert (
+        top.count("tbl") == 2
+        and [p for p in body.iter(w + "p") if p.getparent() is body][-1].xpath("string(.)") == "After."
+    )

@@ -443,3 +443,63 @@ def test_the_same_input_gives_the_same_bytes():
     second, _ = render(assets=assets)
     assert first.data == second.data
     assert first == second
+
+
+# ---------------------------------------------------------------- the sample brief, every audience
+
+
+def _sample_documents():
+    from briefgen.audience import load_audiences, search_path
+    from briefgen.bibliography import load_bibliography
+    from briefgen.build import to_document
+    from briefgen.loader import load_brief
+
+    from conftest import ROOT, SAMPLE
+
+    roots = search_path(ROOT / "templates")
+    refs = load_bibliography(ROOT / "references.bib")
+    brief = load_brief(SAMPLE, known_keys=lambda _declared: refs)
+    return [(a, to_document(brief, a, roots, refs)[0]) for a in load_audiences(None, roots)]
+
+
+def _collect(blocks, found: dict[str, list[str]]) -> None:
+    from briefgen.model import Box, Heading, ListBlock, Note, Paragraph, Quote, plain_text
+
+    def inlines(nodes):
+        for node in nodes:
+            if isinstance(node, Note):
+                found["notes"].append(" ".join(plain_text(b.children) for b in node.blocks))
+            elif hasattr(node, "children"):
+                inlines(node.children)
+
+    for block in blocks:
+        if isinstance(block, Heading) and block.level == 3:
+            found["titles"].append(plain_text(block.children))
+        if isinstance(block, Paragraph) and block.role == "bibliography":
+            found["references"].append(plain_text(block.children))
+        if isinstance(block, Heading | Paragraph):
+            inlines(block.children)
+        elif isinstance(block, Box | Quote):
+            _collect(block.blocks, found)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                _collect(item, found)
+
+
+@pytest.mark.parametrize("audience, document", _sample_documents(), ids=lambda x: getattr(x, "name", ""))
+def test_every_sample_page_is_valid_and_holds_every_title_note_and_reference(audience, document):
+    from briefgen.writers import writer
+
+    artifact = writer("html")(document, audience.theme, audience.assets)
+    page = artifact.data.decode("utf-8")
+    root = parse(page)
+    found: dict[str, list[str]] = {"titles": [], "notes": [], "references": []}
+    _collect(document.blocks, found)
+    body = text(root)
+    for kind, items in found.items():
+        for item in items:
+            assert re.sub(r"\s+", " ", item).strip() in body, f"{audience.name}: {kind} missing: {item[:60]}"
+    assert artifact.notes == len(found["notes"]) == writer("pdf")(document, audience.theme, audience.assets).notes
+    if audience.name in ("practitioner", "academic"):
+        assert found["titles"] and found["references"]
+    assert "<script" not in page and "http" not in css(page)

@@ -180,3 +180,36 @@ def test_a_note_too_long_for_its_page_continues_on_the_next(sentences):
     assert end > start and short >= end  # the rest follows, and later notes keep their order
     assert pages[short].find("SHORT") > pages[short].find("END") or short > end
     assert all("Sentence" in t or "Context" in t or "Do it" in t for t in pages)  # no empty page
+
+
+def test_the_reportlab_internals_briefgen_relies_on_are_still_there():
+    """rlhooks.py is the only code reading reportlab's private state; this fails if reportlab changes it."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Frame, KeepTogether, ListFlowable, ListItem, Paragraph, Table
+
+    from briefgen.writers.pdf.rlhooks import anchors_in, fix_creation_date, frame_cursor, nested_flowables
+
+    frame = Frame(0, 0, 200, 400, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    canv = Canvas(io.BytesIO())
+    assert frame_cursor(frame) == (400, True)
+    text = 'One <a name="refnote0001"/><super>1</super> two ' + "filler words " * 60 + '<a name="refnote0002"/>end'
+    para = Paragraph(text, ParagraphStyle("s"))
+    assert frame.add(para, canv)
+    y, at_top = frame_cursor(frame)
+    assert 0 < y < 400 and not at_top
+    frame.bottomPadding = y - 1  # the public edge the note area raises: now nothing more fits
+    assert not frame.add(Paragraph("more", ParagraphStyle("s")), canv)
+
+    assert anchors_in(Paragraph(text, ParagraphStyle("s"))) == {"refnote0001", "refnote0002"}
+    first, second = Paragraph(text, ParagraphStyle("s")).split(200, 40)
+    assert anchors_in(first) == {"refnote0001"} and anchors_in(second) == {"refnote0002"}
+
+    inner = Paragraph("inner", ParagraphStyle("s"))
+    assert nested_flowables(Table([[[inner]]])) == [inner]
+    assert nested_flowables(KeepTogether([inner])) == [inner]
+    listed = ListFlowable([ListItem([inner])])
+    assert inner in [f for child in nested_flowables(listed) for f in [child, *nested_flowables(child)]]
+
+    fix_creation_date(canv, 1262304000)
+    assert canv._doc._timeStamp.YMDhms[:3] == (2010, 1, 1)

@@ -42,7 +42,7 @@ def nested_flowables(flowable: Flowable) -> list[Flowable]:
 
     Split parts are new objects made by reportlab, so the contents can only be read
     back from their private fields: Table `_cellvalues`, KeepTogether `_content`,
-    ListFlowable `_flowables` / `_list_content`.
+    ListFlowable `_flowables` / `_list_content`, a list item's indenter `_flowable`.
     """
     if isinstance(flowable, Table):
         out: list[Flowable] = []
@@ -53,6 +53,9 @@ def nested_flowables(flowable: Flowable) -> list[Flowable]:
                 elif isinstance(cell, Flowable):
                     out.append(cell)
         return out
+    single = getattr(flowable, "_flowable", None)
+    if isinstance(single, Flowable):
+        return [single]
     for attr in ("_content", "_flowables", "_list_content"):
         content = getattr(flowable, attr, None)
         if isinstance(content, list | tuple):
