@@ -51,12 +51,12 @@ def to_document(
     meta = Metadata(
         title=plain_text(parse_inline(shaped.title)),
         subtitle=plain_text(parse_inline(shaped.subtitle)) if shaped.subtitle else "",
-        authors=tuple(Author(p.name, p.affiliation) for p in brief.authors),
-        date=brief.date,
-        organisation=brief.organisation,
-        series=brief.series,
-        language=brief.language,
-        keywords=brief.keywords,
+        authors=tuple(Author(p.name, p.affiliation) for p in shaped.authors),
+        date=shaped.date,
+        organisation=shaped.organisation,
+        series=shaped.series,
+        language=shaped.language,
+        keywords=shaped.keywords,
         audience=audience.name,
         marking=audience.style.marking,
     )

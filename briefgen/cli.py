@@ -289,6 +289,7 @@ def templates_show(audience: str, templates_dir: Path | None) -> None:
     for path in sorted(p for p in found.folder.iterdir() if p.is_file()):
         click.echo(f"  {path.name}")
     style = dataclasses.asdict(found.style)
+    style.pop("extends")  # resolved: the chain is shown above
     style = {k: (list(v) if isinstance(v, tuple) else v) for k, v in style.items()}
     for key in ("page", "content"):
         style[key] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in style[key].items()}

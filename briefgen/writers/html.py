@@ -45,7 +45,7 @@ FALLBACK_FONTS = {  # after the bundled family, for readers who do not have Noto
     "sans": '"Helvetica Neue", Arial, sans-serif',
 }
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}  # CSS @page size keywords
-MEASURE = "42em"  # the text column on screen: about 75 characters a line
+MEASURE = 42  # the text column on screen, in body-size ems: about 75 characters a line
 COLUMNS = "main, .byline, .marking, .notes, body > footer"  # the centred text column on screen
 
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}")
@@ -314,14 +314,15 @@ def _stylesheet(theme: Theme, meta: Metadata, looks: dict[str, BoxLook]) -> str:
     c = theme.colours
     size = theme.body.size
     rule_line = f"{_pt(0.4)} solid {_colour(c.rule)}"
+    measure = _pt(size * MEASURE)  # in points, not em: smaller text (the byline) keeps the same column
     rules = [
         _rule("*, *::before, *::after", "box-sizing: border-box"),
         _rule("html", "-webkit-text-size-adjust: 100%", "text-size-adjust: 100%"),
         _rule("body", *_text_css(theme.body), "margin: 0", f"background: {PAPER_COLOUR}", "overflow-wrap: break-word"),
-        _rule(COLUMNS, f"max-width: {MEASURE}", "margin-left: auto", "margin-right: auto", "padding: 0 1.25rem"),
+        _rule(COLUMNS, f"max-width: {measure}", "margin-left: auto", "margin-right: auto", "padding: 0 1.25rem"),
         # the title band spans the window; its text lines up with the column below
         _rule(".band", f"background: {_colour(c.accent)}", "display: flex", "gap: 1.5rem", "align-items: flex-start"),
-        _rule(".band", f"padding: 2rem max(1.25rem, calc((100% - {MEASURE}) / 2 + 1.25rem)) 1.75rem"),
+        _rule(".band", f"padding: 2rem max(1.25rem, calc((100% - {measure}) / 2 + 1.25rem)) 1.75rem"),
         _rule(".band-text", "flex: 1 1 auto", "min-width: 0"),
         _rule(".logo", "display: block", "max-height: 16mm", "max-width: 45mm", "width: auto", "height: auto"),
         _rule(".kicker", *_text_css(theme.kicker), "text-transform: uppercase", "letter-spacing: 0.04em"),
