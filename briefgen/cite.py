@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 
 from .bibliography import Name, Reference
 from .design import LIST_BOXES
-from .model import Block, Box, Citation, Document, Emph, Inline, Link, ListBlock, Note, Paragraph, Text
+from .model import Block, Box, Citation, Document, Emph, Inline, Link, ListBlock, Note, Paragraph, Text, blocks_text
 
 # ---------------------------------------------------------------- names and pieces
 
@@ -348,11 +348,13 @@ class _Resolver:
                 body[-1] = Text(body[-1].text.rstrip(".") + "; ")
             parts.extend(body)
         self.previous_note_key = cit.items[0].key if len(cit.items) == 1 else None
+        if in_note:  # a note cannot hold a note (Word refuses the file): the reference is written out here
+            if cit.narrative and parts and isinstance(parts[-1], Text):
+                parts[-1] = Text(parts[-1].text.removesuffix("."))  # "As <reference> shows": mid-sentence
+            return parts
         if cit.narrative:
             names = short_author(self.refs[cit.items[0].key])
             return [Text(names), Note((Paragraph(tuple(_Parts().extend(parts).out)),))]
-        if in_note:
-            return parts
         return [Note((Paragraph(tuple(_Parts().extend(parts).out)),))]
 
     def _author_date(self, cit: Citation) -> list[Inline]:
@@ -396,7 +398,9 @@ class _Resolver:
                 out.extend(resolved)
             elif isinstance(node, Note):
                 resolved_note = Note(self.blocks(node.blocks, in_note=True))  # citations in it still count
-                if self.keep_notes:
+                if in_note:  # a note written inside a note: its text in parentheses, never a nested note
+                    out.append(Text(f" ({blocks_text(resolved_note.blocks)})"))
+                elif self.keep_notes:
                     out.append(resolved_note)
                 if self.style == "notes":
                     self.previous_note_key = None

@@ -304,3 +304,26 @@ def test_the_style_not_the_box_name_decides_the_list_form(refs):
     listing = Box(("sources",), (Heading(1, (Text("References"),)),))
     _, [box], _ = resolve(refs, "notes", cite("doe2020"), extra_blocks=[listing], bibliography="full")
     assert box.blocks[1].role == "bibliography"  # a full Chicago entry, not a short sources line
+
+
+def _notes_within_notes(inlines) -> int:
+    count = 0
+    for node in inlines:
+        if isinstance(node, Note):
+            for block in node.blocks:
+                count += sum(isinstance(n, Note) for n in getattr(block, "children", ()))
+    return count
+
+
+def test_a_narrative_citation_inside_a_note_is_written_out_not_nested(refs):
+    note = Note((Paragraph((Text("As "), cite("doe2020", narrative=True), Text(" shows."))),))
+    inlines, _, cited = resolve(refs, "notes", Text("Text."), note)
+    assert _notes_within_notes(inlines) == 0 and cited == ["doe2020"]
+    assert note_texts(inlines) == ["As Jane Doe, “Water and Borders,” Central Asian Survey 39, no. 2 (2020): 30–50 shows."]
+
+
+def test_a_note_written_inside_a_note_becomes_parenthetical_text(refs):
+    inner = Note((Paragraph((Text("inner remark"),)),))
+    inlines, _, _ = resolve(refs, "notes", Text("Text."), Note((Paragraph((Text("Outer"), inner, Text("."))),)))
+    assert _notes_within_notes(inlines) == 0
+    assert note_texts(inlines) == ["Outer (inner remark)."]
