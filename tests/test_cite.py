@@ -319,7 +319,9 @@ def test_a_narrative_citation_inside_a_note_is_written_out_not_nested(refs):
     note = Note((Paragraph((Text("As "), cite("doe2020", narrative=True), Text(" shows."))),))
     inlines, _, cited = resolve(refs, "notes", Text("Text."), note)
     assert _notes_within_notes(inlines) == 0 and cited == ["doe2020"]
-    assert note_texts(inlines) == ["As Jane Doe, “Water and Borders,” Central Asian Survey 39, no. 2 (2020): 30–50 shows."]
+    assert note_texts(inlines) == [
+        "As Jane Doe, “Water and Borders,” Central Asian Survey 39, no. 2 (2020): 30–50 shows."
+    ]
 
 
 def test_a_note_written_inside_a_note_becomes_parenthetical_text(refs):
