@@ -23,6 +23,7 @@ BAND_TEXT_COLOUR = "#FFFFFF"
 PAPER_COLOUR = "#FFFFFF"  # the page behind the text (the HTML page's background)
 INTRO_KEEPS_WITH_CARD = 400  # a paragraph shorter than this stays on the page of the box after it
 LIST_BOXES = ("bibliography", "sources")  # boxes that only mark where a list goes: no frame
+PARAGRAPH_ROLES = ("bibliography", "code", "small")  # model Paragraph.role values with their own text role
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,6 @@ class Theme:
     margins: tuple[float, float, float, float]  # mm: top right bottom left
     colours: Colours
     body: TextRole
-    lead: TextRole
     headings: tuple[TextRole, TextRole, TextRole, TextRole]  # levels 1-4
     title: TextRole
     subtitle: TextRole
@@ -100,11 +100,8 @@ class Theme:
         return self.labels.get(name, name)
 
     def role(self, name: str) -> TextRole:
-        """A paragraph role of the document model ("bibliography", "code", "small"); "" is body text."""
-        return {"bibliography": self.bibliography, "code": self.code, "small": self.small}.get(name, self.body)
-
-    def priority(self, name: str) -> Priority | None:
-        return next((p for p in self.priorities if p.name == name), None)
+        """The text role of a model paragraph's `role` ("" and unknown roles are body text)."""
+        return getattr(self, name) if name in PARAGRAPH_ROLES else self.body
 
     def box(self, classes: tuple[str, ...]) -> BoxLook | None:
         """How a `::: name` box looks; None for boxes that only mark where a list goes."""
@@ -144,7 +141,6 @@ def theme(style: Style) -> Theme:
         margins=style.page.margins,
         colours=c,
         body=body,
-        lead=TextRole(body_family, size * 1.08, size * 1.55, c.text, space_after=size * 0.6),
         headings=(
             heading(1.45, size * 1.3, c.accent),
             heading(1.2, size * 1.0, c.accent),

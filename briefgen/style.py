@@ -8,6 +8,7 @@ these declarations, so a key cannot be validated, defaulted or documented differ
 
 from __future__ import annotations
 
+import json
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -173,8 +174,6 @@ def style_schema() -> dict[str, Any]:
 
 
 def _yaml_value(value: Any) -> str:
-    import json
-
     if isinstance(value, tuple):
         return "[" + ", ".join(_yaml_value(v) for v in value) + "]"
     if value is None:

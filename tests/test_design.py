@@ -56,5 +56,6 @@ def test_a_note_holding_a_list_or_table_keeps_all_its_text():
 
 
 def test_labels_reach_the_theme():
-    assert theme(style_from_dict({"labels": {"high": "Haute"}})).priority("high").label == "Haute"
+    high = next(p for p in theme(style_from_dict({"labels": {"high": "Haute"}})).priorities if p.name == "high")
+    assert high.label == "Haute"
     assert theme(Style()).label("page") == "Page"

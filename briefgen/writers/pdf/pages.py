@@ -138,7 +138,7 @@ class NumberedCanvas(Canvas):
         self._startPage()
 
     def save(self) -> None:
-        self.pages = total = len(self._saved)
+        total = len(self._saved)
         self._doc.pageCounter = 1
         for state in self._saved:
             self.__dict__.update(state)

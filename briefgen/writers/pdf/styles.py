@@ -12,7 +12,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ... import fonts
-from ...design import TextRole, Theme
+from ...design import PARAGRAPH_ROLES, TextRole, Theme
 
 
 @cache
@@ -69,13 +69,10 @@ def paragraph_style(name: str, role: TextRole, flowing: bool = True) -> Paragrap
 
 @dataclass(frozen=True)
 class Styles:
-    body: ParagraphStyle
     headings: tuple[ParagraphStyle, ...]
-    small: ParagraphStyle
+    roles: dict[str, ParagraphStyle]  # model paragraph role -> style; "" is body text
     byline: ParagraphStyle
     note: ParagraphStyle
-    bibliography: ParagraphStyle
-    code: ParagraphStyle
     cell: ParagraphStyle
     cell_head: ParagraphStyle
 
@@ -83,18 +80,15 @@ class Styles:
         return self.headings[min(max(level, 1), 4) - 1]
 
     def role(self, name: str) -> ParagraphStyle:
-        return {"bibliography": self.bibliography, "code": self.code, "small": self.small}.get(name, self.body)
+        return self.roles.get(name, self.roles[""])
 
 
 def styles(theme: Theme) -> Styles:
     return Styles(
-        body=paragraph_style("body", theme.body),
         headings=tuple(paragraph_style(f"h{i + 1}", role) for i, role in enumerate(theme.headings)),
-        small=paragraph_style("small", theme.small),
+        roles={name: paragraph_style(name or "body", theme.role(name)) for name in ("", *PARAGRAPH_ROLES)},
         byline=paragraph_style("byline", theme.byline),
         note=paragraph_style("note", theme.note),
-        bibliography=paragraph_style("bib", theme.bibliography),
-        code=paragraph_style("code", theme.code),
         cell=paragraph_style("cell", theme.cell),
         cell_head=paragraph_style("cell_head", theme.cell_head),
     )
