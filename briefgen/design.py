@@ -108,10 +108,9 @@ class Theme:
         if set(classes) & set(LIST_BOXES):
             return None
         priority = next((p for p in self.priorities if p.name in classes), None)
-        if "card" in classes:
-            bar = priority.colour if priority else self.colours.accent
-            return BoxLook("card", bar, CARD_FILL, priority=priority.name if priority else "")
         bar = priority.colour if priority else self.colours.accent
+        if "card" in classes:
+            return BoxLook("card", bar, CARD_FILL, priority=priority.name if priority else "")
         return BoxLook(classes[0] if classes else "box", bar, self.colours.box)
 
     def quote(self) -> BoxLook:
