@@ -218,7 +218,7 @@ def test_a_missing_bibliography_file_is_reported(tmp_path, monkeypatch):
 
 
 def test_every_entry_formats_in_every_style_without_raw_latex(refs):
-    from briefgen.cite import bibliography_entry, full_note, short_note, source_line
+    from briefgen.chicago import bibliography_entry, full_note, short_note, source_line
     from briefgen.model import plain_text
 
     for ref in refs.values():
