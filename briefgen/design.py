@@ -30,7 +30,7 @@ PARAGRAPH_ROLES = ("bibliography", "code", "small")  # model Paragraph.role valu
 class TextRole:
     """One kind of text: its font, size and spacing, in points."""
 
-    family: str  # a key of fonts.FAMILIES: "serif" | "sans"
+    family: str  # a key of fonts.FAMILIES: "serif" | "sans" | "mono"
     size: float
     leading: float
     colour: str
@@ -155,7 +155,7 @@ def theme(style: Style) -> Theme:
         bibliography=TextRole(
             body_family, size * 0.9, size * 1.25, c.text, space_after=size * 0.35, hanging=size * 1.6
         ),
-        code=TextRole("sans", size * 0.85, size * LEADING, c.text, space_after=size * 0.6),
+        code=TextRole("mono", size * 0.85, size * LEADING, c.text, space_after=size * 0.6),
         cell=TextRole(body_family, size * 0.86, size * 1.15, c.text),
         cell_head=TextRole(head_family, size * 0.86, size * 1.15, BAND_TEXT_COLOUR, bold=True),
         running=TextRole(head_family, size * 0.72, size * 0.9, c.muted),

@@ -157,7 +157,11 @@ class _Converter:
         rows: list[tuple[tuple[Inline, ...], ...]] = []
         row: list[tuple[Inline, ...]] = []
         in_head = False
+        align: list[str] = []
         for t in inner:
+            if t.type in ("th_open", "td_open") and not rows and (in_head or not header):
+                style = str(t.attrGet("style") or "")
+                align.append(style.removeprefix("text-align:") if style.startswith("text-align:") else "")
             if t.type == "thead_open":
                 in_head = True
             elif t.type == "thead_close":
@@ -171,7 +175,8 @@ class _Converter:
                     header = row
                 else:
                     rows.append(tuple(row))
-        return Table(tuple(header), tuple(rows))
+        ncols = len(header) or (len(rows[0]) if rows else 0)
+        return Table(tuple(header), tuple(rows), tuple(align[:ncols]) if any(align) else ())
 
     def block_footnote_block(self, tok: Token, inner: list[Token]) -> None:
         i = 0

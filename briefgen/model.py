@@ -97,6 +97,7 @@ class ListBlock:
 class Table:
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    align: tuple[str, ...] = ()  # per column, from `:--`, `--:`, `:-:`: "left" | "right" | "center" | "" (default)
 
 
 @dataclass(frozen=True)

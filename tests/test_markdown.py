@@ -74,6 +74,12 @@ def test_a_table_has_a_header_row_and_body_rows_of_inline_cells():
     )
 
 
+def test_a_table_keeps_the_column_alignment_its_delimiter_row_asks_for():
+    md = "| Id | Amount | Note |\n|:--|--:|:-:|\n| R1 | 1,200 | ok |\n"
+    assert parse_markdown(md)[0].align == ("left", "right", "center")
+    assert parse_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n")[0].align == ()
+
+
 def test_a_colon_fence_becomes_a_box_with_its_classes_and_content():
     md = "::: card high\n### R1 · Open a dialogue\n\nBody text.\n:::\n"
 

@@ -182,6 +182,34 @@ def test_a_note_too_long_for_its_page_continues_on_the_next(sentences):
     assert all("Sentence" in t or "Context" in t or "Do it" in t for t in pages)  # no empty page
 
 
+def _text_x(pdf_bytes: bytes) -> dict[str, float]:
+    """Where each shown string starts on page 1, in points from the left edge."""
+    found: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            found.setdefault(text.strip(), cm[4] + tm[4] * cm[0])
+
+    pypdf.PdfReader(io.BytesIO(pdf_bytes)).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+def test_table_columns_follow_the_markdown_alignment():
+    from briefgen.design import theme
+    from briefgen.markdown import parse_markdown
+    from briefgen.model import Document, Metadata
+    from briefgen.style import Style
+    from briefgen.writers import Assets
+    from briefgen.writers.pdf import write
+
+    md = "| Left | Right | Centre |\n|:--|--:|:-:|\n| L1 | R1 | C1 |\n| Lwide text here | Rwide text here | Cwide text here |\n"
+    x = _text_x(write(Document(Metadata(title="Align"), parse_markdown(md)), theme(Style()), Assets()).data)
+    assert abs(x["L1"] - x["Lwide text here"]) < 1  # left: same start
+    assert x["R1"] - x["Rwide text here"] > 20  # right: the short text starts further right
+    gap = x["C1"] - x["Cwide text here"]
+    assert 10 < gap < x["R1"] - x["Rwide text here"]  # centred: half way
+
+
 def test_the_reportlab_internals_briefgen_relies_on_are_still_there():
     """rlhooks.py is the only code reading reportlab's private state; this fails if reportlab changes it."""
     from reportlab.lib.styles import ParagraphStyle

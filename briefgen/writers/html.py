@@ -123,14 +123,15 @@ class _Body:
     def table(self, table: Table) -> str:
         """Header cells are column headers for screen readers; short rows are padded to a full grid."""
         ncols = max([len(table.header), *(len(r) for r in table.rows)])
+        aligns = [f' style="text-align:{a}"' if a else "" for a in (*table.align, *[""] * ncols)[:ncols]]
         out = ["<table>"]
         if table.header:
-            cells = "".join(f'<th scope="col">{self.inlines(c)}</th>' for c in table.header)
+            cells = "".join(f'<th scope="col"{aligns[i]}>{self.inlines(c)}</th>' for i, c in enumerate(table.header))
             out.append(f"<thead><tr>{cells}{'<td></td>' * (ncols - len(table.header))}</tr></thead>")
         if table.rows:
             out.append("<tbody>")
             for row in table.rows:
-                cells = "".join(f"<td>{self.inlines(c)}</td>" for c in row)
+                cells = "".join(f"<td{aligns[i]}>{self.inlines(c)}</td>" for i, c in enumerate(row))
                 out.append(f"<tr>{cells}{'<td></td>' * (ncols - len(row))}</tr>")
             out.append("</tbody>")
         out.append("</table>")

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import CondPageBreak, Flowable, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
 
@@ -185,10 +187,14 @@ class Builder:
         ncols = max(len(t.header), *(len(r) for r in t.rows)) if t.rows else len(t.header)
         widths = self._column_widths(t, ncols, width)
         data = []
+        head_styles, cell_styles = (
+            self._aligned(self.s.cell_head, t.align, ncols),
+            self._aligned(self.s.cell, t.align, ncols),
+        )
         if t.header:
-            data.append([self.paragraph(c, self.s.cell_head) for c in t.header])
+            data.append([self.paragraph(c, head_styles[i]) for i, c in enumerate(t.header)])
         for row in t.rows:
-            data.append([self.paragraph(c, self.s.cell) for c in row] + [""] * (ncols - len(row)))
+            data.append([self.paragraph(c, cell_styles[i]) for i, c in enumerate(row)] + [""] * (ncols - len(row)))
         table = Table(data, colWidths=widths, repeatRows=1 if t.header else 0, hAlign="LEFT")
         rule = colour(self.theme.colours.rule)
         cmds = [
@@ -202,6 +208,15 @@ class Builder:
         table.setStyle(self._table_style(cmds))
         table.spaceAfter = self.theme.body.space_after
         return [table]
+
+    @staticmethod
+    def _aligned(style: ParagraphStyle, align: tuple[str, ...], ncols: int) -> list[ParagraphStyle]:
+        """One cell style per column, honouring the Markdown's `--:` / `:-:` alignment."""
+        edges = {"right": TA_RIGHT, "center": TA_CENTER}
+        return [
+            ParagraphStyle(f"{style.name}-{a}", parent=style, alignment=edges[a]) if a in edges else style
+            for a in (*align, *[""] * ncols)[:ncols]
+        ]
 
     def _table_style(self, commands: list) -> TableStyle:
         """Cells drawn as plain strings would otherwise use unembedded Helvetica."""
