@@ -23,6 +23,7 @@ class Recommendation:
     actors: tuple[str, ...] = ()
     timeframe: str = ""
     rationale: str = ""
+    short: str = ""  # one line for short forms; empty: the rationale's first sentence
     audiences: tuple[str, ...] = ()  # empty: every audience
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -195,6 +196,7 @@ def _to_brief(data: dict[str, Any], path: Path, cited: tuple[str, ...]) -> Brief
             actors=tuple(d.get("actors") or ()),
             timeframe=str(d.get("timeframe", "")),
             rationale=d.get("rationale", ""),
+            short=re.sub(r"\s+", " ", d.get("short", "")).strip(),
             audiences=tuple(d.get("audiences") or ()),
         )
 

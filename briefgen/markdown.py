@@ -317,3 +317,70 @@ def citations_in(text: str) -> list[tuple[Citation, str]]:
     notes = env.get("footnotes", {}).get("list", {})
     walk(tokens)
     return found
+
+
+# ---------------------------------------------------------------- model -> Markdown
+
+_SYNTAX = re.compile(r"([\\`*_\[\]<>#@^~&{}$\"'(+]|([-.!?,])(?=\2))")  # `|`: a table cell's filter escapes it
+
+
+def _escaped(text: str) -> str:
+    """Text that reads back as itself: every character Markdown, pandoc citations or typography could take."""
+    text = _SYNTAX.sub(r"\\\1", text)
+    return re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", re.sub(r"^(\s*)([-+=])", r"\1\\\2", text))
+
+
+def _citation_markdown(cit: Citation) -> str:
+    if cit.narrative:
+        return "@" + cit.items[0].key
+    items = [
+        " ".join(x for x in (item.prefix, ("-" if item.suppress_author else "") + "@" + item.key) if x)
+        + (f", {item.locator}" if item.locator else "")
+        for item in cit.items
+    ]
+    return "[" + "; ".join(items) + "]"
+
+
+def inline_markdown(nodes: tuple[Inline, ...]) -> str:
+    """Inline nodes written back as one line of Markdown that parses to the same nodes.
+
+    Short forms cut the parsed text (never the raw Markdown) and hand the cut back to
+    the templates in the form they expect.
+    """
+    out: list[str] = []
+    for node in nodes:
+        match node:
+            case Text(text=t):
+                out.append(_escaped(t))
+            case Emph(children=c):
+                out.append(f"*{inline_markdown(c)}*")
+            case Strong(children=c):
+                out.append(f"**{inline_markdown(c)}**")
+            case Code(text=t):
+                fence = "`" * (max((len(m) for m in re.findall(r"`+", t)), default=0) + 1)
+                pad = " " if t.startswith("`") or t.endswith("`") else ""
+                out.append(f"{fence}{pad}{t}{pad}{fence}")
+            case Link(children=c, url=url):
+                out.append(f"[{inline_markdown(c)}](<{url.replace('<', '%3C').replace('>', '%3E')}>)")
+            case LineBreak():
+                out.append(" ")
+            case Citation():
+                out.append(_citation_markdown(node))
+            case Note(blocks=blocks):
+                out.append("^[" + " ".join(_block_line(b) for b in blocks) + "]")
+            case _:
+                raise TypeError(f"unknown inline node {type(node).__name__}")
+    return "".join(out)
+
+
+def _block_line(block: Block) -> str:
+    """A note's block on one line: an inline note cannot hold paragraphs or lists."""
+    match block:
+        case Paragraph(children=c) | Heading(children=c):
+            return inline_markdown(c)
+        case ListBlock(items=items):
+            return "; ".join(" ".join(_block_line(b) for b in item) for item in items)
+        case Quote(blocks=b) | Box(blocks=b):
+            return " ".join(_block_line(x) for x in b)
+        case _:
+            return ""

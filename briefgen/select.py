@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, replace
 
 from .brief import PRIORITIES, Brief, Group, Person, Recommendation, Section
+from .markdown import inline_markdown, parse_markdown
+from .model import Citation, Emph, Inline, Note, Paragraph, Strong, Text, plain_text
 from .style import Content, Style
 
 
@@ -47,16 +49,77 @@ def _for(audience: str, tags: tuple[str, ...]) -> bool:
     return not tags or audience in tags
 
 
+# Words whose full stop does not end a sentence ("the U.S. Congress", "Dr. Smith", "Jan. 2010"). A full
+# stop followed by a digit or a small letter never ends one, so "p. 33" and "no. 4" need no entry; words
+# that are also English words ("no", "art", "co") would otherwise hide a real sentence end.
+ABBREVIATIONS = frozenset(
+    (  # noqa: SIM905 (one list to read, not one word per line)
+        "p pp ch chap vol vols ed eds fig figs para e.g i.e cf viz etc al approx "
+        "u.s u.k u.n e.u dr mr mrs ms prof st mt lt sr jr inc ltd corp dept govt "
+        "jan feb mar apr jun jul aug sep sept oct nov dec"
+    ).split()
+)
+_SENTENCE_END = re.compile(r"[.!?]+[”’\")\]]*")
+_NEXT_STARTS = re.compile(r"\s+[“‘\"'(\[]*[^\W\d_a-z]", re.UNICODE)  # space, then a capital (any script)
+
+
+def _ends_sentence(text: str, end: int, after: str) -> bool:
+    """Whether the punctuation ending at `end` closes a sentence, given the text that follows."""
+    if after and not _NEXT_STARTS.match(after):
+        return False
+    if text[end - 1] == "." or text[:end].rstrip('”’")]').endswith("."):
+        word = re.search(r"([\w.]+)\.[”’\")\]]*$", text[:end])
+        if word and (word[1].casefold() in ABBREVIATIONS or re.fullmatch(r"[^\W\d_]", word[1])):
+            return False  # an abbreviation or an initial ("J. Smith")
+    return True
+
+
+def _cut(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """The inlines up to the end of the first sentence; notes and citations right after it stay."""
+    for i, node in enumerate(nodes):
+        rest = nodes[i + 1 :]
+        following = plain_text(tuple(n for n in rest if not isinstance(n, Note | Citation)))
+        if isinstance(node, Text):
+            for m in _SENTENCE_END.finditer(node.text):
+                after = node.text[m.end() :]
+                if _ends_sentence(node.text, m.end(), after or following):
+                    if after:
+                        return (*nodes[:i], Text(node.text[: m.end()]))
+                    return nodes[: i + 1] + _attached(rest)
+        elif isinstance(node, Emph | Strong):  # "**Act now.** Then ..."
+            text = plain_text(node.children)
+            m = _SENTENCE_END.search(text.rstrip())
+            if m and m.end() == len(text.rstrip()) and _ends_sentence(text.rstrip(), m.end(), following):
+                return nodes[: i + 1] + _attached(rest)
+    return nodes
+
+
+def _attached(rest: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Notes and citations written right after a full stop belong to that sentence."""
+    out = []
+    for node in rest:
+        if not isinstance(node, Note | Citation):
+            break
+        out.append(node)
+    return tuple(out)
+
+
 def first_sentence(text: str) -> str:
-    """The opening sentence of a Markdown paragraph, for short forms."""
-    flat = re.sub(r"\s*\n\s*", " ", text).strip()
-    m = re.match(r"(.+?[.!?])(\s|$)", flat)
-    return m.group(1) if m else flat
+    """The opening sentence of a Markdown field, for short forms.
+
+    Cuts the parsed text, never the Markdown: never inside a citation, note, link or code
+    span, and not at an abbreviation's full stop. Gives Markdown back.
+    """
+    blocks = parse_markdown(text)
+    if not blocks or not isinstance(blocks[0], Paragraph):
+        return re.sub(r"\s*\n\s*", " ", text).strip()
+    return inline_markdown(_cut(blocks[0].children)).strip()
 
 
 def _shown(rec: Recommendation, rules: Content) -> Recommendation:
     """The recommendation with only the parts the audience's style shows."""
-    rationale = {"full": rec.rationale, "first-sentence": first_sentence(rec.rationale), "none": ""}[rules.rationale]
+    short = rec.short or first_sentence(rec.rationale)
+    rationale = {"full": rec.rationale, "first-sentence": short, "none": ""}[rules.rationale]
     return replace(
         rec,
         rationale=rationale,

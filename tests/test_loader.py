@@ -130,7 +130,7 @@ def test_it_lists_the_allowed_keys_when_no_key_is_close(tmp_path):
 
     assert error_lines(write_brief(tmp_path, text)) == [
         "brief.yaml:10:9: recommendations[0].items[0].colour: unknown key 'colour' "
-        "(allowed: id, title, priority, actors, timeframe, rationale, audiences)",
+        "(allowed: id, title, priority, actors, timeframe, rationale, short, audiences)",
     ]
 
 
@@ -333,3 +333,14 @@ def test_it_reports_unknown_citation_keys_together_with_other_mistakes(tmp_path)
         "brief.yaml:3:44: summary: unknown citation key '@smith'",
         "brief.yaml:13:19: recommendations[0].items[1].priority: 'urgent' is not one of: high, medium, low",
     ]
+
+
+def test_a_short_line_is_loaded_on_one_line_and_its_citations_are_checked(tmp_path):
+    text = MINIMAL_BRIEF.replace("timeframe: 2010", "short: >\n          Talk water\n          now [@doe2021].")
+    brief = load_brief(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS, audiences=AUDIENCES)
+    assert brief.recommendations[0].short == "Talk water now [@doe2021]."
+    assert "doe2021" in brief.cited
+
+    bad = MINIMAL_BRIEF.replace("timeframe: 2010", "short: Talk now [@nobody].")
+    [line] = error_lines(write_brief(tmp_path, bad), known_keys=lambda _declared: BIB_KEYS)
+    assert line.startswith("brief.yaml:10:") and "nobody" in line and ".short" in line

@@ -171,3 +171,29 @@ def test_parse_inline_gives_the_inline_nodes_of_one_line():
         Emph((Text("OSCE"),)),
         Text(" chairmanship"),
     )
+
+
+# ---------------------------------------------------------------- model -> Markdown
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from briefgen.markdown import inline_markdown  # noqa: E402
+
+_PIECES = [*"abcXYZ019 .,;:!?-+=*_`[]()<>{}#@^~|&$\\\"'/%ÄЖλ", "--", "...", "(c)", "1. ", "@key", "[@a]", "^[n]", "{{x}}"]
+_HOSTILE = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30).map(lambda p: " ".join("".join(p).split()))
+
+
+@given(_HOSTILE.filter(bool))
+def test_any_text_written_back_as_markdown_reads_back_as_the_same_text(text):
+    blocks = parse_markdown(inline_markdown((Text(text),)))
+    assert blocks == (Paragraph((Text(text),)),)
+
+
+def test_inline_nodes_written_back_as_markdown_parse_to_the_same_nodes():
+    source = (
+        "As *shown* [see @iliad, p. 33; -@knuth:ct:a], **the** `co*de` and [a link](https://x.org/a?b=1&c=2)"
+        " hold.^[A note citing @iliad.] Then @iliad says so."
+    )
+    nodes = parse_markdown(source)[0].children
+    assert parse_markdown(inline_markdown(nodes))[0].children == nodes

@@ -80,3 +80,38 @@ def test_a_template_receives_plain_frozen_data_only():
     view = shaped()
     _walk(view)
     assert not hasattr(view, "source") and "/secret" not in repr(view)
+
+
+@pytest.mark.parametrize(
+    ("rationale", "expected"),
+    [
+        # a citation's locator is not a sentence end, and the work stays cited
+        ("As shown [@iliad, p. 33], the siege ends. Then more.", "As shown [@iliad, p. 33], the siege ends."),
+        ("The U.S. position hardened in Jan. 2010. Talks stalled.", "The U.S. position hardened in Jan. 2010."),
+        ("Dr. Smith and J. Doe agree, e.g. on water. Next.", "Dr. Smith and J. Doe agree, e.g. on water."),
+        ("See [the U.N. report. Part two](https://un.org/r) now. Next.", "See [the U.N. report. Part two](<https://un.org/r>) now."),
+        ("Run `check. Then` first. Next.", "Run `check. Then` first."),
+        ("It works.^[A note. With two sentences.] Then more.", "It works.^[A note. With two sentences.]"),
+        ("It works [@a; @b]. Then more.", "It works [@a; @b]."),
+        ("**Act now.** Then more.", "**Act now.**"),
+        ("“Quoted in full.” Next one.", "“Quoted in full.”"),
+        ("Version 2.0 is out. next is lower-case. Done.", "Version 2.0 is out. next is lower-case."),
+        ("Казахстан председательствует. Затем.", "Казахстан председательствует."),
+        ("One sentence without a stop", "One sentence without a stop"),
+        ("A line\nwrapped here. Next.", "A line wrapped here."),
+    ],
+)
+def test_the_first_sentence_is_cut_from_the_parsed_text_never_the_markdown(rationale, expected):
+    from briefgen.select import first_sentence
+
+    assert first_sentence(rationale) == expected
+
+
+def test_an_authors_short_line_replaces_the_first_sentence_in_short_forms():
+    from dataclasses import replace
+
+    brief = replace(BRIEF, groups=(Group("G", (replace(REC, short="Talk now [@a]."),)),))
+    [rec] = shape(brief, "press", style_from_dict({"content": {"rationale": "first-sentence"}})).recommendations
+    assert rec.rationale == "Talk now [@a]."
+    [rec] = shape(brief, "x", style_from_dict({"content": {"rationale": "full"}})).recommendations
+    assert rec.rationale == REC.rationale
