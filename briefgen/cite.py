@@ -24,10 +24,61 @@ from .chicago import (
     source_line,
     year_suffixes,
 )
+from .chicago import _join as _join_names  # TODO(after H1): public join_names
 from .design import LIST_BOXES
-from .model import Block, Box, Citation, Document, Inline, ListBlock, Note, Paragraph, Text, blocks_text
+from .model import Block, Box, Citation, Document, Inline, ListBlock, Note, Paragraph, Superscript, Text, blocks_text
 
 # ---------------------------------------------------------------- the walk
+
+_SEPARATOR = re.compile(r"^[\s,;]*$")  # what stands between two citations that are one run: "[@a], [@b]"
+_OPEN_PAREN = re.compile(r"\s*\($")
+# a bracketed citation after one of these words is the sentence's noun: "see [@a]", "and [@b]"
+_PAIRED = re.compile(r"\s+(?:and|or)\s+")
+_NOUN_AFTER = re.compile(r"(?:^|\s)(?:and|or|see|in|by|of|from|with|to|cf\.|also|e\.g\.,?|like|than)\s*$", re.I)
+
+
+def _runs(nodes: tuple[Inline, ...]) -> list[Inline]:
+    """Citations as a reader groups them: a run of bracketed citations is one citation, and a
+    citation alone in parentheses loses them ("([@a])" would print "((Doe 2020))" or "()")."""
+    out: list[Inline] = []
+    pending = list(nodes)
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, Citation) and not node.narrative:
+            items = list(node.items)
+            while True:  # "[@a][@b]", "[@a], [@b]", "[@a]; [@b]": one citation (Chicago 14.57: one note)
+                gap = 1 if pending and isinstance(pending[0], Text) and _SEPARATOR.match(pending[0].text) else 0
+                if not (len(pending) > gap and isinstance(pending[gap], Citation) and not pending[gap].narrative):
+                    break
+                items.extend(pending[gap].items)  # type: ignore[union-attr]
+                del pending[: gap + 1]
+            node = Citation(tuple(items))
+            if (
+                out
+                and isinstance(out[-1], Text)
+                and _OPEN_PAREN.search(out[-1].text)
+                and pending
+                and isinstance(pending[0], Text)
+                and pending[0].text.startswith(")")
+            ):
+                out[-1] = Text(_OPEN_PAREN.sub("", out[-1].text) + " ")
+                pending[0] = Text(pending[0].text[1:])
+        out.append(node)
+    return out
+
+
+def _separate_markers(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Two note markers at one place would read as one number ("¹⁰¹¹"): a superscript comma
+    goes between them ("¹⁰,¹¹"), and the space between them goes."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Note):
+            if len(out) >= 2 and isinstance(out[-1], Text) and not out[-1].text.strip() and isinstance(out[-2], Note):
+                out.pop()
+            if out and isinstance(out[-1], Note):
+                out.append(Superscript(","))
+        out.append(node)
+    return tuple(out)
 
 
 class _Resolver:
@@ -47,14 +98,16 @@ class _Resolver:
             self.cited.append(key)
         return first
 
-    def citation(self, cit: Citation, in_note: bool) -> list[Inline]:
+    def citation(self, cit: Citation, in_note: bool, as_noun: bool = False, in_parens: bool = False) -> list[Inline]:
         if self.style == "none":
             for item in cit.items:
                 self._record(item.key)
-            # "As @doe2020 argues" keeps the name; bracketed citations vanish
-            return [Text(short_author(self.refs[cit.items[0].key]))] if cit.narrative else []
+            # "As @doe2020 argues" and "see [@doe2020]" keep the names; other bracketed citations vanish
+            if cit.narrative or as_noun:
+                return [Text(_join_names([short_author(self.refs[item.key]) for item in cit.items]))]
+            return []
         if self.style == "author-date" or (cit.narrative and self.style != "notes"):
-            return self._author_date(cit)
+            return self._author_date(cit, in_parens)
         # notes: one note per citation, or inline note text when already inside a note
         parts: list[Inline] = []
         for n, item in enumerate(cit.items):
@@ -75,33 +128,42 @@ class _Resolver:
             if cit.narrative and parts and isinstance(parts[-1], Text):
                 parts[-1] = Text(parts[-1].text.removesuffix("."))  # "As <reference> shows": mid-sentence
             return parts
-        if cit.narrative:
-            names = short_author(self.refs[cit.items[0].key])
+        if cit.narrative or as_noun:  # the names stay in the sentence, the reference goes to the note
+            names = _join_names([short_author(self.refs[item.key]) for item in cit.items])
             return [Text(names), Note((Paragraph(tuple(Parts().extend(parts).out)),))]
         return [Note((Paragraph(tuple(Parts().extend(parts).out)),))]
 
-    def _author_date(self, cit: Citation) -> list[Inline]:
+    def _author_date(self, cit: Citation, in_parens: bool = False) -> list[Inline]:
         bits = []
         for item in cit.items:
             self._record(item.key)
             ref = self.refs[item.key]
             loc = locator_text(item.locator)
             year = (ref.year or "n.d.") + self.suffixes.get(item.key, "")
-            if cit.narrative:
-                return [Text(f"{short_author(ref)} ({year}{', ' + loc if loc else ''})")]
+            if cit.narrative:  # "Doe (2020)"; within the writer's own parentheses "(see Doe 2020)"
+                date = f"{year}{', ' + loc if loc else ''}"
+                return [Text(f"{short_author(ref)} {date}" if in_parens else f"{short_author(ref)} ({date})")]
             who = "" if item.suppress_author else short_author(ref) + " "
             bits.append(f"{item.prefix + ' ' if item.prefix else ''}{who}{year}{', ' + loc if loc else ''}")
         return [Text("(" + "; ".join(bits) + ")")]
 
     def inlines(self, nodes: tuple[Inline, ...], in_note: bool = False) -> tuple[Inline, ...]:
         out: list[Inline] = []
-        pending = list(nodes)
+        pending = _runs(nodes)
         while pending:
             node = pending.pop(0)
             if isinstance(node, Citation):
-                resolved = self.citation(node, in_note)
+                before = out[-1].text if out and isinstance(out[-1], Text) else ""
+                after = pending[0].text if pending and isinstance(pending[0], Text) else ""
+                in_parens = "(" in before and ")" in after and before.rfind("(") > before.rfind(")")
+                paired = len(pending) > 1 and isinstance(pending[1], Citation) and _PAIRED.fullmatch(after)
+                as_noun = bool(_NOUN_AFTER.search(before) or paired)  # "see [@a]", "compare [@a] and [@b]"
+                resolved = self.citation(node, in_note, as_noun, in_parens)
                 if (not resolved or isinstance(resolved[0], Note)) and out and isinstance(out[-1], Text):
                     out[-1] = Text(out[-1].text.rstrip(" "))  # "text [@k]." -> "text." or "text.¹"
+                if not resolved and pending and isinstance(pending[0], Text) and out:
+                    # "works [@a], and" -> "works, and" but "agree [@a], [@b]." -> "agree."
+                    pending[0] = Text(re.sub(r"^[,;]+(?=[.,;:!?)]|$)", "", pending[0].text))
                 if resolved and isinstance(resolved[0], Note) and pending and isinstance(pending[0], Text):
                     # a note marker goes after the punctuation that follows it, as Chicago has it
                     m = re.match(r"^[.,;:!?]+", pending[0].text)
@@ -131,7 +193,9 @@ class _Resolver:
                 out.append(replace(node, children=self.inlines(node.children, in_note)))
             else:
                 out.append(node)
-        return tuple(Parts().extend([n for n in out if not (isinstance(n, Text) and not n.text)]).out)
+        return _separate_markers(
+            tuple(Parts().extend([n for n in out if not (isinstance(n, Text) and not n.text)]).out)
+        )
 
     def blocks(self, blocks: tuple[Block, ...], in_note: bool = False) -> tuple[Block, ...]:
         out: list[Block] = []

@@ -45,6 +45,13 @@ class LineBreak:
 
 
 @dataclass(frozen=True)
+class Superscript:
+    """Raised text that is not a note marker: the comma between two markers at one place ("¹,²")."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class CiteItem:
     """One work cited: `[see @key, p. 3]` is prefix "see", key, locator "p. 3"."""
 
@@ -69,7 +76,7 @@ class Note:
     blocks: tuple[Block, ...]
 
 
-Inline = Text | Emph | Strong | Code | Link | LineBreak | Citation | Note
+Inline = Text | Emph | Strong | Code | Link | LineBreak | Superscript | Citation | Note
 
 # ---------------------------------------------------------------- blocks
 
@@ -154,7 +161,7 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
     out: list[str] = []
     for node in inlines:
         match node:
-            case Text(text=t) | Code(text=t):
+            case Text(text=t) | Code(text=t) | Superscript(text=t):
                 out.append(t)
             case Emph(children=c) | Strong(children=c) | Link(children=c):
                 out.append(plain_text(c))

@@ -329,3 +329,58 @@ def test_a_note_written_inside_a_note_becomes_parenthetical_text(refs):
     inlines, _, _ = resolve(refs, "notes", Text("Text."), Note((Paragraph((Text("Outer"), inner, Text("."))),)))
     assert _notes_within_notes(inlines) == 0
     assert note_texts(inlines) == ["Outer (inner remark)."]
+
+
+# ---------------------------------------------------------------- no debris, one marker per place
+
+
+def _text(refs, style: str, markdown: str) -> tuple[str, list]:
+    from briefgen.markdown import parse_markdown
+
+    doc = Document(Metadata("Brief"), parse_markdown(markdown))
+    out, _ = resolve_citations(doc, refs, style)
+    inlines = out.blocks[0].children
+    return plain_text(inlines), [type(n).__name__ for n in inlines if not isinstance(n, Text)]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("Several studies [@doe2020], [@roe2019], [@abel2018] agree.", "Several studies agree."),
+        ("Several studies [@doe2020]; [@roe2019] agree.", "Several studies agree."),
+        ("It holds ([@doe2020]).", "It holds."),
+        ("It holds [@doe2020], but not always.", "It holds, but not always."),
+        ("It holds [@doe2020]: water first.", "It holds: water first."),
+        ("See also the OSCE site and @doe2020.", "See also the OSCE site and Doe."),
+        ("See also the OSCE site and [@doe2020].", "See also the OSCE site and Doe."),
+        ("Compare [@doe2020] and [@roe2019].", "Compare Doe and Roe."),
+        ("See [@doe2020; @roe2019].", "See Doe and Roe."),
+    ],
+)
+def test_dropping_citations_leaves_no_debris(refs, markdown, expected):
+    assert _text(refs, "none", markdown) == (expected, [])
+
+
+def test_author_date_groups_a_run_of_citations_in_one_parenthesis(refs):
+    assert _text(refs, "author-date", "Studies [@doe2020], [@roe2019] agree.")[0] == (
+        "Studies (Doe 2020; Roe 2019) agree."
+    )
+    assert _text(refs, "author-date", "It holds ([@doe2020]).")[0] == "It holds (Doe 2020)."
+    assert _text(refs, "author-date", "It holds (see @doe2020).")[0] == "It holds (see Doe 2020)."
+
+
+def test_adjacent_citations_merge_into_one_note(refs):
+    for markdown in ("Gone.[@doe2020][@roe2019] Next.", "Gone [@doe2020], [@roe2019]. Next."):
+        text, kinds = _text(refs, "notes", markdown)
+        assert kinds == ["Note"] and text == "Gone. Next."
+
+
+def test_a_citation_next_to_an_explanatory_note_gets_a_superscript_comma(refs):
+    from briefgen.markdown import parse_markdown
+    from briefgen.model import Superscript
+
+    doc = Document(Metadata("Brief"), parse_markdown("Saved from disappearance [@doe2020].^[A column.] Next."))
+    out, _ = resolve_citations(doc, refs, "notes")
+    kinds = [n for n in out.blocks[0].children if not isinstance(n, Text)]
+    assert [type(n).__name__ for n in kinds] == ["Note", "Superscript", "Note"]
+    assert kinds[1] == Superscript(",")

@@ -56,3 +56,15 @@ def test_the_readme_lists_every_format():
     readme = (ROOT / "README.md").read_text("utf-8")
     for name in FORMATS:
         assert f"| `{name}` |" in readme, f"README's format table lacks {name}"
+
+
+def test_two_markers_at_one_place_are_separated_by_a_raised_comma_in_every_format():
+    from briefgen.model import Note, Paragraph, Superscript, Text
+
+    note = Note((Paragraph((Text("A note."),)),))
+    doc = Document(Metadata(title="Markers"), (Paragraph((Text("Saved."), note, Superscript(","), note)),))
+    pdf = writer("pdf")(doc, theme(Style()), Assets()).data
+    assert "Saved.1,2" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    body = docx.Document(io.BytesIO(writer("docx")(doc, theme(Style()), Assets()).data)).element.xml
+    assert re.search(r'<w:vertAlign w:val="superscript"/>\s*</w:rPr>\s*<w:t>,</w:t>', body)
+    assert "<sup>,</sup>" in writer("html")(doc, theme(Style()), Assets()).data.decode()

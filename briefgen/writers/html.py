@@ -32,6 +32,7 @@ from ..model import (
     Quote,
     Rule,
     Strong,
+    Superscript,
     Table,
     Text,
 )
@@ -181,6 +182,8 @@ class _Body:
                 return self.inlines(c)  # an unsafe scheme, or a link in a link: its text only
             case LineBreak():
                 return "<br>"
+            case Superscript(text=t):
+                return f"<sup>{escape(t)}</sup>"
             case Note(blocks=b):
                 self.notes.append(b)
                 ref = _note_ref(len(self.notes))

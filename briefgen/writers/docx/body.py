@@ -25,6 +25,7 @@ from ...model import (
     Quote,
     Rule,
     Strong,
+    Superscript,
     Table,
     Text,
     plain_text,
@@ -85,6 +86,8 @@ class BodyWriter:
                     self.inlines(paragraph, c, hyperlink, bold, italic, True)
                 case LineBreak():
                     self._run(paragraph, container, "", bold, italic, link_style).add_break(WD_BREAK.LINE)
+                case Superscript(text=t):
+                    self._run(paragraph, container, t, bold, italic, link_style).font.superscript = True
                 case Note(blocks=b):
                     container.append(ooxml.footnote_reference_run(self._footnote(b), "FootnoteReference"))
                 case _:

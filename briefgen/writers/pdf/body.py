@@ -26,6 +26,7 @@ from ...model import (
     Quote,
     Rule,
     Strong,
+    Superscript,
     Text,
     plain_text,
 )
@@ -92,6 +93,8 @@ class Builder:
                     )
                 case LineBreak():
                     out.append("<br/>")
+                case Superscript(text=t):
+                    out.append(f"<super>{escape(t)}</super>")
                 case Note(blocks=b):
                     self.note_count += 1
                     n = self.note_count
