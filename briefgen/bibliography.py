@@ -1,8 +1,11 @@
-"""Read a BibTeX file into plain `Reference` records, LaTeX already decoded.
+"""Read BibTeX files into plain `Reference` records, LaTeX already decoded.
 
-pybtex does the parsing (macros, `@string`, month names, braces, accents via
-latexcodec); this module resolves `crossref`, maps biblatex field names onto
-BibTeX ones and turns pybtex's errors into the project's error lines.
+pybtex does the parsing (macros, `@string`, month names, name lists); pylatexenc
+decodes each field's LaTeX (accents, `\\TeX`, `--`, `\\emph`) into `Rich` text, so
+no words are lost and italics survive. This module also resolves `crossref` the
+way biblatex does, maps biblatex field names onto the few the formatter reads,
+spells out biblatex localisation keys (`countryfr`) and turns pybtex's errors into
+the project's error lines.
 """
 
 from __future__ import annotations
@@ -10,11 +13,89 @@ from __future__ import annotations
 import calendar
 import io
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from .errors import BibliographyError, Problem, display_path
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Rich:
+    """Field text that remembers which characters LaTeX set in italics (`\\emph`, `\\textit`).
+
+    A title is more than a string: `On \\emph{Water}` must print "Water" in italics
+    (or roman inside an italic title). `italic` holds half-open character ranges of
+    `text`; slicing and `+` keep them, so a shortened title keeps its italics.
+    """
+
+    text: str = ""
+    italic: tuple[tuple[int, int], ...] = ()
+
+    @classmethod
+    def from_runs(cls, runs: Iterable[tuple[str, bool]]) -> Rich:
+        text, mask = "", []
+        for run, italic in runs:
+            text += run
+            mask += [italic] * len(run)
+        return cls(text, _ranges(mask))
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, part: slice) -> Rich:
+        start, stop, _ = part.indices(len(self.text))
+        return Rich(self.text[start:stop], _ranges(self._mask()[start:stop]))
+
+    def __add__(self, other: Rich | str) -> Rich:
+        other = other if isinstance(other, Rich) else Rich(other)
+        return Rich(self.text + other.text, _ranges(self._mask() + other._mask()))
+
+    def __radd__(self, other: str) -> Rich:
+        return Rich(other) + self
+
+    def strip(self, chars: str | None = None) -> Rich:
+        start = len(self.text) - len(self.text.lstrip(chars))
+        return self[start : len(self.text.rstrip(chars))]
+
+    def runs(self) -> list[tuple[str, bool]]:
+        """The text cut where italics start or stop: (text, italic) pairs."""
+        out: list[tuple[str, bool]] = []
+        pos = 0
+        for start, end in self.italic:
+            if start > pos:
+                out.append((self.text[pos:start], False))
+            out.append((self.text[start:end], True))
+            pos = end
+        if pos < len(self.text):
+            out.append((self.text[pos:], False))
+        return out
+
+    def _mask(self) -> list[bool]:
+        mask = [False] * len(self.text)
+        for start, end in self.italic:
+            mask[start:end] = [True] * (end - start)
+        return mask
+
+
+def _ranges(mask: Sequence[bool]) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    for i, italic in enumerate(mask):
+        if italic:
+            if out and out[-1][1] == i:
+                out[-1] = (out[-1][0], i + 1)
+            else:
+                out.append((i, i + 1))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -29,46 +110,282 @@ class Name:
     def sort_key(self) -> str:
         return f"{self.family} {self.given}".casefold()
 
+    @property
+    def is_others(self) -> bool:
+        """BibTeX's `and others`: the list goes on, print "et al."."""
+        return not self.corporate and self.family == "others" and not self.given
+
 
 @dataclass(frozen=True)
 class Reference:
+    """One entry, decoded. Text a reader sees is `Rich` where LaTeX can set italics in it.
+
+    `type` is a biblatex localisation key (`phdthesis`, `techreport`, `patentus`) or
+    the field's own words; the formatter words it. `language` is the entry's babel
+    language (`langid`, else `language`), lower case, "" when the file does not say.
+    """
+
     key: str
     kind: str  # lower-case entry type: article, book, incollection, online, ...
     authors: tuple[Name, ...] = ()
     editors: tuple[Name, ...] = ()
-    title: str = ""
-    container: str = ""  # journal, book title or site
+    translators: tuple[Name, ...] = ()
+    title: Rich = Rich()
+    subtitle: Rich = Rich()
+    titleaddon: Rich = Rich()
+    shorttitle: Rich = Rich()
+    container: Rich = Rich()  # journal, book title (with its subtitle) or site
+    containeraddon: Rich = Rich()  # booktitleaddon: "Proceedings of the …"
+    maintitle: Rich = Rich()  # the multivolume work a volume belongs to
     year: str = ""
     month: str = ""
     day: str = ""
     volume: str = ""
+    volumes: str = ""
     number: str = ""
     pages: str = ""
     publisher: str = ""
     place: str = ""
-    series: str = ""
+    series: Rich = Rich()
     edition: str = ""
     institution: str = ""
-    note: str = ""
+    type: str = ""
+    note: Rich = Rich()
     url: str = ""
     doi: str = ""
     urldate: str = ""
     eprint: str = ""
+    eprinttype: str = ""
+    language: str = ""
     line: int = 0
 
 
-def _latex_to_text(value: str) -> str:
-    from pybtex.richtext import Text  # imported late: keeps `briefgen --help` fast
+# ---------------------------------------------------------------- biblatex localisation keys
 
-    # formatting commands pybtex keeps verbatim: keep their text, drop the command
-    value = re.sub(
-        r"\\(?:emph|textit|textbf|textsc|texttt|textup|textsl|url|mkbibquote|enquote|mbox|textnormal)\s*\{", "{", value
+# English strings of biblatex's english.lbx for the keys that stand as field values
+# (`location = {countryfr and countryuk}`, `type = {patenteu}`, `language = {langgerman}`).
+_LANGUAGE_NAMES = [
+    *("american", "basque", "brazilian", "bulgarian", "catalan", "croatian", "czech", "danish", "dutch", "english"),
+    *("estonian", "finnish", "french", "galician", "german", "greek", "hungarian", "italian", "japanese", "latin"),
+    *("latvian", "lithuanian", "marathi", "norwegian", "polish", "portuguese", "romanian", "russian", "serbian"),
+    *("slovak", "slovene", "spanish", "swedish", "turkish", "ukrainian"),
+]
+BIBSTRINGS: dict[str, str] = {
+    **{f"lang{name}": name.title() for name in _LANGUAGE_NAMES},
+    "countryde": "Germany",
+    "countryeu": "European Union",
+    "countryep": "European Union",
+    "countryfr": "France",
+    "countryuk": "United Kingdom",
+    "countryus": "United States of America",
+    "patent": "patent",
+    "patentde": "German patent",
+    "patenteu": "European patent",
+    "patentfr": "French patent",
+    "patentuk": "British patent",
+    "patentus": "U.S. patent",
+    "patreq": "patent request",
+    "patreqde": "German patent request",
+    "patreqeu": "European patent request",
+    "patreqfr": "French patent request",
+    "patrequk": "British patent request",
+    "patrequs": "U.S. patent request",
+    "bathesis": "Bachelor’s thesis",
+    "mathesis": "Master’s thesis",
+    "phdthesis": "PhD thesis",
+    "candthesis": "Candidate thesis",
+    "resreport": "research report",
+    "techreport": "technical report",
+    "software": "computer software",
+    "datacd": "CD-ROM",
+    "audiocd": "audio CD",
+    "newseries": "new series",
+    "oldseries": "old series",
+}
+
+# ---------------------------------------------------------------- LaTeX to text
+
+_TEXT_COMMANDS = {  # commands that print words of their own
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "LaTeXe": "LaTeX2ε",
+    "BibTeX": "BibTeX",
+    "XeTeX": "XeTeX",
+    "LuaTeX": "LuaTeX",
+    "ConTeXt": "ConTeXt",
+    "METAFONT": "METAFONT",
+    "MF": "METAFONT",
+    "MP": "MetaPost",
+    "AmS": "AMS",
+    "hyphen": "-",
+    "slash": "/",
+    "textendash": "–",
+    "textemdash": "—",
+    "ldots": "…",
+    "dots": "…",
+    "textellipsis": "…",
+    "protect": "",
+    "nobreakdash": "",
+    "-": "",  # a discretionary hyphen
+}
+_ITALIC_ARGUMENT = {"emph": None, "mkbibemph": None, "textit": True, "textsl": True, "mkbibitalic": True}
+_ROMAN_ARGUMENT = {"textup", "textrm", "textnormal"}
+_ITALIC_SWITCH = {"em": None, "it": True, "itshape": True, "sl": True, "slshape": True}
+_ROMAN_SWITCH = {"upshape", "rm", "normalfont"}  # None above: toggles, as \emph does inside italics
+_QUOTES = {"mkbibquote": ("“", "”"), "enquote": ("“", "”")}
+_TEXT_ARGUMENT = {"autocap", "mbox", "textbf", "texttt", "textsf", "textmd", "NoCaseChange", "nocite"}
+
+
+@cache
+def _latex_tools():
+    """pylatexenc's parser and text renderer, taught biblatex's commands (built once)."""
+    from pylatexenc import latex2text, latexwalker, macrospec  # imported late: keeps `briefgen --help` fast
+
+    class VerbatimBraces(macrospec.MacroStandardArgsParser):
+        """`\\url{…}` reads its argument verbatim, as LaTeX does: `~`, `_`, `#` stay as written."""
+
+        def __init__(self) -> None:
+            super().__init__(argspec="{")
+
+        def parse_args(self, w, pos, parsing_state=None):
+            start = pos
+            while start < len(w.s) and w.s[start].isspace():
+                start += 1
+            if start >= len(w.s) or w.s[start] != "{":
+                return super().parse_args(w, pos, parsing_state=parsing_state)
+            end = w.s.find("}", start)
+            end = len(w.s) if end < 0 else end
+            chars = w.make_node(
+                latexwalker.LatexCharsNode,
+                parsing_state=parsing_state,
+                chars=w.s[start + 1 : end],
+                pos=start + 1,
+                len=end - start - 1,
+            )
+            return macrospec.ParsedVerbatimArgs(chars, ("{", "}")), pos, end + 1 - pos
+
+    walker_db = latexwalker.get_default_latex_context_db()
+    walker_db.add_context_category(
+        "biblatex",
+        prepend=True,
+        macros=[macrospec.MacroSpec(name, "") for name in _TEXT_COMMANDS]
+        + [macrospec.MacroSpec(name, "{") for name in (*_ITALIC_ARGUMENT, *_ROMAN_ARGUMENT, *_TEXT_ARGUMENT)]
+        + [macrospec.MacroSpec(name, "*{") for name in _QUOTES]
+        + [macrospec.MacroSpec(name, "") for name in (*_ITALIC_SWITCH, *_ROMAN_SWITCH)]
+        + [
+            macrospec.MacroSpec("textsc", "{"),
+            macrospec.MacroSpec("href", "{{"),
+            macrospec.MacroSpec("url", args_parser=VerbatimBraces()),
+        ],
     )
-    text = Text.from_latex(value).render_as("text")
-    text = re.sub(r"\\[A-Za-z]+\s*", "", text).replace("\\", "")  # a last guard: no raw LaTeX in output
-    text = re.sub(r"(?<=\w)'", "’", text)  # Kazakhstan's, Kazaks': typographic apostrophes
+    text_db = latex2text.get_default_latex_context_db()
+    text_db.add_context_category(
+        "biblatex",
+        prepend=True,
+        macros=[latex2text.MacroTextSpec(name, text) for name, text in _TEXT_COMMANDS.items()]
+        + [latex2text.MacroTextSpec("url", "%s")],  # inside math, where the walk above does not reach
+    )
+    return latexwalker, latex2text.LatexNodes2Text(latex_context=text_db), walker_db
+
+
+def _decode(value: str) -> Rich:
+    """LaTeX field text as a reader sees it: commands turned into their text, braces gone.
+
+    Known commands print their words (`\\TeX` -> TeX, `\\hyphen` -> -), `\\emph` and
+    friends mark italics, an unknown command keeps its argument's text. Nothing is
+    re-cased: braces only protect case from BibTeX styles, and this module has none.
+    """
+    latexwalker, to_text, walker_db = _latex_tools()
+    value = re.sub(r"(?<!\\)%", r"\\%", value)  # a .bib value is not a TeX file: a bare % is a percent sign
+    nodes, _, _ = latexwalker.LatexWalker(value, latex_context=walker_db, tolerant_parsing=True).get_latex_nodes()
+    runs: list[tuple[str, bool]] = []
+
+    def last_argument(node) -> list:
+        arguments = node.nodeargd.argnlist if node.nodeargd else []
+        arg = arguments[-1] if arguments else None
+        if arg is None:
+            return []
+        return list(arg.nodelist) if arg.isNodeType(latexwalker.LatexGroupNode) else [arg]
+
+    def walk(nodelist, italic: bool) -> None:
+        for node in nodelist:
+            if node is None:
+                continue
+            if node.isNodeType(latexwalker.LatexGroupNode):
+                walk(node.nodelist, italic)  # a declaration inside ends with its group
+            elif node.isNodeType(latexwalker.LatexMacroNode):
+                name = node.macroname
+                if name in _ITALIC_ARGUMENT:
+                    walk(last_argument(node), not italic if _ITALIC_ARGUMENT[name] is None else True)
+                elif name in _ROMAN_ARGUMENT:
+                    walk(last_argument(node), False)
+                elif name in _ITALIC_SWITCH:
+                    italic = not italic if _ITALIC_SWITCH[name] is None else True
+                elif name in _ROMAN_SWITCH:
+                    italic = False
+                elif name in _QUOTES:
+                    starred = bool(node.nodeargd and node.nodeargd.argnlist and node.nodeargd.argnlist[0])
+                    opening, closing = ("‘", "’") if starred else _QUOTES[name]
+                    runs.append((opening, italic))
+                    walk(last_argument(node), italic)
+                    runs.append((closing, italic))
+                elif name == "textsc":  # small capitals: capitals are the nearest a plain run can show
+                    start = len(runs)
+                    walk(last_argument(node), italic)
+                    runs[start:] = [(text.upper(), it) for text, it in runs[start:]]
+                elif name in _TEXT_ARGUMENT or name == "href":
+                    walk(last_argument(node), italic)
+                elif name == "url":
+                    url = node.nodeargd.verbatim_text if node.nodeargd else ""
+                    runs.append((re.sub(r"\\([%&#_~$])", r"\1", url), italic))
+                else:
+                    runs.append((to_text.nodelist_to_text([node]), italic))
+            else:
+                runs.append((to_text.nodelist_to_text([node]), italic))
+
+    walk(nodes, False)
+    # a last guard for what no parser can make sense of (a command inside math, a stray backslash)
+    runs = [(re.sub(r"\\[A-Za-z@]+\*?|\\", "", text), italic) for text, italic in runs]
+    return _typeset(Rich.from_runs(runs))
+
+
+def _typeset(rich: Rich) -> Rich:
+    """Straight apostrophes to typographic ones and runs of spaces to one; italics kept."""
+    text = re.sub(r"(?<=\w)'", "’", rich.text)  # Kazakhstan's, Kazaks'
+    text = re.sub(r"(?<![\w’])'(?=\d\d(?!\d)|(?:t|s|n|em|til)\b)", "’", text)  # the '90s, 't Hooft, 'n'
     text = re.sub(r"(?<![\w’])'(?=\w)", "‘", text)
-    return re.sub(r"\s+", " ", text).strip()
+    chars = [(" " if ch in "\t\r\n" else ch, italic) for ch, italic in zip(text, rich._mask(), strict=True)]
+    squeezed = [c for i, c in enumerate(chars) if not (c[0] == " " and i and chars[i - 1][0] == " ")]
+    return Rich.from_runs(squeezed).strip(" ")
+
+
+def _plain(value: str) -> str:
+    return _decode(value).text
+
+
+def _localised(item: str) -> str:
+    return BIBSTRINGS.get(item, item)
+
+
+def _list_field(value: str) -> str:
+    """biblatex lists (`location = {Durham and London}`): items joined for reading, keys spelled out."""
+    from pybtex.bibtex.utils import split_name_list
+
+    items = [_localised(_plain(item)) for item in split_name_list(value)]
+    items = [item for item in items if item]
+    if items and items[-1] == "others":
+        items[-1] = "et al."
+        return ", ".join(items[:-1]) + " " + items[-1]
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def _first_item(value: str) -> str:
+    from pybtex.bibtex.utils import split_name_list
+
+    items = split_name_list(value)
+    return _localised(_plain(items[0])) if items else ""
 
 
 def _name(person) -> Name:
@@ -77,20 +394,24 @@ def _name(person) -> Name:
         not person.first_names and not person.middle_names and raw_last.startswith("{") and raw_last.endswith("}")
     )
     return Name(
-        family=_latex_to_text(raw_last),
-        given=_latex_to_text(" ".join(person.first_names + person.middle_names)),
-        particle=_latex_to_text(" ".join(person.prelast_names)),
-        suffix=_latex_to_text(" ".join(person.lineage_names)),
+        family=_plain(raw_last),
+        given=_plain(" ".join(person.first_names + person.middle_names)),
+        particle=_plain(" ".join(person.prelast_names)),
+        suffix=_plain(" ".join(person.lineage_names)),
         corporate=corporate,
     )
 
 
+# ---------------------------------------------------------------- parsing
+
 _MONTHS = {name.casefold(): number for number, name in enumerate(calendar.month_name) if name}
+_PERSON_FIELDS = ("author", "editor", "translator")
+_ENTRY_START = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
 
 
 def _entry_lines(text: str) -> dict[str, int]:
     lines: dict[str, int] = {}
-    for m in re.finditer(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,", text):
+    for m in _ENTRY_START.finditer(text):
         if m[1].lower() not in ("string", "preamble", "comment"):
             lines.setdefault(m[2].casefold(), text.count("\n", 0, m.start()) + 1)
     return lines
@@ -99,7 +420,7 @@ def _entry_lines(text: str) -> dict[str, int]:
 def _duplicate_problems(text: str, file: str) -> list[Problem]:
     first: dict[str, int] = {}
     problems = []
-    for m in re.finditer(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,", text):
+    for m in _ENTRY_START.finditer(text):
         if m[1].lower() in ("string", "preamble", "comment"):
             continue
         key, line = m[2], text.count("\n", 0, m.start()) + 1
@@ -124,7 +445,7 @@ def parse_bibtex(text: str, file: str = "<bib>") -> dict[str, Reference]:
         raise BibliographyError(problems)
     pybtex.errors.set_strict_mode(True)
     try:
-        data = Parser().parse_stream(io.StringIO(text))
+        data = Parser(person_fields=_PERSON_FIELDS).parse_stream(io.StringIO(text))
     except PybtexSyntaxError as e:
         raise BibliographyError(
             Problem(file, e.lineno, None, "", "BibTeX syntax error: " + str(e).split(": ", 1)[-1])
@@ -138,65 +459,134 @@ def parse_bibtex(text: str, file: str = "<bib>") -> dict[str, Reference]:
     return refs
 
 
+# biblatex's default inheritance from a crossref parent (biblatex.def, \DefaultInheritance):
+# a volume's title becomes the child's booktitle (or maintitle, from a multivolume work).
+_NOT_INHERITED = {
+    *("ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label", "options", "presort", "sortkey"),
+    *("related", "relatedoptions", "relatedstring", "relatedtype", "shorthand", "shorthandintro"),
+    *("shorttitle", "sorttitle", "indextitle", "indexsorttitle"),
+}
+_AS_BOOK = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
+_AS_MAIN = {"title": "maintitle", "subtitle": "mainsubtitle", "titleaddon": "maintitleaddon"}
+_AS_JOURNAL = {"title": "journaltitle", "subtitle": "journalsubtitle"}
+
+
+def _inherit(fields: dict[str, str], persons: dict[str, list], parent) -> None:
+    renames = (
+        _AS_MAIN
+        if parent.type.lower().startswith("mv")
+        else _AS_JOURNAL
+        if parent.type.lower() == "periodical"
+        else _AS_BOOK
+    )
+    for name, value in parent.fields.items():
+        name = name.lower()
+        if name not in _NOT_INHERITED:
+            fields.setdefault(renames.get(name, name), value)
+    for role, names in parent.persons.items():
+        persons.setdefault(role.lower(), names)
+
+
+def _date(value: str) -> tuple[str, str, str]:
+    """biblatex `date`: 2009, 2009-03, 2009-03-14, or a range 1984/1986 (printed 1984–86)."""
+    start, slash, end = value.partition("/")
+    parts = start.split("-")
+    year = parts[0]
+    end_year = end.split("-")[0]
+    if end_year and end_year != year:
+        same_century = len(year) == len(end_year) == 4 and year[:2] == end_year[:2]
+        year = f"{year}–{end_year[2:] if same_century else end_year}"
+    elif slash and not end:
+        year += "–"  # an open range: "1988/" is "1988–"
+    return year, parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
+
+
+def _page_range(pages: str) -> str:
+    """33-47 and 33--47 print 33–47; A-12 and xii-xiv with no range mark stay as written."""
+    pages = re.sub(r"\s*–\s*", "–", pages)
+    if "–" not in pages and pages.count("-") == 1 and re.fullmatch(r"\s*\d+\s*-\s*\d+\s*", pages):
+        pages = re.sub(r"\s*-\s*", "–", pages)
+    return pages.strip()
+
+
 def _reference(key: str, entry, entries, line: int) -> Reference:
     fields = {k.lower(): v for k, v in entry.fields.items()}
     persons = {k.lower(): v for k, v in entry.persons.items()}
-    parent = entries.get(fields.get("crossref", "")) if fields.get("crossref") else None
+    parent = entries.get(fields["crossref"]) if fields.get("crossref") else None
     if parent is not None:
-        for k, v in parent.fields.items():
-            k = k.lower()
-            if k == "title":
-                fields.setdefault("booktitle", v)
-            else:
-                fields.setdefault(k, v)
-        for k, v in parent.persons.items():
-            persons.setdefault(k.lower(), v)
+        _inherit(fields, persons, parent)
 
-    def get(*names: str) -> str:
+    def rich(*names: str) -> Rich:
         for name in names:
             if fields.get(name):
-                return _latex_to_text(fields[name])
-        return ""
+                return _decode(fields[name])
+        return Rich()
+
+    def get(*names: str) -> str:
+        return rich(*names).text
+
+    def with_subtitle(title: Rich, subtitle_field: str) -> Rich:
+        subtitle = rich(subtitle_field)
+        if not subtitle:
+            return title
+        return title + (" " if title.text.endswith(("?", "!")) else ": ") + subtitle
 
     year, month, day = get("year"), get("month"), ""
-    if date := get("date"):  # biblatex: 2009, 2009-03, 2009-03-14
-        parts = date.split("/")[0].split("-")
-        year = year or parts[0]
-        month = month or (parts[1] if len(parts) > 1 else "")
-        day = parts[2] if len(parts) > 2 else ""
+    if date := get("date"):
+        date_year, date_month, day = _date(date)
+        year, month = year or date_year, month or date_month
     if month.casefold() in _MONTHS:
         month = str(_MONTHS[month.casefold()])
     kind = entry.type.lower()
-    container = get("journaltitle", "journal", "booktitle", "maintitle")
+    if kind in ("article", "periodical"):
+        container = with_subtitle(rich("journaltitle", "journal"), "journalsubtitle")
+    else:
+        container = with_subtitle(rich("booktitle"), "booksubtitle")
     if kind in ("online", "misc", "www") and not container:
-        container = get("organization", "howpublished")
-    doi = get("doi")
-    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
+        container = rich("organization", "howpublished")
+    if kind == "periodical" and not container:
+        container = rich("title")
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", fields.get("doi", "").strip(), flags=re.I)
+    language = _first_item(fields.get("langid") or fields.get("language") or "")
+    notes = [n for n in (rich("note"), rich("addendum")) if n]
     return Reference(
         key=key,
         kind=kind,
         authors=tuple(_name(p) for p in persons.get("author", ())),
         editors=tuple(_name(p) for p in persons.get("editor", ())),
-        title=" ".join(x for x in (get("title"), get("titleaddon")) if x),
+        translators=tuple(_name(p) for p in persons.get("translator", ())),
+        title=rich("title") if kind != "periodical" else rich("issuetitle", "title"),
+        subtitle=rich("subtitle") if kind != "periodical" else rich("issuesubtitle"),
+        titleaddon=rich("titleaddon"),
+        shorttitle=rich("shorttitle"),
         container=container,
+        containeraddon=rich("booktitleaddon") if kind not in ("article", "periodical") else Rich(),
+        maintitle=with_subtitle(rich("maintitle"), "mainsubtitle"),
         year=year,
         month=month,
         day=day,
         volume=get("volume"),
+        volumes=get("volumes"),
         number=get("number", "issue"),
-        pages=get("pages"),
-        publisher=get("publisher"),
-        place=get("location", "address"),
-        series=get("series"),
+        pages=_page_range(get("pages")),
+        publisher=_list_field(fields.get("publisher", "")),
+        place=_list_field(fields.get("location") or fields.get("address", "")),
+        series=Rich(BIBSTRINGS[get("series")]) if get("series") in BIBSTRINGS else rich("series"),
         edition=get("edition"),
-        institution=get("institution", "school", "organization"),
-        note=get("note", "addendum"),
+        institution=_list_field(fields.get("institution") or fields.get("school") or fields.get("organization", "")),
+        type=get("type"),
+        note=notes[0] + ". " + notes[1] if len(notes) == 2 else (notes[0] if notes else Rich()),
         url=fields.get("url", "").strip(),
         doi=doi,
         urldate=get("urldate"),
-        eprint=get("eprint"),
+        eprint=fields.get("eprint", "").strip(),
+        eprinttype=get("eprinttype", "archiveprefix").casefold(),
+        language=language.casefold(),
         line=line,
     )
+
+
+# ---------------------------------------------------------------- files
 
 
 def load_bibliography(path: Path) -> dict[str, Reference]:
@@ -221,3 +611,24 @@ def _load_bibliography(path: Path, version: tuple[int, int] | None, file: str) -
 
 
 load_bibliography.cache_clear = _load_bibliography.cache_clear  # type: ignore[attr-defined]
+
+
+def load_bibliographies(paths: Sequence[Path]) -> dict[str, Reference]:
+    """Several .bib files as one: a key defined in two of them is an error naming both places.
+
+    Keys clash regardless of case, as within one file. A file named twice is read once.
+    """
+    merged: dict[str, Reference] = {}
+    origin: dict[str, str] = {}  # casefolded key -> "file:line" where it was first defined
+    problems: list[Problem] = []
+    for path in dict.fromkeys(Path(p).resolve() for p in paths):
+        file = display_path(path)
+        for key, ref in load_bibliography(path).items():
+            first = origin.setdefault(key.casefold(), f"{file}:{ref.line}")
+            if first != f"{file}:{ref.line}":
+                problems.append(Problem(file, ref.line, None, key, f"duplicate entry key (also defined at {first})"))
+                continue
+            merged[key] = ref
+    if problems:
+        raise BibliographyError(problems)
+    return merged

@@ -1,7 +1,9 @@
 """Chicago formatting of one reference: full and short notes, bibliography entries, source lines.
 
-Pure functions from a `Reference` to model inlines. The citation stage (`cite.py`)
-decides which form goes where; this module decides how each form reads.
+Pure functions from a `Reference` to model inlines, after The Chicago Manual of Style
+(17th ed.): notes and bibliography (chapter 14), author-date (chapter 15). The
+citation stage (`cite.py`) decides which form goes where; this module decides how
+each form reads. Field text is printed as the .bib file has it, never re-cased.
 """
 
 from __future__ import annotations
@@ -10,25 +12,24 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-from .bibliography import Name, Reference
-from .model import Emph, Inline, Link, Text
+from .bibliography import BIBSTRINGS, Name, Reference, Rich
+from .model import Emph, Inline, Link, Text, plain_text
 
-# ---------------------------------------------------------------- names and pieces
+# ---------------------------------------------------------------- names
 
 
 def _given_family(n: Name) -> str:
     if n.corporate:
         return n.family
-    return " ".join(p for p in (n.given, n.particle, n.family) for p in [p] if p) + (
-        f", {n.suffix}" if n.suffix else ""
-    )
+    return " ".join(p for p in (n.given, n.particle, n.family) if p) + (f", {n.suffix}" if n.suffix else "")
 
 
 def _family_given(n: Name) -> str:
     if n.corporate:
         return n.family
     fam = f"{n.particle} {n.family}".strip()
-    return f"{fam}, {n.given}" if n.given else fam
+    given = f"{n.given}, {n.suffix}" if n.suffix and n.given else n.given
+    return f"{fam}, {given}" if given else fam
 
 
 def _join(names: list[str]) -> str:
@@ -43,32 +44,307 @@ def _family(n: Name) -> str:
     return n.family if n.corporate else f"{n.particle} {n.family}".strip()
 
 
+def _names(names: tuple[Name, ...], *, et_al_from: int, keep: int = 1, invert_first: bool = False) -> str:
+    """A name list; from `et_al_from` names on (or after BibTeX's `and others`) the first `keep` and "et al."."""
+    listed = [n for n in names if not n.is_others]
+    shown = [_family_given(n) if invert_first and i == 0 else _given_family(n) for i, n in enumerate(listed)]
+    if len(listed) < len(names) or len(listed) >= et_al_from:
+        return ", ".join(shown[:keep]) + (", et al." if keep > 1 else " et al.")
+    if invert_first and len(shown) == 2 and not listed[0].corporate:  # "Baez, John C., and Aaron D. Lauda"
+        return f"{shown[0]}, and {shown[1]}"
+    return _join(shown)
+
+
 def creators(ref: Reference) -> tuple[tuple[Name, ...], str]:
+    """Who heads the entry, and the role word after them ("ed.", "eds.", "trans.")."""
     if ref.authors:
         return ref.authors, ""
     if ref.editors:
         return ref.editors, "ed." if len(ref.editors) == 1 else "eds."
+    if ref.translators:
+        return ref.translators, "trans."
     return (), ""
 
 
 def short_author(ref: Reference) -> str:
+    """Family names for short notes and author-date; a work with no author gives its short title.
+
+    Plain text cannot italicise a book's title: `author_inlines` is the form to print.
+    """
     names, _ = creators(ref)
     if not names:
-        return _short_title(ref)
-    fams = [_family(n) for n in names]
-    if len(fams) >= 4:
+        return plain_text(tuple(author_inlines(ref)))
+    listed = [n for n in names if not n.is_others]
+    fams = [_family(n) for n in listed]
+    if len(fams) >= 4 or len(listed) < len(names):
         return f"{fams[0]} et al."
     return _join(fams)
 
 
-def _short_title(ref: Reference) -> str:
-    """Chicago short title: up to four words of the main title, no ellipsis."""
-    title = re.split(r"[:.?!]\s", ref.title, maxsplit=1)[0]
-    return " ".join(title.split()[:4]).rstrip(",;")
+def author_inlines(ref: Reference) -> list[Inline]:
+    """The author part of an author-date citation (Chicago 15.32): names, or the short title set as a title."""
+    if creators(ref)[0]:
+        return [Text(short_author(ref))]
+    p = Parts()
+    _title(p, ref, short_title(ref), "", addon=False)
+    return p.out
 
 
-def _is_container_italic(ref: Reference) -> bool:
-    return ref.kind not in ("book", "report", "techreport", "thesis", "phdthesis", "mastersthesis")
+def authors_inlines(refs: list[Reference]) -> list[Inline]:
+    """Several works' authors in a sentence: "Doe and Roe", "Doe, Roe, and *Chicago Manual*"."""
+    p = Parts()
+    for i, ref in enumerate(refs):
+        if i:
+            p.text(" and " if len(refs) == 2 else ", and " if i == len(refs) - 1 else ", ")
+        p.extend(author_inlines(ref))
+    return p.out
+
+
+# ---------------------------------------------------------------- titles
+
+# Articles, prepositions and conjunctions a short title never ends on (Chicago 14.32),
+# in the languages briefs are written in; Russian and Kazakh also in Latin transliteration.
+_FUNCTION_WORDS = {
+    # not the prepositions that also end titles as adverbs: "Space and Beyond", "Game Over"
+    "en": "a an the and or nor but for so yet as at by from in into of onto per than to upon via with about "
+    "against among between despite during except toward towards until versus vs",
+    "fr": "le la les l un une des du de d au aux et ou ni mais car donc or à en dans par pour sur sous avec sans "
+    "chez vers entre contre depuis pendant selon que qui",
+    "de": "der die das den dem des ein eine einen einem einer eines und oder aber sondern denn doch sowie in im ins "
+    "an am ans auf aus bei beim mit nach seit von vom zu zum zur über unter vor hinter neben zwischen durch für "
+    "gegen ohne um bis als wie",
+    "es": "el la los las lo un una unos unas y e o u ni pero sino que a al de del en con por para sin sobre entre "
+    "hacia hasta desde según contra tras ante bajo",
+    "ru": "и а но или да в во на с со к ко о об обо от до из за по под при про для без у через над перед между "
+    "i a no ili v vo na s so k ko o ob obo ot do iz za po pod pri pro dlya dlia bez u cherez nad pered mezhdu",
+    "kk": "және мен пен бен да де та те немесе бірақ үшін туралы арқылы жөнінде "
+    "zhane jäne jane men pen ben da de ta te nemese biraq ushin turaly arqyly",
+}
+_FUNCTION_WORDS_BY_LANGUAGE = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+ALL_FUNCTION_WORDS = frozenset().union(*_FUNCTION_WORDS_BY_LANGUAGE.values())
+# Prepositions that open a phrase a short title may stop before: "Patterns of Discovery | in the Social
+# Sciences". Not conjunctions or articles ("Russia | and Kazakhstan", "Setting | the Agenda"), nor "to"
+# ("What Is | to Be Done?"): a cut there changes what the title says.
+_PHRASE_STARTS = {
+    "en": "of in on for from with without within at by about after against among around as before behind "
+    "between beyond during into onto over since through toward towards under until upon via versus vs",
+    "fr": "de du des à au aux en dans par pour sur sous avec sans chez vers entre contre depuis pendant selon",
+    "de": "von vom zu zum zur in im an am auf aus bei beim mit nach seit über unter vor hinter neben zwischen "
+    "durch für gegen ohne um",
+    "es": "de del en con por para sin sobre entre hacia hasta desde según contra tras ante bajo",
+}
+_PHRASE_STARTS_BY_LANGUAGE = {lang: frozenset(words.split()) for lang, words in _PHRASE_STARTS.items()}
+_INITIAL_ARTICLES = {
+    "en": {"a", "an", "the"},
+    "fr": {"le", "la", "les"},
+    "de": {"der", "die", "das"},
+    "es": {"el", "la", "los", "las"},
+}
+# babel names (`langid`) of the languages whose phrase breaks we trust; other titles are cut only at punctuation
+_PHRASE_LANGUAGES = {
+    "": "en",
+    "english": "en",
+    "american": "en",
+    "british": "en",
+    "usenglish": "en",
+    "ukenglish": "en",
+    "canadian": "en",
+    "australian": "en",
+    "french": "fr",
+    "german": "de",
+    "ngerman": "de",
+    "austrian": "de",
+    "naustrian": "de",
+    "swissgerman": "de",
+    "spanish": "es",
+}
+
+
+def is_function_word(word: str, words: frozenset[str] = ALL_FUNCTION_WORDS) -> bool:
+    """Whether a title may not end on `word`. One-letter words count only in lower case: "Werke I" is a numeral."""
+    bare = word.strip(".,;:!?()[]“”‘’\"'").removesuffix("’").removesuffix("'")
+    if len(bare) == 1:
+        return bare in words
+    return bare.casefold() in words
+
+
+def full_title(ref: Reference) -> Rich:
+    """Title and subtitle, joined by a colon (none after "?" or "!")."""
+    if not ref.subtitle:
+        return ref.title
+    return ref.title + (" " if ref.title.text.endswith(("?", "!")) else ": ") + ref.subtitle
+
+
+def _main_title(title: Rich) -> Rich:
+    m = re.search(r"[?!](?=\s)|:\s", title.text)
+    return title[: m.end() if title.text[m.start()] in "?!" else m.start()] if m else title
+
+
+def short_title(ref: Reference) -> Rich:
+    """Chicago 14.32: `shorttitle`; else the main title if four words or fewer; else cut at a natural break.
+
+    A longer title first loses an initial article ("The Importance of Being Earnest"
+    -> "Importance of Being Earnest"; not in sentence case, where "carbocyclic
+    carbene" would read as a fragment). A natural break is punctuation inside the main
+    title, or (in English, French, German and Spanish) a preposition after two words
+    or more: "Patterns of Discovery | in the Social Sciences". The cut never ends on an
+    article, preposition or conjunction; with no such break the main title is kept whole.
+    """
+    if ref.shorttitle:
+        return ref.shorttitle
+    main = _main_title(ref.title).strip(" ,;:")
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", main.text)]
+    if len(words) <= 4:
+        return main
+    language = _PHRASE_LANGUAGES.get(ref.language, "")
+    second_word = main.text[words[1][0] : words[1][1]]
+    if main.text[: words[0][1]].casefold() in _INITIAL_ARTICLES.get(language, ()) and not second_word[0].islower():
+        main = main[words[1][0] :]
+        words = [(start - words[1][0], end - words[1][0]) for start, end in words[1:]]
+        if len(words) <= 4:
+            return main
+    phrase_starts = _PHRASE_STARTS_BY_LANGUAGE.get(language, frozenset())
+    best = 0
+    for n in range(1, min(4, len(words) - 1) + 1):
+        word = main.text[words[n - 1][0] : words[n - 1][1]]
+        following = main.text[words[n][0] : words[n][1]]
+        if is_function_word(word):
+            continue
+        punctuated = word.endswith((",", ";")) or _ends_sentence(word) or following[0] in "–—-([“‘"
+        starts_phrase = n >= 2 and is_function_word(following, phrase_starts) and not word.endswith(("-", "–"))
+        if punctuated or starts_phrase:
+            best = n
+    if not best:
+        return main
+    cut = main[: words[best - 1][1]].strip(" ,;:–—-")
+    return cut[:-1] if _ends_sentence(cut.text.split()[-1]) else cut
+
+
+def _ends_sentence(word: str) -> bool:
+    """ "Tragödie." ends a sentence of a title; "Mass." or "U.S." does not."""
+    return word.endswith(".") and "." not in word[:-1] and len(word) > 4
+
+
+def _is_quoted(ref: Reference) -> bool:
+    """Titles of parts (articles, chapters, pages, theses) go in quotation marks; whole works in italics."""
+    return _shape(ref) in ("article", "chapter", "thesis", "web")
+
+
+def _shape(ref: Reference) -> str:
+    kind = ref.kind
+    if kind in ("article", "periodical"):
+        return "article"
+    if kind in ("incollection", "inproceedings", "inbook", "inreference", "suppbook", "suppcollection"):
+        return "chapter"
+    if kind in ("thesis", "phdthesis", "mastersthesis"):
+        return "thesis"
+    if kind in ("online", "misc", "www", "unpublished", "newspaper"):
+        return "web"
+    return "book"
+
+
+def _swap_quotes(title: Rich) -> Rich:
+    """Quotation marks inside a quoted title turn single (Chicago 13.30)."""
+    return Rich(title.text.replace("“", "‘").replace("”", "’"), title.italic)
+
+
+def _title(p: Parts, ref: Reference, title: Rich, punct: str, *, addon: bool = True, addon_sep: str = ", ") -> None:
+    """A title as the entry's kind sets it, its `titleaddon` (not in short forms), then `punct`.
+
+    American usage: a comma or full stop goes inside the closing quotation mark.
+    """
+    if not title:
+        return
+    addon_text = ref.titleaddon if addon else Rich()
+    if title.text.endswith(("?", "!")) and not addon_text:
+        punct = ""  # "What Is X?" takes no comma or full stop after it
+    if _is_quoted(ref):
+        p.text("“").rich(_swap_quotes(title)).text(("" if addon_text else punct) + "”")
+    else:
+        p.rich(title, italic=True)
+    if addon_text:
+        p.text(" " if addon_text.text[:1] in "[(" else addon_sep).rich(addon_text)
+        p.text(punct)
+    elif not _is_quoted(ref):
+        p.text(punct)
+
+
+# ---------------------------------------------------------------- pieces
+
+_CHICAGO_TYPES = {  # biblatex type keys as Chicago words them; the rest as biblatex's English has them
+    "phdthesis": "PhD diss.",
+    "mathesis": "master’s thesis",
+    "bathesis": "bachelor’s thesis",
+    "candthesis": "candidate’s thesis",
+    "techreport": "Technical Report",
+    "resreport": "Research Report",
+    "patent": "Patent",
+    "patentde": "German Patent",
+    "patenteu": "European Patent",
+    "patentfr": "French Patent",
+    "patentuk": "British Patent",
+    "patentus": "US Patent",
+    "patreq": "Patent Request",
+    "patreqde": "German Patent Request",
+    "patreqeu": "European Patent Request",
+    "patreqfr": "French Patent Request",
+    "patrequk": "British Patent Request",
+    "patrequs": "US Patent Request",
+}
+_DEFAULT_TYPES = {
+    "phdthesis": "phdthesis",
+    "mastersthesis": "mathesis",
+    "thesis": "thesis",
+    "techreport": "techreport",
+    "report": "report",
+    "patent": "patent",
+}
+
+
+def _type_words(ref: Reference) -> str:
+    """The kind of document in words: "PhD diss.", "Technical Report", or the `type` field as written."""
+    key = ref.type or _DEFAULT_TYPES.get(ref.kind, "")
+    if key == "report":
+        return "Report"
+    return _CHICAGO_TYPES.get(key) or BIBSTRINGS.get(key) or key
+
+
+def _report_number(ref: Reference) -> str:
+    """ "Technical Report 99-02", "European Patent EU-29702195U": a report's or patent's designation."""
+    if ref.kind not in ("report", "techreport", "patent"):
+        return ""
+    return " ".join(x for x in (_type_words(ref), ref.number) if x)
+
+
+def _capitalised(words: str) -> str:
+    """Our own words at the start of a sentence: "master’s thesis" -> "Master’s thesis"."""
+    return words[:1].upper() + words[1:]
+
+
+def _ordinal(number: str) -> str:
+    if not number.isdigit():
+        return number
+    n = int(number)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _edition(ref: Reference) -> str:
+    """ "2" -> "2nd ed."; words ("Rev. and expanded") stay as written, with "ed." only if missing."""
+    if not ref.edition:
+        return ""
+    if ref.edition.isdigit():
+        return "" if ref.edition == "1" else f"{_ordinal(ref.edition)} ed."
+    return ref.edition if re.search(r"\bed(\.|ition)", ref.edition, re.I) else f"{ref.edition} ed."
+
+
+_SERIES_ABBREVIATIONS = {"new series": "n.s.", "old series": "o.s."}
+
+
+def _series_of_journal(ref: Reference) -> str:
+    """A journal's series: 3 -> "3rd ser.", new series -> "n.s." (Chicago 14.180)."""
+    series = str(ref.series)
+    return f"{_ordinal(series)} ser." if series.isdigit() else _SERIES_ABBREVIATIONS.get(series, series)
 
 
 def _date_text(ref: Reference) -> str:
@@ -79,38 +355,33 @@ def _date_text(ref: Reference) -> str:
 
 
 def locator_text(loc: str) -> str:
-    """Chicago prints page locators bare: "p. 33" -> "33"; "ch. 2" stays."""
-    return re.sub(r"^(pages|page|pp|p)\.?\s*", "", loc.strip()).replace("-", "–")
+    """Chicago prints page locators bare: "p. 33" -> "33", "pp. 33-47" -> "33–47"; "ch. 2" stays."""
+    return re.sub(r"\s*-+\s*", "–", re.sub(r"^(pages|page|pp|p)\.?\s*", "", loc.strip()))
 
 
-def _lower_first(text: str) -> str:
-    """'Cited in …' -> 'cited in …' after a comma; acronyms ('OSCE …') keep their case."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
+_LOWERED_OPENINGS = ("Cited in", "Quoted in", "In ", "See ", "Reprinted in", "Translated by", "Originally published")
+
+
+def _note_after_comma(note: Rich) -> Rich:
+    """A note read after a comma: Chicago's own phrases lower their first letter ("cited in …").
+
+    Nothing else is re-cased: "Kazakhstan …" or "OSCE …" stay as written.
+    """
+    if note.text.startswith(_LOWERED_OPENINGS):
+        return Rich(note.text[0].lower() + note.text[1:], note.italic)
+    return note
 
 
 def _link(ref: Reference) -> list[Inline]:
     if ref.doi:
         url = f"https://doi.org/{ref.doi}"
-        return [Link((Text(url),), url)]
-    if ref.url:
-        return [Link((Text(ref.url),), ref.url)]
-    return []
-
-
-def _title_quoted(ref: Reference) -> bool:
-    return ref.kind in (
-        "article",
-        "incollection",
-        "inproceedings",
-        "inbook",
-        "online",
-        "misc",
-        "www",
-        "unpublished",
-        "newspaper",
-    ) and bool(ref.container or ref.kind in ("online", "misc", "www"))
+    elif ref.url:
+        url = ref.url
+    elif ref.eprint and ref.eprinttype == "arxiv":
+        url = f"https://arxiv.org/abs/{ref.eprint}"
+    else:
+        return []
+    return [Link((Text(url),), url)]
 
 
 @dataclass
@@ -129,7 +400,19 @@ class Parts:
 
     def emph(self, s: str) -> Parts:
         if s:
-            self.out.append(Emph((Text(s),)))
+            if self.out and isinstance(self.out[-1], Emph) and all(isinstance(c, Text) for c in self.out[-1].children):
+                self.out[-1] = Emph((Text(plain_text(self.out[-1].children) + s),))
+            else:
+                self.out.append(Emph((Text(s),)))
+        return self
+
+    def rich(self, r: Rich, italic: bool = False) -> Parts:
+        """Field text; inside an italic title its own italic words go roman (Chicago 8.171)."""
+        for run, run_italic in r.runs():
+            if run_italic != italic:
+                self.emph(run)
+            else:
+                self.text(run)
         return self
 
     def extend(self, nodes: list[Inline]) -> Parts:
@@ -141,9 +424,28 @@ class Parts:
         return self
 
 
-def _publication(ref: Reference) -> str:
+def _publication(ref: Reference, with_year: bool = True) -> str:
+    """ "Place: Publisher, Year", whichever parts there are; a patent gives its full date."""
     bits = ": ".join(b for b in (ref.place, ref.publisher or ref.institution) if b)
-    return ", ".join(b for b in (bits, ref.year) if b)
+    when = _date_text(ref) if ref.kind == "patent" else ref.year
+    return ", ".join(b for b in (bits, when if with_year else "") if b)
+
+
+def _volume_part(ref: Reference, p: Parts, sep: str, capital: bool) -> None:
+    """ "vol. A of *Computers & Typesetting*", or "5 vols." for a whole set."""
+    if ref.volume and ref.maintitle:
+        p.text(sep + ("Vol. " if capital else "vol. ") + ref.volume + " of ").rich(ref.maintitle, italic=True)
+    elif ref.volume:
+        p.text(sep + ("Vol. " if capital else "vol. ") + ref.volume)
+    elif ref.volumes:
+        p.text(f"{sep}{ref.volumes} vols.")
+
+
+def _series_number(ref: Reference) -> Rich:
+    return ref.series + (f" {ref.number}" if ref.number and _report_number(ref) == "" else "")
+
+
+# ---------------------------------------------------------------- notes
 
 
 def full_note(ref: Reference, locator: str) -> list[Inline]:
@@ -151,39 +453,56 @@ def full_note(ref: Reference, locator: str) -> list[Inline]:
     p = Parts()
     names, role = creators(ref)
     if names:
-        shown = [_given_family(n) for n in names]
-        p.text((f"{shown[0]} et al." if len(shown) >= 4 else _join(shown)) + (f", {role}" if role else "") + ", ")
+        p.text(_names(names, et_al_from=4) + (f", {role}" if role else "") + ", ")
     loc = locator_text(locator)
-    if _title_quoted(ref):
-        p.text(f"“{ref.title},” ")
-        if ref.kind in ("incollection", "inproceedings", "inbook"):
-            p.text("in ").emph(ref.container)
-            if ref.editors:
-                p.text(", ed. " + _join([_given_family(n) for n in ref.editors]))
-            if ref.series:
-                p.text(", " + ref.series + (f" {ref.number}" if ref.number else ""))
-            pub = _publication(ref)
-            p.text(f" ({pub})" if pub else "")
-            p.text(f", {loc or ref.pages}" if (loc or ref.pages) else "")
-        elif ref.kind == "article":
-            p.emph(ref.container)
-            p.text(f" {ref.volume}" if ref.volume else "")
-            p.text(f", no. {ref.number}" if ref.number else "")
-            p.text(f" ({_date_text(ref)})" if ref.year else "")
-            p.text(f": {loc or ref.pages}" if (loc or ref.pages) else "")
-        else:
-            if ref.container:
-                p.emph(ref.container)
-            rest = [x for x in (_date_text(ref), loc) if x]
-            if rest:
-                p.text((", " if ref.container else "") + ", ".join(rest))
+    title = full_title(ref)
+    shape = _shape(ref)
+    if shape == "article":
+        _title(p, ref, title, ",")
+        p.text(" ")
+        p.rich(ref.container, italic=True)
+        if ref.series:
+            p.text(f", {_series_of_journal(ref)}" + ("," if ref.volume else ""))
+        p.text(f" {ref.volume}" if ref.volume else "")
+        p.text(f", no. {ref.number}" if ref.number else "")
+        p.text(f" ({_date_text(ref)})" if ref.year else "")
+        p.text(f": {loc or ref.pages}" if (loc or ref.pages) else "")
+    elif shape == "chapter":
+        _title(p, ref, title, ",")
+        p.text(" ")
+        p.text("in ").rich(ref.container, italic=True)
+        if ref.containeraddon:
+            p.text(", ").rich(ref.containeraddon)
+        _contributors_in_note(p, ref, book_editors=bool(ref.authors))
+        if ref.series:
+            p.text(", ").rich(_series_number(ref))
+        pub = _publication(ref)
+        p.text(f" ({pub})" if pub else "")
+        p.text(f", {loc or ref.pages}" if (loc or ref.pages) else "")
+    elif shape == "thesis":
+        _title(p, ref, title, "")
+        facts = ", ".join(x for x in (_type_words(ref), ref.institution, ref.year) if x)
+        p.text(f" ({facts})" if facts else "")
+        p.text(f", {loc}" if loc else "")
+    elif shape == "web":
+        _title(p, ref, title, ",")
+        p.text(" ")
+        p.rich(ref.container, italic=True)
+        rest = [x for x in (ref.place if not ref.container else "", _date_text(ref), loc) if x]
+        p.text((", " if ref.container else "") + ", ".join(rest))
     else:
-        p.emph(ref.title)
+        _title(p, ref, title, "")
+        _contributors_in_note(p, ref, book_editors=bool(ref.authors))
+        p.text(f", {_edition(ref)}" if _edition(ref) else "")
+        _volume_part(ref, p, ", ", capital=False)
+        if ref.series:
+            p.text(", ").rich(_series_number(ref))
+        p.text(f", {_report_number(ref)}" if _report_number(ref) else "")
         pub = _publication(ref)
         p.text(f" ({pub})" if pub else "")
         p.text(f", {loc}" if loc else "")
     if ref.note:
-        p.text(f", {_lower_first(ref.note)}")
+        p.text(", ").rich(_note_after_comma(ref.note))
     _tidy(p.out)
     link = _link(ref)
     if link:
@@ -192,18 +511,12 @@ def full_note(ref: Reference, locator: str) -> list[Inline]:
     return _tidy(p.out)
 
 
-def _ends_with(out: list[Inline], suffix: str) -> bool:
-    return bool(out) and isinstance(out[-1], Text) and out[-1].text.endswith(suffix)
-
-
-def _tidy(out: list[Inline]) -> list[Inline]:
-    """Collapse doubled spaces and punctuation left by empty fields."""
-    for i, node in enumerate(out):
-        if isinstance(node, Text):
-            text = re.sub(r"\s{2,}", " ", node.text)
-            text = re.sub(r",\s*,", ",", text).replace(",.", ".").replace("..", ".").replace(" .", ".")
-            out[i] = Text(text.lstrip() if i == 0 else text)
-    return out
+def _contributors_in_note(p: Parts, ref: Reference, book_editors: bool) -> None:
+    """ ", ed. X, trans. Y" after a title; editors already heading the note are not repeated."""
+    if book_editors and ref.editors:
+        p.text(", ed. " + _names(ref.editors, et_al_from=4))
+    if ref.translators and (ref.authors or ref.editors):
+        p.text(", trans. " + _names(ref.translators, et_al_from=4))
 
 
 def short_note(ref: Reference, locator: str) -> list[Inline]:
@@ -211,71 +524,83 @@ def short_note(ref: Reference, locator: str) -> list[Inline]:
     names, _ = creators(ref)
     if names:
         p.text(short_author(ref) + ", ")
-    title = _short_title(ref)
     loc = locator_text(locator)
-    if _title_quoted(ref):
-        p.text(f"“{title},” {loc}." if loc else f"“{title}.”")
-    else:
-        p.emph(title)
-        p.text(f", {loc}." if loc else ".")
-    return p.out
+    _title(p, ref, short_title(ref), "," if loc else ".", addon=False)
+    p.text(f" {loc}." if loc else "")
+    return _tidy(p.out)
+
+
+# ---------------------------------------------------------------- bibliography
 
 
 def bibliography_entry(ref: Reference, author_date: bool, suffix: str = "") -> list[Inline]:
-    """Chicago bibliography entry; author-date puts the year after the names."""
+    """Chicago bibliography entry; author-date puts the year after the names (Chicago 15.9)."""
     p = Parts()
     names, role = creators(ref)
     if names:
-        shown = [_family_given(names[0])] + [_given_family(n) for n in names[1:]]
-        head = (f"{shown[0]} et al." if len(shown) > 10 else _join(shown)) + (f", {role}" if role else "")
+        head = _names(names, et_al_from=11, keep=7, invert_first=True) + (f", {role}" if role else "")
         p.text(head if head.endswith(".") else head + ".")
+    title = full_title(ref)
+    shape = _shape(ref)
     anonymous_first = author_date and not names
-    if anonymous_first:  # "“Title.” 2007. …": the title takes the author's place
-        if _title_quoted(ref):
-            p.text(f"“{ref.title}.”")
-        else:
-            p.emph(ref.title)
-            p.text(".")
+    if anonymous_first:  # "*Title*. 2003. …": the title takes the author's place (Chicago 15.32)
+        _title(p, ref, title, ".", addon_sep=". ")
     if author_date:
         p.text(f" {ref.year or 'n.d.'}{suffix}.")
     p.text(" " if names or author_date else "")
-    if anonymous_first:
-        pass  # the title is already printed
-    elif _title_quoted(ref):
-        p.text(f"“{ref.title}.” ")
-        if ref.kind in ("incollection", "inproceedings", "inbook"):
-            p.text("In ").emph(ref.container)
-            if ref.editors:
-                p.text(", edited by " + _join([_given_family(n) for n in ref.editors]))
-            p.text(f", {ref.pages}" if ref.pages else "")
-            p.text(". ")
-            if ref.series:
-                p.text(ref.series + (f" {ref.number}" if ref.number else "") + ". ")
-            pub = ": ".join(b for b in (ref.place, ref.publisher or ref.institution) if b)
-            p.text(pub + (", " if pub and not author_date else "") + ("" if author_date else ref.year) + ".")
-        elif ref.kind == "article":
-            p.emph(ref.container)
-            p.text(f" {ref.volume}" if ref.volume else "")
-            p.text(f", no. {ref.number}" if ref.number else "")
-            if not author_date:
-                p.text(f" ({_date_text(ref)})" if ref.year else "")
-            p.text(f": {ref.pages}." if ref.pages else ".")
-        else:
-            if ref.container:
-                p.emph(ref.container)
-                p.text(". ")
-            date = _date_text(ref)
-            if date and (not author_date or date != ref.year):
-                p.text(f"{date}.")
+    if not anonymous_first:
+        _title(p, ref, title, ".", addon_sep=". ")
+        p.text(" ")
+    if shape == "article":
+        p.rich(ref.container, italic=True)
+        if ref.series:
+            p.text(f", {_series_of_journal(ref)}" + ("," if ref.volume else ""))
+        p.text(f" {ref.volume}" if ref.volume else "")
+        p.text(f", no. {ref.number}" if ref.number else "")
+        if not author_date:
+            p.text(f" ({_date_text(ref)})" if ref.year else "")
+        elif ref.month.isdigit() and 1 <= int(ref.month) <= 12:  # the year is up front; the month stays here
+            p.text(f" ({calendar.month_name[int(ref.month)]})")
+        p.text(f": {ref.pages}." if ref.pages else ".")
+    elif shape == "chapter":
+        p.text("In ").rich(ref.container, italic=True)
+        if ref.containeraddon:
+            p.text(", ").rich(ref.containeraddon)
+        if ref.authors and ref.editors:
+            p.text(", edited by " + _names(ref.editors, et_al_from=11, keep=7))
+        if ref.translators and (ref.authors or ref.editors):
+            p.text(", translated by " + _names(ref.translators, et_al_from=11, keep=7))
+        p.text(f", {ref.pages}" if ref.pages else "")
+        p.text(". ")
+        if ref.series:
+            p.rich(_series_number(ref)).text(". ")
+        p.text(_publication(ref, with_year=not author_date) + ".")
+    elif shape == "thesis":
+        facts = [_capitalised(_type_words(ref)), ref.institution, "" if author_date else ref.year]
+        p.text(", ".join(x for x in facts if x) + ".")
+    elif shape == "web":
+        if ref.container:
+            p.rich(ref.container, italic=True).text(". ")
+        if ref.place and not ref.container:
+            p.text(f"{ref.place}. ")
+        date = _date_text(ref)
+        if date and (not author_date or date != ref.year):
+            p.text(f"{date}.")
     else:
-        if not anonymous_first:
-            p.emph(ref.title)
-            p.text(". ")
-        pub = ": ".join(b for b in (ref.place, ref.publisher or ref.institution) if b)
-        tail = ", ".join(b for b in (pub, "" if author_date else ref.year) if b)
+        if ref.authors and ref.editors:
+            p.text("Edited by " + _names(ref.editors, et_al_from=11, keep=7) + ". ")
+        if ref.translators and (ref.authors or ref.editors):
+            p.text("Translated by " + _names(ref.translators, et_al_from=11, keep=7) + ". ")
+        p.text(_capitalised(_edition(ref)) + " " if _edition(ref) else "")
+        _volume_part(ref, p, "", capital=True)
+        p.text(". " if ref.volume or ref.volumes else "")
+        if ref.series:
+            p.rich(_series_number(ref)).text(". ")
+        p.text(f"{_report_number(ref)}. " if _report_number(ref) else "")
+        tail = _publication(ref, with_year=not author_date)
         p.text(tail + "." if tail else "")
     if ref.note:
-        p.text(f" {ref.note}.")
+        p.text(" ").rich(ref.note).text(".")
     link = _link(ref)
     if link:
         p.text(" ").extend(link).text(".")
@@ -290,21 +615,29 @@ def source_line(ref: Reference) -> list[Inline]:
     p = Parts()
     who = short_author(ref) if creators(ref)[0] else ""
     p.text(f"{who}, " if who else "")
-    p.text(f"“{ref.title}”")
-    where = ref.container if _title_quoted(ref) else ref.publisher
+    p.text("“").rich(_swap_quotes(full_title(ref))).text("”")
+    where = str(ref.container) if _is_quoted(ref) else ref.publisher or ref.institution
     p.text(f", {where}" if where else "").text(f" ({ref.year})" if ref.year else "")
     link = _link(ref)
     if link:
         p.text(". ").extend(link)
     p.text(".")
-    return p.out
+    return _tidy(p.out)
+
+
+# ---------------------------------------------------------------- order
+
+
+def _title_sort_key(title: Rich) -> str:
+    """Works with no author file under their title's first word other than an article (Chicago 14.68)."""
+    return re.sub(r"^(the|an?)\s+", "", title.text.casefold())
 
 
 def sorted_refs(keys: list[str], refs: dict[str, Reference]) -> list[Reference]:
     def key(ref: Reference) -> tuple[str, str, str]:
         names, _ = creators(ref)
-        first = names[0].sort_key if names else ref.title.casefold()
-        return (first, ref.year, ref.title.casefold())
+        first = names[0].sort_key if names else _title_sort_key(ref.title)
+        return (first, ref.year, _title_sort_key(ref.title))
 
     return sorted((refs[k] for k in keys), key=key)
 
@@ -318,6 +651,33 @@ def year_suffixes(keys: list[str], refs: dict[str, Reference]) -> dict[str, str]
     out = {}
     for same in groups.values():
         if len(same) > 1:
-            for i, ref in enumerate(sorted(same, key=lambda r: r.title.casefold())):
+            for i, ref in enumerate(sorted(same, key=lambda r: _title_sort_key(r.title))):
                 out[ref.key] = "abcdefghijklmnopqrstuvwxyz"[i % 26]
     return out
+
+
+# ---------------------------------------------------------------- punctuation
+
+
+def _ends_with(out: list[Inline], suffix: str) -> bool:
+    return bool(out) and isinstance(out[-1], Text) and out[-1].text.endswith(suffix)
+
+
+def _tidy(out: list[Inline]) -> list[Inline]:
+    """Collapse doubled spaces and punctuation left by empty fields, also where two inlines meet."""
+    before = ""  # the text printed so far
+    for i, node in enumerate(out):
+        if isinstance(node, Text):
+            text = re.sub(r" {2,}", " ", node.text)
+            text = re.sub(r",\s*,", ",", text)
+            text = re.sub(r" +([,.])", r"\1", text)
+            text = re.sub(r"(?<!\.)([,.?!])\.(?!\.)", lambda m: m[1] if m[1] != "," else ".", text)  # not "..."
+            text = re.sub(r"([?!])[,.]", r"\1", text)
+            text = re.sub(r",”\s*([.,])", r"\1”", text)  # “Title,” + "." with nothing between: “Title.”
+            if before.endswith((".", "?", "!")) and text.startswith("."):
+                text = text[1:]
+            if before.endswith((" ", "(")) or i == 0:
+                text = text.lstrip(" ")
+            out[i] = Text(text)
+        before += plain_text((out[i],))
+    return [n for n in out if not (isinstance(n, Text) and not n.text)]

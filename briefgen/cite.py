@@ -15,16 +15,16 @@ from dataclasses import fields, is_dataclass, replace
 from .bibliography import Reference
 from .chicago import (
     Parts,
+    author_inlines,
+    authors_inlines,
     bibliography_entry,
     full_note,
     locator_text,
-    short_author,
     short_note,
     sorted_refs,
     source_line,
     year_suffixes,
 )
-from .chicago import _join as _join_names  # TODO(after H1): public join_names
 from .design import LIST_BOXES
 from .model import Block, Box, Citation, Document, Inline, ListBlock, Note, Paragraph, Superscript, Text, blocks_text
 
@@ -104,7 +104,7 @@ class _Resolver:
                 self._record(item.key)
             # "As @doe2020 argues" and "see [@doe2020]" keep the names; other bracketed citations vanish
             if cit.narrative or as_noun:
-                return [Text(_join_names([short_author(self.refs[item.key]) for item in cit.items]))]
+                return authors_inlines([self.refs[item.key] for item in cit.items])
             return []
         if self.style == "author-date" or (cit.narrative and self.style != "notes"):
             return self._author_date(cit, in_parens)
@@ -120,8 +120,8 @@ class _Resolver:
                 body: list[Inline] = [Text(f"Ibid., {loc}." if loc else "Ibid.")]
             else:
                 body = full_note(ref, item.locator) if first else short_note(ref, item.locator)
-            if n < len(cit.items) - 1 and body and isinstance(body[-1], Text):
-                body[-1] = Text(body[-1].text.rstrip(".") + "; ")
+            if n < len(cit.items) - 1 and body and isinstance(body[-1], Text):  # "…, 3; Roe, …": one note
+                body[-1] = Text(re.sub(r"\.(”?)$", r"\1", body[-1].text) + "; ")
             parts.extend(body)
         self.previous_note_key = cit.items[0].key if len(cit.items) == 1 else None
         if in_note:  # a note cannot hold a note (Word refuses the file): the reference is written out here
@@ -129,23 +129,24 @@ class _Resolver:
                 parts[-1] = Text(parts[-1].text.removesuffix("."))  # "As <reference> shows": mid-sentence
             return parts
         if cit.narrative or as_noun:  # the names stay in the sentence, the reference goes to the note
-            names = _join_names([short_author(self.refs[item.key]) for item in cit.items])
-            return [Text(names), Note((Paragraph(tuple(Parts().extend(parts).out)),))]
+            names = authors_inlines([self.refs[item.key] for item in cit.items])
+            return [*names, Note((Paragraph(tuple(Parts().extend(parts).out)),))]
         return [Note((Paragraph(tuple(Parts().extend(parts).out)),))]
 
     def _author_date(self, cit: Citation, in_parens: bool = False) -> list[Inline]:
-        bits = []
-        for item in cit.items:
+        p = Parts()
+        for n, item in enumerate(cit.items):
             self._record(item.key)
             ref = self.refs[item.key]
             loc = locator_text(item.locator)
-            year = (ref.year or "n.d.") + self.suffixes.get(item.key, "")
+            date = (ref.year or "n.d.") + self.suffixes.get(item.key, "") + (f", {loc}" if loc else "")
             if cit.narrative:  # "Doe (2020)"; within the writer's own parentheses "(see Doe 2020)"
-                date = f"{year}{', ' + loc if loc else ''}"
-                return [Text(f"{short_author(ref)} {date}" if in_parens else f"{short_author(ref)} ({date})")]
-            who = "" if item.suppress_author else short_author(ref) + " "
-            bits.append(f"{item.prefix + ' ' if item.prefix else ''}{who}{year}{', ' + loc if loc else ''}")
-        return [Text("(" + "; ".join(bits) + ")")]
+                return p.extend(author_inlines(ref)).text(f" {date}" if in_parens else f" ({date})").out
+            p.text("(" if n == 0 else "; ").text(f"{item.prefix} " if item.prefix else "")
+            if not item.suppress_author:
+                p.extend(author_inlines(ref)).text(" ")
+            p.text(date)
+        return p.text(")").out
 
     def inlines(self, nodes: tuple[Inline, ...], in_note: bool = False) -> tuple[Inline, ...]:
         out: list[Inline] = []

@@ -384,3 +384,20 @@ def test_a_citation_next_to_an_explanatory_note_gets_a_superscript_comma(refs):
     kinds = [n for n in out.blocks[0].children if not isinstance(n, Text)]
     assert [type(n).__name__ for n in kinds] == ["Note", "Superscript", "Note"]
     assert kinds[1] == Superscript(",")
+
+
+def test_author_date_puts_an_authorless_works_title_in_italics_where_the_author_goes():
+    refs = parse_bibtex(
+        "@book{cms, title = {The Chicago Manual of Style}, edition = {15}, publisher = {UCP}, year = {2003}}\n"
+        "@article{anon, title = {Water Wars Ahead}, journal = {The Economist}, year = {2009}}\n"
+    )
+    doc = Document(Metadata("Brief"), (Paragraph((Text("Style "), Citation((CiteItem("cms"), CiteItem("anon"))))),))
+    inlines = resolve_citations(doc, refs, "author-date")[0].blocks[0].children
+    assert plain_text(inlines) == "Style (Chicago Manual of Style 2003; “Water Wars Ahead” 2009)"
+    assert Emph((Text("Chicago Manual of Style"),)) in inlines
+
+
+def test_several_works_in_one_note_are_separated_by_semicolons_outside_the_quotes(refs):
+    inlines, _, _ = resolve(refs, "notes", Text("Both"), Citation((CiteItem("doe2020", locator="33"), CiteItem("roe2019"))))
+    [note] = note_texts(inlines)
+    assert "; Richard Roe" in note and ".”;" not in note and ",;" not in note
