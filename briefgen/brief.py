@@ -58,7 +58,7 @@ class Brief:
     sections: tuple[Section, ...] = ()
     groups: tuple[Group, ...] = ()
     contact: str = ""
-    bibliography: Path | None = None
+    bibliography: tuple[Path, ...] = ()  # the brief's own `bibliography:` files
     # audience name -> field name -> replacement value (title, subtitle, summary, key_messages)
     overrides: dict[str, dict[str, object]] = field(default_factory=dict, hash=False)
     cited: tuple[str, ...] = ()  # every bibliography key cited in any Markdown field, in order

@@ -27,40 +27,43 @@ def _find_briefs(paths: tuple[Path, ...]) -> list[Path]:
     return found
 
 
-def _bibliography_path(brief_path: Path, option: Path | None, declared: Path | None) -> Path | None:
-    """--bib, then the brief's `bibliography:`, then references.bib beside it, above it, or here."""
-    if option is not None:
-        return option
-    if declared is not None:
+def _bibliography_paths(brief_path: Path, options: tuple[Path, ...], declared: tuple[Path, ...]) -> tuple[Path, ...]:
+    """--bib (repeatable), then the brief's `bibliography:`, then references.bib beside it, above it, or here."""
+    from .loader import NoBibliography
+
+    if options:
+        return options
+    if declared:
         return declared
-    for candidate in (
+    candidates = (
         brief_path.parent / "references.bib",
         brief_path.parent.parent / "references.bib",
         Path("references.bib"),
-    ):
+    )
+    for candidate in candidates:
         if candidate.is_file():
-            return candidate
-    return None
+            return (candidate,)
+    raise NoBibliography(dict.fromkeys(display_path(c) for c in candidates))
 
 
-def _load(brief_path: Path, bib_option: Path | None, audience_names: list[str]):
-    """Load a brief and its bibliography, with every citation checked."""
-    from .bibliography import load_bibliography
+def _load(brief_path: Path, bib_options: tuple[Path, ...], audience_names: list[str]):
+    """Load a brief and its bibliographies, with every citation checked."""
+    from .bibliography import load_bibliographies
     from .loader import load_brief
 
-    chosen: dict[str, object] = {}
+    chosen: dict[str, object] = {"bibs": (), "refs": {}}
 
-    def known_keys(declared: Path | None) -> dict:
-        chosen["bib"] = _bibliography_path(brief_path, bib_option, declared)
-        chosen["refs"] = load_bibliography(chosen["bib"]) if chosen["bib"] else {}
+    def known_keys(declared: tuple[Path, ...]) -> dict:
+        chosen["bibs"] = _bibliography_paths(brief_path, bib_options, declared)
+        chosen["refs"] = load_bibliographies(chosen["bibs"])
         return chosen["refs"]
 
     brief = load_brief(brief_path, known_keys=known_keys, audiences=audience_names)
-    refs, bib_path = chosen["refs"], chosen["bib"]
+    refs, bibs = chosen["refs"], chosen["bibs"]
     unused = sorted(set(refs) - set(brief.cited))
-    if unused and bib_path is not None:
+    if unused and bibs:
         click.echo(
-            f"warning: {display_path(bib_path)}: {len(unused)} entries not cited by "
+            f"warning: {', '.join(display_path(b) for b in bibs)}: {len(unused)} entries not cited by "
             f"{display_path(brief_path)}: {', '.join(unused)}",
             err=True,
         )
@@ -140,7 +143,12 @@ def _templates_option(f):
     show_default=True,
     help="Output folder; files go to OUT/<brief-id>/<brief-id>_<audience>.<format>.",
 )
-@click.option("--bib", type=click.Path(path_type=Path, dir_okay=False), help="BibTeX file (default: references.bib).")
+@click.option(
+    "--bib",
+    type=click.Path(path_type=Path, dir_okay=False),
+    multiple=True,
+    help="BibTeX file; repeat to merge several (default: the brief's bibliography:, else references.bib).",
+)
 @click.option("--strict", is_flag=True, help="Fail when a PDF exceeds its audience's max_pages.")
 @_templates_option
 def build(
@@ -148,7 +156,7 @@ def build(
     audiences: tuple[str, ...],
     formats: tuple[str, ...],
     out_dir: Path,
-    bib: Path | None,
+    bib: tuple[Path, ...],
     strict: bool,
     templates_dir: Path | None,
 ) -> None:
@@ -197,9 +205,14 @@ def build(
 
 @cli.command()
 @click.argument("briefs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--bib", type=click.Path(path_type=Path, dir_okay=False), help="BibTeX file (default: references.bib).")
+@click.option(
+    "--bib",
+    type=click.Path(path_type=Path, dir_okay=False),
+    multiple=True,
+    help="BibTeX file; repeat to merge several (default: the brief's bibliography:, else references.bib).",
+)
 @_templates_option
-def check(briefs: tuple[Path, ...], bib: Path | None, templates_dir: Path | None) -> None:
+def check(briefs: tuple[Path, ...], bib: tuple[Path, ...], templates_dir: Path | None) -> None:
     """Validate BRIEFS (default: briefs/*.yaml) without building; exit 1 on any problem."""
     from .audience import discover, load_audiences, search_path
 

@@ -83,16 +83,25 @@ def _locate(pos: Positions, path: Path_, value: str, start: int, end: int) -> tu
     return _offset_position(value, start, (first, col, block))
 
 
+class NoBibliography(Exception):
+    """Raised by a `known_keys` callback that found no .bib file: one problem, not one per citation."""
+
+    def __init__(self, looked_in: Iterable[str]) -> None:
+        super().__init__("no bibliography found")
+        self.looked_in = tuple(looked_in)
+
+
 def load_brief(
     path: Path,
     *,
-    known_keys: Callable[[Path | None], Iterable[str]] | None = None,
+    known_keys: Callable[[tuple[Path, ...]], Iterable[str]] | None = None,
     audiences: Iterable[str] | None = None,
 ) -> Brief:
     """Read and validate one brief.
 
     `known_keys(declared)` gives the bibliography's keys, for citations; `declared` is the
-    brief's own `bibliography:` file, so the caller can choose the .bib in the same pass.
+    brief's own `bibliography:` files, so the caller can choose the .bib files in the same pass.
+    It raises `NoBibliography` when there is none.
     """
     file = display_path(path)
     data, pos = read_yaml(path, file, BriefError)
@@ -163,9 +172,24 @@ def load_brief(
             cited.update(dict.fromkeys(item.key for item in citation.items))
 
     if known_keys is not None:
-        declared = data.get("bibliography")
-        keys = set(known_keys(Path(path).parent / declared if isinstance(declared, str) and declared else None))
-        for p, value, start, end, citation in citations:
+        try:
+            keys = set(known_keys(_declared_bibliographies(data, Path(path))))
+        except NoBibliography as missing:
+            keys, looked_in = None, missing.looked_in
+        if keys is None and citations:
+            p, value, start, end, citation = citations[0]
+            line, col = _locate(pos, p, value, start, end)
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    col,
+                    field_name(p),
+                    f"cites @{citation.items[0].key} but no bibliography was found (looked in "
+                    f"{', '.join(looked_in) or 'no place'}); name one with --bib or `bibliography:`",
+                )
+            )
+        for p, value, start, end, citation in citations if keys is not None else ():
             for item in citation.items:
                 if item.key not in keys:
                     line, col = _locate(pos, p, value, start, end)
@@ -187,6 +211,13 @@ def load_brief(
     return _to_brief(data, Path(path), tuple(cited))
 
 
+def _declared_bibliographies(data: dict[str, Any], path: Path) -> tuple[Path, ...]:
+    """`bibliography:` as one file or a list, relative to the brief."""
+    declared = data.get("bibliography")
+    names = [declared] if isinstance(declared, str) else declared if isinstance(declared, list) else []
+    return tuple(path.parent / name for name in names if isinstance(name, str) and name)
+
+
 def _to_brief(data: dict[str, Any], path: Path, cited: tuple[str, ...]) -> Brief:
     def recommendation(d: dict[str, Any]) -> Recommendation:
         return Recommendation(
@@ -200,7 +231,6 @@ def _to_brief(data: dict[str, Any], path: Path, cited: tuple[str, ...]) -> Brief
             audiences=tuple(d.get("audiences") or ()),
         )
 
-    bib = data.get("bibliography")
     return Brief(
         id=data.get("id") or path.stem,
         title=data["title"].strip(),
@@ -222,7 +252,7 @@ def _to_brief(data: dict[str, Any], path: Path, cited: tuple[str, ...]) -> Brief
             for g in data["recommendations"]
         ),
         contact=data.get("contact", ""),
-        bibliography=(path.parent / bib) if bib else None,
+        bibliography=_declared_bibliographies(data, path),
         overrides={k: dict(v) for k, v in (data.get("audience_overrides") or {}).items()},
         cited=cited,
     )

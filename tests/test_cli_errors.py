@@ -141,6 +141,52 @@ def test_check_reports_a_broken_bibliography_with_its_line(workspace):
     assert lines == ["references.bib:3: BibTeX syntax error: '}' expected"]
 
 
+# ---------------------------------------------------------------- several bibliographies
+
+EXTRA_BIB = "@book{poe2021,\n  author = {Poe, Paul},\n  title = {Rivers},\n  year = {2021},\n}\n"
+
+
+def test_several_bib_files_are_merged_from_repeated_bib_options(workspace):
+    (workspace / "extra.bib").write_text(EXTRA_BIB, encoding="utf-8")
+    write_brief(workspace / "briefs", MINIMAL_BRIEF.replace("[@doe2020]", "[@doe2020; @poe2021]"), name="two.yaml")
+
+    result = run("check", "--bib", "references.bib", "--bib", "extra.bib", "briefs/two.yaml")
+    assert result.exit_code == 0, result.output
+    assert "unknown citation key" not in result.output
+
+    # only the last --bib kept: the citation of the first file's work is unknown
+    assert "@doe2020" in "\n".join(assert_failed_cleanly(run("check", "--bib", "extra.bib", "briefs/two.yaml")))
+
+
+def test_a_brief_may_list_several_bibliographies(workspace):
+    (workspace / "briefs" / "extra.bib").write_text(EXTRA_BIB, encoding="utf-8")
+    text = "bibliography: [../references.bib, extra.bib]\n" + MINIMAL_BRIEF.replace("[@doe2020]", "[@poe2021]")
+    write_brief(workspace / "briefs", text, name="listed.yaml")
+
+    result = run("build", "-a", "academic", "-f", "html", "briefs/listed.yaml")
+    assert result.exit_code == 0, result.output
+    assert "Poe, Paul" in (workspace / "out" / "listed" / "listed_academic.html").read_text("utf-8")
+
+
+def test_a_key_defined_in_two_bib_files_is_reported_with_both_places(workspace):
+    (workspace / "extra.bib").write_text("% copied\n" + REFERENCES_BIB, encoding="utf-8")
+
+    lines = assert_failed_cleanly(run("check", "--bib", "references.bib", "--bib", "extra.bib", "briefs/good.yaml"))
+
+    assert len(lines) == 2 and all("references.bib:" in line and "extra.bib:" in line for line in lines)
+    assert "doe2020" in lines[0] and "roe2019" in lines[1]
+
+
+def test_citations_without_any_bibliography_give_one_line_saying_where_it_looked(workspace):
+    (workspace / "references.bib").unlink()
+    text = MINIMAL_BRIEF.replace("[@doe2020]", "[@doe2020] and [@roe2019] and [@doe2020]")
+    write_brief(workspace / "briefs", text, name="nobib.yaml")
+
+    [line] = assert_failed_cleanly(run("check", "briefs/nobib.yaml"))
+    assert line.startswith("briefs/nobib.yaml:3:44: summary: cites @doe2020 but no bibliography was found")
+    assert "briefs/references.bib" in line and "--bib" in line
+
+
 def test_check_reports_an_impossible_date_and_goes_on_to_the_next_brief(workspace):
     write_brief(workspace / "briefs", MINIMAL_BRIEF.replace("2010-01-15", "2010-02-30"), name="date.yaml")
 
