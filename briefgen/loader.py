@@ -15,7 +15,7 @@ from typing import Any
 
 from .brief import Brief, Group, Person, Recommendation, Section
 from .errors import BriefError, Problem, display_path, suggestion
-from .markdown import citations_in
+from .markdown import citations_in, stray_syntax
 from .yamlsource import Path_, Positions, field_name, load_schema, read_yaml, schema_problems
 
 
@@ -163,6 +163,10 @@ def load_brief(
     cited: dict[str, None] = {}
     citations = []
     for p, value in markdown_fields(data, schema, schema):
+        for opener, advice in stray_syntax(value):
+            start = value.find(opener)
+            line, col = _locate(pos, p, value, start, start + len(opener))
+            problems.append(Problem(file, line, col, field_name(p), advice))
         cursor = 0
         for citation, written in citations_in(value):
             start = value.find(written, cursor)

@@ -384,3 +384,43 @@ def _block_line(block: Block) -> str:
             return " ".join(_block_line(x) for x in b)
         case _:
             return ""
+
+
+# ---------------------------------------------------------------- syntax that did not parse
+
+_STRAY = {
+    "^[": "this inline note ^[…] is not closed within its paragraph: an inline note cannot hold a blank line, "
+    "a list or a second paragraph; write it as a note reference [^1] with its text under [^1]: …",
+    "[@": "this citation [@…] is not closed: write [@key] or [@key, p. 3]",
+}
+
+
+def stray_syntax(text: str) -> list[tuple[str, str]]:
+    """Note and citation openers the parser read as plain text, with what to do: they would print raw."""
+    found: list[tuple[str, str]] = []
+
+    def walk(nodes: tuple) -> None:
+        for node in nodes:
+            if isinstance(node, Text):
+                found.extend((opener, advice) for opener, advice in _STRAY.items() if opener in node.text)
+            elif isinstance(node, Emph | Strong | Link):
+                walk(node.children)
+            elif isinstance(node, Note):
+                walk_blocks(node.blocks)
+
+    def walk_blocks(blocks: tuple) -> None:
+        for block in blocks:
+            match block:
+                case Paragraph(children=c) | Heading(children=c):
+                    walk(c)
+                case ListBlock(items=items):
+                    for item in items:
+                        walk_blocks(item)
+                case Quote(blocks=b) | Box(blocks=b):
+                    walk_blocks(b)
+                case Table(header=header, rows=rows):
+                    for cell in (*header, *(c for row in rows for c in row)):
+                        walk(cell)
+
+    walk_blocks(parse_markdown(text))
+    return list(dict.fromkeys(found))

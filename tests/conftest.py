@@ -63,3 +63,33 @@ def _fresh_bibliography_cache():
     load_bibliography.cache_clear()
     yield
     load_bibliography.cache_clear()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "literal_syntax: outputs may show syntax on purpose (code spans); no leak scan")
+
+
+@pytest.fixture(autouse=True)
+def _no_syntax_leaks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Every output any test builds, through any writer, is scanned for leaked syntax.
+
+    The scan hooks the writers' common `Artifact` record, so it also sees outputs built
+    through the CLI; a test whose outputs show syntax on purpose is marked `literal_syntax`.
+    """
+    from briefgen.writers import Artifact
+
+    from leaks import leaks_in
+
+    if request.node.get_closest_marker("literal_syntax"):
+        yield
+        return
+    found: list[str] = []
+    made = Artifact.__init__
+
+    def scanned(self, data: bytes, media_type: str, *args, **kwargs) -> None:
+        made(self, data, media_type, *args, **kwargs)
+        found.extend(f"{media_type.split('/')[-1][:20]}: {leak}" for leak in leaks_in(data, media_type))
+
+    monkeypatch.setattr(Artifact, "__init__", scanned)
+    yield
+    assert not found, "syntax leaked into outputs:\n" + "\n".join(dict.fromkeys(found))

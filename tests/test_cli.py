@@ -114,6 +114,7 @@ def test_python_dash_m_briefgen_runs():
     assert result.stdout.startswith("briefgen, version ")
 
 
+@pytest.mark.literal_syntax  # the title is "{{ 7 * 7 }}" on purpose: it must print as written
 def test_a_brief_title_with_template_syntax_prints_as_written(workspace):
     brief = workspace / "briefs" / "kazakhstan-osce-2010.yaml"
     text = brief.read_text(encoding="utf-8").replace(
@@ -253,6 +254,7 @@ def test_rationale_none_leaves_no_rationale_even_where_the_template_prints_it(wo
     assert sentence in press and sentence not in terse
 
 
+@pytest.mark.literal_syntax  # `@some_key` in a code span prints as written
 def test_check_and_build_agree_that_a_key_in_code_is_not_a_citation(workspace):
     brief = workspace / "briefs" / "kazakhstan-osce-2010.yaml"
     text = brief.read_text("utf-8").replace("summary: |\n", "summary: |\n  Cite works with `@some_key` syntax.\n", 1)

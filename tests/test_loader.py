@@ -344,3 +344,13 @@ def test_a_short_line_is_loaded_on_one_line_and_its_citations_are_checked(tmp_pa
     bad = MINIMAL_BRIEF.replace("timeframe: 2010", "short: Talk now [@nobody].")
     [line] = error_lines(write_brief(tmp_path, bad), known_keys=lambda _declared: BIB_KEYS)
     assert line.startswith("brief.yaml:10:") and "nobody" in line and ".short" in line
+
+
+def test_a_note_or_citation_that_would_print_raw_is_an_error_at_its_line(tmp_path):
+    text = MINIMAL_BRIEF.replace(
+        "summary: Astana can make a difference here [@doe2020].",
+        "summary: |\n  Astana matters.^[A note with a list:\n\n  - one\n  - two]\n\n  Unclosed [@doe2020, p. 3.",
+    )
+    lines = error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS)
+    assert lines[0].startswith("brief.yaml:4:18: summary: this inline note ^[…] is not closed")
+    assert lines[1].startswith("brief.yaml:9:12: summary: this citation [@…] is not closed")
