@@ -39,6 +39,8 @@ from .model import (
 )
 
 _NARRATIVE_KEY = re.compile(KEY)
+# web, mail and in-page or relative links; no scheme that runs code or reads files
+SAFE_LINK = re.compile(r"^\s*(https?:|mailto:|#|(?![a-z][a-z0-9+.-]*:))", re.I)
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -73,6 +75,8 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=True)
     md.use(container_plugin, name="box", marker=":", validate=lambda params, *a: bool(params.strip()))
     md.inline.ruler.before("link", "citation", _citation_rule)
+    # markdown-it leaves a `javascript:` or `file:` link as raw text; the converter keeps its words instead
+    md.validateLink = lambda url: True
     return md
 
 
@@ -204,7 +208,11 @@ class _Converter:
                 elif tok.type == "strong_open":
                     out.append(Strong(children))
                 elif tok.type == "link_open":
-                    out.append(Link(children, str(tok.attrGet("href") or "")))
+                    href = str(tok.attrGet("href") or "")
+                    if SAFE_LINK.match(href):
+                        out.append(Link(children, href))
+                    else:  # a brief carries no script, data or file links: their words only
+                        out.extend(children)
                 elif tok.type == "s_open":
                     out.extend(children)
                 else:
