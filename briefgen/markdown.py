@@ -335,7 +335,7 @@ _SYNTAX = re.compile(r"([\\`*_\[\]<>#@^~&{}$\"'(+]|([-.!?,])(?=\2))")  # `|`: a 
 def _escaped(text: str) -> str:
     """Text that reads back as itself: every character Markdown, pandoc citations or typography could take."""
     text = _SYNTAX.sub(r"\\\1", text)
-    return re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", re.sub(r"^(\s*)([-+=])", r"\1\\\2", text))
+    return re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", re.sub(r"^(\s*)([-+=:])", r"\1\\\2", text))
 
 
 def _citation_markdown(cit: Citation) -> str:
