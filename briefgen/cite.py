@@ -165,11 +165,12 @@ class _Resolver:
                 if not resolved and pending and isinstance(pending[0], Text) and out:
                     # "works [@a], and" -> "works, and" but "agree [@a], [@b]." -> "agree."
                     pending[0] = Text(re.sub(r"^[,;]+(?=[.,;:!?)]|$)", "", pending[0].text))
-                if resolved and isinstance(resolved[0], Note) and pending and isinstance(pending[0], Text):
+                if resolved and isinstance(resolved[-1], Note) and pending and isinstance(pending[0], Text):
                     # a note marker goes after the punctuation that follows it, as Chicago has it
+                    # ("… and Markey.¹⁰", the narrative's names staying before the stop)
                     m = re.match(r"^[.,;:!?]+", pending[0].text)
                     if m:
-                        out.append(Text(m.group(0)))
+                        resolved.insert(len(resolved) - 1, Text(m.group(0)))
                         pending[0] = Text(pending[0].text[m.end() :])
                 if (
                     in_note

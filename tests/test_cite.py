@@ -398,6 +398,19 @@ def test_author_date_puts_an_authorless_works_title_in_italics_where_the_author_
 
 
 def test_several_works_in_one_note_are_separated_by_semicolons_outside_the_quotes(refs):
-    inlines, _, _ = resolve(refs, "notes", Text("Both"), Citation((CiteItem("doe2020", locator="33"), CiteItem("roe2019"))))
+    inlines, _, _ = resolve(
+        refs, "notes", Text("Both"), Citation((CiteItem("doe2020", locator="33"), CiteItem("roe2019")))
+    )
     [note] = note_texts(inlines)
     assert "; Richard Roe" in note and ".”;" not in note and ",;" not in note
+
+
+def test_a_narrative_citations_note_marker_follows_the_full_stop(refs):
+    text, _ = _text(refs, "notes", "See also the OSCE site and @doe2020. Next.")
+    assert text == "See also the OSCE site and Doe. Next."
+    from briefgen.markdown import parse_markdown
+
+    doc = Document(Metadata("Brief"), parse_markdown("See also the OSCE site and @doe2020. Next."))
+    inlines = resolve_citations(doc, refs, "notes")[0].blocks[0].children
+    note_at = next(i for i, n in enumerate(inlines) if isinstance(n, Note))
+    assert plain_text(inlines[:note_at]).endswith("Doe.")

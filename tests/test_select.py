@@ -89,7 +89,10 @@ def test_a_template_receives_plain_frozen_data_only():
         ("As shown [@iliad, p. 33], the siege ends. Then more.", "As shown [@iliad, p. 33], the siege ends."),
         ("The U.S. position hardened in Jan. 2010. Talks stalled.", "The U.S. position hardened in Jan. 2010."),
         ("Dr. Smith and J. Doe agree, e.g. on water. Next.", "Dr. Smith and J. Doe agree, e.g. on water."),
-        ("See [the U.N. report. Part two](https://un.org/r) now. Next.", "See [the U.N. report. Part two](<https://un.org/r>) now."),
+        (
+            "See [the U.N. report. Part two](https://un.org/r) now. Next.",
+            "See [the U.N. report. Part two](<https://un.org/r>) now.",
+        ),
         ("Run `check. Then` first. Next.", "Run `check. Then` first."),
         ("It works.^[A note. With two sentences.] Then more.", "It works.^[A note. With two sentences.]"),
         ("It works [@a; @b]. Then more.", "It works [@a; @b]."),
