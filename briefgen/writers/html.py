@@ -14,7 +14,7 @@ import base64
 import re
 from html import escape
 
-from ..design import PAPER_COLOUR, BoxLook, TextRole, Theme, keeps_with_next, note_paragraphs
+from ..design import PAPER_COLOUR, BoxLook, TextRole, Theme, display_title, keeps_with_next, note_paragraphs
 from ..model import (
     Block,
     Box,
@@ -273,7 +273,7 @@ def _header(meta: Metadata, theme: Theme, assets: Assets) -> str:
     kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
     text = [
         f'<p class="kicker">{escape(kicker)}</p>' if kicker else "",
-        f"<h1>{escape(meta.title)}</h1>",
+        f"<h1>{escape(display_title(meta.title))}</h1>",
         f'<p class="subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else "",
     ]
     band = ['<div class="band">', '<div class="band-text">', *text, "</div>", _logo(meta, assets), "</div>"]
@@ -336,6 +336,7 @@ def _stylesheet(theme: Theme, meta: Metadata, looks: dict[str, BoxLook]) -> str:
         _rule(".byline", *_text_css(theme.byline)),
         # body text
         *(_rule(f"h{n + 1}", *_text_css(theme.heading(n))) for n in range(1, 6)),
+        _rule("h1, h2, h3, h4", "text-wrap: balance"),  # no title ends with one word alone, as in the PDF
         _rule("p, ul, ol", "margin-top: 0", f"margin-bottom: {_pt(theme.body.space_after)}"),
         _rule("ul, ol", f"padding-left: {_pt(size * 1.5)}"),
         _rule("li > p", f"margin-bottom: {_pt(size * 0.3)}"),
