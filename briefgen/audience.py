@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .design import Theme, theme
 from .errors import AudienceError, Problem, TemplateError, display_path
+from .fonts import font_file_problem
 from .style import Style, merge, style_from_dict, style_schema
 from .writers import Assets
 from .yamlsource import read_yaml, schema_problems
@@ -76,6 +77,17 @@ def _raw_style(folder: Path) -> dict:
             line, col = pos.marks.get(("logo",), (None, None))
             problems.append(Problem(file, line, col, "logo", f"'{logo}' is not a PNG or JPEG file beside the style"))
         data["logo"] = str(path)
+    fallback = data["fonts"].get("fallback") if isinstance(data.get("fonts"), dict) else None
+    if isinstance(fallback, list):
+        for i, name in enumerate(fallback):
+            if not isinstance(name, str):
+                continue  # the schema has said so
+            path = (folder / name).resolve()
+            problem = font_file_problem(path)
+            if problem:
+                line, col = pos.marks.get(("fonts", "fallback", i), (None, None))
+                problems.append(Problem(file, line, col, "fonts.fallback", f"'{name}' beside the style: {problem}"))
+            fallback[i] = str(path)
     if problems:
         raise TemplateError(problems)
     return data
@@ -136,13 +148,14 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
 
 
 def _assets(folder: Path, style: Style) -> Assets:
-    """The audience's own reference.docx (not an inherited one) and its style's logo."""
+    """The audience's own reference.docx (not an inherited one), its style's logo and fallback fonts."""
     reference = folder / REFERENCE_DOCX
     logo = Path(style.logo) if style.logo else None
     return Assets(
         reference_docx=reference.read_bytes() if reference.is_file() else None,
         logo=logo.read_bytes() if logo else None,
         logo_type=("image/png" if logo.suffix.lower() == ".png" else "image/jpeg") if logo else "",
+        fonts=tuple(Path(f).read_bytes() for f in style.fonts.fallback),
     )
 
 

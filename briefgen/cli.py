@@ -149,7 +149,9 @@ def _templates_option(f):
     multiple=True,
     help="BibTeX file; repeat to merge several (default: the brief's bibliography:, else references.bib).",
 )
-@click.option("--strict", is_flag=True, help="Fail when a PDF exceeds its audience's max_pages.")
+@click.option(
+    "--strict", is_flag=True, help="Fail, rather than warn, when a PDF exceeds max_pages or a character is in no font."
+)
 @_templates_option
 def build(
     briefs: tuple[Path, ...],
@@ -186,6 +188,11 @@ def build(
                             o.audience,
                             f"{o.relative_path.name} has {o.pages} pages; its audience allows {limit} (max_pages)",
                         )
+                    )
+            for o in outputs:
+                for warning in o.artifact.warnings:
+                    problems.append(
+                        Problem(display_path(path), None, None, o.audience, f"{o.relative_path.name}: {warning}")
                     )
             if problems and strict:
                 raise BriefgenError(problems)

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from .brief import PRIORITIES
 from .fonts import FAMILIES
-from .model import Block, Box, Paragraph, Text, blocks_text, plain_text
+from .model import Block, Box, Code, Emph, Heading, Inline, Link, Paragraph, Strong, Text, blocks_text, plain_text
 from .style import Colours, Style
 
 # Sizes are multiples of the body size (`fonts.size` in the style), so a larger body
 # size scales the whole document; spacing is in multiples of it too.
 LEADING = 1.42  # body line height
+POINTS_PER_MM = 72 / 25.4
 CARD_FILL = "#F7F8FA"  # recommendation cards: a quiet grey under the priority bar
 SUBTITLE_COLOUR = "#DCE6F0"  # on the accent-coloured title band
 BAND_TEXT_COLOUR = "#FFFFFF"
@@ -24,6 +25,17 @@ PAPER_COLOUR = "#FFFFFF"  # the page behind the text (the HTML page's background
 INTRO_KEEPS_WITH_CARD = 400  # a paragraph shorter than this stays on the page of the box after it
 LIST_BOXES = ("bibliography", "sources")  # boxes that only mark where a list goes: no frame
 PARAGRAPH_ROLES = ("bibliography", "code", "small")  # model Paragraph.role values with their own text role
+PAGE_SIZES_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
+LIST_INDENT = 1.5  # each list level indents by this many body sizes
+NBSP = "\u00a0"
+
+# Page breaks: what may be split across pages, and what must stay together.
+BOX_KEEP_WHOLE_SHARE = 1 / 3  # a box shorter than this share of the text area moves whole; a taller one splits
+BOX_LEAD_BLOCKS = 2  # a box's title and the short line under it (a card's priority line) ...
+BOX_LEAD_MAX_CHARS = 300  # ... "short": fewer characters than this
+KEEP_LINES = 8  # a list item (or in a DOCX a box's first paragraph) this short is one unit: never split
+TABLE_MIN_ROWS = 3  # a table splits only with this many body rows on either side; its header row repeats
+TITLE_JOIN_MAX_CHARS = 24  # the last two words of a title are joined only if together they are this short
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,16 @@ class Theme:
     def quote(self) -> BoxLook:
         return BoxLook("quote", self.colours.accent, None, bar_width=2.0)
 
+    def text_area(self) -> tuple[float, float]:
+        """The page's text area (inside the margins), width and height in points."""
+        width, height = PAGE_SIZES_MM[self.page_size]
+        top, right, bottom, left = self.margins
+        return (width - left - right) * POINTS_PER_MM, (height - top - bottom) * POINTS_PER_MM
+
+    def box_keeps_whole(self, height: float) -> bool:
+        """A box this tall (points) moves whole to the next page rather than split."""
+        return height < self.text_area()[1] * BOX_KEEP_WHOLE_SHARE
+
 
 def theme(style: Style) -> Theme:
     """The audience's style file resolved into the design every writer draws."""
@@ -194,3 +216,74 @@ def note_paragraphs(blocks: tuple[Block, ...]) -> tuple[tuple, ...]:
         else:
             out.append((Text(blocks_text((block,))),))
     return tuple(out)
+
+
+def box_lead(blocks: tuple[Block, ...]) -> int:
+    """How many of a box's first blocks stay with the first lines of the block after them.
+
+    A box's heading and a short paragraph under it (a card's title and its priority and
+    actors line) are never left at a page foot when the box splits across pages.
+    """
+    lead = 0
+    for block in blocks[:BOX_LEAD_BLOCKS]:
+        short = isinstance(block, Paragraph) and len(plain_text(block.children)) < BOX_LEAD_MAX_CHARS
+        if not (isinstance(block, Heading) or short):
+            break
+        lead += 1
+    return min(lead, max(len(blocks) - 1, 0))
+
+
+def _join_point(text: str) -> int | None:
+    """Where the space between a title's last two words is, if they are short enough to join."""
+    words = text.rstrip()
+    last = words.rfind(" ")
+    if last <= 0 or not words[:last].strip():
+        return None
+    before = words.rfind(" ", 0, last)
+    if len(words) - before - 2 > TITLE_JOIN_MAX_CHARS:  # the two words and no space
+        return None
+    return last
+
+
+def display_title(text: str) -> str:
+    """A display title (title band, heading) never ends with one word alone on its last line.
+
+    Its last two words are joined by a no-break space, which Word, LibreOffice,
+    reportlab and browsers all respect; the PDF also balances its lines by measuring.
+    """
+    at = _join_point(text)
+    return text if at is None else text[:at] + NBSP + text[at + 1 :]
+
+
+def display_heading(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """`display_title` on a heading's inlines: the joining space may sit in any text node."""
+    at = _join_point(plain_text(inlines))
+    if at is None:
+        return inlines
+    offset = 0
+
+    def rewrite(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        nonlocal offset
+        out: list[Inline] = []
+        for node in nodes:
+            match node:
+                case Text(text=t):
+                    if offset <= at < offset + len(t):
+                        t = t[: at - offset] + NBSP + t[at - offset + 1 :]
+                    offset += len(t)
+                    out.append(Text(t))
+                case Code(text=t):
+                    offset += len(t)
+                    out.append(node)
+                case Emph(children=c):
+                    out.append(Emph(rewrite(c)))
+                case Strong(children=c):
+                    out.append(Strong(rewrite(c)))
+                case Link(children=c, url=u):
+                    out.append(Link(rewrite(c), u))
+                case _:
+                    offset += len(plain_text((node,)))
+                    out.append(node)
+        return tuple(out)
+
+    return rewrite(inlines)

@@ -72,6 +72,13 @@ class Fonts:
     size: float = key(
         10.5, schema={"type": "number", "minimum": 7, "maximum": 16}, doc="body size in points; every size scales"
     )
+    fallback: tuple[str, ...] = key(
+        (),
+        schema={"type": "array", "items": {"type": "string", "minLength": 1}},
+        doc="TrueType (.ttf) files beside this style.yaml for characters the bundled fonts lack (e.g. CJK), "
+        "tried in order after the bundled Noto Sans Arabic and Hebrew; the PDF embeds what it uses "
+        "(Word and browsers fall back to the reader's own fonts)",
+    )
 
 
 @dataclass(frozen=True)

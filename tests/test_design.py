@@ -59,3 +59,39 @@ def test_labels_reach_the_theme():
     high = next(p for p in theme(style_from_dict({"labels": {"high": "Haute"}})).priorities if p.name == "high")
     assert high.label == "Haute"
     assert theme(Style()).label("page") == "Page"
+
+
+def test_a_display_title_never_ends_with_one_word_alone():
+    from briefgen.design import NBSP, display_heading, display_title
+    from briefgen.model import Code, Emph, Strong
+
+    assert display_title("Where Astana Can Make a Difference") == f"Where Astana Can Make a{NBSP}Difference"
+    assert display_title("Summary") == "Summary"  # one word: nothing to join
+    assert display_title("Use interdisciplinarily internationalisation") == (
+        "Use interdisciplinarily internationalisation"  # two long words joined would overflow a line
+    )
+    heading = (Text("CA-1 · Open "), Strong((Text("the water"),)), Emph((Text(" dialogue "),)))
+    joined = display_heading(heading)
+    assert plain_text(joined) == f"CA-1 · Open the water{NBSP}dialogue "
+    assert isinstance(joined[1], Strong) and isinstance(joined[2], Emph)  # markup kept
+    assert display_heading((Text("Run "), Code("make all"))) == (Text("Run "), Code("make all"))  # code untouched
+
+
+def test_a_box_keeps_its_title_and_priority_line_with_what_follows():
+    from briefgen.design import box_lead
+    from briefgen.model import Heading
+
+    title, facts = Heading(3, (Text("CA-1 · Title"),)), Paragraph((Text("Priority: High · Who: OSCE"),))
+    rationale = Paragraph((Text("A long rationale. " * 40),))
+    assert box_lead((title, facts, rationale)) == 2
+    assert box_lead((Paragraph((Text("Key messages"),)), ListBlock(((Paragraph((Text("one"),)),),)))) == 1
+    assert box_lead((rationale, facts)) == 0
+    assert box_lead((title,)) == 0  # nothing to keep it with
+
+
+def test_only_a_box_shorter_than_a_third_of_the_page_moves_whole():
+    th = theme(Style())
+    width, height = th.text_area()
+    top, right, bottom, left = th.margins
+    assert (width, height) == pytest.approx(((210 - left - right) * 72 / 25.4, (297 - top - bottom) * 72 / 25.4))
+    assert th.box_keeps_whole(height / 4) and not th.box_keeps_whole(height / 2)

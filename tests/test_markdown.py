@@ -200,7 +200,9 @@ def test_inline_nodes_written_back_as_markdown_parse_to_the_same_nodes():
 
 
 def test_a_script_data_or_file_link_keeps_its_words_and_loses_its_target():
-    blocks = parse_markdown("See [the site](javascript:alert(1)), [a file](file:///etc/passwd) and [web](https://x.org).")
+    blocks = parse_markdown(
+        "See [the site](javascript:alert(1)), [a file](file:///etc/passwd) and [web](https://x.org)."
+    )
     assert blocks == (
         Paragraph(
             (Text("See the site, a file and "), Link((Text("web"),), "https://x.org"), Text(".")),

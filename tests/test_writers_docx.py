@@ -28,13 +28,15 @@ def document(outputs: dict[str, bytes], audience: str) -> docx.document.Document
 
 def test_headings_use_word_heading_styles(sample_outputs):
     doc = document(sample_outputs, "practitioner")
-    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    # display titles join their last two words with a no-break space (design.display_title)
+    paragraphs = [(p.style.name, p.text.replace("\xa0", " ")) for p in doc.paragraphs]
+    headings = [(style, text) for style, text in paragraphs if style.startswith("Heading")]
     assert ("Heading 1", "Summary") in headings
     assert ("Heading 1", "Recommendations") in headings
     assert ("Heading 2", "Central Asia") in headings
     # recommendation cards are tables; their titles are Heading 3 inside the cell
     cells = [p for t in doc.tables for c in t._cells for p in c.paragraphs]
-    card_titles = [p.text for p in cells if p.style.name == "Heading 3"]
+    card_titles = [p.text.replace("\xa0", " ") for p in cells if p.style.name == "Heading 3"]
     assert card_titles[0] == "CA-1 · Convene a standing multilateral forum on water management"
     assert len(card_titles) == 10
     title = [p for p in cells if p.style.name == "Title"]
@@ -226,3 +228,176 @@ def test_a_table_inside_a_box_stays_inside_it():
         top.count("tbl") == 2
         and [p for p in body.iter(w + "p") if p.getparent() is body][-1].xpath("string(.)") == "After."
     )
+
+
+# ---------------------------------------------------------------- lists, tables, boxes (issue 9, classes 6, 7, 10)
+
+
+def _docx(markdown: str, title: str = "Layout") -> bytes:
+    from briefgen.design import theme
+    from briefgen.markdown import parse_markdown
+    from briefgen.model import Document as Doc
+    from briefgen.model import Metadata
+    from briefgen.style import Style
+    from briefgen.writers import Assets
+    from briefgen.writers.docx import write
+
+    return write(Doc(Metadata(title=title), parse_markdown(markdown)), theme(Style()), Assets()).data
+
+
+def _xml(data: bytes, name: str):
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return etree.fromstring(z.read(name))
+
+
+def _val(element, tag: str) -> str | None:
+    found = element.find(W + tag)
+    return None if found is None else found.get(W + "val")
+
+
+NESTED = "1. First numbered\n   - bullet under first\n   - another bullet\n2. Second numbered\n   1. nested number\n"
+
+
+def test_every_list_level_used_exists_and_a_nested_bullet_is_a_bullet():
+    data = _docx(NESTED)
+    body, numbering = _xml(data, "word/document.xml"), _xml(data, "word/numbering.xml")
+    abstract_of = {n.get(W + "numId"): _val(n, "abstractNumId") for n in numbering.iter(W + "num")}
+    levels = {
+        (a.get(W + "abstractNumId"), lvl.get(W + "ilvl")): _val(lvl, "numFmt")
+        for a in numbering.iter(W + "abstractNum")
+        for lvl in a.iter(W + "lvl")
+    }
+    formats = {}
+    for p in body.iter(W + "p"):
+        numpr = p.find(f"{W}pPr/{W}numPr")
+        if numpr is not None:
+            key = (abstract_of[_val(numpr, "numId")], _val(numpr, "ilvl"))
+            assert key in levels, f"{''.join(p.itertext())!r} points at a missing level {key}"
+            formats["".join(p.itertext())] = (levels[key], key[1])
+    assert formats["bullet under first"] == ("bullet", "1")
+    assert formats["First numbered"] == ("decimal", "0") and formats["nested number"] == ("decimal", "1")
+
+
+def _table_rows(data: bytes, first_cell: str) -> list:
+    body = _xml(data, "word/document.xml")
+    table = next(t for t in body.iter(W + "tbl") if "".join(t.find(W + "tr").itertext()).startswith(first_cell))
+    return table.findall(W + "tr")
+
+
+def _keeps_with_next(row) -> bool:
+    return all(p.find(f"{W}pPr/{W}keepNext") is not None for p in row.iter(W + "p"))
+
+
+@pytest.mark.parametrize("rows", [5, 8])
+def test_table_rows_never_split_the_header_repeats_and_a_page_break_leaves_three_rows(rows):
+    markdown = "| No. | Action | Cost |\n|---|---|--:|\n" + "\n".join(
+        f"| WE-{i} | Action {i} | {i * 1000} |" for i in range(1, rows + 1)
+    )
+    trs = _table_rows(_docx(markdown), "No.")
+    assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in trs)
+    assert [tr.find(f"{W}trPr/{W}tblHeader") is not None for tr in trs] == [True] + [False] * rows
+    kept = [_keeps_with_next(tr) for tr in trs]
+    if rows == 5:  # fewer than six rows: the table never splits
+        assert kept == [True] * 5 + [False]
+    else:  # header and rows 1-2 keep with row 3; rows 6-7 with row 8
+        assert kept == [True, True, True, False, False, False, True, True, False]
+
+
+def test_table_columns_fit_their_longest_word_and_follow_the_markdown_alignment():
+    from briefgen.design import theme
+    from briefgen.style import Style
+    from briefgen.writers.measure import text_width
+
+    markdown = (
+        "| No. | Action | Cost |\n|---|---|--:|\n| WE-10 | A long action title " + "of many words " * 6 + "| 1000 |"
+    )
+    data = _docx(markdown)
+    body = _xml(data, "word/document.xml")
+    table = next(t for t in body.iter(W + "tbl") if "WE-10" in "".join(t.itertext()))
+    grid = [int(c.get(W + "w")) for c in table.iter(W + "gridCol")]
+    cell = theme(Style()).cell
+    margins = 2 * 100  # twips: a cell's left and right margin
+    assert grid[0] >= text_width("WE-10", cell) * 20 + margins  # "WE-10" on one line
+    assert grid[2] >= text_width("1000", cell) * 20 + margins
+    assert grid[1] > 3 * grid[0]  # the long text column takes the spare width
+    cost_cells = [tr.findall(W + "tc")[2] for tr in table.findall(W + "tr")]
+    assert all(_val(tc.find(f"{W}p/{W}pPr"), "jc") == "right" for tc in cost_cells)
+    assert all(tr.findall(W + "tc")[0].find(f"{W}p/{W}pPr/{W}jc") is None for tr in table.findall(W + "tr"))
+
+
+LONG_CARD = (
+    "::: card high\n### X-1 · CARDTITLE of a long card\n\n**Priority:** High · **Who:** Everyone\n\n"
+    + "\n\n".join(
+        f"RATIO{k} " + " ".join(f"Sentence {i} of paragraph {k} in a long rationale." for i in range(8))
+        for k in range(14)
+    )
+    + "\n:::\n"
+)
+
+
+def test_a_long_box_splits_between_rows_keeping_its_title_with_its_first_paragraph():
+    long_paragraph = "LONGPARA " + "A paragraph of twenty lines or so. " * 90
+    trs = _table_rows(_docx(LONG_CARD.replace("\n:::", f"\n\n{long_paragraph}\n:::")), "X-1")
+    first = "".join(trs[0].itertext())
+    assert "CARDTITLE" in first and "Priority: High" in first and "RATIO0" in first and "RATIO1" not in first
+    assert len(trs) == 1 + 13 + 1  # the lead with the first paragraph, then a row for each paragraph
+    splits = {"".join(tr.itertext()).split()[0]: tr.find(f"{W}trPr/{W}cantSplit") is None for tr in trs}
+    assert splits == {"X-1": False, **{f"RATIO{k}": False for k in range(1, 14)}, "LONGPARA": True}  # long: splits
+    for tr in trs:  # the bar and the fill on every row, so on every page
+        tcpr = tr.find(f"{W}tc/{W}tcPr")
+        assert tcpr.find(f"{W}tcBorders/{W}left").get(W + "val") == "single"
+        assert tcpr.find(W + "shd") is not None
+
+
+def test_a_short_box_stays_whole():
+    trs = _table_rows(_docx("::: card high\n### X-1 · Short\n\n**Priority:** High\n\nOne line.\n:::\n"), "X-1")
+    assert len(trs) == 1 and trs[0].find(f"{W}trPr/{W}cantSplit") is not None
+
+
+def test_inline_code_names_the_mono_font_for_every_script():
+    body = _xml(_docx("Run `make brief` now.\n"), "word/document.xml")
+    run = next(r for r in body.iter(W + "r") if "".join(r.itertext()) == "make brief")
+    fonts = run.find(f"{W}rPr/{W}rFonts")
+    assert {fonts.get(W + a) for a in ("ascii", "hAnsi", "cs", "eastAsia")} == {"Noto Sans Mono"}
+
+
+def test_the_title_band_and_headings_never_end_with_one_word_alone():
+    doc = docx.Document(io.BytesIO(_docx("## Water and borders\n\nBody.\n", title="A title of some words")))
+    title = next(p for t in doc.tables for c in t._cells for p in c.paragraphs if p.style.name == "Title")
+    assert title.text == "A title of some\xa0words"
+    assert next(p.text for p in doc.paragraphs if p.style.name == "Heading 2") == "Water and\xa0borders"
+
+
+@pytest.mark.slow
+def test_libreoffice_draws_nested_bullets_and_splits_a_long_box(tmp_path):
+    soffice = require_program("soffice")
+    pdftotext = require_program("pdftotext")
+    (tmp_path / "nested.docx").write_bytes(_docx(NESTED))
+    (tmp_path / "longbox.docx").write_bytes(_docx("Before.\n\n" + LONG_CARD + "\nAfter the box.\n"))
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "nested.docx"),
+            str(tmp_path / "longbox.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    text = subprocess.run([pdftotext, "-layout", str(tmp_path / "nested.pdf"), "-"], capture_output=True, text=True)
+    lines = [line.strip() for line in text.stdout.splitlines()]
+    bullet = next(line for line in lines if "bullet under first" in line)
+    assert bullet.startswith("•"), bullet  # not "1.", as when the level did not exist
+    pages = [re.sub(r"\s+", " ", p.extract_text()) for p in pypdf.PdfReader(tmp_path / "longbox.pdf").pages]
+    assert len(pages) >= 2 and "After the box." in pages[-1]
+    start = next(i for i, t in enumerate(pages) if "CARDTITLE" in t)
+    assert "Priority: High" in pages[start] and "RATIO0" in pages[start]
+    assert all(f"RATIO{k} " in " ".join(pages) for k in range(14))

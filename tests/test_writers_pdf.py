@@ -137,7 +137,7 @@ def test_notes_are_printed_at_the_foot_of_the_page(sample_outputs):
     numbers = [int(lines[i].split()[0]) for i in note_lines]
     assert numbers == sorted(numbers) and len(numbers) >= 5  # the page's notes, in order, together
     assert note_lines[0] > 5  # body text above the notes
-    assert any("Zagorski" in lines[i] for i in note_lines)
+    assert "Zagorski" in " ".join(lines[note_lines[0] : footer])
 
 
 def test_note_markers_follow_punctuation_without_a_space(sample_outputs):
@@ -202,7 +202,10 @@ def test_table_columns_follow_the_markdown_alignment():
     from briefgen.writers import Assets
     from briefgen.writers.pdf import write
 
-    md = "| Left | Right | Centre |\n|:--|--:|:-:|\n| L1 | R1 | C1 |\n| Lwide text here | Rwide text here | Cwide text here |\n"
+    md = (
+        "| Left | Right | Centre |\n|:--|--:|:-:|\n| L1 | R1 | C1 |\n"
+        "| Lwide text here | Rwide text here | Cwide text here |\n"
+    )
     x = _text_x(write(Document(Metadata(title="Align"), parse_markdown(md)), theme(Style()), Assets()).data)
     assert abs(x["L1"] - x["Lwide text here"]) < 1  # left: same start
     assert x["R1"] - x["Rwide text here"] > 20  # right: the short text starts further right
@@ -216,7 +219,13 @@ def test_the_reportlab_internals_briefgen_relies_on_are_still_there():
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Frame, KeepTogether, ListFlowable, ListItem, Paragraph, Table
 
-    from briefgen.writers.pdf.rlhooks import anchors_in, fix_creation_date, frame_cursor, nested_flowables
+    from briefgen.writers.pdf.rlhooks import (
+        anchors_in,
+        fix_creation_date,
+        frame_cursor,
+        nested_flowables,
+        set_row_split_range,
+    )
 
     frame = Frame(0, 0, 200, 400, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     canv = Canvas(io.BytesIO())
@@ -241,3 +250,187 @@ def test_the_reportlab_internals_briefgen_relies_on_are_still_there():
 
     fix_creation_date(canv, 1262304000)
     assert canv._doc._timeStamp.YMDhms[:3] == (2010, 1, 1)
+
+    def split_heights(bounds):
+        table = Table([["head"], *[[f"row {i}"] for i in range(8)]], rowHeights=18, repeatRows=1)
+        table.wrap(100, 1000)
+        set_row_split_range(table, bounds)
+        return [part.wrap(100, 1000)[1] for part in table.split(100, 130)]
+
+    assert split_heights(None) == [7 * 18, 3 * 18]  # header and six rows fit; two rows and the header go on
+    assert split_heights((4, -3)) == [6 * 18, 4 * 18]  # three rows at least go on with the header
+
+
+# ---------------------------------------------------------------- page breaks (issue 9, classes 6 and 10)
+
+
+def _pdf(markdown: str, title: str = "Layout") -> bytes:
+    from briefgen.design import theme
+    from briefgen.markdown import parse_markdown
+    from briefgen.model import Document, Metadata
+    from briefgen.style import Style
+    from briefgen.writers import Assets
+    from briefgen.writers.pdf import write
+
+    return write(Document(Metadata(title=title), parse_markdown(markdown)), theme(Style()), Assets()).data
+
+
+def _page_texts(data: bytes) -> list[str]:
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def _filler(lines: int) -> str:
+    """About `lines` lines of body text, one short paragraph each, to push what follows down a page."""
+    return "\n\n".join(f"Filler paragraph {i} with words enough to fill most of one line." for i in range(lines))
+
+
+LONG_RATIONALE = "\n\n".join(
+    f"RATIO{k} " + " ".join(f"Sentence {i} of paragraph {k} in a long rationale." for i in range(8)) for k in range(14)
+)
+LONG_CARD = (
+    "::: card high\n### X-1 · CARDTITLE of a long card\n\n**Priority:** High · **Who:** Everyone\n\n"
+    f"{LONG_RATIONALE}\n:::\n"
+)
+
+
+def _stroke_colours(page: pypdf.PageObject) -> set[tuple[float, float, float]]:
+    """The RGB stroke colours a page's content sets (`r g b RG`), rounded."""
+    data = page.get_contents().get_data().decode("latin-1")
+    return {tuple(round(float(x), 2) for x in m) for m in re.findall(r"([\d.]+) ([\d.]+) ([\d.]+) RG", data)}
+
+
+def _rgb(hex_colour: str) -> tuple[float, float, float]:
+    return tuple(round(int(hex_colour[i : i + 2], 16) / 255, 2) for i in (1, 3, 5))
+
+
+@pytest.mark.parametrize(
+    ("markdown", "bar", "first", "last"),
+    [
+        (LONG_CARD, "high", "CARDTITLE", "Sentence 7 of paragraph 13"),
+        (
+            "::: keymessages\n**Key messages**\n\n"
+            + "\n".join(f"- Message number {i} says something about the chairmanship." for i in range(60))
+            + "\n:::\n",
+            "accent",
+            "Message number 0 ",
+            "Message number 59 ",
+        ),
+        (
+            "> " + " ".join(f"Quoted sentence {i} of a quote two pages long." for i in range(400)),
+            "accent",
+            "Quoted sentence 0 ",
+            "Quoted sentence 399 ",
+        ),
+    ],
+    ids=["card", "sixty-key-messages", "quote"],
+)
+def test_a_box_taller_than_a_page_splits_and_its_bar_continues(markdown, bar, first, last):
+    from briefgen.design import theme
+    from briefgen.style import Style
+
+    data = _pdf(markdown + "\n\nAfter the box.\n")
+    pages = _page_texts(data)
+    assert len(pages) >= 2 and first in pages[0] and last in pages[-1] and "After the box." in pages[-1]
+    colours = theme(Style()).colours
+    bar_rgb = _rgb(getattr(colours, bar))
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        assert bar_rgb in _stroke_colours(page)  # the bar is drawn on every page the box runs over
+
+
+def test_a_split_card_keeps_its_title_priority_line_and_first_lines_together():
+    for lines in range(14, 44, 3):
+        pages = _page_texts(_pdf(f"{_filler(lines)}\n\n## GROUPHEAD\n\n{LONG_CARD}"))
+        start = next(i for i, t in enumerate(pages) if "CARDTITLE" in t)
+        assert "GROUPHEAD" in pages[start], lines  # the group heading never ends the page before
+        assert "Priority: High" in pages[start] and "RATIO0 Sentence 0 of paragraph 0" in pages[start], lines
+        assert "Sentence 7 of paragraph 13" in pages[-1]
+
+
+@pytest.mark.parametrize("follows", ["paragraph", "table", "list", "box"])
+def test_no_page_ends_with_a_heading(follows):
+    after = {
+        "paragraph": "First words after the heading " + "and more words " * 40,
+        "table": "| No. | Action |\n|---|---|\n" + "\n".join(f"| ROW{i} | Action {i} |" for i in range(1, 9)),
+        "list": "\n".join(f"- First words after the heading, item {i} " + "and more " * 20 for i in range(4)),
+        "box": "::: keymessages\nFirst words after the heading " + "and more words " * 150 + "\n:::",
+    }[follows]
+    for lines in range(24, 36):
+        pages = _page_texts(_pdf(f"{_filler(lines)}\n\n#### HEADINGX\n\n{after}\n"))
+        page = next(t for t in pages if "HEADINGX" in t)
+        assert "First words after the heading" in page or "ROW1" in page, (follows, lines)
+
+
+def _rows_per_page(pages: list[str], rows: int) -> list[int]:
+    return [sum(1 for i in range(1, rows + 1) if re.search(rf"\bROW{i}\b", t)) for t in pages]
+
+
+def test_a_table_splits_only_with_three_rows_on_either_side_and_repeats_its_header():
+    eight = "| No. | Action |\n|---|---|\n" + "\n".join(f"| ROW{i} | Action {i} |" for i in range(1, 9))
+    splits = set()
+    for lines in range(20, 36):
+        pages = _page_texts(_pdf(f"{_filler(lines)}\n\n{eight}\n"))
+        counts = [n for n in _rows_per_page(pages, 8) if n]
+        assert sum(counts) == 8 and all(n >= 3 for n in counts), (lines, counts)
+        assert all(t.count("No. Action") == 1 for t, n in zip(pages, _rows_per_page(pages, 8), strict=True) if n)
+        splits.add(tuple(counts))
+    assert {(3, 5), (4, 4), (5, 3)} & splits  # the sweep did cross a page foot
+
+
+def test_a_table_of_five_rows_never_splits():
+    five = "| No. | Action |\n|---|---|\n" + "\n".join(f"| ROW{i} | Action {i} |" for i in range(1, 6))
+    for lines in range(20, 36):
+        pages = _page_texts(_pdf(f"{_filler(lines)}\n\n{five}\n"))
+        assert [n for n in _rows_per_page(pages, 5) if n] == [5], lines
+
+
+def test_a_short_list_item_is_never_split_across_pages():
+    """The policymaker brief's actions: a title, a rationale and a "Who/When" line, one paragraph each."""
+    items = "\n".join(
+        f"{i}. **TITLE{i} of an action.** A rationale for the action that runs over a line: "
+        "it explains why, for whom, and what happens if nobody acts in time.\\\n"
+        f"   *Who:* Ministries, agencies, partners and a long list of other actors, from the region "
+        f"and beyond it, each with a part · *When:* WHEN{i}"
+        for i in range(1, 7)
+    )
+    for lines in range(26, 38):
+        pages = _page_texts(_pdf(f"{_filler(lines)}\n\n{items}\n"))
+        for i in range(1, 7):
+            assert next(p for p, t in enumerate(pages) if f"TITLE{i}" in t) == next(
+                p for p, t in enumerate(pages) if f"WHEN{i}" in t
+            ), (lines, i)
+
+
+def test_display_titles_end_with_two_words_and_balanced_lines():
+    heading = "Kazakhstan’s chairmanship of the OSCE in 2010 and what it means for water borders"
+    title = heading + " security"  # unbalanced, the band's last line is "security", the heading's "borders"
+    data = _pdf(f"## {heading}\n\nBody.\n", title=title)
+    lines = [
+        line.replace("\xa0", " ").strip()
+        for line in pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text().splitlines()
+    ]
+    lines = lines[: lines.index("Body.")]
+    split = next(i for i in range(len(lines)) if " ".join(lines[: i + 1]) == title) + 1
+    for shown in (lines[:split], lines[split:]):  # the title band, the heading
+        assert len(shown) >= 2 and " ".join(shown) in (title, heading), lines
+        assert len(shown[-1].split()) >= 2, shown  # never one word alone
+        assert len(shown[-1]) > 0.4 * max(len(line) for line in shown), shown  # balanced: no stub last line
+
+
+def test_inline_code_is_set_in_the_bundled_mono_font():
+    page = pypdf.PdfReader(io.BytesIO(_pdf("Run `make brief` now.\n"))).pages[0]
+    fonts = [f.get_object()["/BaseFont"] for f in page["/Resources"]["/Font"].values()]
+    assert any("NotoSansMono" in f for f in fonts), fonts
+
+
+def test_a_note_in_a_list_item_is_printed_once():
+    from briefgen.design import theme
+    from briefgen.markdown import parse_markdown
+    from briefgen.model import Document, Metadata
+    from briefgen.style import Style
+    from briefgen.writers import Assets
+    from briefgen.writers.pdf import write
+
+    md = "::: keymessages\n### Key\n\n- One.^[Note one.]\n- Two.^[Note two.]\n:::\n\n- Three.^[Note three.]\n"
+    data = write(Document(Metadata("Listed notes"), parse_markdown(md)), theme(Style()), Assets()).data
+    text = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert [text.count(f"Note {n}.") for n in ("one", "two", "three")] == [1, 1, 1]

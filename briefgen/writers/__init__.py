@@ -25,6 +25,7 @@ class Assets:
     reference_docx: bytes | None = None  # the audience's own Word styles (pandoc's reference.docx)
     logo: bytes | None = None  # PNG or JPEG
     logo_type: str = ""  # image/png | image/jpeg
+    fonts: tuple[bytes, ...] = ()  # TrueType fallback fonts (style `fonts.fallback`), in the order tried
 
 
 @dataclass(frozen=True)

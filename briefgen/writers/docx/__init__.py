@@ -7,7 +7,8 @@ from the audience's theme, or the audience's own `reference.docx` kept as it is.
 
 Modules: `styles` (theme -> Word styles), `body` (blocks -> paragraphs, tables,
 footnotes), `page` (page set-up, header, footer, title band, properties),
-`ooxml` (the XML python-docx lacks, in schema order).
+`fonts` (the bundled fonts embedded, subset, so the document looks the same
+everywhere), `ooxml` (the XML python-docx lacks, in schema order).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ...design import Theme
 from ...model import Document, Metadata
 from .. import Artifact, Assets
 from ..common import release_epoch
-from . import page
+from . import fonts, page
 from .body import BodyWriter
 from .styles import ensure_styles, setup_styles
 
@@ -55,6 +56,7 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     body.blocks(doc.blocks)
     epoch = release_epoch(doc.meta)
     page.set_properties(document, doc.meta, epoch)
+    fonts.embed_fonts(document)  # last: it reads the finished text
     return Artifact(page.save(document, epoch), MEDIA_TYPE, notes=body.note_count)
 
 

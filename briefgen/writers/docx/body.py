@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
@@ -10,7 +10,18 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
-from ...design import BoxLook, Theme, keeps_with_next, note_paragraphs
+from ...design import (
+    KEEP_LINES,
+    LIST_INDENT,
+    TABLE_MIN_ROWS,
+    BoxLook,
+    Theme,
+    box_lead,
+    display_heading,
+    keeps_with_next,
+    note_paragraphs,
+)
+from ...fonts import family_name
 from ...model import (
     Block,
     Box,
@@ -31,13 +42,17 @@ from ...model import (
     plain_text,
 )
 from ...model import Paragraph as Para
+from ..measure import column_widths, estimated_height, line_count
 from . import ooxml
 from .styles import ROLE_STYLES
 
-LIST_BULLET_NUM_ID = 1  # python-docx's default template: List Bullet uses numId 1, List Number numId 5
-LIST_NUMBER_NUM_ID = 5
 TWIPS_PER_POINT = 20
 EIGHTHS_PER_POINT = 8  # border widths
+BOX_MARGINS = (140, 220, 60, 200)  # a box cell's margins in twips: top left bottom right
+CELL_MARGINS = (60, 100, 60, 100)  # a table cell's
+BULLET = "•"  # every level, as in the PDF
+WORD_FONT_SLACK = 1.1  # a DOCX reader may set the text in a wider font than the one measured
+ALIGNMENTS = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 
 
 class _PartHolder:
@@ -55,6 +70,8 @@ class BodyWriter:
         self.footnotes = ooxml.Footnotes(document.part)
         self.note_count = 0
         self._fresh_cells: dict[int, object] = {}  # box cells whose empty first paragraph is still unused
+        self.width = theme.text_area()[0]  # points: where the block being written is set
+        self._bullets: int | None = None  # the one list instance every bullet list shares
 
     # ------------------------------------------------------------ inlines
     def inlines(
@@ -73,7 +90,7 @@ class BodyWriter:
                     self._run(paragraph, container, t, bold, italic, link_style)
                 case Code(text=t):
                     run = self._run(paragraph, container, t, bold, italic, link_style)
-                    run.font.name = self.theme.code.font_name
+                    ooxml.run_fonts(run, self.theme.code.font_name)
                 case Emph(children=c):
                     self.inlines(paragraph, c, container, bold, True, link_style)
                 case Strong(children=c):
@@ -149,7 +166,8 @@ class BodyWriter:
 
     def block_Heading(self, h: Heading, where, depth: int) -> None:
         p = self._paragraph(where, f"Heading {min(h.level, 4)}")
-        self.inlines(p, h.children)
+        p.paragraph_format.keep_with_next = True  # also under a reference.docx whose styles do not
+        self.inlines(p, display_heading(h.children))
 
     def block_Paragraph(self, para: Para, where, depth: int) -> None:
         p = self._paragraph(where, ROLE_STYLES.get(para.role))
@@ -157,19 +175,48 @@ class BodyWriter:
 
     def block_ListBlock(self, lst: ListBlock, where, depth: int) -> None:
         style = "List Number" if lst.ordered else "List Bullet"
-        num_id = ooxml.restart_numbering(self.doc.part, LIST_NUMBER_NUM_ID) if lst.ordered else LIST_BULLET_NUM_ID
+        level = min(depth, 8)
+        num_id = self._list(lst, level)
+        indent = self.theme.body.size * LIST_INDENT
+        width = self.width - indent * (level + 1)
         for item in lst.items:
-            first = True
-            for block in item:
-                if isinstance(block, Para) and first:
+            for k, block in enumerate(item):
+                if k == 0 and isinstance(block, Para):
                     p = self._paragraph(where, style)
-                    ooxml.set_num(p, num_id, min(depth, 8))
+                    ooxml.set_num(p, num_id, level)
                     self.inlines(p, block.children)
-                    first = False
+                    p.paragraph_format.keep_together = self._short_paragraph(block, width)  # read as one unit
                 elif isinstance(block, ListBlock):
                     self.block_ListBlock(block, where, depth + 1)
                 else:
                     self.blocks((block,), where, depth)
+                    if isinstance(block, Para):  # a further paragraph of the item, under its text
+                        where.paragraphs[-1].paragraph_format.left_indent = Pt(indent * (level + 1))
+
+    def _short_paragraph(self, block: Para, width: float) -> bool:
+        """A paragraph of at most `KEEP_LINES` lines, which never splits across pages."""
+        return line_count(plain_text(block.children), self.theme.role(block.role), width) <= KEEP_LINES
+
+    def _list(self, lst: ListBlock, level: int) -> int:
+        """The list instance: bullets share one; each numbered list restarts at its own start."""
+        if not lst.ordered and self._bullets is not None:
+            return self._bullets
+        name = "briefgen numbers" if lst.ordered else "briefgen bullets"
+        definition = ooxml.list_definition(self.doc.part, name, self._list_levels(lst.ordered))
+        num_id = ooxml.list_instance(self.doc.part, definition, level, lst.start if lst.ordered else None)
+        if not lst.ordered:
+            self._bullets = num_id
+        return num_id
+
+    def _list_levels(self, ordered: bool) -> list[ooxml.ListLevel]:
+        """Nine levels drawn as the PDF draws every level: accent bullets, bold accent numbers."""
+        step = round(self.theme.body.size * LIST_INDENT * TWIPS_PER_POINT)
+        accent = self.theme.colours.accent
+        if ordered:
+            font = self.theme.headings[0].font_name
+            return [ooxml.ListLevel("decimal", f"%{n}.", step * n, step, font, accent, bold=True) for n in range(1, 10)]
+        font = family_name("sans")
+        return [ooxml.ListLevel("bullet", BULLET, step * n, step, font, accent) for n in range(1, 10)]
 
     def block_Quote(self, q: Quote, where, depth: int) -> None:
         self._box(q.blocks, where, depth, self.theme.quote())
@@ -186,66 +233,117 @@ class BodyWriter:
         self._box(box.blocks, where, depth, look)
 
     def _box(self, blocks: tuple[Block, ...], where, depth: int, look: BoxLook) -> None:
-        """A one-cell table that never splits: a coloured bar at the left, an optional fill."""
+        """A table in the box's look: a coloured bar at the left, an optional fill.
+
+        A short box is one row that cannot split. A taller one is spread over rows, one
+        per paragraph, as Word and LibreOffice break a page between rows and draw the bar
+        and fill on every row: the first row holds the lead (a card's title and priority
+        line) and the short paragraph after it, and a short paragraph's row never splits
+        (LibreOffice keeps no widow or orphan lines inside a split row).
+        """
         table = self._container(where).add_table(rows=1, cols=1)
         ooxml.table_width_full(table)
-        ooxml.keep_row_whole(table.rows[0])
         cell = table.cell(0, 0)
-        if look.fill:
-            ooxml.shade_cell(cell, look.fill)
-        ooxml.cell_borders(cell, left=(round(look.bar_width * EIGHTHS_PER_POINT), look.bar))
-        ooxml.cell_margins(cell, 140, 220, 60, 200)
-        self._fresh_cells[id(cell._tc)] = cell._tc
-        self.blocks(blocks, cell, depth)
+        self._box_cell(cell, look, first=True, last=True)
+        margins = BOX_MARGINS[1] + BOX_MARGINS[3]
+        outer, self.width = self.width, self.width - margins / TWIPS_PER_POINT
+        try:
+            self._fresh_cells[id(cell._tc)] = cell._tc
+            self.blocks(blocks, cell, depth)
+            if self.theme.box_keeps_whole(estimated_height(blocks, self.theme, self.width)):
+                ooxml.keep_row_whole(table.rows[0])
+            else:
+                self._spread_over_rows(table, look, box_lead(blocks))
+        finally:
+            self.width = outer
         spacer = self._container(where).add_paragraph()
         spacer.paragraph_format.space_after = Pt(0)
         spacer.paragraph_format.line_spacing = Pt(self.theme.body.size * 0.6)
+
+    def _box_cell(self, cell, look: BoxLook, first: bool, last: bool) -> None:
+        if look.fill:
+            ooxml.shade_cell(cell, look.fill)
+        ooxml.cell_borders(cell, left=(round(look.bar_width * EIGHTHS_PER_POINT), look.bar))
+        top, left, bottom, right = BOX_MARGINS
+        ooxml.cell_margins(cell, top if first else 0, left, bottom if last else 0, right)
+
+    def _spread_over_rows(self, table, look: BoxLook, lead: int) -> None:
+        """Move a tall box's paragraphs (and tables) from its one cell into a row each."""
+        cell = table.cell(0, 0)
+        content = [child for child in cell._tc if child.tag in (qn("w:p"), qn("w:tbl"))]
+        lead = max(lead, 1)
+        if lead < len(content) and self._short_element(content[lead]):
+            lead += 1
+        units = [content[:lead], *([element] for element in content[lead:])]
+        self._box_cell(cell, look, first=True, last=len(units) == 1)
+        if all(self._short_element(element) for element in units[0]):
+            ooxml.keep_row_whole(table.rows[0])
+        for i, unit in enumerate(units[1:], start=1):
+            row = table.add_row()
+            tc = row.cells[0]._tc
+            for empty in tc.findall(qn("w:p")):
+                tc.remove(empty)
+            tc.extend(unit)
+            if unit[-1].tag == qn("w:tbl"):
+                tc.append(OxmlElement("w:p"))  # a cell ends with a paragraph
+            self._box_cell(row.cells[0], look, first=False, last=i == len(units) - 1)
+            if self._short_element(unit[0]):
+                ooxml.keep_row_whole(row)
+
+    def _short_element(self, element) -> bool:
+        """A paragraph of at most `KEEP_LINES` lines (as body text), which never splits."""
+        if element.tag != qn("w:p"):
+            return False
+        text = "".join(t.text or "" for t in element.iter(qn("w:t")))
+        return line_count(text, self.theme.body, self.width) <= KEEP_LINES
 
     def block_Table(self, t: Table, where, depth: int) -> None:
         ncols = max([len(t.header), *(len(r) for r in t.rows)])
         nrows = len(t.rows) + (1 if t.header else 0)
         table = self._container(where).add_table(rows=nrows, cols=ncols)
         ooxml.table_width_full(table)
-        ooxml.column_widths(table, column_shares(t, ncols))
+        top, left, bottom, right = CELL_MARGINS
+        widths = column_widths(t, self.theme, self.width, (left + right) / TWIPS_PER_POINT, WORD_FONT_SLACK)
+        ooxml.column_widths(table, [round(w * TWIPS_PER_POINT) for w in widths])
         rows = list(table.rows)
         for i, row in enumerate(rows):
             ooxml.keep_row_whole(row, header=bool(t.header) and i == 0)
+        align = [ALIGNMENTS.get(a) for a in (*t.align, *[""] * ncols)[:ncols]]
         head, body = self.theme.cell_head, self.theme.cell
         if t.header:
             header_row = rows.pop(0)
-            for cell, content in zip(header_row.cells, t.header, strict=False):
+            for cell, content, edge in zip(header_row.cells, t.header, align, strict=False):
                 ooxml.shade_cell(cell, self.theme.colours.accent)
-                ooxml.cell_margins(cell, 60, 100, 60, 100)
+                ooxml.cell_margins(cell, top, left, bottom, right)
                 p = cell.paragraphs[0]
+                p.alignment = edge
                 self.inlines(p, content, bold=head.bold)
                 for run in p.runs:
                     run.font.color.rgb = RGBColor.from_string(head.colour.lstrip("#"))
                     run.font.size = Pt(head.size)
         for row, content_row in zip(rows, t.rows, strict=False):
-            for cell, content in zip(row.cells, content_row, strict=False):
+            for cell, content, edge in zip(row.cells, content_row, align, strict=False):
                 ooxml.cell_borders(cell, bottom=(4, self.theme.colours.rule))
-                ooxml.cell_margins(cell, 60, 100, 60, 100)
+                ooxml.cell_margins(cell, top, left, bottom, right)
                 p = cell.paragraphs[0]
                 p.paragraph_format.space_after = Pt(0)
+                p.alignment = edge
                 self.inlines(p, content)
                 for run in p.runs:
                     run.font.size = Pt(body.size)
+        head = 1 if t.header else 0
+        for i in [*range(head), *(head + i for i in rows_kept_with_next(len(t.rows)))]:
+            for cell in table.rows[i].cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True  # Word and LibreOffice keep the row with the next
         self._container(where).add_paragraph().paragraph_format.space_after = Pt(0)
 
 
-def column_shares(t: Table, ncols: int) -> list[float]:
-    """Column shares of the width: at least the longest word, the rest by text length."""
-    longest = [4] * ncols
-    length = [1] * ncols
-    for row in (t.header, *t.rows):
-        for i, cell in enumerate(row):
-            text = plain_text(cell)
-            longest[i] = max(longest[i], *(len(w) for w in text.split()), 1)
-            length[i] = max(length[i], len(text))
-    minimum = [n + 2 for n in longest]
-    total_min = sum(minimum)
-    extra = [max(0, n - m) for n, m in zip(length, minimum, strict=True)]
-    spare = max(0, 90 - total_min)  # roughly characters per line of a full-width table
-    total_extra = sum(extra) or 1
-    widths = [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
-    return [w / sum(widths) for w in widths]
+def rows_kept_with_next(body_rows: int) -> list[int]:
+    """The body rows (from 0) that keep with the next row, so a page breaks a table only with
+    `TABLE_MIN_ROWS` rows on either side, and a table shorter than twice that never."""
+    if body_rows < 2 * TABLE_MIN_ROWS:
+        return list(range(body_rows - 1))
+    head = range(TABLE_MIN_ROWS - 1)
+    tail = range(body_rows - TABLE_MIN_ROWS, body_rows - 1)
+    return [*head, *tail]

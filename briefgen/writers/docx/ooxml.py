@@ -8,6 +8,9 @@ Word rejects out-of-order properties that LibreOffice forgives.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
@@ -115,17 +118,73 @@ def footnote_ref_mark_run(style_id: str) -> object:
     return parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{style_id}"/></w:rPr><w:footnoteRef/></w:r>')
 
 
-def restart_numbering(document_part, style_num_id: int) -> int:
-    """A new list instance that restarts at 1 but shares the style's abstract numbering."""
+@dataclass(frozen=True)
+class ListLevel:
+    """How one level of a list looks: its marker, the marker's font, and the indent in twips."""
+
+    number_format: str  # an ST_NumberFormat: "bullet", "decimal", "lowerLetter", ...
+    text: str  # the marker: "•", or "%1." for the first level's number
+    indent: int  # the text's left edge
+    hanging: int  # the marker sits this far left of it
+    font: str
+    colour: str
+    bold: bool = False
+
+
+def list_definition(document_part, name: str, levels: list[ListLevel]) -> int:
+    """A multi-level list definition (`w:abstractNum`) named `name`, added once; its id.
+
+    Word's default template defines List Bullet and List Number with one level only,
+    so a nested list pointed at a level that did not exist (LibreOffice drew "1.").
+    """
     numbering = document_part.numbering_part.element
-    base = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == str(style_num_id))
-    abstract = base.find(qn("w:abstractNumId")).get(qn("w:val"))
-    new_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
-    num = parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="{new_id}"><w:abstractNumId w:val="{abstract}"/>'
-        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+    for abstract in numbering.findall(qn("w:abstractNum")):
+        label = abstract.find(qn("w:name"))
+        if label is not None and label.get(qn("w:val")) == name:
+            return int(abstract.get(qn("w:abstractNumId")))
+    ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+    abstract_id = max(ids, default=-1) + 1
+    xml = [
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        f'<w:multiLevelType w:val="multilevel"/><w:name w:val="{escape(name)}"/>'
+    ]
+    for ilvl, level in enumerate(levels):
+        font = escape(level.font, {'"': "&quot;"})
+        xml.append(
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{level.number_format}"/>'
+            f'<w:lvlText w:val="{escape(level.text)}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{level.indent}" w:hanging="{level.hanging}"/></w:pPr>'
+            f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:cs="{font}" w:eastAsia="{font}"/>'
+            + ("<w:b/>" if level.bold else "")
+            + f'<w:color w:val="{level.colour.lstrip("#")}"/></w:rPr></w:lvl>'
+        )
+    xml.append("</w:abstractNum>")
+    element = parse_xml("".join(xml))
+    first_num = numbering.find(qn("w:num"))  # the schema puts every abstractNum before the nums
+    if first_num is not None:
+        first_num.addprevious(element)
+    else:
+        numbering.append(element)
+    return abstract_id
+
+
+def list_instance(document_part, abstract_id: int, level: int = 0, start: int | None = None) -> int:
+    """A new list (`w:num`) of a definition; `start` restarts its numbering at `level`."""
+    numbering = document_part.numbering_part.element
+    new_id = max((int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))), default=0) + 1
+    override = (
+        f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+        if start is not None
+        else ""
     )
-    numbering.append(num)
+    num = parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{new_id}"><w:abstractNumId w:val="{abstract_id}"/>{override}</w:num>'
+    )
+    cleanup = numbering.find(qn("w:numIdMacAtCleanup"))  # last in the schema, if a reference.docx has it
+    if cleanup is not None:
+        cleanup.addprevious(num)
+    else:
+        numbering.append(num)
     return new_id
 
 
@@ -200,12 +259,11 @@ def table_width_full(table) -> None:
     width.set(qn("w:type"), "pct")
 
 
-def column_widths(table, shares: list[float], total_twips: int = 9638) -> None:
-    """Fixed column widths (grid and every cell), so Word and LibreOffice agree."""
+def column_widths(table, widths: list[int]) -> None:
+    """Fixed column widths in twips (grid and every cell), so Word and LibreOffice agree."""
     from docx.shared import Twips
 
     table.autofit = False  # <w:tblLayout w:type="fixed"/>, in its schema place
-    widths = [int(total_twips * s) for s in shares]
     for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
         col.set(qn("w:w"), str(w))
     for row in table.rows:
@@ -285,9 +343,114 @@ def remove_contextual_spacing(style) -> None:
         ppr.remove(contextual)
 
 
+def run_fonts(run, family: str) -> None:
+    """A run's font named for every script (python-docx's `font.name` sets Latin only)."""
+    rpr = run._r.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = insert_in_order(rpr, OxmlElement("w:rFonts"), RPR_ORDER)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del fonts.attrib[attr]
+    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{attr}"), family)
+
+
 def keep_row_whole(row, header: bool = False) -> None:
     """A table row that never splits across pages; a header row repeats on each page."""
     trpr = row._tr.get_or_add_trPr()  # CT_TrPr is a choice: its children may come in any order
     trpr.append(OxmlElement("w:cantSplit"))
     if header:
         trpr.append(OxmlElement("w:tblHeader"))
+
+
+def table_width(table, columns: list[int]) -> None:
+    """A table exactly as wide as its `columns` (twips): its width, grid and cells (fixed layout)."""
+    tblpr = table._tbl.tblPr
+    width = tblpr.find(qn("w:tblW"))
+    if width is None:
+        width = insert_in_order(tblpr, OxmlElement("w:tblW"), TBLPR_ORDER)
+    width.set(qn("w:w"), str(sum(columns)))
+    width.set(qn("w:type"), "dxa")
+    column_widths(table, columns)
+
+
+def compatibility_mode(settings) -> int:
+    """The Word version a document is laid out as (settings' `compatibilityMode`; 12, Word 2007, if unset).
+
+    Below 15 (Word 2013) Word places a table by its first cell's text rather than its edge.
+    """
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode" and (setting.get(qn("w:val")) or "").isdigit():
+            return int(setting.get(qn("w:val")))
+    return 12
+
+
+def table_indent(table, twips: int) -> None:
+    """The table's leading edge `twips` from the margin (negative: into it); the table is left-aligned."""
+    tblpr = table._tbl.tblPr
+    for old in tblpr.findall(qn("w:jc")):
+        tblpr.remove(old)
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), str(twips))
+    indent.set(qn("w:type"), "dxa")
+    insert_in_order(tblpr, indent, TBLPR_ORDER)
+
+
+EMU_PER_TWIP = 635
+# Namespaces python-docx does not map; Word declares them on every part's root.
+_SHAPE_NAMESPACES = (
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+)
+
+
+def page_rectangle_run(shape_id: int, name: str, width: int, height: int, fill: str) -> object:
+    """A run holding a filled rectangle at the page's top-left corner, behind the text, `width` x `height` twips.
+
+    DrawingML (`wps`, Word 2010) with a VML fallback for older readers, as Word writes a shape;
+    used where a colour must reach the page's edge, beyond any margin.
+    """
+    cx, cy = width * EMU_PER_TWIP, height * EMU_PER_TWIP
+    colour = fill.lstrip("#").upper()
+    points_w, points_h = width / 20, height / 20
+    return parse_xml(
+        f'<w:r {nsdecls("w", "wp", "a")} {_SHAPE_NAMESPACES}><mc:AlternateContent><mc:Choice Requires="wps">'
+        "<w:drawing>"
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="0" behindDoc="1" '
+        'locked="1" layoutInCell="0" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="page"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="page"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+        f'<wp:docPr id="{shape_id}" name="{escape(name)}"/><wp:cNvGraphicFramePr/>'
+        '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        "<wps:wsp><wps:cNvSpPr/><wps:spPr>"
+        f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+        f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill><a:ln><a:noFill/></a:ln>'
+        "</wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
+        "</mc:Choice><mc:Fallback><w:pict>"
+        f'<v:rect style="position:absolute;margin-left:0;margin-top:0;width:{points_w:g}pt;height:{points_h:g}pt;'
+        'z-index:-251658240;mso-position-horizontal-relative:page;mso-position-vertical-relative:page" '
+        f'fillcolor="#{colour}" stroked="f"/>'
+        "</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+
+
+def table_cell_margins(table, top: int, left: int, bottom: int, right: int) -> None:
+    """The table's default cell margins in twips (`w:tblCellMar`).
+
+    Set to a cell's own margins where the table's placement depends on them: Word 2010's
+    layout puts the text at the indent, offsetting the edge by the first cell's margin,
+    and LibreOffice by the table's default one.
+    """
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for edge, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(value))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    insert_in_order(tblpr, mar, TBLPR_ORDER)

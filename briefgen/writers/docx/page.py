@@ -8,18 +8,35 @@ import zipfile
 from datetime import UTC, datetime
 
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.oxml.parser import OxmlElement
+from docx.shared import Mm, Pt, RGBColor, Twips
 
-from ...design import Theme
+from ...design import Theme, display_title
 from ...model import Metadata
 from ..common import byline, meta_author, running_text
-from . import ooxml
+from . import fonts, ooxml
 
 PAGE_SIZES_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
+POINTS_PER_MM = 72 / 25.4
+TWIPS_PER_MM = 20 * POINTS_PER_MM
+# Where the PDF writer draws the page's furniture (pdf/pages.py: BAND_TOP, BAND_BOTTOM, the
+# running header and marking; the 7 mm under the band in pdf/__init__.py), in mm from the page's top edge.
+BAND_TOP_MM = 14  # the title band's first line
+BAND_BOTTOM_MM = 9  # the band under its last line
+BAND_GAP_MM = 7  # from the band to the text under it
+MARKING_BASELINE_MM = 8  # "FOR OFFICIAL USE" on the band
+RUNNING_BASELINE_ABOVE_MM = 5  # the running header's baseline above the text of later pages
+RULE_ABOVE_MM = 3.5  # its rule above the text
+HEADER_DISTANCE_MM = 5  # where Word starts the header; its paragraphs' spacing does the rest
+DESCENT = 0.3  # of the bundled Noto faces, in ems: where a line's baseline sits above its bottom
+RULE_POINTS = 0.5  # the running header's rule (4 eighths of a point)
+STRIP_OVERLAP_MM = 3  # the coloured strip above the band reaches this far under the band's top
+LOGO_BOX_MM = (45, 16)  # a logo is scaled to fit this width and height, as in the PDF
+LOGO_GAP_MM = 6  # between the band's text and the logo
 
 
 def clear_body(document) -> None:
@@ -38,23 +55,29 @@ def clear_body(document) -> None:
                 first.clear()
 
 
-def _marking_run(paragraph, text: str, theme: Theme, size: float | None = None) -> None:
+def _marking_run(paragraph, text: str, theme: Theme) -> None:
     run = paragraph.add_run(text)
     run.bold = theme.marking.bold
-    if size:
-        run.font.size = Pt(size)
     run.font.color.rgb = RGBColor.from_string(theme.marking.colour.lstrip("#"))
 
 
 def setup_page(document, meta: Metadata, theme: Theme) -> None:
+    """Page size and margins, the footer, and the running header of later pages.
+
+    Page one starts its text where the title band's first line goes (BAND_TOP_MM, if the
+    margin is not smaller); later pages start at the style's top margin because their
+    running header, sized to end there, pushes the text down, as in Word and LibreOffice
+    a header taller than the margin does. So both match the PDF writer's pages.
+    """
     section = document.sections[0]
     width, height = PAGE_SIZES_MM[theme.page_size]
     section.page_width, section.page_height = Mm(width), Mm(height)
     section.orientation = WD_ORIENT.PORTRAIT
     top, right, bottom, left = theme.margins
-    section.top_margin, section.right_margin = Mm(top), Mm(right)
+    section.top_margin, section.right_margin = Mm(min(top, BAND_TOP_MM)), Mm(right)
     section.bottom_margin, section.left_margin = Mm(bottom), Mm(left)
-    section.header_distance, section.footer_distance = Mm(max(top - 10, 6)), Mm(max(bottom - 12, 6))
+    section.header_distance = Mm(min(HEADER_DISTANCE_MM, top / 2))
+    section.footer_distance = Mm(max(bottom - 12, 6))
     section.different_first_page_header_footer = True
     text_width = section.page_width - section.left_margin - section.right_margin
     for footer in (section.footer, section.first_page_footer):
@@ -72,42 +95,136 @@ def setup_page(document, meta: Metadata, theme: Theme) -> None:
     header.add_run(running_text(theme.header, meta))
     if meta.marking:
         _marking_run(header, "\t" + meta.marking.upper(), theme)
-    ooxml.paragraph_border(header, "bottom", 4, theme.colours.rule, space=4)
-    first_header = section.first_page_header.paragraphs[0]
-    if meta.marking:
-        first_header.alignment = 2  # right
-        _marking_run(first_header, meta.marking.upper(), theme, theme.marking.size)
+    _place_running_header(header, theme, top, section.header_distance.mm)
+    # page one's header holds only the title band's top (title_block): no running header there
+
+
+def _place_running_header(header, theme: Theme, top: float, distance: float) -> None:
+    """Baseline and rule where the PDF draws them, and the header ending at the top margin (mm)."""
+    role = theme.running
+    fmt = header.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(role.leading)
+    baseline_in_line = role.leading - DESCENT * role.size  # points below the line's top
+    before = max(0.0, (top - RUNNING_BASELINE_ABOVE_MM - distance) * POINTS_PER_MM - baseline_in_line)
+    rule_space = max(0.0, (RUNNING_BASELINE_ABOVE_MM - RULE_ABOVE_MM) * POINTS_PER_MM - DESCENT * role.size)
+    used = distance * POINTS_PER_MM + before + role.leading + rule_space + RULE_POINTS
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(max(0.0, top * POINTS_PER_MM - used))
+    ooxml.paragraph_border(header, "bottom", round(RULE_POINTS * 8), theme.colours.rule, space=round(rule_space))
+
+
+def _twips(mm: float) -> int:
+    return round(mm * TWIPS_PER_MM)
 
 
 def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None) -> None:
-    """The title band: a full-width cell in the accent colour; then the byline."""
-    band = document.add_table(rows=1, cols=1)
-    band.alignment = WD_TABLE_ALIGNMENT.CENTER
-    ooxml.table_width_full(band)
-    cell = band.cell(0, 0)
-    ooxml.shade_cell(cell, theme.colours.accent)
-    ooxml.cell_margins(cell, 360, 280, 300, 280)
-    if logo:
-        para = cell.paragraphs[0]
+    """The title band, edge to edge across the top of page one as in the PDF; then the byline.
+
+    The band is a table as wide as the page, reaching into both side margins (so it stays
+    text: read, edited and restyled as a table); its cell margins put the text at the
+    body's margins, and a logo in a second cell at the right, as the PDF draws it. Above
+    it, from the page's edge down to where page one's text starts, a rectangle of the same
+    colour in page one's header, which also carries the marking. The page's text follows
+    BAND_GAP_MM under the band, as in the PDF.
+    """
+    section = document.sections[0]
+    page_width = section.page_width.twips
+    left, right = section.left_margin.twips, section.right_margin.twips
+    top, bottom = _twips(BAND_TOP_MM - section.top_margin.mm), _twips(BAND_BOTTOM_MM)
+    logo_size = _logo_size(logo) if logo else None
+    logo_column = logo_size[0] + _twips(LOGO_GAP_MM) + right if logo_size else 0
+    _hairline(document.add_paragraph())
+    band = document.add_table(rows=1, cols=2 if logo_size else 1)
+    ooxml.table_width(band, [page_width - logo_column, logo_column] if logo_size else [page_width])
+    # below Word 2013's layout, Word (and LibreOffice after it) puts a table's text, not its edge, at the indent
+    text_placed = ooxml.compatibility_mode(document.settings.element) < 15
+    ooxml.table_indent(band, 0 if text_placed else -left)
+    ooxml.table_cell_margins(band, top, left, bottom, right)
+    cells = band.rows[0].cells
+    for cell in cells:
+        ooxml.shade_cell(cell, theme.colours.accent)
+    ooxml.cell_margins(cells[0], top, left, bottom, 0 if logo_size else right)
+    if logo_size:
+        ooxml.cell_margins(cells[1], 0, _twips(LOGO_GAP_MM), bottom, right)
+        para = cells[1].paragraphs[0]
         para.alignment = 2  # right
-        para.add_run().add_picture(io.BytesIO(logo), height=Mm(12))
-        cell.add_paragraph()
-    first = cell.paragraphs[-1]
+        para.add_run().add_picture(io.BytesIO(logo), width=Twips(logo_size[0]), height=Twips(logo_size[1]))
+    cell = cells[0]
+    first = cell.paragraphs[0]
     kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
     if kicker:
         first.style = document.styles["Kicker"]
         first.add_run(kicker.upper())
-        title = cell.add_paragraph(meta.title, style="Title")
+        title = cell.add_paragraph(display_title(meta.title), style="Title")
     else:
         first.style = document.styles["Title"]
-        first.add_run(meta.title)
+        first.add_run(display_title(meta.title))
         title = first
     title.paragraph_format.keep_with_next = True
     if meta.subtitle:
         cell.add_paragraph(meta.subtitle, style="Subtitle")
+    _band_top(document, section, meta, theme)  # after the logo: its shape id follows the picture's
     line = byline(meta)
-    if line:
-        document.add_paragraph(line, style="Byline")
+    after_band = document.add_paragraph(line, style="Byline") if line else document.add_paragraph()
+    after_band.paragraph_format.space_before = Pt(BAND_GAP_MM * POINTS_PER_MM)  # as the PDF: the frame's top
+    if not line:  # only the gap: the text starts under it
+        after_band.paragraph_format.space_after = Pt(0)
+        after_band.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        after_band.paragraph_format.line_spacing = Pt(1)
+
+
+def _hairline(paragraph) -> None:
+    """An empty paragraph one point high, before the band.
+
+    LibreOffice (7.4) opens a document that starts with a table and has footnotes with an
+    empty line above the table, which would cut the band in two; a paragraph first avoids it.
+    """
+    fmt = paragraph.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(1)
+    mark = OxmlElement("w:rPr")  # the paragraph mark's size: the line holds no taller glyph
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    ooxml.insert_in_order(paragraph._p.get_or_add_pPr(), mark, ooxml.PPR_ORDER)
+
+
+def _logo_size(data: bytes) -> tuple[int, int]:
+    """The logo's size in twips, scaled into the box the PDF gives it (LOGO_BOX_MM)."""
+    image = Image.from_blob(data)
+    box_width, box_height = (_twips(mm) for mm in LOGO_BOX_MM)
+    scale = min(box_height / image.px_height, box_width / image.px_width)
+    return round(image.px_width * scale), round(image.px_height * scale)
+
+
+def _band_top(document, section, meta: Metadata, theme: Theme) -> None:
+    """Page one's header: the band's colour from the page's edge, and the marking on it, as the PDF draws them."""
+    paragraph = section.first_page_header.paragraphs[0]
+    paragraph.style = document.styles["Header"]
+    strip_height = _twips(section.top_margin.mm + STRIP_OVERLAP_MM)
+    # drawing ids (wp:docPr) are unique across the document's parts, as Word wants them
+    shape_id = max(document.part.next_id, section.first_page_header.part.next_id)
+    strip = ooxml.page_rectangle_run(
+        shape_id, "Title band", section.page_width.twips, strip_height, theme.colours.accent
+    )
+    paragraph._p.append(strip)
+    if not meta.marking:
+        return
+    role = theme.marking
+    paragraph.alignment = 2  # right
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(role.leading)
+    baseline_in_line = role.leading - DESCENT * role.size
+    fmt.space_before = Pt(
+        max(0.0, (MARKING_BASELINE_MM - section.header_distance.mm) * POINTS_PER_MM - baseline_in_line)
+    )
+    run = paragraph.add_run(meta.marking.upper())
+    run.bold = role.bold
+    run.font.size = Pt(role.size)
+    run.font.color.rgb = RGBColor.from_string(theme.title.colour.lstrip("#"))  # on the band, as in the PDF
 
 
 def set_properties(document, meta: Metadata, epoch: int) -> None:
@@ -143,5 +260,8 @@ def save(document, epoch: int) -> bytes:
             clean = zipfile.ZipInfo(info.filename, date_time=stamp)
             clean.compress_type = zipfile.ZIP_DEFLATED
             clean.external_attr = 0o644 << 16
-            dst.writestr(clean, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = fonts.content_types_with_font_default(data)
+            dst.writestr(clean, data)
     return out.getvalue()

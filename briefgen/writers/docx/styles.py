@@ -44,8 +44,13 @@ def ensure_styles(document) -> None:
                 new.font.superscript = True
 
 
-def _apply(style, role: TextRole, *, spacing: bool = True, leading: bool = False) -> None:
-    """Font, size, colour and weight of a role; its spacing too unless the style keeps Word's."""
+def _apply(style, role: TextRole, *, spacing: bool = True, leading: WD_LINE_SPACING | None = None) -> None:
+    """Font, size, colour and weight of a role; its spacing too unless the style keeps Word's.
+
+    `leading` sets the role's line height as the PDF has it: AT_LEAST for running text (a
+    larger inline glyph may still open its line), EXACTLY for titles and headings, whose
+    PDF leading is below the font's own line height (Word's "single" for Noto is 1.36 em).
+    """
     ooxml.set_style_fonts(style, role.font_name)
     ooxml.remove_theme_colour(style)
     ooxml.set_style_colour(style, role.colour)
@@ -57,9 +62,9 @@ def _apply(style, role: TextRole, *, spacing: bool = True, leading: bool = False
     if spacing:
         style.paragraph_format.space_before = Pt(role.space_before)
         style.paragraph_format.space_after = Pt(role.space_after)
-    if leading:  # "at least": Word's "auto" runs taller than the PDF with Noto
+    if leading is not None:
         style.paragraph_format.line_spacing = Pt(role.leading)
-        style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+        style.paragraph_format.line_spacing_rule = leading
 
 
 def setup_styles(document, theme: Theme, language: str) -> None:
@@ -67,33 +72,35 @@ def setup_styles(document, theme: Theme, language: str) -> None:
     st = document.styles
 
     normal = st["Normal"]
-    _apply(normal, theme.body, leading=True)
+    _apply(normal, theme.body, leading=WD_LINE_SPACING.AT_LEAST)
     ooxml.set_style_language(normal, language)
 
     for level, role in enumerate(theme.headings, start=1):
         h = st[f"Heading {level}"]
-        _apply(h, role)
+        _apply(h, role, leading=WD_LINE_SPACING.EXACTLY)
         h.font.italic = role.italic  # Word's built-in Heading 4 is italic
         h.paragraph_format.keep_with_next = True
 
     title = st["Title"]
-    _apply(title, theme.title)
+    _apply(title, theme.title, leading=WD_LINE_SPACING.EXACTLY)
     ooxml.remove_paragraph_borders(title)
 
     subtitle = st["Subtitle"]
-    _apply(subtitle, theme.subtitle)
+    _apply(subtitle, theme.subtitle, leading=WD_LINE_SPACING.EXACTLY)
     ooxml.remove_letter_spacing(subtitle)  # the default template letter-spaces subtitles
 
-    _apply(get_or_add(document, "Kicker", WD_STYLE_TYPE.PARAGRAPH, "Normal"), theme.kicker)
+    kicker = get_or_add(document, "Kicker", WD_STYLE_TYPE.PARAGRAPH, "Normal")
+    _apply(kicker, theme.kicker, leading=WD_LINE_SPACING.EXACTLY)
     _apply(get_or_add(document, "Byline", WD_STYLE_TYPE.PARAGRAPH, "Normal"), theme.byline)
 
     bib = get_or_add(document, "Bibliography", WD_STYLE_TYPE.PARAGRAPH, "Normal")
-    _apply(bib, theme.bibliography, leading=True)
+    _apply(bib, theme.bibliography, leading=WD_LINE_SPACING.AT_LEAST)
     bib.paragraph_format.left_indent = Pt(theme.bibliography.hanging)
     bib.paragraph_format.first_line_indent = Pt(-theme.bibliography.hanging)
 
     note = get_or_add(document, "Footnote Text", WD_STYLE_TYPE.PARAGRAPH, "Normal")
-    _apply(note, theme.note, leading=True)  # Word's notes keep the number in the line: no hanging indent
+    # Word's notes keep the number in the line: no hanging indent
+    _apply(note, theme.note, leading=WD_LINE_SPACING.AT_LEAST)
     ref = get_or_add(document, "Footnote Reference", WD_STYLE_TYPE.CHARACTER)
     ref.font.superscript = True
     link = get_or_add(document, "Hyperlink", WD_STYLE_TYPE.CHARACTER)
@@ -101,7 +108,7 @@ def setup_styles(document, theme: Theme, language: str) -> None:
     ooxml.set_style_colour(link, theme.colours.accent)
 
     for name in ("List Bullet", "List Number"):
-        st[name].paragraph_format.space_after = Pt(theme.body.size * 0.3)
+        st[name].paragraph_format.space_after = Pt(theme.body.space_after)  # as the PDF's list items
         ooxml.remove_contextual_spacing(st[name])  # would swallow the space between items
 
     for name in ("Header", "Footer"):

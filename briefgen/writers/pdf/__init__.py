@@ -24,6 +24,7 @@ from .. import Artifact, Assets
 from ..common import byline, meta_author, release_epoch
 from .body import Builder
 from .footnotes import FlushNotes, FootnoteFrame
+from .glyphs import Glyphs
 from .pages import DocTemplate, NumberedCanvas, PageDecorations
 from .rlhooks import fix_creation_date
 from .styles import register_fonts, role_font
@@ -38,13 +39,14 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     pw, ph = page_size
     top, right, bottom, left = (m * mm for m in theme.margins)
     width = pw - left - right
-    builder = Builder(theme, width)
-    pages = PageDecorations(doc.meta, theme, page_size, (top, right, bottom, left), assets.logo)
+    glyphs = Glyphs(assets.fonts)
+    builder = Builder(theme, width, glyphs)
+    pages = PageDecorations(doc.meta, theme, page_size, (top, right, bottom, left), assets.logo, glyphs)
 
     story: list[Flowable] = []
     meta_line = byline(doc.meta)
     if meta_line:
-        story.append(Paragraph(escape(meta_line), builder.s.byline))
+        story.append(Paragraph(*glyphs.fit(escape(meta_line), builder.s.byline)))
     story.extend(builder.blocks(doc.blocks))
     story.append(FlushNotes())
 
@@ -104,4 +106,6 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
         return canv
 
     template.build(story, canvasmaker=make_canvas)
-    return Artifact(buf.getvalue(), MEDIA_TYPE, pages=made[-1].pages, notes=builder.note_count)
+    return Artifact(
+        buf.getvalue(), MEDIA_TYPE, pages=made[-1].pages, notes=builder.note_count, warnings=glyphs.report(doc, theme)
+    )

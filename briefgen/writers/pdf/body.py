@@ -8,10 +8,31 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import CondPageBreak, Flowable, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.doctemplate import ActionFlowable, FrameBreak
 
-from ...design import LEADING, Theme, keeps_with_next, note_paragraphs
+from ...design import (
+    KEEP_LINES,
+    LEADING,
+    LIST_INDENT,
+    TABLE_MIN_ROWS,
+    BoxLook,
+    Theme,
+    box_lead,
+    display_heading,
+    keeps_with_next,
+    note_paragraphs,
+)
 from ...model import (
     Block,
     Box,
@@ -32,11 +53,46 @@ from ...model import (
 )
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
-from .footnotes import NoteParagraph, note_anchor
+from ..measure import column_widths
+from .footnotes import Container, NoteParagraph, note_anchor
+from .glyphs import Glyphs
+from .rlhooks import frame_cursor, frame_of, set_row_split_range
 from .styles import colour, face_name, role_font, styles
 
+UNLIMITED = 1e7  # points: "as tall as it needs"
+CONTINUED_PADDING = 4.0  # points above the content of a box's piece continued from the last page
 
-class OutlineHeading(Paragraph):
+
+class BalancedParagraph(Paragraph):
+    """A display title whose lines are balanced: as narrow as it can be without taking another line.
+
+    CSS calls this `text-wrap: balance`; a two-line title then breaks near its middle
+    instead of leaving a short last line.
+    """
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        cache = self.__dict__.setdefault("_balanced", {})
+        if avail_width not in cache:
+            cache[avail_width] = self._balanced_width(avail_width)
+        _, height = super().wrap(cache[avail_width], avail_height)
+        self.width = avail_width  # the frame still gives the title its full width
+        return avail_width, height
+
+    def _balanced_width(self, avail_width: float) -> float:
+        height = super().wrap(avail_width, UNLIMITED)[1]
+        if height < self.style.leading * 1.5:  # one line: nothing to balance
+            return avail_width
+        narrow, wide = avail_width / 2, avail_width
+        for _ in range(12):
+            middle = (narrow + wide) / 2
+            if super().wrap(middle, UNLIMITED)[1] > height + 0.01:
+                narrow = middle
+            else:
+                wide = middle
+        return wide
+
+
+class OutlineHeading(BalancedParagraph):
     """A heading that registers itself in the PDF outline when placed."""
 
     outline_title: str | None = None  # only the original, not its split parts
@@ -58,6 +114,197 @@ class HRule(Flowable):
         self.canv.line(0, self.space, self.width, self.space)
 
 
+class ItemParagraph(NoteParagraph):
+    """A list item's paragraph: a short one is read as one unit and never split across pages.
+
+    The policymaker brief's actions are one paragraph each (title, rationale, who and
+    when); split, the "Who/When" lines would open the next page without their title.
+    """
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        lines = self.wrap(avail_width, UNLIMITED)[1] / self.style.leading
+        if round(lines) <= KEEP_LINES:
+            return []
+        return super().split(avail_width, avail_height)
+
+
+class Stack(Container):
+    """Flowables set one under the other, as a frame would set them, as one flowable.
+
+    What must share a page travels as one Stack: the footnote frame then sees every
+    note it cites, and the outline every heading in it.
+    """
+
+    def __init__(self, children: list[Flowable], padding: tuple[float, float, float, float] = (0, 0, 0, 0)) -> None:
+        super().__init__()
+        self.children = children
+        self.padding = padding  # top right bottom left, points
+        self._placed: list[tuple[Flowable, float, float]] = []  # child, offset from the top, height
+
+    @property
+    def outline_marks(self) -> list[tuple[int, str]]:
+        """The headings inside, for the outline: registered when this piece is placed."""
+        marks: list[tuple[int, str]] = []
+        for child in self.children:
+            if isinstance(child, OutlineHeading) and child.outline_title is not None:
+                marks.append((child.outline_level, child.outline_title))
+            marks.extend(getattr(child, "outline_marks", None) or [])
+        return marks
+
+    def getSpaceBefore(self) -> float:
+        return self.children[0].getSpaceBefore() if self.children else 0.0
+
+    def getSpaceAfter(self) -> float:
+        return self.children[-1].getSpaceAfter() if self.children else 0.0
+
+    def _inner_width(self, avail_width: float) -> float:
+        return avail_width - self.padding[1] - self.padding[3]
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        width = self._inner_width(avail_width)
+        placed, y, space_after = [], 0.0, None
+        for child in self.children:
+            _, h = child.wrapOn(self.canv, width, UNLIMITED)
+            if space_after is not None:
+                y += space_after + child.getSpaceBefore()
+            placed.append((child, y, h))
+            y += h
+            space_after = child.getSpaceAfter()
+        self._placed = placed
+        self.width, self.height = avail_width, self.padding[0] + y + self.padding[2]
+        return self.width, self.height
+
+    def draw(self) -> None:
+        top, left = self.padding[0], self.padding[3]
+        for child, y, h in self._placed:
+            child.drawOn(self.canv, left, self.height - top - y - h)
+
+
+class FramedBox(Stack):
+    """A box (card, key messages, quote) that splits across pages like text.
+
+    Its fill and bar are drawn behind every piece, so a split box's frame continues on
+    the next page. A box that `keeps_whole(height)` moves to the next page whole instead.
+    A piece never ends with a child marked keepWithNext: a card's title and priority
+    line stay with the first lines of its rationale (a paragraph splits only with two
+    lines or more on each side).
+    """
+
+    def __init__(
+        self,
+        children: list[Flowable],
+        look: BoxLook,
+        padding: tuple[float, float, float, float],
+        keeps_whole: Callable[[float], bool] | None = None,
+        space_after: float = 0.0,
+    ) -> None:
+        super().__init__(children, padding)
+        self.look, self.keeps_whole, self.space_after = look, keeps_whole, space_after
+
+    def getSpaceBefore(self) -> float:
+        return 0.0
+
+    def getSpaceAfter(self) -> float:
+        return self.space_after
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        if self.look.fill:
+            canv.setFillColor(colour(self.look.fill))
+            canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        canv.setStrokeColor(colour(self.look.bar))
+        canv.setLineWidth(self.look.bar_width)
+        canv.line(0, 0, 0, self.height)
+        canv.restoreState()
+        super().draw()
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        if self.wrap(avail_width, avail_height)[1] <= avail_height:
+            return [self]
+        if self.keeps_whole is not None and self.keeps_whole(self.height):
+            return []
+        width = self._inner_width(avail_width)
+        room = avail_height - self.padding[0]  # the first piece runs to the page foot: no bottom padding
+        queue, taken = list(self.children), []
+        y, space_after = 0.0, None
+        while queue:
+            child = queue[0]
+            if isinstance(child, ActionFlowable):  # a KeepTogether's page break ends the piece
+                if isinstance(child, FrameBreak):
+                    break
+                queue.pop(0)
+                continue
+            gap = 0.0 if space_after is None else space_after + child.getSpaceBefore()
+            left = room - y - gap
+            _, h = child.wrapOn(self.canv, width, max(left, 0.0))
+            if h <= left:
+                taken.append(queue.pop(0))
+                y, space_after = y + gap + h, child.getSpaceAfter()
+                continue
+            parts = child.splitOn(self.canv, width, left) if left > 0 else []
+            if not parts or (len(parts) == 1 and parts[0] is child):
+                break
+            queue[0:1] = parts
+        while taken and taken[-1].getKeepWithNext():
+            queue.insert(0, taken.pop())
+        if not taken or not queue:
+            return []
+        top, right, bottom, left_pad = self.padding
+        return [
+            FramedBox(taken, self.look, (top, right, 0.0, left_pad)),
+            FramedBox(queue, self.look, (CONTINUED_PADDING, right, bottom, left_pad), space_after=self.space_after),
+        ]
+
+
+class KeepWithFirstLines(KeepTogether):
+    """keepWithNext as a reader expects it: a heading stays with the first lines of what follows.
+
+    reportlab's KeepTogether moves the whole group on when it does not fit, leaving a
+    half-empty page before a long box or table. Here the group's last flowable is split
+    into the room left, by its own rules (a paragraph keeps two lines, a table three
+    rows, a box its title and first lines); only if it cannot is the group moved on.
+    """
+
+    def __init__(self, flowables: list[Flowable], maxHeight: float | None = None) -> None:
+        super().__init__(flowables, maxHeight)
+        self.group = list(flowables)
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        *lead, last = self.group
+        if lead:
+            height = 0.0
+            for i, flowable in enumerate(lead):
+                _, h = flowable.wrapOn(self.canv, aW, aH)
+                height += h + flowable.getSpaceAfter() + (flowable.getSpaceBefore() if i else 0.0)
+            room = aH - height - last.getSpaceBefore()
+            if room > 0 and last.wrapOn(self.canv, aW, room)[1] > room:
+                parts = last.splitOn(self.canv, aW, room)
+                if len(parts) >= 2:  # one flowable for this page: the note frame sees all it cites
+                    return [Stack([*lead, parts[0]]), *parts[1:]]
+        return super().split(aW, aH)
+
+
+class RowSafeTable(Table):
+    """A table that splits only with `TABLE_MIN_ROWS` body rows on either side; its header repeats.
+
+    reportlab's `rowSplitRange` says where a split may fall, but the parts of a split
+    table get a range shifted for other purposes, so the rule is set afresh before each
+    split. A table too tall for a whole page (its few rows very long) may split anywhere
+    rather than fail the brief.
+    """
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        set_row_split_range(self, (head + TABLE_MIN_ROWS, -TABLE_MIN_ROWS))  # bounds of the first row after it
+        parts = super().split(availWidth, availHeight)
+        frame = frame_of(self)
+        if not parts and frame is not None and frame_cursor(frame)[1]:  # even a fresh page is too short
+            set_row_split_range(self, None)
+            parts = super().split(availWidth, availHeight)
+        return parts
+
+
 def _note_target(n: int) -> str:
     return f"note{n:04d}"
 
@@ -65,8 +312,9 @@ def _note_target(n: int) -> str:
 class Builder:
     """Turns blocks into flowables; counts the notes it numbers."""
 
-    def __init__(self, theme: Theme, width: float) -> None:
+    def __init__(self, theme: Theme, width: float, glyphs: Glyphs | None = None) -> None:
         self.theme, self.width = theme, width
+        self.glyphs = glyphs or Glyphs()  # fallback fonts for what the text fonts lack
         self.s = styles(theme)
         self.accent = colour(theme.colours.accent)
         self.note_count = 0
@@ -110,15 +358,18 @@ class Builder:
     def _note_paragraph(self, n: int, blocks: tuple[Block, ...]) -> Paragraph:
         body = " ".join(self.markup(runs) for runs in note_paragraphs(blocks))
         return Paragraph(
-            f'<a name="{_note_target(n)}"/><super><a href="#{note_anchor(n)}">{n}</a></super>\u2002{body}',
-            self.s.note,
+            *self.glyphs.fit(
+                f'<a name="{_note_target(n)}"/><super><a href="#{note_anchor(n)}">{n}</a></super>\u2002{body}',
+                self.s.note,
+            )
         )
 
-    def paragraph(self, nodes: tuple[Inline, ...], style) -> Paragraph:
-        text = self.markup(nodes)
+    def paragraph(self, nodes: tuple[Inline, ...], style, item: bool = False) -> Paragraph:
+        """A paragraph; `item`: the first of a list item, which a short item never splits."""
+        text, style = self.glyphs.fit(self.markup(nodes), style)
         notes, self.pending_notes = self.pending_notes, []
-        if notes:
-            para = NoteParagraph(text, style)
+        if notes or item:
+            para = (ItemParagraph if item else NoteParagraph)(text, style)
             para.notes = tuple(notes)
             return para
         return Paragraph(text, style)
@@ -140,10 +391,11 @@ class Builder:
 
     def block_Heading(self, h: Heading, width: float) -> list[Flowable]:
         st = self.s.heading(h.level)
-        text = self.markup(h.children)
+        text = self.markup(display_heading(h.children))
         self.pending_notes = []  # notes in headings are not supported: dropped, as Word styles drop them
-        para = OutlineHeading(text, st)
+        para = OutlineHeading(*self.glyphs.fit(text, st))
         para.outline_level, para.outline_title = h.level, plain_text(h.children)
+        para.keepWithNext = 1  # never the last line of a page: it stays with the first lines after it
         # a heading needs some of what follows on its page: a break unless there is room for a
         # few lines (group headings: most of a card); cheaper than keeping whole paragraphs together
         if self.box_depth:  # inside a cell a page-break hint would break the page after the box
@@ -155,13 +407,13 @@ class Builder:
         return [self.paragraph(p.children, self.s.role(p.role))]
 
     def block_ListBlock(self, lst: ListBlock, width: float) -> list[Flowable]:
-        items = [ListItem(self.blocks(item, width - 16) or [Spacer(0, 0)]) for item in lst.items]
         size = self.theme.body.size
+        items = [ListItem(self._item(item, width - size * LIST_INDENT) or [Spacer(0, 0)]) for item in lst.items]
         kwargs = dict(
             bulletFontName=face_name(self.theme.headings[0].family, "Bold") if lst.ordered else face_name("sans"),
             bulletFontSize=size * 0.9 if lst.ordered else size,
             bulletColor=self.accent,
-            leftIndent=size * 1.5,
+            leftIndent=size * LIST_INDENT,
             spaceAfter=size * 0.3,
             bulletOffsetY=0,
         )
@@ -169,26 +421,25 @@ class Builder:
             return [ListFlowable(items, bulletType="1", start=str(lst.start), bulletFormat="%s.", **kwargs)]
         return [ListFlowable(items, bulletType="bullet", start="•", **kwargs)]
 
+    def _item(self, item: tuple[Block, ...], width: float) -> list[Flowable]:
+        """A list item's flowables; its first paragraph is an ItemParagraph."""
+        if not (item and isinstance(item[0], Para)):
+            return self.blocks(item, width)
+        first = self.paragraph(item[0].children, self.s.role(item[0].role), item=True)
+        if keeps_with_next(item, 0):
+            first.keepWithNext = 1
+        return [first, *self.blocks(item[1:], width)]
+
     def block_Quote(self, q: Quote, width: float) -> list[Flowable]:
-        look = self.theme.quote()
-        inner = self.blocks(q.blocks, width - 24)
-        t = Table([[inner]], colWidths=[width - 12])
-        t.setStyle(
-            self._table_style(
-                [
-                    ("LEFTPADDING", (0, 0), (-1, -1), 14),
-                    ("LINEBEFORE", (0, 0), (0, -1), look.bar_width, colour(look.bar)),
-                ]
-            )
-        )
-        return [t]
+        padding = (3.0, 18.0, 3.0, 14.0)  # top right bottom left: a quote sits narrower than the text
+        return [self._framed(q.blocks, self.theme.quote(), padding, width, self.theme.body.space_after)]
 
     def block_Rule(self, r: Rule, width: float) -> list[Flowable]:
         return [HRule(colour(self.theme.colours.rule))]
 
     def block_Table(self, t: TableNode, width: float) -> list[Flowable]:
         ncols = max(len(t.header), *(len(r) for r in t.rows)) if t.rows else len(t.header)
-        widths = self._column_widths(t, ncols, width)
+        widths = column_widths(t, self.theme, width, padding=12)  # reportlab's cell padding: 6 a side
         data = []
         head_styles, cell_styles = (
             self._aligned(self.s.cell_head, t.align, ncols),
@@ -198,7 +449,8 @@ class Builder:
             data.append([self.paragraph(c, head_styles[i]) for i, c in enumerate(t.header)])
         for row in t.rows:
             data.append([self.paragraph(c, cell_styles[i]) for i, c in enumerate(row)] + [""] * (ncols - len(row)))
-        table = Table(data, colWidths=widths, repeatRows=1 if t.header else 0, hAlign="LEFT")
+        head = 1 if t.header else 0
+        table = RowSafeTable(data, colWidths=widths, repeatRows=head, hAlign="LEFT")
         rule = colour(self.theme.colours.rule)
         cmds = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -225,52 +477,22 @@ class Builder:
         """Cells drawn as plain strings would otherwise use unembedded Helvetica."""
         return TableStyle([("FONTNAME", (0, 0), (-1, -1), role_font(self.theme.body)), *commands])
 
-    def _column_widths(self, t: TableNode, ncols: int, width: float) -> list[float]:
-        """Each column at least as wide as its longest word; the rest shared by text length."""
-        size = self.theme.cell.size
-        padding = 12
-        minimum = [padding + 4] * ncols
-        length = [1] * ncols
-        for r, row in enumerate((t.header, *t.rows)):
-            for i, cell in enumerate(row):
-                text = plain_text(cell)
-                font = role_font(self.theme.cell_head) if r == 0 and t.header else role_font(self.theme.cell)
-                longest = max((pdfmetrics.stringWidth(w, font, size) for w in text.split()), default=0)
-                minimum[i] = max(minimum[i], longest + padding)
-                length[i] = max(length[i], min(pdfmetrics.stringWidth(text, font, size), width))
-        spare = width - sum(minimum)
-        if spare <= 0:
-            return [width * m / sum(minimum) for m in minimum]
-        extra = [max(0.0, n - m) for n, m in zip(length, minimum, strict=True)]
-        total = sum(extra) or 1
-        return [m + spare * e / total for m, e in zip(minimum, extra, strict=True)]
-
     def block_Box(self, box: Box, width: float) -> list[Flowable]:
         look = self.theme.box(box.classes)
         if look is None:
             return self.blocks(box.blocks, width)
-        inner_width = width - 20
+        padding = (8.0, 10.0, 4.0, 12.0)  # top right bottom left
+        return [self._framed(box.blocks, look, padding, width, space_after=self.theme.body.size * 0.7)]
+
+    def _framed(
+        self, blocks: tuple[Block, ...], look: BoxLook, padding: tuple[float, ...], width: float, space_after: float
+    ) -> FramedBox:
+        """A box's blocks in a FramedBox; its lead (a card's title and priority line) keeps with what follows."""
         self.box_depth += 1
         try:
-            inner = self.blocks(box.blocks, inner_width)
+            inner = self.blocks(blocks, width - padding[1] - padding[3])
         finally:
             self.box_depth -= 1
-        marks: list[tuple[int, str]] = []
-        for flowable in inner:
-            if isinstance(flowable, OutlineHeading) and flowable.outline_title is not None:
-                marks.append((flowable.outline_level, flowable.outline_title))
-                flowable.outline_title = None
-        t = Table([[inner]], colWidths=[width], hAlign="LEFT")
-        cmds = [
-            ("LEFTPADDING", (0, 0), (-1, -1), 12),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-            ("TOPPADDING", (0, 0), (-1, -1), 8),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ("LINEBEFORE", (0, 0), (0, -1), look.bar_width, colour(look.bar)),
-        ]
-        if look.fill:
-            cmds.append(("BACKGROUND", (0, 0), (-1, -1), colour(look.fill)))
-        t.setStyle(self._table_style(cmds))
-        t.spaceAfter = self.theme.body.size * 0.7  # not a Spacer: that could open a blank last page
-        t.outline_marks = marks  # registered when the box is placed, on the page it lands on
-        return [t]
+        for flowable in inner[: box_lead(blocks)]:  # a heading or paragraph is one flowable each
+            flowable.keepWithNext = 1
+        return FramedBox(inner, look, padding, self.theme.box_keeps_whole, space_after)

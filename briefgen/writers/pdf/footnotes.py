@@ -13,6 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, Paragraph
+from reportlab.platypus.doctemplate import ActionFlowable
 
 from .rlhooks import anchors_in, frame_cursor, frame_of, measure_in_frame, nested_flowables
 
@@ -58,9 +59,18 @@ class FlushNotes(Flowable):
         pass
 
 
+class Container(Flowable):
+    """A briefgen flowable holding others in its public `children` (reportlab's own are read in rlhooks)."""
+
+    children: list[Flowable]
+
+
 def notes_of(flowable: Flowable) -> Notes:
-    notes = list(getattr(flowable, "notes", ()) or ())
-    for child in nested_flowables(flowable):
+    # only a NoteParagraph's own notes: reportlab's list-item indenter forwards unknown
+    # attributes to the paragraph it wraps, so `getattr` would count that paragraph's notes twice
+    notes = list(flowable.notes) if isinstance(flowable, NoteParagraph) else []
+    children = flowable.children if isinstance(flowable, Container) else nested_flowables(flowable)
+    for child in children:
         notes.extend(notes_of(child))
     return notes
 
@@ -195,6 +205,7 @@ class FootnoteFrame(Frame):
         notes = notes_of(flowable)
         if not notes:
             return super().split(flowable, canv)
+        move_on: list[Flowable] = []
         for k in range(len(notes), -1, -1):
             extra = self._notes_height([p for _, p in notes[:k]])
             self._reserve(extra)
@@ -204,10 +215,13 @@ class FootnoteFrame(Frame):
                 self._release(extra)
             if not parts:
                 continue
+            if isinstance(parts[0], ActionFlowable):  # a group moving to the next page: with room
+                move_on = move_on or parts  # for fewer notes it may still start on this one
+                continue
             cited = {n for n, _ in notes_of(parts[0])}
             if cited <= {n for n, _ in notes[:k]}:
                 return parts
-        return []
+        return move_on
 
     def draw_notes(self, canv: Canvas, rule_colour: colors.Color) -> None:
         if not self.placed_notes:

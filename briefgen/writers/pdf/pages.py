@@ -9,28 +9,32 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, ListFlowable, Paragraph
 
-from ...design import Theme
+from ...design import TextRole, Theme, display_title
 from ...model import Metadata
 from ..common import running_text
-from .body import OutlineHeading
+from .body import BalancedParagraph, KeepWithFirstLines, OutlineHeading
 from .footnotes import FootnoteFrame
+from .glyphs import Glyphs
 from .styles import colour, paragraph_style, role_font
 
 BAND_TOP = 14 * mm  # from the page's top edge to the first line of the band
 BAND_BOTTOM = 9 * mm
 
 
-def title_band(meta: Metadata, theme: Theme, width: float) -> tuple[list[Paragraph], float]:
+def title_band(meta: Metadata, theme: Theme, width: float, glyphs: Glyphs) -> tuple[list[Paragraph], float]:
     """The first page's coloured band: kicker, title, subtitle; and its height."""
     kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
     parts = []
     if kicker:
-        parts.append(Paragraph(escape(kicker.upper()), paragraph_style("kicker", theme.kicker, flowing=False)))
-    parts.append(Paragraph(escape(meta.title), paragraph_style("title", theme.title, flowing=False)))
+        style = paragraph_style("kicker", theme.kicker, flowing=False)
+        parts.append(Paragraph(*glyphs.fit(escape(kicker.upper()), style)))
+    title = escape(display_title(meta.title))
+    parts.append(BalancedParagraph(*glyphs.fit(title, paragraph_style("title", theme.title, flowing=False))))
     if meta.subtitle:
-        parts.append(Paragraph(escape(meta.subtitle), paragraph_style("subtitle", theme.subtitle, flowing=False)))
+        style = paragraph_style("subtitle", theme.subtitle, flowing=False)
+        parts.append(Paragraph(*glyphs.fit(escape(meta.subtitle), style)))
     height = BAND_TOP
     for p in parts:
         height += p.wrap(width, 1000)[1] + p.getSpaceBefore() + p.getSpaceAfter()
@@ -51,14 +55,22 @@ def logo_image(data: bytes | None) -> tuple[ImageReader | None, tuple[float, flo
 class PageDecorations:
     """Draws the band on page one, the running header on later pages, and every footer."""
 
-    def __init__(self, meta: Metadata, theme: Theme, page: tuple[float, float], margins: tuple, logo: bytes | None):
-        self.meta, self.theme = meta, theme
+    def __init__(
+        self,
+        meta: Metadata,
+        theme: Theme,
+        page: tuple[float, float],
+        margins: tuple,
+        logo: bytes | None,
+        glyphs: Glyphs,
+    ):
+        self.meta, self.theme, self.glyphs = meta, theme, glyphs
         self.pw, self.ph = page
         self.top, self.right, self.bottom, self.left = margins
         self.width = self.pw - self.left - self.right
         self.logo, self.logo_size = logo_image(logo)
         self.band_width = self.width - (self.logo_size[0] + 6 * mm if self.logo else 0)
-        self.band, self.band_height = title_band(meta, theme, self.band_width)
+        self.band, self.band_height = title_band(meta, theme, self.band_width, glyphs)
 
     def first_page(self, canv: Canvas, document: BaseDocTemplate) -> None:
         canv.saveState()
@@ -81,8 +93,31 @@ class PageDecorations:
         if self.meta.marking:
             canv.setFont(role_font(self.theme.marking), self.theme.marking.size)
             canv.setFillColor(colour(self.theme.title.colour))  # on the band: in the band's text colour
-            canv.drawRightString(self.pw - self.right, self.ph - 8 * mm, self.meta.marking.upper())
+            marking = self.meta.marking.upper()
+            self._draw(
+                canv,
+                self.pw - self.right,
+                self.ph - 8 * mm,
+                marking,
+                self.theme.marking,
+                self.theme.title.colour,
+                right=True,
+            )
         canv.restoreState()
+
+    def _draw(
+        self,
+        canv: Canvas,
+        x: float,
+        y: float,
+        text: str,
+        role: TextRole,
+        hex_colour: str,
+        size: float | None = None,
+        right: bool = False,
+    ) -> None:
+        """drawString (drawRightString if `right`) in the font and colour just set, with fallback fonts."""
+        self.glyphs.draw_string(canv, x, y, text, role_font(role), size or role.size, colour(hex_colour), right=right)
 
     def later_page(self, canv: Canvas, document: BaseDocTemplate) -> None:
         running = self.theme.running
@@ -90,11 +125,21 @@ class PageDecorations:
         canv.saveState()
         canv.setFont(role_font(running), running.size)
         canv.setFillColor(colour(running.colour))
-        canv.drawString(self.left, y, running_text(self.theme.header, self.meta))
+        self._draw(canv, self.left, y, running_text(self.theme.header, self.meta), running, running.colour)
         if self.meta.marking:
             canv.setFont(role_font(self.theme.marking), running.size)
             canv.setFillColor(colour(self.theme.marking.colour))
-            canv.drawRightString(self.pw - self.right, y, self.meta.marking.upper())
+            marking = self.meta.marking.upper()
+            self._draw(
+                canv,
+                self.pw - self.right,
+                y,
+                marking,
+                self.theme.marking,
+                self.theme.marking.colour,
+                running.size,
+                right=True,
+            )
         canv.setStrokeColor(colour(self.theme.colours.rule))
         canv.setLineWidth(0.4)
         canv.line(self.left, self.ph - self.top + 3.5 * mm, self.pw - self.right, self.ph - self.top + 3.5 * mm)
@@ -112,9 +157,11 @@ class PageDecorations:
         canv.line(self.left, self.bottom - 6 * mm, self.pw - self.right, self.bottom - 6 * mm)
         canv.setFont(role_font(running), running.size)
         canv.setFillColor(colour(running.colour))
-        canv.drawString(self.left, self.bottom - 10 * mm, running_text(self.theme.footer, self.meta))
+        self._draw(
+            canv, self.left, self.bottom - 10 * mm, running_text(self.theme.footer, self.meta), running, running.colour
+        )
         label = f"{self.theme.label('page')} {page} {self.theme.label('of')} {total}"
-        canv.drawRightString(self.pw - self.right, self.bottom - 10 * mm, label)
+        self._draw(canv, self.pw - self.right, self.bottom - 10 * mm, label, running, running.colour, right=True)
         canv.restoreState()
 
 
@@ -149,12 +196,23 @@ class NumberedCanvas(Canvas):
 
 
 class DocTemplate(BaseDocTemplate):
-    """Starts each page's note area, and adds headings (also those inside boxes) to the outline."""
+    """Starts each page's note area, adds headings (also those inside boxes) to the outline,
+    and keeps a heading with the first lines after it."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.keepTogetherClass = KeepWithFirstLines  # groups made by keepWithNext (headings, intros)
         self._last_outline_level = -1
         self._bookmark = 0
+
+    def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
+        """reportlab keeps nothing with a list: a heading before one stays with its first item instead."""
+        i = 0
+        while i < len(flowables) - 1 and flowables[i].getKeepWithNext():
+            i += 1
+        if i and isinstance(flowables[i], ListFlowable):
+            flowables[i : i + 1] = flowables[i].split(self.width, self.height)  # its items, each a flowable
+        super().handle_keepWithNext(flowables)
 
     def beforePage(self) -> None:
         for frame in self.pageTemplate.frames:

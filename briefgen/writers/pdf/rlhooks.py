@@ -1,10 +1,11 @@
 """The few places where briefgen reaches into reportlab's private state, all in one file.
 
 reportlab has no public API for page-foot notes (where a frame's cursor is, what a
-table or list holds after a split) or for fixed creation dates. Each function below
-is the only code touching one private field; tests/test_writers_pdf.py checks that
-every one still exists and behaves, so a reportlab upgrade that changes them fails a
-test instead of silently mis-placing notes.
+table or list holds after a split), for widening a table's allowed split rows, or for
+fixed creation dates. Each function below is the only code touching one private
+field; tests/test_writers_pdf.py checks that every one still exists and behaves, so
+a reportlab upgrade that changes them fails a test instead of silently mis-placing
+notes.
 """
 
 from __future__ import annotations
@@ -67,6 +68,15 @@ def nested_flowables(flowable: Flowable) -> list[Flowable]:
                     out.extend(c for c in item if isinstance(c, Flowable))
             return out
     return []
+
+
+def set_row_split_range(table: Table, bounds: tuple[int, int] | None) -> None:
+    """Where a table may split: the first row after a split lies within `bounds` (None: anywhere).
+
+    reportlab takes it as the constructor's `rowSplitRange` and keeps it in `_rowSplitRange`,
+    which it rewrites for the parts of a split table.
+    """
+    table._rowSplitRange = bounds
 
 
 def anchors_in(paragraph: Paragraph) -> set[str]:

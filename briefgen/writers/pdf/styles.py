@@ -15,14 +15,29 @@ from ... import fonts
 from ...design import PARAGRAPH_ROLES, TextRole, Theme
 
 
+class UnshapedTTFont(TTFont):
+    """A TrueType font reportlab's harfbuzz shaping leaves alone: the bundled text fonts.
+
+    A paragraph with a right-to-left fallback run is shaped (see glyphs.py), and reportlab then
+    shapes every word with the font of its first run. Words in the text fonts must keep
+    reportlab's plain layout: shaped, they would gain kerning and ligatures, move line breaks
+    and extract as "ﬁ" for "fi". reportlab's private `shapeFragWord` leaves a word as it is when
+    its font's `hbFont` raises AttributeError; tests/test_writers_pdf_glyphs.py breaks if that
+    stops being so.
+    """
+
+    def hbFont(self, fontSize: float = 10):  # reportlab's name and signature
+        raise AttributeError("briefgen's text fonts are not shaped")
+
+
 @cache
 def register_fonts() -> None:
-    """Noto Serif and Noto Sans, each with its four faces, as reportlab font families."""
+    """Noto Serif, Noto Sans and Noto Sans Mono, each with its four faces, as reportlab font families."""
     for family in fonts.FAMILIES:
         names = {}
         for face in fonts.FACES:
             name = face_name(family, face)
-            pdfmetrics.registerFont(TTFont(name, str(fonts.font_file(family, face))))
+            pdfmetrics.registerFont(UnshapedTTFont(name, str(fonts.font_file(family, face))))
             names[face] = name
         pdfmetrics.registerFontFamily(
             names["Regular"],
@@ -31,6 +46,12 @@ def register_fonts() -> None:
             italic=names["Italic"],
             boldItalic=names["BoldItalic"],
         )
+
+
+def text_faces() -> list[str]:
+    """Every face of the text families, registered."""
+    register_fonts()
+    return [face_name(family, face) for family in fonts.FAMILIES for face in fonts.FACES]
 
 
 def face_name(family: str, face: str = "Regular") -> str:

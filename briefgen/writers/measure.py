@@ -1,0 +1,93 @@
+"""Text measured with the bundled fonts' own metrics, for layout decisions both writers take.
+
+The PDF writer sets text in these fonts, so its measures are exact; a DOCX is laid out
+by Word or LibreOffice, whose font may differ on the reader's machine (fonts are named,
+not embedded), so the DOCX writer adds slack where a guess too small would hurt.
+"""
+
+from __future__ import annotations
+
+from reportlab.pdfbase import pdfmetrics
+
+from ..design import LIST_INDENT, TextRole, Theme
+from ..model import Block, Box, Heading, ListBlock, Paragraph, Quote, Rule, Table, blocks_text, plain_text
+
+
+def text_width(text: str, role: TextRole) -> float:
+    """The width of one line of `text` set in `role`, in points, as the PDF writer sets it."""
+    from .pdf.styles import register_fonts, role_font  # here: the PDF writer imports this module
+
+    register_fonts()
+    return pdfmetrics.stringWidth(text, role_font(role), role.size)
+
+
+def line_count(text: str, role: TextRole, width: float) -> int:
+    """How many lines `text` takes when wrapped at spaces into `width` points (at least 1)."""
+    space = text_width(" ", role)
+    lines, used = 1, 0.0
+    for word in text.split():
+        w = text_width(word, role)
+        if used and used + space + w > width:
+            lines, used = lines + 1, w
+        else:
+            used += (space if used else 0.0) + w
+    return lines
+
+
+def column_widths(table: Table, theme: Theme, width: float, padding: float, slack: float = 1.0) -> list[float]:
+    """Column widths in points: each at least its longest word, the rest shared by text length.
+
+    `padding` is a cell's left plus right padding; `slack` widens the measured longest
+    word, for a writer whose reader may substitute a wider font.
+    """
+    ncols = max([len(table.header), *(len(r) for r in table.rows)]) if (table.header or table.rows) else 0
+    minimum = [padding + 4.0] * ncols
+    length = [1.0] * ncols
+    for r, row in enumerate((table.header, *table.rows)):
+        role = theme.cell_head if r == 0 and table.header else theme.cell
+        for i, cell in enumerate(row):
+            text = plain_text(cell)
+            longest = max((text_width(w, role) for w in text.split()), default=0.0)
+            minimum[i] = max(minimum[i], longest * slack + padding)
+            length[i] = max(length[i], min(text_width(text, role) * slack + padding, width))
+    spare = width - sum(minimum)
+    if spare <= 0:
+        return [width * m / sum(minimum) for m in minimum]
+    extra = [max(0.0, n - m) for n, m in zip(length, minimum, strict=True)]
+    total = sum(extra) or 1.0
+    return [m + spare * e / total for m, e in zip(minimum, extra, strict=True)]
+
+
+BOX_PADDING = 24.0  # points a box's margins and bar take from the width and add to the height, about
+
+
+def estimated_height(blocks: tuple[Block, ...], theme: Theme, width: float) -> float:
+    """About how tall blocks set at `width` points are, for a writer that cannot measure its layout.
+
+    Word lays out a DOCX itself; this is enough to tell a short box from one that
+    must be allowed to split across pages.
+    """
+    height = 0.0
+    for block in blocks:
+        match block:
+            case Heading(level=level, children=c):
+                role = theme.heading(level)
+                height += role.space_before + role.space_after + role.leading * line_count(plain_text(c), role, width)
+            case Paragraph(children=c, role=name):
+                role = theme.role(name)
+                height += role.space_after + role.leading * line_count(plain_text(c), role, width)
+            case ListBlock(items=items):
+                indent = theme.body.size * LIST_INDENT
+                height += sum(estimated_height(item, theme, width - indent) for item in items)
+            case Table(header=header, rows=rows):
+                cell = theme.cell
+                for row in (header, *rows) if header else rows:
+                    lines = max((line_count(plain_text(c), cell, width / max(len(row), 1)) for c in row), default=1)
+                    height += lines * cell.leading + 7.0
+            case Box(blocks=inner) | Quote(blocks=inner):
+                height += estimated_height(inner, theme, width - BOX_PADDING) + BOX_PADDING
+            case Rule():
+                height += theme.body.size
+            case _:
+                height += theme.body.leading * line_count(blocks_text((block,)), theme.body, width)
+    return height
