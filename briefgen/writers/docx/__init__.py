@@ -1,7 +1,8 @@
 """DOCX writer: the document model -> a Word document with real Word styles.
 
 Headings use Heading 1-4, lists Word numbering (ordered lists restart), notes are
-real footnotes (`word/footnotes.xml`), boxes and cards are shaded one-cell tables.
+real footnotes (`word/footnotes.xml`), boxes and cards are shaded tables (a tall box one row per
+paragraph, so it splits across pages with its bar).
 Styles come from a reference document, as with pandoc: the packaged one restyled
 from the audience's theme, or the audience's own `reference.docx` kept as it is.
 

@@ -73,6 +73,7 @@ def setup_styles(document, theme: Theme, language: str) -> None:
 
     normal = st["Normal"]
     _apply(normal, theme.body, leading=WD_LINE_SPACING.AT_LEAST)
+    normal.paragraph_format.widow_control = True  # no widow or orphan line, as the PDF's story
     ooxml.set_style_language(normal, language)
 
     for level, role in enumerate(theme.headings, start=1):
