@@ -286,7 +286,10 @@ def paragraph_border(paragraph, edge: str, size: int, colour: str, space: int = 
 
 def set_style_fonts(style, family: str) -> None:
     """Name the font for every script and drop theme fonts, which would override it."""
-    rpr = style.element.get_or_add_rPr()
+    _name_fonts(style.element.get_or_add_rPr(), family)
+
+
+def _name_fonts(rpr, family: str) -> None:
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = insert_in_order(rpr, OxmlElement("w:rFonts"), RPR_ORDER)
@@ -345,15 +348,7 @@ def remove_contextual_spacing(style) -> None:
 
 def run_fonts(run, family: str) -> None:
     """A run's font named for every script (python-docx's `font.name` sets Latin only)."""
-    rpr = run._r.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = insert_in_order(rpr, OxmlElement("w:rFonts"), RPR_ORDER)
-    for attr in list(fonts.attrib):
-        if attr.endswith("Theme") or attr.endswith("theme"):
-            del fonts.attrib[attr]
-    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
-        fonts.set(qn(f"w:{attr}"), family)
+    _name_fonts(run._r.get_or_add_rPr(), family)
 
 
 def keep_row_whole(row, header: bool = False) -> None:
