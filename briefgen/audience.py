@@ -14,12 +14,13 @@ from pathlib import Path
 from .design import Theme, theme
 from .errors import AudienceError, Problem, TemplateError, display_path
 from .fonts import font_file_problem
-from .style import Style, merge, style_from_dict, style_schema
+from .style import PATTERN_FIELDS, Style, merge, pattern_problem, style_from_dict, style_schema
 from .writers import Assets
 from .yamlsource import read_yaml, schema_problems
 
 STYLE_FILE = "style.yaml"
 TEMPLATE_FILE = "brief.md.j2"
+EMAIL_TEMPLATE_FILE = "email.md.j2"
 REFERENCE_DOCX = "reference.docx"
 
 
@@ -51,6 +52,7 @@ class Audience:
     builtin: bool
     theme: Theme  # the style resolved into the design every writer draws
     assets: Assets  # the files writers may use, read once
+    email_template: str = f"_shared/{EMAIL_TEMPLATE_FILE}"  # the mail body's template, found like `template`
 
 
 def discover(roots: tuple[Path, ...]) -> dict[str, Path]:
@@ -77,6 +79,12 @@ def _raw_style(folder: Path) -> dict:
             line, col = pos.marks.get(("logo",), (None, None))
             problems.append(Problem(file, line, col, "logo", f"'{logo}' is not a PNG or JPEG file beside the style"))
         data["logo"] = str(path)
+    email = data.get("email")
+    for name in ("subject", "filename"):
+        pattern = email.get(name) if isinstance(email, dict) else None
+        if isinstance(pattern, str) and (why := pattern_problem(pattern, PATTERN_FIELDS)):
+            line, col = pos.marks.get(("email", name), (None, None))
+            problems.append(Problem(file, line, col, f"email.{name}", why))
     fallback = data["fonts"].get("fallback") if isinstance(data.get("fonts"), dict) else None
     if isinstance(fallback, list):
         for i, name in enumerate(fallback):
@@ -140,10 +148,21 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
                 f"no {TEMPLATE_FILE} in this audience or the ones it extends",
             )
         )
+    email_template = next(
+        (f"{a}/{EMAIL_TEMPLATE_FILE}" for a in chain if (folders[a] / EMAIL_TEMPLATE_FILE).is_file()), None
+    )
     builtin = folders[name].resolve().is_relative_to(builtin_templates().resolve())
     style = style_from_dict(merged)
     return Audience(
-        name, folders[name], style, template, tuple(chain), builtin, theme(style), _assets(folders[name], style)
+        name,
+        folders[name],
+        style,
+        template,
+        tuple(chain),
+        builtin,
+        theme(style),
+        _assets(folders[name], style),
+        email_template or f"_shared/{EMAIL_TEMPLATE_FILE}",
     )
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .recipients import Recipient
+
 PRIORITIES = ("high", "medium", "low")
 
 
@@ -62,6 +64,7 @@ class Brief:
     # audience name -> field name -> replacement value (title, subtitle, summary, key_messages)
     overrides: dict[str, dict[str, object]] = field(default_factory=dict, hash=False)
     cited: tuple[str, ...] = ()  # every bibliography key cited in any Markdown field, in order
+    distribution: tuple[Recipient, ...] = ()  # who `briefgen mail` sends each audience's brief to
 
     @property
     def recommendations(self) -> tuple[Recommendation, ...]:

@@ -19,7 +19,7 @@ from .cite import resolve_citations
 from .markdown import parse_inline, parse_markdown
 from .model import Author, Document, Metadata, plain_text
 from .render import render_markdown
-from .select import shape
+from .select import Shaped, shape
 from .writers import FORMATS, Artifact, writer
 
 MANIFEST = "manifest.json"
@@ -48,7 +48,15 @@ def to_document(
     """The brief as one audience's document model, citations resolved, and the keys it cites."""
     shaped = shape(brief, audience.name, audience.style)
     markdown = render_markdown(audience.template, roots, shaped, audience.style, audience.name)
-    meta = Metadata(
+    doc = Document(metadata(shaped, audience), parse_markdown(markdown))
+    style = audience.style
+    doc, cited = resolve_citations(doc, refs, style.citations, style.footnotes, style.bibliography)
+    return doc, tuple(cited)
+
+
+def metadata(shaped: Shaped, audience: Audience) -> Metadata:
+    """The document's metadata: plain text, with the audience's overrides applied."""
+    return Metadata(
         title=plain_text(parse_inline(shaped.title)),
         subtitle=plain_text(parse_inline(shaped.subtitle)) if shaped.subtitle else "",
         authors=tuple(Author(p.name, p.affiliation) for p in shaped.authors),
@@ -60,10 +68,6 @@ def to_document(
         audience=audience.name,
         marking=audience.style.marking,
     )
-    doc = Document(meta, parse_markdown(markdown))
-    style = audience.style
-    doc, cited = resolve_citations(doc, refs, style.citations, style.footnotes, style.bibliography)
-    return doc, tuple(cited)
 
 
 def build(
@@ -84,9 +88,17 @@ def build(
     return outputs
 
 
-def manifest(brief: Brief, outputs: list[Output]) -> bytes:
-    """What a build made, for people and for later commands (mail, rebuilds): deterministic JSON."""
-    entries = [
+def manifest(
+    brief: Brief, outputs: list[Output], previous: bytes | None = None, present: frozenset[str] = frozenset()
+) -> bytes:
+    """What a build made, for people and for later commands (mail, rebuilds): deterministic JSON.
+
+    Entries of a `previous` manifest for files this build did not make, and that are still
+    `present` in the folder, are kept: building one audience does not forget the others.
+    """
+    made = {o.relative_path.name for o in outputs}
+    kept = [e for e in _previous_entries(previous, brief.id) if e.get("file") in present - made]
+    entries = kept + [
         {
             "file": o.relative_path.name,
             "audience": o.audience,
@@ -101,5 +113,24 @@ def manifest(brief: Brief, outputs: list[Output]) -> bytes:
         }
         for o in outputs
     ]
+    entries.sort(key=lambda e: str(e.get("file")))
     body = {"brief": brief.id, "title": brief.title, "date": brief.date.isoformat(), "outputs": entries}
     return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _previous_entries(previous: bytes | None, brief_id: str) -> list[dict]:
+    """The entries of an earlier manifest of the same brief; an unreadable one is forgotten."""
+    if not previous:
+        return []
+    try:
+        data = json.loads(previous)
+    except ValueError:
+        return []
+    if not isinstance(data, dict) or data.get("brief") != brief_id or not isinstance(data.get("outputs"), list):
+        return []
+    return [e for e in data["outputs"] if isinstance(e, dict)]
+
+
+def recorded_hashes(manifest_bytes: bytes | None, brief_id: str) -> dict[str, str]:
+    """File name -> the SHA-256 briefgen wrote it with, from a manifest."""
+    return {str(e.get("file")): str(e.get("sha256")) for e in _previous_entries(manifest_bytes, brief_id)}

@@ -6,6 +6,7 @@ atomically, and only after every output of a brief was produced.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import tempfile
@@ -264,6 +265,247 @@ def audiences_command(templates_dir: Path | None) -> None:
 
 def main() -> None:
     cli(prog_name="briefgen")
+
+
+# ---------------------------------------------------------------- mail
+
+
+def _addresses(values: tuple[str, ...], option: str):
+    """Addresses given on the command line, checked like a list's."""
+    from .recipients import Recipient, parse_address
+
+    found = []
+    for value in values:
+        try:
+            name, email = parse_address(value)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint=option) from None
+        found.append(Recipient(email, name, "", "to", option))
+    return found
+
+
+def _one_address(value: str, origin: str):
+    from .recipients import Recipient, parse_address
+
+    try:
+        name, email = parse_address(value)
+    except ValueError as err:
+        raise BriefgenError(f"{origin}: {err}") from None
+    return Recipient(email, name, "", "to", origin)
+
+
+def _refresh_outputs(brief, outputs, out_dir: Path) -> list[str]:
+    """Attachments on disk brought up to date with what was just built, as `build` writes them.
+
+    A file changed since briefgen wrote it (someone edited the DOCX) is never replaced.
+    """
+    from .build import MANIFEST, manifest, recorded_hashes
+
+    folder = out_dir / brief.id
+    previous = (folder / MANIFEST).read_bytes() if (folder / MANIFEST).is_file() else None
+    recorded = recorded_hashes(previous, brief.id)
+    stale = []
+    for o in outputs:
+        target = out_dir / o.relative_path
+        if not target.is_file():
+            stale.append(o)
+            continue
+        on_disk = target.read_bytes()
+        if on_disk == o.data:
+            continue
+        if hashlib.sha256(on_disk).hexdigest() != recorded.get(target.name):
+            raise BriefgenError(
+                f"{display_path(target)} was changed since briefgen built it; not replacing it. Mail the rebuilt "
+                f"brief after moving it away, or run `briefgen build` to replace it"
+            )
+        stale.append(o)
+    if not stale:
+        return []
+    present = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
+    files = [(o.relative_path, o.data) for o in stale]
+    files.append((Path(brief.id) / MANIFEST, manifest(brief, stale, previous, present)))
+    return [display_path(t) for t in _write_outputs(files, out_dir) if t.name != MANIFEST]
+
+
+@cli.command("mail")
+@click.argument("brief_path", metavar="BRIEF", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-a",
+    "--audience",
+    "audiences",
+    multiple=True,
+    help="Audience to mail (repeatable; default: every one with recipients).",
+)
+@click.option("--to", "to", multiple=True, help="Send to this address instead of the list (repeatable; needs -a).")
+@click.option("--cc", multiple=True, help="Copy to this address (repeatable; needs -a).")
+@click.option("--bcc", multiple=True, help="Blind copy to this address (repeatable; needs -a).")
+@click.option("--from", "from_", help="Sender, 'Name <address>' (default: mail.yaml `from:` or BRIEFGEN_MAIL_FROM).")
+@click.option("--subject", help="Subject line (default: the audience's email.subject pattern).")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(list(FORMATS)),
+    help="Attach this format (repeatable; default: the audience's email.attach).",
+)
+@click.option("--eml", "eml_dir", type=click.Path(path_type=Path, file_okay=False), help="Write drafts (.eml) here.")
+@click.option("--send", "send_now", is_flag=True, help="Send over SMTP (settings: mail.yaml or BRIEFGEN_SMTP_*).")
+@click.option("--dry-run", is_flag=True, help="Show who would get what; write and send nothing.")
+@click.option("--resend", is_flag=True, help="Send again to recipients the send log shows as served.")
+@click.option(
+    "--recipients",
+    "recipients_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Distribution list (.csv with email,name,audience[,field], or .yaml) instead of the brief's.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder of the attachments and the send log (OUT/<brief-id>/sent.jsonl).",
+)
+@click.option("--bib", type=click.Path(path_type=Path, dir_okay=False), multiple=True, help="BibTeX file (as build).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Mail settings file (default: ./mail.yaml, then ~/.config/briefgen/mail.yaml).",
+)
+@click.option(
+    "--max-size", type=float, help="Warn when a message is larger, in MB (default: 10, or mail.yaml max_size_mb)."
+)
+@_templates_option
+def mail_command(
+    brief_path: Path,
+    audiences: tuple[str, ...],
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    bcc: tuple[str, ...],
+    from_: str | None,
+    subject: str | None,
+    formats: tuple[str, ...],
+    eml_dir: Path | None,
+    send_now: bool,
+    dry_run: bool,
+    resend: bool,
+    recipients_file: Path | None,
+    out_dir: Path,
+    bib: tuple[Path, ...],
+    config_path: Path | None,
+    max_size: float | None,
+    templates_dir: Path | None,
+) -> None:
+    """Mail BRIEF to each audience's distribution list: drafts (--eml DIR) or sent (--send).
+
+    Builds the attachments first when they are missing or out of date, names them for
+    the recipient (the style's email.filename), and ends with a table of what was sent,
+    skipped and failed; exit 1 if anything failed.
+    """
+    from datetime import UTC, datetime
+
+    from .audience import discover, load_audiences, search_path
+    from .build import build as build_outputs
+    from .mail import DEFAULT_MAX_SIZE_MB, distribution, letter, message_size, send
+    from .message import compose
+    from .recipients import read_recipients
+    from .sendlog import LOG_FILE
+    from .smtp import SmtpSender, config_file_settings, smtp_settings
+
+    if bool(eml_dir) == send_now:
+        raise click.UsageError("give --eml DIR to write drafts, or --send to send")
+    if (to or cc or bcc) and not audiences:
+        raise click.UsageError("--to, --cc and --bcc need -a AUDIENCE: which brief should they get?")
+    if subject is not None and any(ord(ch) < 32 for ch in subject):
+        raise click.BadParameter("must be one line", param_hint="--subject")
+    config, config_file = config_file_settings(config_path)
+    sender_text = from_ or os.environ.get("BRIEFGEN_MAIL_FROM") or config.get("from")
+    if not sender_text:
+        raise BriefgenError(
+            "no sender: give --from 'Name <address>', or set `from:` in mail.yaml or BRIEFGEN_MAIL_FROM"
+        )
+    origin = (
+        "--from" if from_ else "BRIEFGEN_MAIL_FROM" if os.environ.get("BRIEFGEN_MAIL_FROM") else f"{config_file}: from"
+    )
+    sender = _one_address(sender_text, origin)
+    reply_to = _one_address(config["reply_to"], f"{config_file}: reply_to") if config.get("reply_to") else None
+    limit_mb = max_size or float(config.get("max_size_mb") or DEFAULT_MAX_SIZE_MB)
+    given = (_addresses(to, "--to"), _addresses(cc, "--cc"), _addresses(bcc, "--bcc"))
+
+    roots = search_path(templates_dir)
+    names = sorted(discover(roots))
+    unknown = [a for a in audiences if a not in names]
+    if unknown:
+        load_audiences(unknown, roots)  # the usual "unknown audience" error, with the known ones
+    brief, refs = _load(brief_path, bib, names)
+    listed = read_recipients(recipients_file, names) if recipients_file else brief.distribution
+    groups = distribution(listed, audiences, *given)
+    chosen = load_audiences(list(groups), roots)
+
+    deliveries = []
+    for audience in chosen:
+        fmts = list(formats) or list(audience.style.email.attach)
+        outputs = build_outputs(brief, [audience], fmts, roots, refs)
+        if not dry_run:
+            for path in _refresh_outputs(brief, outputs, out_dir):
+                click.echo(f"built {path}", err=True)
+        deliveries.append((letter(brief, audience, roots, refs, outputs, subject), groups[audience.name]))
+
+    now = datetime.now(UTC)
+    for letter_, recipients in deliveries:
+        msg = compose(letter_, sender, recipients, reply_to=reply_to, draft=True, now=now.astimezone())
+        size = message_size(msg)
+        if size > limit_mb * 1_000_000:
+            click.echo(
+                f"warning: {letter_.audience}: the message is {size / 1_000_000:.1f} MB with its attachments "
+                f"(limit {limit_mb:g} MB; many servers refuse large messages; --max-size to change)",
+                err=True,
+            )
+        files = ", ".join(f"{a.filename} ({max(1, round(len(a.data) / 1024))} KB)" for a in letter_.attachments)
+        click.echo(f"{letter_.audience}: “{letter_.subject}” to {len(recipients)}; attached {files}")
+        if eml_dir is not None:
+            target = eml_dir / f"{brief.id}_{letter_.audience}.eml"
+            if dry_run:
+                click.echo(f"would write {display_path(target)}")
+            else:
+                written = _write_outputs([(Path(target.name), msg.as_bytes())], eml_dir)
+                click.echo(f"draft {display_path(written[0])}")
+    if eml_dir is not None:
+        return
+
+    smtp = None if dry_run else SmtpSender(smtp_settings(config.get("smtp") or {}, config_file or "settings"))
+    try:
+        results = send(
+            deliveries,
+            brief_id=brief.id,
+            sender=sender,
+            reply_to=reply_to,
+            smtp=smtp,
+            log_path=out_dir / brief.id / LOG_FILE,
+            resend=resend,
+        )
+    finally:
+        if smtp is not None:
+            smtp.close()
+    _report(results)
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+def _report(results) -> None:
+    """The closing table: one line per recipient, then the counts."""
+    if not results:
+        return
+    width_a = max(len("audience"), *(len(r.audience) for r in results))
+    width_r = max(len("recipient"), *(len(r.recipient) for r in results))
+    click.echo(f"{'audience':<{width_a}}  {'recipient':<{width_r}}  {'status':<10}  detail")
+    for r in results:
+        click.echo(f"{r.audience:<{width_a}}  {r.recipient:<{width_r}}  {r.status:<10}  {r.detail}".rstrip())
+    counts = {s: sum(r.status == s for r in results) for s in ("sent", "skipped", "failed", "would send")}
+    click.echo(", ".join(f"{n} {s}" for s, n in counts.items() if n or s in ("sent", "failed")))
 
 
 # ---------------------------------------------------------------- templates and workspaces

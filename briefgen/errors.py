@@ -64,6 +64,10 @@ class AudienceError(BriefgenError):
     """An audience was asked for that no template folder provides."""
 
 
+class MailError(BriefgenError):
+    """A distribution list, mail setting or message is wrong, or the mail server refused."""
+
+
 def suggestion(word: str, choices: list[str], listing: str = "allowed") -> str:
     """ " (did you mean 'title'?)", or the choices when nothing is close."""
     import difflib

@@ -70,11 +70,14 @@ def _explain(err: Exception) -> str:
     return f"{type(err).__name__}: {err}"
 
 
-def render_markdown(template: str, roots: tuple[Path, ...], brief: Shaped, style: Style, audience: str) -> str:
+def render_markdown(
+    template: str, roots: tuple[Path, ...], brief: Shaped, style: Style, audience: str, **context: object
+) -> str:
+    """`context` adds plain data a template may use, e.g. the email template's `attachments`."""
     env = _environment(roots)
     try:
         tmpl = env.get_template(template)
-        return tmpl.render(brief=brief, style=style, audience=audience, label=_labeller(style))
+        return tmpl.render(context, brief=brief, style=style, audience=audience, label=_labeller(style))
     except jinja2.TemplateError as err:
         raise TemplateError(_template_problem(err)) from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as err:

@@ -13,6 +13,8 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any
 
 from .brief import PRIORITIES
+from .errors import suggestion
+from .writers import FORMATS
 
 DEFAULT_LABELS = {
     "summary": "Summary",
@@ -36,6 +38,8 @@ DEFAULT_LABELS = {
     "of": "of",
     "contact": "Contact",
     "more_in_full_brief": "The full brief has {hidden} further recommendations.",
+    "attached": "Attached",
+    "pages": "pages",
 }
 
 COLOUR = {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}
@@ -116,6 +120,29 @@ class Content:
     timeframe: bool = key(True, schema={"type": "boolean"}, doc="when (on cards and in the overview table)")
 
 
+PATTERN_FIELDS = ("title", "short_title", "subtitle", "series", "organisation", "date", "year", "id")
+
+
+@dataclass(frozen=True)
+class Email:
+    subject: str = key(
+        "{title}",
+        schema={"type": "string", "minLength": 1},
+        doc="the subject line: " + " ".join("{" + f + "}" for f in PATTERN_FIELDS),
+    )
+    filename: str = key(
+        "{short_title}-{year}",
+        schema={"type": "string", "minLength": 1},
+        doc="the attachments' file name a recipient sees, without extension, made safe for Windows, macOS "
+        "and Linux (spaces become hyphens; a repeated year is dropped); fields as subject",
+    )
+    attach: tuple[str, ...] = key(
+        ("pdf",),
+        schema={"type": "array", "items": {"enum": list(FORMATS)}, "minItems": 1, "uniqueItems": True},
+        doc="the formats `briefgen mail` attaches unless -f says otherwise",
+    )
+
+
 @dataclass(frozen=True)
 class Style:
     description: str = key("", schema={"type": "string"}, doc="one line shown by `briefgen audiences`")
@@ -146,6 +173,7 @@ class Style:
     )
     footer: str = key("{series} · {short_title}", schema={"type": "string"}, doc="left of Page X of Y; as header")
     logo: str = key("", schema={"type": "string"}, doc="PNG or JPEG beside this style.yaml, shown in the title band")
+    email: Email = key(schema={"type": "object"}, doc="what `briefgen mail` sends this audience", factory=Email)
     labels: dict[str, str] = key(
         schema={"type": "object", "additionalProperties": {"type": "string"}},
         doc="fixed wording, e.g. in another language: " + ", ".join(DEFAULT_LABELS),
@@ -154,6 +182,22 @@ class Style:
 
     def label(self, name: str) -> str:
         return self.labels.get(name, DEFAULT_LABELS.get(name, name))
+
+
+def pattern_problem(pattern: str, allowed: tuple[str, ...]) -> str | None:
+    """Why a `{field}` pattern cannot be filled, or None: checked when the style is read, not when mailing."""
+    import string
+
+    try:
+        parts = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as err:
+        return f"'{pattern}': {err} (write {{{{ and }}}} for a literal brace)"
+    for name, spec, conv in parts:
+        if name not in allowed:
+            return f"unknown field {{{name}}}" + suggestion(name, list(allowed), "fields")
+        if spec or conv:
+            return f"write {{{name}}} without a format or conversion"
+    return None
 
 
 def _default(f) -> Any:

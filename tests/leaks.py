@@ -61,10 +61,15 @@ def html_text(data: bytes) -> str:
     return "".join(t for el in root.iter("body") for t in el.itertext())
 
 
+def plain_text(data: bytes) -> str:
+    return data.decode("utf-8")
+
+
 EXTRACT = {
     "application/pdf": pdf_text,
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": docx_text,
     "text/html": html_text,
+    "text/plain": plain_text,
 }
 
 

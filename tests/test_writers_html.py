@@ -28,7 +28,7 @@ from briefgen.model import (
 )
 from briefgen.style import Colours, Fonts, Page, Style
 from briefgen.writers import Artifact, Assets
-from briefgen.writers.html import write
+from briefgen.writers.html import email_html, write
 
 BRIEF = """\
 ::: keymessages
@@ -503,3 +503,247 @@ def test_every_sample_page_is_valid_and_holds_every_title_note_and_reference(aud
     if audience.name in ("practitioner", "academic"):
         assert found["titles"] and found["references"]
     assert "<script" not in page and "http" not in css(page)
+
+
+# ---------------------------------------------------------------- the email body (text/html part)
+
+ACCENT, KEY_FILL, CARD_FILL = "#1F4E79", "#EAF1F8", "#F7F8FA"
+TEXT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "pre")
+NO_MAIL_ELEMENTS = ("style", "img", "script", "link", "iframe", "object", "embed", "form", "input", "svg", "base")
+HOSTILE_LINKS = (
+    Paragraph((Link((Text("click"),), "javascript:alert(4)"),)),
+    Paragraph((Link((Text("data"),), "data:text/html,<script>alert(5)</script>"),)),
+    Paragraph((Link((Text("file"),), "file:///etc/passwd"),)),
+    Paragraph((Link((Text("web"),), "https://example.org/report?q=<b>"),)),
+    Paragraph((Link((Text("mail"),), "mailto:desk@example.org"),)),
+)
+
+
+def render_email(blocks: tuple | None = None, meta: Metadata = META, style: Style | None = None) -> tuple[str, Element]:
+    """The mail's HTML and its strict parse, scanned for leaked syntax like every writer output."""
+    from leaks import leaks_in
+
+    doc = Document(meta, parse_markdown(BRIEF) if blocks is None else blocks)
+    mail = email_html(doc, theme(style or Style()))
+    assert not leaks_in(mail.encode("utf-8"), "text/html")
+    return mail, parse(mail)
+
+
+def elements(root: Element) -> list[Element]:
+    return [el for el in root.iter() if isinstance(el.tag, str)]  # not comments
+
+
+def style_of(element: Element) -> str:
+    return element.get("style") or ""
+
+
+def cell_of_box(root: Element, classes: str) -> Element:
+    [cell] = [td for td in root.iter("td") if td.get("class") == classes]
+    return cell
+
+
+def test_the_mail_is_a_complete_document_with_a_mail_head():
+    mail, root = render_email()
+    head = root.find("head")
+
+    assert mail.startswith("<!DOCTYPE html>")
+    assert root.get("lang") == "en" and root.get("dir") == "ltr"
+    assert head[0].tag == "meta" and head[0].get("charset") == "utf-8"
+    metas = {m.get("name"): m.get("content") for m in head.iter("meta") if m.get("name")}
+    assert metas["viewport"] == "width=device-width, initial-scale=1"
+    assert metas["color-scheme"] == "light"
+    assert "x-apple-disable-message-reformatting" in metas
+    assert text(head.find("title")) == "Kazakhstan and the OSCE"
+    body_style = style_of(root.find("body"))
+    assert "margin: 0" in body_style and "background-color: #FFFFFF" in body_style
+    [wrapper] = root.find("body")  # language and direction survive a client that strips <html> and <body>
+    assert (wrapper.get("role"), wrapper.get("lang"), wrapper.get("dir")) == ("article", "en", "ltr")
+
+
+def test_every_style_is_inline_and_every_text_element_carries_its_font():
+    mail, root = render_email()
+
+    assert "<style" not in mail and root.find(".//style") is None
+    shown = [el for el in elements(root.find("body")) if el.tag in TEXT_TAGS and text(el)]
+    assert {el.tag for el in shown} >= {"p", "h1", "h2", "h3", "li", "td", "th", "pre"}
+    for el in shown:
+        assert "font-family:" in style_of(el) and "font-size:" in style_of(el), (el.tag, text(el)[:40])
+        assert "line-height:" in style_of(el) and "mso-line-height-rule: exactly" in style_of(el)
+    all_styles = " ".join(style_of(el) for el in elements(root))
+    for unsupported in ("display: flex", "var(", "calc(", "max(", "position:", "@font-face", "url("):
+        assert unsupported not in all_styles
+    summary = next(h for h in root.iter("h2") if text(h) == "Summary")
+    assert f"color: {ACCENT}" in style_of(summary) and "font-weight: 700" in style_of(summary)
+
+
+def test_the_mail_makes_no_requests_runs_nothing_and_links_only_the_web_and_mail():
+    meta = replace(META, title="<script>alert(1)</script>", subtitle='"quotes" & ampersands', language='en"><b')
+    mail, root = render_email(parse_markdown(BRIEF) + HOSTILE_LINKS, meta=meta)
+    everything = elements(root)
+    web = "https://example.org/report?q=%3Cb%3E"  # the same address a browser requests
+
+    assert not [el.tag for el in everything if el.tag in NO_MAIL_ELEMENTS]
+    assert not [name for el in everything for name in el.attrib if name.lower().startswith("on")]
+    hrefs = [a.get("href") for a in root.iter("a")]
+    assert [h for h in hrefs if not h.startswith("#")] == [web, "mailto:desk@example.org"]
+    assert {h for h in hrefs if h.startswith("#")} == {"#fn1", "#fn2", "#fn3", "#fnref1", "#fnref2", "#fnref3"}
+    urls = [v for el in everything for v in el.attrib.values() if v.lower().startswith(("http", "//", "data:"))]
+    assert urls == [web]
+    # css_inline leaves < and > raw in attribute values: none may hold them
+    assert not [v for el in everything for v in el.attrib.values() if "<" in v or ">" in v]
+    assert root.get("lang") == "und"
+    assert "javascript:" not in mail and "file:" not in mail and "data:" not in mail and "<script" not in mail
+    assert [text(p) for p in root.iter("p") if text(p) in ("click", "data", "file")] == ["click", "data", "file"]
+    assert text(root.find("head/title")) == "<script>alert(1)</script>"
+    assert text(root.find(".//h1")) == "<script>alert(1)</script>"
+    assert '"quotes" & ampersands' in text(root)
+
+
+def test_the_layout_is_a_centred_640_pixel_column_of_presentation_tables():
+    mail, root = render_email()
+    layout = [t for t in root.iter("table") if t.get("role") == "presentation"]
+
+    outer = layout[0]
+    assert (outer.get("width"), outer.get("bgcolor")) == ("100%", "#FFFFFF")
+    [column] = [t for t in layout if t.get("width") == "640"]
+    assert column.get("align") == "center"
+    assert "width: 100%" in style_of(column) and "max-width: 640px" in style_of(column)
+    for table in layout:
+        assert (table.get("cellpadding"), table.get("cellspacing"), table.get("border")) == ("0", "0", "0")
+    # Outlook, which ignores max-width, gets a fixed 640 px table in a comment only it reads
+    assert re.search(r'<!--\[if mso\]><table [^>]*width="640"', mail)
+    assert root.find(".//hr") is None  # a rule is a cell's top border
+    assert "border-top:" in style_of(root.find(".//table[@class='_rule']//td"))
+
+
+def test_the_title_band_and_boxes_are_one_cell_tables_whose_cell_carries_fill_bar_and_padding():
+    _, root = render_email()
+
+    band = next(td for td in root.iter("td") if td.find("h1") is not None)
+    assert band.get("bgcolor") == ACCENT and f"background-color: {ACCENT}" in style_of(band)
+    assert "padding:" in style_of(band)
+    assert "color: #FFFFFF" in style_of(band.find("h1"))
+    assert text(band) == "Central Asia Security Programme · Policy Brief No. 3 Kazakhstan and the OSCE " + (
+        "Ten priorities for Central Asia"
+    )
+    looks = {
+        "box keymessages": (KEY_FILL, "#1F4E79", "Water is the real agenda."),
+        "card card-high": (CARD_FILL, "#A93226", "Priority: High"),
+        "card card-low": (CARD_FILL, "#3C7A4A", "Priority: Low"),
+    }
+    for classes, (fill, bar, phrase) in looks.items():
+        cell = cell_of_box(root, classes)
+        table = [t for t in root.iter("table") if cell in list(t.iter("td"))][-1]  # the innermost
+        assert table.get("role") == "presentation"
+        assert [len(tr.findall("td")) for tr in table.iter("tr")] == [1]  # one cell
+        assert cell.get("bgcolor") == fill
+        assert f"background-color: {fill}" in style_of(cell)
+        assert f"border-left: 3pt solid {bar}" in style_of(cell)
+        assert "padding-left: 12pt" in style_of(cell) and "padding-top: 8pt" in style_of(cell)
+        assert phrase in text(cell)  # a card's priority is in its words, never in colour alone
+
+
+def test_the_mail_holds_every_part_of_the_brief_in_order():
+    _, root = render_email(meta=replace(META, marking="For official use"))
+    body = text(root.find("body"))
+    parts = [
+        "For official use",
+        "Central Asia Security Programme · Policy Brief No. 3",
+        "Kazakhstan and the OSCE",
+        "Ten priorities for Central Asia",
+        "Ann Author (OSCE Academy); Bo Writer · 15 January 2010",
+        "Water is the real agenda.",
+        "R1 · Open a water forum",
+        "R2 · Harmonise activities",
+        "A quoted line.",
+        "code <sample> & more",
+        "Zagorski 2009, p. 3.",
+        "Policy Brief No. 3 · Kazakhstan and the OSCE",
+    ]
+    positions = [body.find(part) for part in parts]
+    assert -1 not in positions, [p for p, at in zip(parts, positions, strict=True) if at < 0]
+    assert positions == sorted(positions)
+
+    assert [(th.get("scope"), th.get("bgcolor"), text(th)) for th in root.iter("th")] == [
+        ("col", ACCENT, "No."),
+        ("col", ACCENT, "Action"),
+        ("col", ACCENT, "Priority"),
+    ]
+    cells = [text(td) for td in root.findall(".//table[@class='_data']//td")]
+    assert cells == ["R1", "Open a water forum", "High", "R2", "Harmonise activities", "Low"]
+    [ol] = [ol for ol in root.iter("ol") if ol.get("start")]
+    assert ol.get("start") == "3" and text(ol.find("li/ul/li")) == "nested point"
+    assert text(root.find(".//td[@class='_quote']/blockquote")) == "A quoted line."
+    footer = next(p for p in root.iter("p") if p.get("class") == "_footer")
+    assert "font-size: 7.56pt" in style_of(footer) and "color: #5B6770" in style_of(footer)
+
+
+def test_notes_become_linked_endnotes_and_a_mail_without_notes_has_none():
+    _, root = render_email()
+    ids = by_id(root)
+    refs = [a for a in root.iter("a") if a.get("role") == "doc-noteref"]
+
+    assert [(a.get("href"), text(a)) for a in refs] == [("#fn1", "1"), ("#fn2", "2"), ("#fn3", "3")]
+    assert [text(ids[f"fn{n}"]) for n in (1, 2, 3)] == [
+        "Zagorski 2009, p. 3. ↩︎",
+        "See the annex. ↩︎",
+        "Four treaties since 1991. ↩︎",
+    ]
+    assert text(ids["notes-title"]) == "Notes"
+    notes = root.find(".//div[@role='doc-endnotes']")
+    assert [li.get("id") for li in notes.iter("li")] == ["fn1", "fn2", "fn3"]
+    assert all("font-size: 7.98pt" in style_of(li) for li in notes.iter("li"))  # the note text role
+
+    mail, root = render_email(parse_markdown("# Summary\n\nNo notes here.\n"))
+    assert "doc-endnotes" not in mail and "notes-title" not in by_id(root)
+
+
+def test_text_in_every_script_survives_and_right_to_left_languages_are_mirrored():
+    lines = "Қазақстан және ЕҚЫҰ. Ευρώπη και Ασία. كازاخستان ومنظمة الأمن."
+    meta = Metadata(title="Қазақстан: ЕҚЫҰ төрағалығы", subtitle="Ελληνικά", language="kk")
+    _, root = render_email((Paragraph((Text(lines),)),), meta=meta)
+    assert root.get("dir") == "ltr"
+    assert lines in text(root) and "Қазақстан: ЕҚЫҰ төрағалығы" in text(root.find(".//h1"))
+
+    meta = Metadata(title="الأمن في آسيا الوسطى", language="ar")
+    blocks = parse_markdown("::: card high\n### توصية\n\n**الأولوية:** عالية\n:::\n\nنص عادي.\n")
+    _, root = render_email(blocks, meta=meta)
+    assert root.get("dir") == "rtl" and root.find("body/div").get("dir") == "rtl"
+    cell = cell_of_box(root, "card card-high")
+    assert "border-right: 3pt solid #A93226" in style_of(cell) and "border-left" not in style_of(cell)
+    assert "padding-right: 12pt" in style_of(cell)
+    assert "توصية" in text(cell) and "الأمن في آسيا الوسطى" in text(root.find(".//h1"))
+
+
+def test_the_mail_is_deterministic_and_the_page_is_unchanged_by_it():
+    doc = Document(META, parse_markdown(BRIEF))
+    page_before = write(doc, theme(Style()), Assets()).data
+    assert email_html(doc, theme(Style())) == email_html(doc, theme(Style()))
+    assert write(doc, theme(Style()), Assets()).data == page_before
+    assert b"<style>" in page_before and b"_frame" not in page_before
+
+
+def test_the_sample_practitioner_mail_holds_the_key_messages_and_every_recommendation():
+    from briefgen.model import Box, Heading, ListBlock, plain_text
+
+    from leaks import leaks_in
+
+    audience, document = next((a, d) for a, d in _sample_documents() if a.name == "practitioner")
+    mail = email_html(document, audience.theme)
+    root = parse(mail)
+    body = text(root.find("body"))
+    boxes = [b for b in document.blocks if isinstance(b, Box)]
+    [key] = [b for b in boxes if "keymessages" in b.classes]
+    [messages] = [b for b in key.blocks if isinstance(b, ListBlock)]
+    titles = [plain_text(b.blocks[0].children) for b in boxes if "card" in b.classes]
+
+    assert len(titles) >= 7 and all(isinstance(b.blocks[0], Heading) for b in boxes if "card" in b.classes)
+    key_messages = [plain_text(p.children) for blocks in messages.items for p in blocks]
+    for phrase in key_messages + titles:
+        assert re.sub(r"\s+", " ", phrase).strip() in body, phrase[:60]
+    assert text(root.find(".//h1")) == re.sub(r"\s+", " ", document.meta.title)
+    framed = [b for b in boxes if audience.theme.box(b.classes)]
+    assert len(root.findall(".//td[@bgcolor]")) == len(framed) + 1  # and the title band
+    assert root.find(".//style") is None and root.find(".//img") is None
+    assert not leaks_in(mail.encode("utf-8"), "text/html")
+    assert len(mail.encode("utf-8")) < 102 * 1024  # Gmail clips a longer message behind "View entire message"

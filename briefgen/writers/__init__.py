@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..design import Theme
-from ..model import Document
+if TYPE_CHECKING:  # the style module reads this registry, and the design reads the style
+    from ..design import Theme
+    from ..model import Document
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ FORMATS: dict[str, Format] = {
         ),
         Format("pdf", "briefgen.writers.pdf", "application/pdf", "typeset PDF: embedded fonts, footnotes, outline"),
         Format("html", "briefgen.writers.html", "text/html", "one self-contained web page: no external requests"),
+        Format(
+            "txt", "briefgen.writers.text", "text/plain", "plain UTF-8 text wrapped at 72 columns, notes at the end"
+        ),
     )
 }
 DEFAULT_FORMATS = ("docx", "pdf")
