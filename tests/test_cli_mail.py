@@ -1,0 +1,354 @@
+"""`briefgen mail` end to end: the CLI, a real SMTP server on 127.0.0.1, drafts parsed as a client would."""
+
+from __future__ import annotations
+
+import email
+import json
+import shutil
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from briefgen.cli import cli
+
+from conftest import ROOT, SAMPLE
+from smtpserver import PASSWORD, Script, Server, smtp_server
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LIST = """email,name,audience,field
+minister@mfa.example.org,Office of the Minister,policymaker,to
+planning@mfa.example.org,Policy Planning,policymaker,cc
+desk@daily.example.com,News desk,press,bcc
+editor@weekly.example.com,Foreign editor,press,bcc
+delegation@mission.example.org,OSCE Delegation,practitioner,to
+"""
+PM = ["minister@mfa.example.org", "planning@mfa.example.org"]
+PRESS = ["desk@daily.example.com", "editor@weekly.example.com"]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample brief and bibliography, a distribution list, no mail settings in the environment."""
+    (tmp_path / "briefs").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "briefs" / SAMPLE.name)
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    (tmp_path / "list.csv").write_text(LIST, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for variable in ("BRIEFGEN_MAIL_FROM", "BRIEFGEN_SMTP_HOST", "BRIEFGEN_SMTP_USER", "BRIEFGEN_SMTP_PORT"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("BRIEFGEN_SMTP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+    return tmp_path
+
+
+def mail(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["mail", f"briefs/{SAMPLE.name}", "--recipients", "list.csv", *args])
+
+
+def configure(server: Server, **smtp: object) -> None:
+    Path("mail.yaml").write_text(server.config(**smtp), encoding="utf-8")
+
+
+def log_entries() -> list[dict]:
+    path = Path("out/kazakhstan-osce-2010/sent.jsonl")
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()] if path.exists() else []
+
+
+def parts(msg: EmailMessage) -> list[str]:
+    return [part.get_content_type() for part in msg.walk()]
+
+
+def each_got_one(server: Server, addresses: list[str]) -> None:
+    for address in addresses:
+        assert len(server.messages_to(address)) == 1, address
+
+
+# ---------------------------------------------------------------- drafts
+
+
+def test_drafts_open_in_a_mail_client_with_the_brief_attached(workspace: Path) -> None:
+    result = mail("-a", "practitioner", "-a", "press", "--from", "Jane Analyst <jane@example.org>", "--eml", "drafts")
+    assert result.exit_code == 0, result.output
+    practitioner = email.message_from_bytes(
+        Path("drafts/kazakhstan-osce-2010_practitioner.eml").read_bytes(), policy=policy.default
+    )
+    assert practitioner["X-Unsent"] == "1"
+    assert practitioner["From"] == "Jane Analyst <jane@example.org>"
+    assert practitioner["To"] == "OSCE Delegation <delegation@mission.example.org>"
+    assert practitioner["Subject"] == "Kazakhstan’s OSCE Chairmanship 2010: Where Astana Can Make a Difference"
+    assert practitioner["Date"] and practitioner["Message-ID"].endswith("@example.org>")
+    assert parts(practitioner) == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        DOCX,
+        "application/pdf",
+    ]
+    files = {a.get_filename(): a for a in practitioner.iter_attachments()}
+    assert sorted(files) == ["Kazakhstan-OSCE-Chairmanship-2010.docx", "Kazakhstan-OSCE-Chairmanship-2010.pdf"]
+    out = Path("out/kazakhstan-osce-2010")
+    assert (
+        files["Kazakhstan-OSCE-Chairmanship-2010.pdf"].get_content()
+        == (out / "kazakhstan-osce-2010_practitioner.pdf").read_bytes()
+    )
+    assert (
+        files["Kazakhstan-OSCE-Chairmanship-2010.docx"].get_content()
+        == (out / "kazakhstan-osce-2010_practitioner.docx").read_bytes()
+    )
+    # the point without opening the attachment: title, key messages, every recommendation title
+    text = practitioner.get_body(("plain",)).get_content()
+    html = practitioner.get_body(("html",)).get_content()
+    for body in (" ".join(text.split()), " ".join(html.split())):
+        assert "Kazakhstan’s OSCE Chairmanship 2010" in body
+        assert "Key messages" in body
+        assert "Convene a standing multilateral forum on water management" in body
+        assert "Restore an OSCE presence in Georgia without conceding recognition" in body
+        assert "practitioner" not in body.lower()
+    press = email.message_from_bytes(Path("drafts/kazakhstan-osce-2010_press.eml").read_bytes(), policy=policy.default)
+    assert press["To"] == "undisclosed-recipients:;"
+    assert "desk@daily.example.com" in press["Bcc"]  # a draft shows its Bcc; the client strips it
+    assert [a.get_filename() for a in press.iter_attachments()] == ["Kazakhstan-OSCE-Chairmanship-2010.pdf"]
+
+
+def test_a_non_ascii_file_name_is_rfc_2231_encoded(workspace: Path) -> None:
+    brief = Path(f"briefs/{SAMPLE.name}")
+    text = brief.read_text("utf-8").replace(
+        'title: "Kazakhstan’s OSCE Chairmanship 2010: Where Astana Can Make a Difference"',
+        'title: "Председательство Казахстана в ОБСЕ 2010"',
+    )
+    assert "Председательство" in text
+    brief.write_text(text, encoding="utf-8")
+    result = mail("-a", "press", "--from", "jane@example.org", "--eml", "drafts")
+    assert result.exit_code == 0, result.output
+    raw = Path("drafts/kazakhstan-osce-2010_press.eml").read_bytes()
+    # RFC 2231: charset, percent-encoded UTF-8, in numbered continuations (78-octet lines)
+    assert b"filename*0*=utf-8''%D0%9F%D1%80%D0%B5%D0%B4" in raw
+    assert raw.isascii()
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    [attachment] = msg.iter_attachments()
+    assert attachment.get_filename() == "Председательство-Казахстана-в-ОБСЕ-2010.pdf"
+    assert msg["Subject"] == "Председательство Казахстана в ОБСЕ 2010"
+
+
+def test_the_style_names_the_attachments_and_the_subject(workspace: Path) -> None:
+    folder = Path("templates/press")
+    folder.mkdir(parents=True)
+    (folder / "style.yaml").write_text(
+        "extends: practitioner\nemail:\n  attach: [pdf]\n  subject: 'For release: {short_title}'\n"
+        "  filename: '{organisation} {series} {year}'\n",
+        encoding="utf-8",
+    )
+    result = mail("-a", "press", "--from", "jane@example.org", "--eml", "drafts")
+    assert result.exit_code == 0, result.output
+    msg = email.message_from_bytes(Path("drafts/kazakhstan-osce-2010_press.eml").read_bytes(), policy=policy.default)
+    assert msg["Subject"] == "For release: Kazakhstan’s OSCE Chairmanship 2010"
+    assert [a.get_filename() for a in msg.iter_attachments()] == [
+        "Central-Asia-Security-Programme-Policy-Brief-No-3-2010.pdf"
+    ]
+
+
+def test_a_bad_pattern_in_the_style_is_an_error_with_its_line(workspace: Path) -> None:
+    folder = Path("templates/press")
+    folder.mkdir(parents=True)
+    (folder / "style.yaml").write_text("extends: practitioner\nemail:\n  subject: 'Draft {titel'\n", encoding="utf-8")
+    result = mail("-a", "press", "--from", "jane@example.org", "--eml", "drafts")
+    assert result.exit_code == 1
+    assert "templates/press/style.yaml:3:12: email.subject: 'Draft {titel': " in result.output
+    assert not Path("drafts").exists()
+
+
+# ---------------------------------------------------------------- sending
+
+
+def test_send_delivers_once_to_everyone_and_logs_it(workspace: Path) -> None:
+    with smtp_server(workspace) as server:
+        configure(server)
+        result = mail("-a", "policymaker", "-a", "press", "--send")
+    assert result.exit_code == 0, result.output
+    each_got_one(server, PM + PRESS)
+    assert len(server.received) == 2  # one message per audience
+    press = server.messages_to("desk@daily.example.com")[0]
+    assert press["Bcc"] is None and press["To"] == "undisclosed-recipients:;"
+    assert press["X-Unsent"] is None
+    assert [a.get_filename() for a in press.iter_attachments()] == ["Kazakhstan-OSCE-Chairmanship-2010.pdf"]
+    entries = log_entries()
+    assert [(e["audience"], e["recipient"], e["status"]) for e in entries] == [
+        ("policymaker", PM[0], "sent"),
+        ("policymaker", PM[1], "sent"),
+        ("press", PRESS[0], "sent"),
+        ("press", PRESS[1], "sent"),
+    ]
+    pdf = Path("out/kazakhstan-osce-2010/kazakhstan-osce-2010_press.pdf").read_bytes()
+    import hashlib
+
+    assert entries[2]["attachments"] == [
+        {"name": "Kazakhstan-OSCE-Chairmanship-2010.pdf", "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf)}
+    ]
+    assert entries[2]["message_id"] == press["Message-ID"]
+    assert "4 sent" in result.output
+    assert PASSWORD not in result.output
+    assert PASSWORD not in Path("out/kazakhstan-osce-2010/sent.jsonl").read_text("utf-8")
+
+
+def test_a_rerun_sends_nothing_twice_and_resend_overrides(workspace: Path) -> None:
+    with smtp_server(workspace) as server:
+        configure(server)
+        assert mail("-a", "press", "--send").exit_code == 0
+        again = mail("-a", "press", "--send")
+        assert again.exit_code == 0, again.output
+        each_got_one(server, PRESS)
+        assert again.output.count("skipped") >= 2 and "already sent" in again.output
+        resent = mail("-a", "press", "--send", "--resend")
+        assert resent.exit_code == 0
+        assert len(server.messages_to(PRESS[0])) == 2
+
+
+def test_a_connection_dropped_mid_batch_is_resumed(workspace: Path) -> None:
+    with smtp_server(workspace, script=Script(drop_at_mail={2})) as server:
+        configure(server)
+        result = mail("-a", "policymaker", "-a", "press", "--send")
+    assert result.exit_code == 0, result.output
+    each_got_one(server, PM + PRESS)
+
+
+def test_451_then_250_delivers_once(workspace: Path) -> None:
+    with smtp_server(workspace, script=Script(data_replies=["451 4.3.0 Mailbox temporarily locked"])) as server:
+        configure(server)
+        result = mail("-a", "policymaker", "-a", "press", "--send")
+    assert result.exit_code == 0, result.output
+    each_got_one(server, PM + PRESS)
+
+
+def test_550_for_one_recipient_fails_only_that_one_and_a_rerun_retries_only_it(workspace: Path) -> None:
+    refused = Script(rcpt_replies={PRESS[1]: "550 5.1.1 User unknown"})
+    with smtp_server(workspace, script=refused) as server:
+        configure(server)
+        first = mail("-a", "policymaker", "-a", "press", "--send")
+        assert first.exit_code == 1
+        row = next(line for line in first.output.splitlines() if PRESS[1] in line)
+        assert "failed" in row and "550" in row and "User unknown" in row
+        assert "3 sent" in first.output and "1 failed" in first.output
+        each_got_one(server, [*PM, PRESS[0]])
+        assert server.messages_to(PRESS[1]) == []
+        second = mail("-a", "policymaker", "-a", "press", "--send")  # still refused: only it is tried
+        assert second.exit_code == 1
+        each_got_one(server, [*PM, PRESS[0]])
+    assert [e["status"] for e in log_entries() if e["recipient"] == PRESS[1]] == ["failed", "failed"]
+    with smtp_server(workspace) as fixed:
+        configure(fixed)
+        third = mail("-a", "policymaker", "-a", "press", "--send")
+    assert third.exit_code == 0, third.output
+    assert [r.rcpt_tos for r in fixed.received] == [[PRESS[1]]]
+    # the copy it gets is the same message everyone else got: the press list is in its headers
+    assert fixed.received[0].message["To"] == "undisclosed-recipients:;"
+
+
+def test_a_server_gone_down_fails_the_rest_and_the_rerun_sends_only_those(workspace: Path) -> None:
+    with smtp_server(workspace, script=Script(refuse_from_mail=2)) as down:
+        configure(down, retries=1)
+        first = mail("-a", "policymaker", "-a", "press", "--send")
+    assert first.exit_code == 1
+    each_got_one(down, PM)
+    assert "2 sent" in first.output and "2 failed" in first.output
+    with smtp_server(workspace) as up:
+        configure(up)
+        second = mail("-a", "policymaker", "-a", "press", "--send")
+    assert second.exit_code == 0, second.output
+    each_got_one(up, PRESS)
+    assert up.messages_to(PM[0]) == []
+
+
+def test_dry_run_writes_and_sends_nothing(workspace: Path) -> None:
+    with smtp_server(workspace) as server:
+        configure(server)
+        result = mail("--send", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would send" in result.output and "5 would send" in result.output
+    assert server.received == [] and server.handler.mails == 0
+    assert not Path("out").exists()
+
+
+def test_no_audience_given_mails_every_audience_with_recipients(workspace: Path) -> None:
+    result = mail("--from", "jane@example.org", "--eml", "drafts")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in Path("drafts").iterdir()) == [
+        "kazakhstan-osce-2010_policymaker.eml",
+        "kazakhstan-osce-2010_practitioner.eml",
+        "kazakhstan-osce-2010_press.eml",
+    ]
+
+
+def test_to_on_the_command_line_replaces_the_list(workspace: Path) -> None:
+    with smtp_server(workspace) as server:
+        configure(server)
+        result = mail("-a", "press", "--to", "Me <me@example.org>", "--bcc", "archive@example.org", "--send")
+    assert result.exit_code == 0, result.output
+    [got] = server.received
+    assert got.rcpt_tos == ["me@example.org", "archive@example.org"]
+    assert got.message["To"] == "Me <me@example.org>" and got.message["Bcc"] is None
+
+
+# ---------------------------------------------------------------- guards
+
+
+def test_a_bad_address_in_the_list_is_an_error_with_its_line_and_nothing_is_built(workspace: Path) -> None:
+    Path("list.csv").write_text(LIST + "someone@@example.org,Someone,press,to\n", encoding="utf-8")
+    result = mail("--from", "jane@example.org", "--eml", "drafts")
+    assert result.exit_code == 1
+    assert result.output.startswith("list.csv:7: email: 'someone@@example.org' is not an email address")
+    assert not Path("out").exists() and not Path("drafts").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--to", "a@example.org", "--eml", "d"], "need -a AUDIENCE"),
+        (["-a", "press", "--eml", "d", "--send"], "give --eml DIR to write drafts, or --send"),
+        (["-a", "press"], "give --eml DIR to write drafts, or --send"),
+        (["-a", "press", "--to", "a@example.org\r\nBcc: x@example.org", "--eml", "d"], "line break"),
+        (["-a", "press", "--subject", "Hi\nBcc: x@example.org", "--eml", "d"], "must be one line"),
+        (["-a", "nobody", "--eml", "d"], "unknown audience 'nobody'"),
+    ],
+)
+def test_usage_mistakes_are_one_line_errors(workspace: Path, args: list[str], message: str) -> None:
+    result = mail("--from", "jane@example.org", *args)
+    assert result.exit_code in (1, 2)
+    assert message in result.output
+    assert not Path("d").exists() and not Path("out").exists()
+
+
+def test_no_sender_is_an_error_saying_where_to_set_it(workspace: Path) -> None:
+    result = mail("-a", "press", "--eml", "drafts")
+    assert result.exit_code == 1
+    assert "no sender: give --from" in result.output
+
+
+def test_a_large_message_is_a_warning(workspace: Path) -> None:
+    result = mail("-a", "press", "--from", "jane@example.org", "--eml", "drafts", "--max-size", "0.01")
+    assert result.exit_code == 0
+    assert "warning: press: the message is 0.1 MB with its attachments (limit 0.01 MB" in result.output
+
+
+def test_stale_attachments_are_rebuilt_and_hand_edits_are_never_replaced(workspace: Path) -> None:
+    assert CliRunner().invoke(cli, ["build", "-a", "press", "-f", "pdf"]).exit_code == 0
+    pdf = Path("out/kazakhstan-osce-2010/kazakhstan-osce-2010_press.pdf")
+    before = pdf.read_bytes()
+    unchanged = mail("-a", "press", "--from", "jane@example.org", "--eml", "drafts")
+    assert "built " not in unchanged.output and pdf.read_bytes() == before
+    brief = Path(f"briefs/{SAMPLE.name}")
+    brief.write_text(brief.read_text("utf-8").replace("Where Astana", "Where Kazakhstan"), encoding="utf-8")
+    stale = mail("-a", "press", "--from", "jane@example.org", "--eml", "drafts")
+    assert "built out/kazakhstan-osce-2010/kazakhstan-osce-2010_press.pdf" in stale.output
+    assert pdf.read_bytes() != before
+    manifest = json.loads(Path("out/kazakhstan-osce-2010/manifest.json").read_text("utf-8"))
+    assert [e["file"] for e in manifest["outputs"]] == ["kazakhstan-osce-2010_press.pdf"]
+    pdf.write_bytes(pdf.read_bytes() + b"% edited by hand\n")
+    brief.write_text(brief.read_text("utf-8").replace("Where Kazakhstan", "Where Astana"), encoding="utf-8")
+    edited = mail("-a", "press", "--from", "jane@example.org", "--eml", "drafts")
+    assert edited.exit_code == 1
+    assert "was changed since briefgen built it; not replacing it" in edited.output
+    assert pdf.read_bytes().endswith(b"% edited by hand\n")
