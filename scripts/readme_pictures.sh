@@ -26,3 +26,19 @@ open("templates/parliament/style.yaml", "w", encoding="utf-8").write(block)' "$r
     "$repo/docs/customising-parliament"
 )
 echo "docs/customising-parliament.png"
+
+# The README's Email picture: what a recipient of the practitioner brief sees, the message's
+# HTML part rendered by headless Chromium (Debian: chromium) at a mail client's reading width.
+briefgen mail briefs/kazakhstan-osce-2010.yaml -a practitioner --recipients briefs/distribution.csv \
+  --from "Jane Analyst <jane.analyst@example.org>" --eml "$tmp/drafts" -o "$tmp" >/dev/null
+python3 -c 'import email, email.policy, sys
+msg = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+open(sys.argv[2], "w", encoding="utf-8").write(msg.get_body(("html",)).get_content())' \
+  "$tmp/drafts/kazakhstan-osce-2010_practitioner.eml" "$tmp/body.html"
+chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
+  --disable-sync --no-first-run --hide-scrollbars --user-data-dir="$tmp/chromium" \
+  --window-size=700,1040 --screenshot="$tmp/email.png" "file://$tmp/body.html" 2>/dev/null
+python3 -c 'from PIL import Image; import sys
+Image.open(sys.argv[1]).convert("RGB").quantize(64).save(sys.argv[2], optimize=True)' "$tmp/email.png" \
+  docs/email-practitioner.png 2>/dev/null || cp "$tmp/email.png" docs/email-practitioner.png
+echo "docs/email-practitioner.png"
