@@ -445,16 +445,17 @@ def mail_command(
     groups = distribution(listed, audiences, *given)
     chosen = load_audiences(list(groups), roots)
 
-    deliveries = []
+    settings = smtp_settings(config.get("smtp") or {}, config_file or "settings") if send_now and not dry_run else None
+
+    # everything is made in memory first: a mistake in one audience leaves no file behind
+    built, deliveries = [], []
     for audience in chosen:
         fmts = list(formats) or list(audience.style.email.attach)
         outputs = build_outputs(brief, [audience], fmts, roots, refs)
-        if not dry_run:
-            for path in _refresh_outputs(brief, outputs, out_dir):
-                click.echo(f"built {path}", err=True)
+        built += outputs
         deliveries.append((letter(brief, audience, roots, refs, outputs, subject), groups[audience.name]))
-
     now = datetime.now(UTC)
+    drafts = []
     for letter_, recipients in deliveries:
         msg = compose(letter_, sender, recipients, reply_to=reply_to, draft=True, now=now.astimezone())
         size = message_size(msg)
@@ -465,18 +466,24 @@ def mail_command(
                 err=True,
             )
         files = ", ".join(f"{a.filename} ({max(1, round(len(a.data) / 1024))} KB)" for a in letter_.attachments)
-        click.echo(f"{letter_.audience}: “{letter_.subject}” to {len(recipients)}; attached {files}")
+        people = f"{len(recipients)} recipient{'s' if len(recipients) != 1 else ''}"
+        click.echo(f"{letter_.audience}: “{letter_.subject}” to {people}; attached {files}")
+        drafts.append((Path(f"{brief.id}_{letter_.audience}.eml"), msg.as_bytes()))
+
+    if dry_run:
         if eml_dir is not None:
-            target = eml_dir / f"{brief.id}_{letter_.audience}.eml"
-            if dry_run:
-                click.echo(f"would write {display_path(target)}")
-            else:
-                written = _write_outputs([(Path(target.name), msg.as_bytes())], eml_dir)
-                click.echo(f"draft {display_path(written[0])}")
+            for name, _ in drafts:
+                click.echo(f"would write {display_path(eml_dir / name)}")
+            return
+    else:
+        for path in _refresh_outputs(brief, built, out_dir):
+            click.echo(f"built {path}", err=True)
     if eml_dir is not None:
+        for target in _write_outputs(drafts, eml_dir):
+            click.echo(f"draft {display_path(target)}")
         return
 
-    smtp = None if dry_run else SmtpSender(smtp_settings(config.get("smtp") or {}, config_file or "settings"))
+    smtp = SmtpSender(settings) if settings is not None else None
     try:
         results = send(
             deliveries,

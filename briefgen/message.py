@@ -23,9 +23,18 @@ from .model import Metadata
 from .recipients import Recipient
 from .writers.common import date_text, short_title
 
-WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+# device names Windows reserves with any extension, including COM¹-COM³ and LPT¹-LPT³
+WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"{port}{n}" for port in ("COM", "LPT") for n in "123456789¹²³"),
+}
 MAX_STEM = 80  # characters: room for a folder on Windows (MAX_PATH 260) and mail clients' lists
+MAX_STEM_BYTES = 240  # UTF-8: Linux and macOS allow 255 bytes per name, extension included
 _APOSTROPHES = "'’ʼ"
+_SEPARATOR = "[·:,–—-]"
 
 
 @dataclass(frozen=True)
@@ -66,10 +75,19 @@ def pattern_values(meta: Metadata, brief_id: str) -> dict[str, str]:
 
 
 def fill(pattern: str, values: dict[str, str]) -> str:
-    """A checked pattern filled; empty fields leave no dangling separators (" · ", " - ", ": ")."""
+    """A checked pattern filled; empty fields leave no dangling separators (" · ", " - ", ": ") or "()"."""
     text = pattern.format_map(values)
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r"^[\s·:,–—-]+|[\s·:,–—-]+$", "", text)
+    text = re.sub(rf"([(\[])(?:\s|{_SEPARATOR})+|(?:\s|{_SEPARATOR})+([)\]])", r"\1\2", text)  # "(, 2010)"
+    text = re.sub(r"\(\)|\[\]", "", text)  # "{title} ({series})" without a series
+    # "a ·  · b" -> "a · b", "a: – b" -> "a: b": the first separator of a run stays
+    text = re.sub(rf"\s*({_SEPARATOR})(?:\s*{_SEPARATOR})+", _first_separator, text)
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(rf"^(?:\s|{_SEPARATOR})+|(?:\s|{_SEPARATOR})+$", "", text)
+
+
+def _first_separator(run: re.Match[str]) -> str:
+    separator = run.group(1)
+    return separator if separator in ",:" else " " + separator
 
 
 def safe_filename(text: str, extension: str, language: str = "en", fallback: str = "brief") -> str:
@@ -80,7 +98,8 @@ def safe_filename(text: str, extension: str, language: str = "en", fallback: str
     words joined by hyphens. An English possessive "’s" goes ("Kazakhstan’s" ->
     "Kazakhstan"), a word repeated next to itself once ("…-2010-2010" -> "…-2010"),
     reserved device names (CON, NUL…) get a suffix, and the stem stops at a word
-    boundary within MAX_STEM characters.
+    boundary within MAX_STEM characters (and MAX_STEM_BYTES of UTF-8); a first word
+    longer than that is cut.
     """
     text = unicodedata.normalize("NFC", text)
     if language.lower().startswith("en"):
@@ -90,17 +109,35 @@ def safe_filename(text: str, extension: str, language: str = "en", fallback: str
     for word in words:
         if stem_words and stem_words[-1].casefold() == word.casefold():
             continue
-        if len("-".join([*stem_words, word])) > MAX_STEM:
+        if not stem_words:
+            word = _cut(word)  # one word longer than the limit: cut, rather than lose the name
+        if not _fits("-".join([*stem_words, word])):
             break
         stem_words.append(word)
-    stem = "-".join(stem_words) or fallback
-    if stem.split(".")[0].upper() in WINDOWS_RESERVED:
+    stem = "-".join(stem_words)
+    if not stem:  # nothing readable left: the fallback (a brief id, a file stem) made safe the same way
+        return safe_filename(fallback, extension, language) if fallback else f"brief.{extension}"
+    if stem.upper() in WINDOWS_RESERVED:
         stem += "-brief"
     return f"{stem}.{extension}"
 
 
 def _keeps(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LMN"
+
+
+def _fits(stem: str) -> bool:
+    return len(stem) <= MAX_STEM and len(stem.encode("utf-8")) <= MAX_STEM_BYTES
+
+
+def _cut(word: str) -> str:
+    """The longest start of `word` that fits, never parting a letter from its combining marks."""
+    end = len(word)
+    while end > 1 and not _fits(word[:end]):
+        end -= 1
+    while end > 1 and end < len(word) and unicodedata.category(word[end])[0] == "M":
+        end -= 1  # back to the letter the mark belongs to, which goes with it
+    return word[:end]
 
 
 def compose(
@@ -118,7 +155,9 @@ def compose(
     Bcc recipients stay in a draft's header (the mail client shows and strips them);
     smtplib strips them from what it transmits.
     """
-    international = any(not r.email.isascii() for r in (sender, *recipients))
+    everyone = (sender, *recipients, *([reply_to] if reply_to else []))
+    # a non-ASCII local part (jürgen@) is only valid raw (RFC 6532), never RFC 2047-encoded
+    international = any(not r.email.isascii() for r in everyone)
     msg = EmailMessage(policy=policy.SMTPUTF8 if international else policy.SMTP)
     msg["Date"] = format_datetime(now)
     msg["From"] = sender.header
@@ -131,8 +170,7 @@ def compose(
     if reply_to is not None:
         msg["Reply-To"] = reply_to.header
     msg["Subject"] = _one_line(letter.subject)
-    msg["Message-ID"] = message_id or make_msgid(domain=sender.email.rpartition("@")[2])
-    msg["Content-Language"] = letter.language
+    msg["Message-ID"] = message_id or make_msgid(domain=_ascii_domain(sender.email))
     if draft:
         msg["X-Unsent"] = "1"
     msg.set_content(letter.text, subtype="plain", charset="utf-8", cte="quoted-printable")
@@ -146,7 +184,18 @@ def compose(
             filename=attachment.filename,
             params={"name": attachment.filename},  # Content-Type's name: what older Outlook versions read
         )
+    if letter.language:  # after the body: set_content() clears every Content-* header
+        msg["Content-Language"] = letter.language
+    for part in msg.walk():
+        if part is not msg:  # the email package repeats it in every part; RFC 2045 wants it once, on top
+            del part["MIME-Version"]
     return msg
+
+
+def _ascii_domain(address: str) -> str:
+    """The address's domain as a Message-ID may hold it: ASCII (IDNA)."""
+    domain = address.rpartition("@")[2]
+    return domain if domain.isascii() else domain.encode("idna").decode("ascii")
 
 
 def _one_line(text: str) -> str:

@@ -13,12 +13,14 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from email.errors import NonASCIILocalPartDefect
 from email.headerregistry import Address
 from email.policy import default as default_policy
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import MailError, Problem, display_path, suggestion
+from .yamlsource import field_name
 
 FIELDS = ("to", "cc", "bcc")
 CSV_DELIMITERS = ",;\t"  # Excel writes `;` in locales with a decimal comma
@@ -63,27 +65,49 @@ def parse_address(text: str) -> tuple[str, str]:
     """`(name, email)` from "a@b.org" or "Name <a@b.org>"; ValueError says what is wrong, for people.
 
     Header injection is refused here: a CR, LF or other control character is never a
-    part of an address or a name.
+    part of an address or a name. The domain comes back ASCII (IDNA): every server
+    routes `xn--` domains, while a Unicode domain needs SMTPUTF8 all along the way. A
+    non-ASCII local part (`jürgen@`) stays as written; only SMTPUTF8 can carry it.
     """
     from email_validator import EmailNotValidError, validate_email
 
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
-        raise ValueError("contains a line break or control character")
+    if (why := check_name(text)) is not None:
+        raise ValueError(why)
+    if not text.strip():
+        raise ValueError("no address given")
     header = default_policy.header_factory("To", text)
     addresses = [a for group in header.groups for a in group.addresses]
-    if len(addresses) != 1 or header.defects:
-        if len(addresses) > 1:
-            raise ValueError(f"'{text}' holds {len(addresses)} addresses; give one per entry")
+    # email-validator judges non-ASCII local parts; the header parser only notes them
+    defects = [d for d in header.defects if not isinstance(d, NonASCIILocalPartDefect)]
+    if len(addresses) > 1:
+        name, bracket, rest = text.partition("<")
+        if text.count("@") == 1 and bracket:
+            quoted = '"' + name.strip().strip('"').replace('"', '\\"') + '" <' + rest
+            raise ValueError(f"'{text}': a name with a comma needs double quotes: {quoted}")
+        raise ValueError(f"'{text}' holds {len(addresses)} addresses; give one per entry")
+    if any(group.display_name is not None for group in header.groups):
+        raise ValueError(f"'{text}' is a group; give one address")
+    if len(addresses) != 1 or defects:
+        try:  # its reason is clearer than the header parser's, when it has one
+            validate_email(text.strip(), check_deliverability=False)
+        except EmailNotValidError as err:
+            raise ValueError(_not_an_address(text, err)) from None
         raise ValueError(f"'{text}' is not an email address")
     address = addresses[0]
     try:
         checked = validate_email(address.addr_spec, check_deliverability=False)
     except EmailNotValidError as err:
-        raise ValueError(f"'{address.addr_spec}': {err}") from None
-    return address.display_name, checked.normalized
+        raise ValueError(_not_an_address(address.addr_spec, err)) from None
+    return address.display_name, f"{checked.local_part}@{checked.ascii_domain}"
+
+
+def _not_an_address(text: str, err: Exception) -> str:
+    reason = str(err)
+    return f"'{text}' is not an email address: {reason[:1].lower()}{reason[1:]}"
 
 
 def check_name(name: str) -> str | None:
+    """Why a display name cannot go in a header (a line break would start a new one), or None."""
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
         return "contains a line break or control character"
     return None
@@ -104,8 +128,19 @@ def read_recipients(path: Path, audiences: Iterable[str] | None) -> tuple[Recipi
     return _checked(rows, file, sorted(audiences) if audiences is not None else None)
 
 
-# a row as read: (line, {column: value}, {column: (line, col)} where known)
-_Row = tuple[int | None, dict[str, Any], dict[str, tuple[int, int]]]
+class _Row(NamedTuple):
+    """One entry as read, with where its values were written, for messages."""
+
+    line: int | None  # where the entry starts
+    values: dict[str, Any]
+    where: dict[str, tuple[int | None, int | None]]  # column -> (line, col), where known
+    path: tuple[str | int, ...] = ()  # in a YAML file: a problem names `path.column`; a CSV names the column
+    whole: bool = False  # a "Name <addr>" string: a problem names the entry itself
+
+    def problem(self, file: str, column: str, message: str) -> Problem:
+        line, col = self.where.get(column, (self.line, None))
+        name = field_name(self.path if self.whole else (*self.path, column)) if self.path else column
+        return Problem(file, line, col, name, message)
 
 
 def _csv_rows(path: Path, file: str) -> Iterator[_Row]:
@@ -115,28 +150,39 @@ def _csv_rows(path: Path, file: str) -> Iterator[_Row]:
         raise MailError(Problem(file, None, None, "", "no such file")) from None
     except UnicodeDecodeError as e:
         raise MailError(Problem(file, None, None, "", f"not UTF-8 text ({e.reason} at byte {e.start})")) from None
-    first = text.split("\n", 1)[0]
+    records = csv.reader(io.StringIO(text, newline=""), dialect="excel", delimiter=_delimiter(text))
     try:
-        dialect: Any = csv.Sniffer().sniff(first, delimiters=CSV_DELIMITERS)
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    columns = [(c or "").strip().lower() for c in reader.fieldnames or ()]
-    missing = [c for c in ("email", "audience") if c not in columns]
-    if missing:
-        raise MailError(
-            Problem(
-                file, 1, None, "", f"missing column {', '.join(missing)} (the header row needs email,name,audience)"
+        columns = [c.strip().lower() for c in next(records, [])]
+        missing = [c for c in ("email", "audience") if c not in columns]
+        if missing:
+            raise MailError(
+                Problem(
+                    file, 1, None, "", f"missing column {', '.join(missing)} (the header row needs email,name,audience)"
+                )
             )
-        )
-    reader.fieldnames = columns  # other columns (organisation, phone...) are the list's own business
-    for row in reader:
-        values = {k: (v or "").strip() for k, v in row.items() if k in RECIPIENT_SCHEMA["properties"]}
-        if not any(values.values()):
-            continue  # blank line
-        if not values.get("field"):
-            values.pop("field", None)
-        yield reader.line_num, values, {}
+        start = records.line_num + 1
+        for record in records:
+            line, start = start, records.line_num + 1  # a quoted field may span lines: the record starts here
+            # other columns (organisation, phone...) are the list's own business
+            values = {
+                c: v.strip() for c, v in zip(columns, record, strict=False) if c in RECIPIENT_SCHEMA["properties"]
+            }
+            if not any(values.values()):
+                continue  # blank line
+            if not values.get("field"):
+                values.pop("field", None)
+            yield _Row(line, values, {})
+    except csv.Error as err:
+        raise MailError(Problem(file, records.line_num, None, "", f"not readable as CSV ({err})")) from None
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that makes the header row name an `email` column: `;` where Excel uses a decimal comma."""
+    header = text.split("\n", 1)[0]
+    for delimiter in CSV_DELIMITERS:
+        if "email" in (c.strip().lower() for c in next(csv.reader([header], delimiter=delimiter), [])):
+            return delimiter
+    return ","
 
 
 def _yaml_rows(path: Path, file: str) -> Iterator[_Row]:
@@ -149,64 +195,81 @@ def _yaml_rows(path: Path, file: str) -> Iterator[_Row]:
         raise MailError(problems)
     for i, item in enumerate(data or ()):
         line = pos.marks.get((i,), (None, None))[0]
-        yield line, item, {k: pos.marks[(i, k)] for k in item if (i, k) in pos.marks}
+        yield _Row(line, item, {k: pos.marks[(i, k)] for k in item if (i, k) in pos.marks}, (i,))
 
 
 def distribution_recipients(
     data: dict[str, Any], file: str, marks: dict[tuple[str | int, ...], tuple[int, int]], prefix: tuple[str, ...]
 ) -> tuple[list[Recipient], list[Problem]]:
-    """A brief's `distribution:` mapping (audience -> list of "Name <addr>" or {email, name, field})."""
+    """A brief's `distribution:` mapping (audience -> list of "Name <addr>" or {email, name, field}).
+
+    Entries of the wrong shape are left to the brief's schema, which reports them.
+    """
     rows: list[_Row] = []
     for audience, entries in data.items():
         for i, entry in enumerate(entries if isinstance(entries, list) else ()):
             path = (*prefix, audience, i)
-            line_col = marks.get(path, (None, None))
-            values = {"email": entry} if isinstance(entry, str) else dict(entry)
-            values["audience"] = audience
-            where = {k: marks.get((*path, k), line_col) for k in values} if isinstance(entry, dict) else {}
-            where.setdefault("email", line_col)
-            rows.append((line_col[0], values, where))
+            line, col = marks.get(path, (None, None))
+            if isinstance(entry, str):
+                rows.append(
+                    _Row(line, {"email": entry, "audience": audience}, {"email": (line, col)}, path, whole=True)
+                )
+            elif isinstance(entry, dict) and _well_formed(entry):
+                where = {k: marks.get((*path, k), (line, col)) for k in entry}
+                rows.append(_Row(line, {**entry, "audience": audience}, where, path))
     try:
         return list(_checked(rows, file, None)), []
     except MailError as err:
         return [], err.problems
 
 
+def _well_formed(entry: dict[str, Any]) -> bool:
+    return (
+        isinstance(entry.get("email"), str)
+        and isinstance(entry.get("name", ""), str)
+        and entry.get("field", "to") in FIELDS
+    )
+
+
 def _checked(rows: list[_Row], file: str, audiences: list[str] | None) -> tuple[Recipient, ...]:
-    """Rows become recipients; bad addresses, unknown audiences and repeats are problems."""
+    """Rows become recipients; bad addresses, unknown audiences and repeats are problems, all of a row's."""
     problems: list[Problem] = []
     found: list[Recipient] = []
     first_seen: dict[tuple[str, str], int | None] = {}
-    for line, values, where in rows:
-
-        def problem(column: str, message: str, line=line, where=where) -> None:
-            at_line, at_col = where.get(column, (line, None))
-            problems.append(Problem(file, at_line, at_col, column, message))
-
+    for row in rows:
+        found_here: list[Problem] = []
         try:
-            name, email = parse_address(str(values.get("email", "")))
+            name, email = parse_address(str(row.values.get("email", "")))
         except ValueError as err:
-            problem("email", str(err))
-            continue
-        name = str(values.get("name") or name)
+            name, email = "", ""
+            found_here.append(row.problem(file, "email", str(err)))
+        name = str(row.values.get("name") or name)
         if (why := check_name(name)) is not None:
-            problem("name", why)
-            continue
-        audience = str(values.get("audience", ""))
-        if audiences is not None and audience not in audiences:
-            problem("audience", f"unknown audience '{audience}'" + suggestion(audience, audiences, "known"))
-            continue
-        field = str(values.get("field") or "to").lower()
+            found_here.append(row.problem(file, "name", why))
+        audience = str(row.values.get("audience") or "")
+        known = f" (known: {', '.join(audiences)})" if audiences else ""
+        if not audience:
+            found_here.append(row.problem(file, "audience", "no audience given" + known))
+        elif audiences is not None and audience not in audiences:
+            found_here.append(
+                row.problem(
+                    file, "audience", f"unknown audience '{audience}'" + suggestion(audience, audiences, "known")
+                )
+            )
+        field = str(row.values.get("field") or "to").lower()
         if field not in FIELDS:
-            problem("field", f"'{field}' is not one of: {', '.join(FIELDS)}")
-            continue
-        key = (audience, email.lower())
-        if key in first_seen:
+            found_here.append(row.problem(file, "field", f"'{field}' is not one of: {', '.join(FIELDS)}"))
+        key = (audience, email.casefold())
+        if email and key in first_seen:
             earlier = f"line {first_seen[key]}" if first_seen[key] else "earlier"
-            problem("email", f"{email} is listed twice for {audience} (first at {earlier})")
+            found_here.append(
+                row.problem(file, "email", f"{email} is listed twice for {audience} (first at {earlier})")
+            )
+        if found_here:
+            problems += found_here
             continue
-        first_seen[key] = line
-        found.append(Recipient(email, name, audience, field, f"{file}:{line}" if line else file))
+        first_seen[key] = row.line
+        found.append(Recipient(email, name, audience, field, f"{file}:{row.line}" if row.line else file))
     if problems:
         raise MailError(problems)
     return tuple(found)

@@ -41,11 +41,15 @@ def read_log(path: Path) -> tuple[list[Entry], list[str]]:
     if not path.is_file():
         return [], []
     entries, warnings = [], []
-    for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+    # lines end at "\n" only: str.splitlines() would also cut at U+2028 or U+0085, which JSON
+    # written with ensure_ascii=False keeps raw (in a server's reply, say)
+    for number, line in enumerate(path.read_text("utf-8", errors="replace").split("\n"), 1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
             data["attachments"] = tuple(data.get("attachments") or ())
             entries.append(Entry(**data))
         except (ValueError, TypeError) as err:
@@ -63,11 +67,18 @@ def delivered(entries: list[Entry], brief: str, audience: str) -> dict[str, Entr
 def append(path: Path, entries: list[Entry]) -> None:
     """Entries written and on disk before the next message goes out."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    torn = path.is_file() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
-    with path.open("a", encoding="utf-8") as fh:
+    with path.open("a", encoding="utf-8", newline="\n") as fh:
+        torn = fh.tell() > 0 and not _ends_with_newline(path)
         if torn:  # a line cut short by a crash stays on a line of its own
             fh.write("\n")
         for entry in entries:
             fh.write(entry.as_json() + "\n")
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _ends_with_newline(path: Path) -> bool:
+    """Whether the log's last byte ends a line; read from the end, the log only grows."""
+    with path.open("rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) == b"\n"

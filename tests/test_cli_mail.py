@@ -352,3 +352,26 @@ def test_stale_attachments_are_rebuilt_and_hand_edits_are_never_replaced(workspa
     assert edited.exit_code == 1
     assert "was changed since briefgen built it; not replacing it" in edited.output
     assert pdf.read_bytes().endswith(b"% edited by hand\n")
+
+
+def test_no_mail_server_is_an_error_before_anything_is_built(workspace: Path) -> None:
+    result = mail("-a", "press", "--from", "jane@example.org", "--send")
+    assert result.exit_code == 1
+    assert "no mail server: set smtp.host in mail.yaml" in result.output
+    assert not Path("out").exists()
+
+
+def test_check_finds_a_bad_address_in_the_briefs_own_list(workspace: Path) -> None:
+    brief = Path(f"briefs/{SAMPLE.name}")
+    brief.write_text(
+        brief.read_text("utf-8") + "distribution:\n  press:\n    - News desk <desk@daily.example.com>\n"
+        "    - {email: 'editor at weekly.example.com', field: bcc}\n",
+        encoding="utf-8",
+    )
+    lines = brief.read_text("utf-8").splitlines()
+    result = CliRunner().invoke(cli, ["check", str(brief)])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"briefs/{SAMPLE.name}:{len(lines)}:15: distribution.press[1].email: 'editor at weekly.example.com' is not "
+        "an email address: an email address must have an @-sign."
+    )
