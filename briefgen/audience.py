@@ -75,8 +75,10 @@ def _raw_style(folder: Path) -> dict:
     logo = data.get("logo")
     if isinstance(logo, str) and logo:
         path = (folder / logo).resolve()
-        if not path.is_file() or path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-            line, col = pos.marks.get(("logo",), (None, None))
+        line, col = pos.marks.get(("logo",), (None, None))
+        if not path.is_relative_to(folder.resolve()):
+            problems.append(Problem(file, line, col, "logo", f"'{logo}' is outside this audience's folder"))
+        elif not path.is_file() or path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
             problems.append(Problem(file, line, col, "logo", f"'{logo}' is not a PNG or JPEG file beside the style"))
         data["logo"] = str(path)
     email = data.get("email")
@@ -91,7 +93,9 @@ def _raw_style(folder: Path) -> dict:
             if not isinstance(name, str):
                 continue  # the schema has said so
             path = (folder / name).resolve()
-            problem = font_file_problem(path)
+            problem = (
+                font_file_problem(path) if path.is_relative_to(folder.resolve()) else "outside this audience's folder"
+            )
             if problem:
                 line, col = pos.marks.get(("fonts", "fallback", i), (None, None))
                 problems.append(Problem(file, line, col, "fonts.fallback", f"'{name}' beside the style: {problem}"))

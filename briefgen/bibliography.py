@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import BibliographyError, Problem, display_path
+from .yamlsource import InputTooLarge, read_bounded
 
 # ---------------------------------------------------------------- records
 
@@ -589,6 +590,9 @@ def _reference(key: str, entry, entries, line: int) -> Reference:
 # ---------------------------------------------------------------- files
 
 
+MAX_BIBLIOGRAPHY_BYTES = 50_000_000  # Zotero exports of whole libraries reach a few MB
+
+
 def load_bibliography(path: Path) -> dict[str, Reference]:
     """Parsed once per file version: several briefs often share one bibliography."""
     try:
@@ -602,9 +606,11 @@ def load_bibliography(path: Path) -> dict[str, Reference]:
 @cache
 def _load_bibliography(path: Path, version: tuple[int, int] | None, file: str) -> dict[str, Reference]:
     try:
-        text = Path(path).read_text("utf-8")
+        text = read_bounded(Path(path), MAX_BIBLIOGRAPHY_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise BibliographyError(Problem(file, None, None, "", "bibliography file not found")) from None
+    except InputTooLarge as too_large:
+        raise BibliographyError(Problem(file, None, None, "", str(too_large))) from None
     except UnicodeDecodeError as e:
         raise BibliographyError(Problem(file, None, None, "", f"not UTF-8 text ({e.reason})")) from None
     return parse_bibtex(text, file)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .bibliography import BIBSTRINGS, Name, Reference, Rich
-from .model import Emph, Inline, Link, Text, plain_text
+from .model import Emph, Inline, Link, Text, plain_text, safe_url
 
 # ---------------------------------------------------------------- names
 
@@ -375,8 +375,8 @@ def _note_after_comma(note: Rich) -> Rich:
 def _link(ref: Reference) -> list[Inline]:
     if ref.doi:
         url = f"https://doi.org/{ref.doi}"
-    elif ref.url:
-        url = ref.url
+    elif ref.url and safe_url(ref.url) and not ref.url.strip().startswith("#"):
+        url = ref.url.strip()
     elif ref.eprint and ref.eprinttype == "arxiv":
         url = f"https://arxiv.org/abs/{ref.eprint}"
     else:

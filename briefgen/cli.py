@@ -173,9 +173,21 @@ def build(
     all_names = sorted(discover(roots))
     fmts = list(formats) or list(DEFAULT_FORMATS)
     failures: list[BriefgenError] = []
+    ids: dict[str, Path] = {}  # brief id -> the file that has it: two would write the same folder
     for path in _find_briefs(briefs):
         try:
             brief, refs = _load(path, bib, all_names)
+            first = ids.setdefault(brief.id, path)
+            if first != path:
+                raise BriefgenError(
+                    Problem(
+                        display_path(path),
+                        None,
+                        None,
+                        "id",
+                        f"'{brief.id}' is also the id of {display_path(first)}; its outputs would overwrite those",
+                    )
+                )
             outputs = build_outputs(brief, chosen, fmts, roots, refs)
             problems = []
             for o in outputs:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -161,6 +162,12 @@ def load_brief(
                     )
                 )
 
+    if "id" not in data and not _file_id(Path(path)):
+        problems.append(
+            Problem(
+                file, 1, 1, "id", f"the file name gives no usable id; add `id:` (a-z, 0-9 and -, as in {ID_EXAMPLE})"
+            )
+        )
     recipients, distribution_problems = _distribution(data, Path(path), file, pos, audiences)
     problems += distribution_problems
 
@@ -240,6 +247,19 @@ def _distribution(
     return (), []  # the schema has said what is wrong
 
 
+ID_EXAMPLE = "kazakhstan-osce-2010"
+
+
+def _file_id(path: Path) -> str:
+    """The id a brief without `id:` takes from its file name, in the id alphabet.
+
+    Ids name output folders and files, so only a-z, 0-9 and inner hyphens survive:
+    `...yaml` or `../x.yaml` can never name a folder outside the output folder.
+    """
+    stem = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:80].strip("-")
+
+
 def _declared_bibliographies(data: dict[str, Any], path: Path) -> tuple[Path, ...]:
     """`bibliography:` as one file or a list, relative to the brief."""
     declared = data.get("bibliography")
@@ -263,7 +283,7 @@ def _to_brief(
         )
 
     return Brief(
-        id=data.get("id") or path.stem,
+        id=data.get("id") or _file_id(path),
         title=data["title"].strip(),
         subtitle=data.get("subtitle", "").strip(),
         date=dt.date.fromisoformat(data["date"]),

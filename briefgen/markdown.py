@@ -36,11 +36,10 @@ from .model import (
     Strong,
     Table,
     Text,
+    safe_url,
 )
 
 _NARRATIVE_KEY = re.compile(KEY)
-# web, mail and in-page or relative links; no scheme that runs code or reads files
-SAFE_LINK = re.compile(r"^\s*(https?:|mailto:|#|(?![a-z][a-z0-9+.-]*:))", re.I)
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -208,8 +207,8 @@ class _Converter:
                 elif tok.type == "strong_open":
                     out.append(Strong(children))
                 elif tok.type == "link_open":
-                    href = str(tok.attrGet("href") or "")
-                    if SAFE_LINK.match(href):
+                    href = safe_url(str(tok.attrGet("href") or ""))
+                    if href is not None:
                         out.append(Link(children, href))
                     else:  # a brief carries no script, data or file links: their words only
                         out.extend(children)

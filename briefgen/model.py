@@ -7,8 +7,10 @@ this module. Writers dispatch on the class name and must fail on unknown nodes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import quote
 
 # ---------------------------------------------------------------- inlines
 
@@ -37,6 +39,25 @@ class Code:
 class Link:
     children: tuple[Inline, ...]
     url: str
+
+
+_URL_SAFE = "!#$%&'()*+,-./:;=?@[]~_"  # kept as they are: RFC 3986's reserved characters and "%"
+_WEB_LINK = re.compile(r"(?:https?://[^\s<>\\\x00-\x1f]+|mailto:[^\s<>\\\x00-\x1f]+|#[\w.:-]+)", re.I)
+
+
+def safe_url(url: str) -> str | None:
+    """The address a Link may point to in any output, or None: then only its words print.
+
+    Web (http, https), mail and in-document (#anchor) links, and DOIs as https://doi.org/
+    links. No other scheme (javascript:, data:, file:, pdf:, smb:) and no relative path:
+    a brief, a template or a .bib entry must not make a reader run code or open a file.
+    Every reader and writer asks this one function, so the rule is the same everywhere.
+    """
+    url = url.strip()
+    if url[:4].lower() == "doi:":
+        url = "https://doi.org/" + url[4:].lstrip("/")
+    url = quote(url, safe=_URL_SAFE)  # spaces, quotes, <, > and non-ASCII as a browser sends them
+    return url if _WEB_LINK.fullmatch(url) else None
 
 
 @dataclass(frozen=True)

@@ -148,19 +148,55 @@ def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions
     return problems
 
 
+MAX_INPUT_BYTES = 10_000_000  # a brief, style or list file; the largest real ones are a few hundred KB
+
+
+class AliasRefused(yaml.MarkedYAMLError):
+    """An alias (`*name`): expanding them is how a 500-byte file fills gigabytes ("billion laughs")."""
+
+
 class _TextDatesLoader(yaml.SafeLoader):
-    """Dates stay text: the schema reports `2010-02-30` as a mistake instead of crashing."""
+    """Dates stay text: the schema reports `2010-02-30` as a mistake instead of crashing.
+
+    Aliases are refused where they are met, before anything is expanded: briefs and styles
+    never need them, and anchors alone are harmless.
+    """
+
+    def compose_node(self, parent, index):  # PyYAML's composer hook: the one place aliases resolve
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise AliasRefused(
+                None, None, f"aliases (*{event.anchor}) are not allowed; write the value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 _TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
+class InputTooLarge(ValueError):
+    pass
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most `limit` of them: never /dev/zero, a pipe or a 5 GB file."""
+    if path.exists() and not path.is_file():
+        raise InputTooLarge("not a regular file")
+    with path.open("rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputTooLarge(f"larger than {limit // 1_000_000} MB; not read")
+    return data
+
+
 def read_yaml(path: Path, file: str, error: type[BriefgenError]) -> tuple[Any, Positions]:
     """Parse one YAML file; invalid YAML is an error with the parser's line."""
     try:
-        text = Path(path).read_text("utf-8")
+        text = read_bounded(Path(path), MAX_INPUT_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise error(Problem(file, None, None, "", "no such file")) from None
+    except InputTooLarge as too_large:
+        raise error(Problem(file, None, None, "", str(too_large))) from None
     except UnicodeDecodeError as e:
         raise error(Problem(file, None, None, "", f"not UTF-8 text ({e.reason} at byte {e.start})")) from None
     loader = _TextDatesLoader(text)

@@ -38,12 +38,12 @@ from ..model import (
     Superscript,
     Table,
     Text,
+    safe_url,
 )
 from . import Artifact, Assets
 from .common import byline, meta_author, running_text
 
 MEDIA_TYPE = "text/html"
-LINK_SCHEMES = ("http://", "https://", "mailto:", "#")  # anything else (javascript:, data:, file:) stays text
 FALLBACK_FONTS = {  # after the bundled family, for readers who do not have Noto installed
     "serif": 'Georgia, "Times New Roman", serif',
     "sans": '"Helvetica Neue", Arial, sans-serif',
@@ -240,14 +240,14 @@ class _Body:
                 return f"<strong>{self.inlines(c)}</strong>"
             case Code(text=t):
                 return f"<code>{escape(t)}</code>"
-            case Link(children=c, url=url) if _is_linkable(url) and not self.in_link:
+            case Link(children=c, url=url) if (safe := safe_url(url)) and not self.in_link:
                 self.in_link = True
                 try:
                     text = self.inlines(c)
                 finally:
                     self.in_link = False
                 refs, self.deferred_refs = self.deferred_refs, []
-                href = _email_url(url) if self.email else url.strip()
+                href = _email_url(safe) if self.email else safe
                 return f'<a href="{escape(href)}">{text}</a>' + "".join(refs)
             case Link(children=c):
                 return self.inlines(c)  # an unsafe scheme, or a link in a link: its text only
@@ -298,11 +298,6 @@ class _Body:
 
 def _note_ref(n: int) -> str:
     return f'<sup><a href="#fn{n}" id="fnref{n}" role="doc-noteref">{n}</a></sup>'
-
-
-def _is_linkable(url: str) -> bool:
-    """Web, mail and in-page links only: a brief must not carry script or file links."""
-    return url.strip().lower().startswith(LINK_SCHEMES)
 
 
 def _class_names(names: tuple[str, ...]) -> list[str]:

@@ -50,6 +50,7 @@ from ..model import (
     Superscript,
     Table,
     Text,
+    safe_url,
 )
 from . import Artifact, Assets
 from .common import byline, running_text
@@ -57,7 +58,6 @@ from .common import byline, running_text
 MEDIA_TYPE = "text/plain"
 WIDTH = 72  # columns a line may take, in display width
 MIN_WIDTH = 24  # deep nesting never squeezes the text narrower than this
-LINK_SCHEMES = ("http://", "https://", "mailto:")  # links that show their address; others keep their text only
 BOX_BAR = "| "  # before each line of a framed box: the bar the other formats draw at its left
 QUOTE_MARK = ">"  # RFC 3676 quote depth: one `>` per level, then a space
 BIBLIOGRAPHY_HANGING = 4  # a reference's lines after its first are indented this much
@@ -218,7 +218,7 @@ class _Body:
                 finally:
                     self.in_link = False
                 markers, self.deferred_markers = self.deferred_markers, []
-                return _link_text(text, url.strip()) + ",".join(markers)
+                return _link_text(text, safe_url(url) or "") + ",".join(markers)
             case Link(children=c):
                 return self.inlines(c)  # another scheme, an in-page link, or a link in a link: its text only
             case LineBreak():
@@ -326,7 +326,8 @@ def _link_text(text: str, url: str) -> str:
 
 def _shows_address(url: str) -> bool:
     """Web and mail links only: a brief must not hand a reader a script or file link to copy."""
-    return url.strip().lower().startswith(LINK_SCHEMES)
+    safe = safe_url(url)
+    return safe is not None and not safe.startswith("#")
 
 
 def _padded(cells: list[str], n: int) -> list[str]:

@@ -40,6 +40,7 @@ from ...model import (
     Table,
     Text,
     plain_text,
+    safe_url,
 )
 from ...model import Paragraph as Para
 from ..measure import column_widths, estimated_height, line_count
@@ -95,8 +96,10 @@ class BodyWriter:
                     self.inlines(paragraph, c, container, bold, True, link_style)
                 case Strong(children=c):
                     self.inlines(paragraph, c, container, True, italic, link_style)
+                case Link(children=c, url=u) if safe_url(u) is None:
+                    self.inlines(paragraph, c, container, bold, italic, link_style)  # its words only
                 case Link(children=c, url=u):
-                    r_id = paragraph.part.relate_to(u, RT.HYPERLINK, is_external=True)
+                    r_id = paragraph.part.relate_to(safe_url(u), RT.HYPERLINK, is_external=True)
                     hyperlink = OxmlElement("w:hyperlink")
                     hyperlink.set(qn("r:id"), r_id)
                     container.append(hyperlink)

@@ -50,6 +50,7 @@ from ...model import (
     Superscript,
     Text,
     plain_text,
+    safe_url,
 )
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
@@ -334,11 +335,13 @@ class Builder:
                     out.append(f"<b>{self.markup(c)}</b>")
                 case Code(text=t):
                     out.append(f'<font face="{role_font(self.theme.code)}">{escape(t)}</font>')
-                case Link(children=c, url=u):
+                case Link(children=c, url=u) if (safe := safe_url(u)) is not None:
                     out.append(
-                        f'<a href="{escape(u, {chr(34): "&quot;"})}" color="{self.theme.colours.accent}">'
+                        f'<a href="{escape(safe, {chr(34): "&quot;"})}" color="{self.theme.colours.accent}">'
                         f"{self.markup(c)}</a>"
                     )
+                case Link(children=c):  # an address no output may link to: its words only
+                    out.append(self.markup(c))
                 case LineBreak():
                     out.append("<br/>")
                 case Superscript(text=t):

@@ -1,0 +1,186 @@
+"""Hostile and careless input, end to end through the CLI (issue 12): bounded input, paths, links.
+
+Each test is a way in that worked before: a 500-byte file that fills memory, a file name that
+writes outside the output folder, a link in a .bib entry that runs a script.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner, Result
+
+from briefgen.cli import cli
+from briefgen.model import safe_url
+
+from helpers_briefs import MINIMAL_BRIEF, REFERENCES_BIB
+
+LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefs").mkdir()
+    (tmp_path / "references.bib").write_text(REFERENCES_BIB, encoding="utf-8")
+    return tmp_path
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+# ---------------------------------------------------------------- bounded input
+
+
+def test_yaml_aliases_are_refused_before_they_expand(workspace: Path) -> None:
+    Path("briefs/laughs.yaml").write_text(LAUGHS + MINIMAL_BRIEF, encoding="utf-8")
+    result = run("check", "briefs/laughs.yaml")
+    assert result.exit_code == 1
+    assert result.output == "briefs/laughs.yaml:2:8: invalid YAML: aliases (*a) are not allowed; write the value out\n"
+
+
+def test_an_alias_in_a_style_file_is_refused_too(workspace: Path) -> None:
+    Path("briefs/b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
+    Path("templates/mine").mkdir(parents=True)
+    Path("templates/mine/style.yaml").write_text("extends: practitioner\nx: &x {a: 1}\nlabels: *x\n", "utf-8")
+    result = run("check", "briefs/b.yaml")
+    assert result.exit_code == 1
+    assert "templates/mine/style.yaml:3:9: invalid YAML: aliases (*x) are not allowed" in result.output
+
+
+def test_a_bibliography_that_is_not_a_regular_file_is_not_read(workspace: Path) -> None:
+    Path("briefs/b.yaml").write_text("bibliography: /dev/zero\n" + MINIMAL_BRIEF, encoding="utf-8")
+    result = run("check", "briefs/b.yaml")
+    assert result.exit_code == 1
+    assert "/dev/zero: not a regular file" in result.output
+
+
+def test_an_oversized_brief_is_not_read(workspace: Path) -> None:
+    Path("briefs/big.yaml").write_text(MINIMAL_BRIEF + "#" * 10_000_001 + "\n", encoding="utf-8")
+    result = run("check", "briefs/big.yaml")
+    assert result.exit_code == 1
+    assert result.output == "briefs/big.yaml: larger than 10 MB; not read\n"
+
+
+# ---------------------------------------------------------------- paths
+
+
+def test_a_file_name_never_makes_an_id_that_leaves_the_output_folder(workspace: Path) -> None:
+    Path("briefs/...yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
+    result = run("build", "briefs/...yaml", "-a", "press", "-f", "html", "-o", "out")
+    assert result.exit_code == 1
+    assert result.output.startswith("briefs/...yaml:1:1: id: the file name gives no usable id; add `id:`")
+    assert sorted(p.name for p in workspace.iterdir()) == ["briefs", "references.bib"]
+
+
+def test_a_file_name_with_spaces_and_capitals_gives_a_clean_id(workspace: Path) -> None:
+    Path("briefs/Water Brief (Draft) 2010.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
+    result = run("build", "-a", "press", "-f", "html")
+    assert result.exit_code == 0, result.output
+    assert (workspace / "out/water-brief-draft-2010/water-brief-draft-2010_press.html").is_file()
+
+
+def test_two_briefs_with_one_id_is_an_error_naming_both(workspace: Path) -> None:
+    Path("briefs/a.yaml").write_text("id: water\n" + MINIMAL_BRIEF, encoding="utf-8")
+    Path("briefs/b.yaml").write_text("id: water\n" + MINIMAL_BRIEF.replace("Water,", "Other,"), encoding="utf-8")
+    result = run("build", "-a", "press", "-f", "html")
+    assert result.exit_code == 1
+    assert "briefs/b.yaml: id: 'water' is also the id of briefs/a.yaml; its outputs would overwrite those" in (
+        result.output
+    )
+    page = (workspace / "out/water/water_press.html").read_text("utf-8")
+    assert "Water, borders" in page  # the first brief's outputs, untouched by the second
+
+
+def test_a_logo_outside_the_audience_folder_is_refused(workspace: Path) -> None:
+    from conftest import ROOT
+
+    Path("briefs/b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
+    Path("secret.png").write_bytes((ROOT / "briefgen/sample/logo.png").read_bytes())
+    Path("templates/mine").mkdir(parents=True)
+    Path("templates/mine/style.yaml").write_text("extends: practitioner\nlogo: ../../secret.png\n", "utf-8")
+    result = run("build", "briefs/b.yaml", "-a", "mine", "-f", "html")
+    assert result.exit_code == 1
+    assert "templates/mine/style.yaml:2:7: logo: '../../secret.png' is outside this audience's folder" in (
+        result.output
+    )
+
+
+# ---------------------------------------------------------------- links
+
+HOSTILE_BIB = (
+    REFERENCES_BIB
+    + """
+@misc{evil1, author = {Mallory, M.}, title = {Script}, year = {2020}, url = {javascript:alert(1)}}
+@misc{evil2, author = {Mallory, M.}, title = {File}, year = {2020}, url = {file:///etc/passwd}}
+@misc{good, author = {Doe, J.}, title = {Report}, year = {2020}, url = {https://example.org/report}}
+"""
+)
+HOSTILE_LINKS_BRIEF = MINIMAL_BRIEF.replace(
+    "Astana can make a difference here [@doe2020].",
+    "See [the file](pdf:/etc/x.pdf), [this](file:///etc/passwd), [that](JavaScript:alert(2)), "
+    "[a DOI](doi:10.1000/182) and [the web](https://example.org/) [@evil1; @evil2; @good].",
+)
+
+
+@pytest.mark.parametrize("audience", ["practitioner", "academic"])
+def test_only_web_mail_doi_and_internal_links_reach_any_output(workspace: Path, audience: str) -> None:
+    Path("references.bib").write_text(HOSTILE_BIB, encoding="utf-8")
+    Path("briefs/links.yaml").write_text(HOSTILE_LINKS_BRIEF, encoding="utf-8")
+    result = run("build", "briefs/links.yaml", "-a", audience, "-f", "pdf", "-f", "docx", "-f", "html")
+    assert result.exit_code == 0, result.output
+    folder = workspace / "out/links"
+    pdf = pypdf.PdfReader(folder / f"links_{audience}.pdf")
+    targets = []
+    for page in pdf.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A") or {}
+            assert action.get("/S") in (None, "/URI", "/GoTo"), action  # never /GoToR, /Launch, /JavaScript
+            if action.get("/URI"):
+                targets.append(str(action["/URI"]))
+    with zipfile.ZipFile(folder / f"links_{audience}.docx") as z:
+        rels = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".rels"))
+    external = re.findall(r'Target="([^"]+)"[^>]*TargetMode="External"', rels)
+    html = (folder / f"links_{audience}.html").read_text("utf-8")
+    hrefs = [h for h in re.findall(r'href="([^"]+)"', html) if not h.startswith("#")]
+    for found in (targets, external, hrefs):
+        assert set(found) >= {"https://doi.org/10.1000/182", "https://example.org/"}
+        assert all(u.startswith(("https://", "mailto:")) for u in found), found
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "the file" in text and "javascript" not in text.lower() and "file:///" not in text
+    assert "/etc/passwd" not in io.BytesIO((folder / f"links_{audience}.pdf").read_bytes()).getvalue().decode("latin-1")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/a b", "https://example.org/a%20b"),
+        ("doi:10.1000/182", "https://doi.org/10.1000/182"),
+        ("mailto:desk@example.org", "mailto:desk@example.org"),
+        ("#fn1", "#fn1"),
+        ("javascript:alert(1)", None),
+        (" JaVaScRiPt:alert(1)", None),
+        ("data:text/html,<script>", None),
+        ("file:///etc/passwd", None),
+        ("pdf:/etc/x.pdf", None),
+        ("x.pdf", None),
+        ("//evil.example.org/x", None),
+        ("https://", None),
+    ],
+)
+def test_the_one_link_rule(url: str, expected: str | None) -> None:
+    assert safe_url(url) == expected
