@@ -21,6 +21,7 @@ from .yamlsource import read_yaml, schema_problems
 STYLE_FILE = "style.yaml"
 TEMPLATE_FILE = "brief.md.j2"
 EMAIL_TEMPLATE_FILE = "email.md.j2"
+DEFAULT_EMAIL_TEMPLATE = f"_shared/{EMAIL_TEMPLATE_FILE}"  # when no audience in the chain has its own
 REFERENCE_DOCX = "reference.docx"
 
 
@@ -52,7 +53,7 @@ class Audience:
     builtin: bool
     theme: Theme  # the style resolved into the design every writer draws
     assets: Assets  # the files writers may use, read once
-    email_template: str = f"_shared/{EMAIL_TEMPLATE_FILE}"  # the mail body's template, found like `template`
+    email_template: str = DEFAULT_EMAIL_TEMPLATE  # the mail body's template, found like `template`
 
 
 def discover(roots: tuple[Path, ...]) -> dict[str, Path]:
@@ -166,7 +167,7 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
         builtin,
         theme(style),
         _assets(folders[name], style),
-        email_template or f"_shared/{EMAIL_TEMPLATE_FILE}",
+        email_template or DEFAULT_EMAIL_TEMPLATE,
     )
 
 

@@ -115,6 +115,19 @@ def cli(debug: bool) -> None:
     """Turn YAML recommendation sets into audience-specific DOCX and PDF briefs."""
 
 
+def _out_option(help_text: str):
+    """-o/--out, the one output folder every command that writes shares."""
+    return click.option(
+        "-o",
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("out"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _templates_option(f):
     return click.option(
         "--templates",
@@ -135,15 +148,7 @@ def _templates_option(f):
     type=click.Choice(list(FORMATS)),
     help=f"Output format (repeatable; default: {' and '.join(DEFAULT_FORMATS)}).",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("out"),
-    show_default=True,
-    help="Output folder; files go to OUT/<brief-id>/<brief-id>_<audience>.<format>.",
-)
+@_out_option("Output folder; files go to OUT/<brief-id>/<brief-id>_<audience>.<format>.")
 @click.option(
     "--bib",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -371,15 +376,7 @@ def _refresh_outputs(brief, outputs, out_dir: Path) -> list[str]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Distribution list (.csv with email,name,audience[,field], or .yaml) instead of the brief's.",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("out"),
-    show_default=True,
-    help="Output folder of the attachments and the send log (OUT/<brief-id>/sent.jsonl).",
-)
+@_out_option("Output folder of the attachments and the send log (OUT/<brief-id>/sent.jsonl).")
 @click.option("--bib", type=click.Path(path_type=Path, dir_okay=False), multiple=True, help="BibTeX file (as build).")
 @click.option(
     "--config",
@@ -421,7 +418,7 @@ def mail_command(
 
     from .audience import discover, load_audiences, search_path
     from .build import build as build_outputs
-    from .mail import DEFAULT_MAX_SIZE_MB, distribution, letter, message_size, send
+    from .mail import DEFAULT_MAX_SIZE_MB, distribution, letter, send
     from .message import compose
     from .recipients import read_recipients
     from .sendlog import LOG_FILE
@@ -431,7 +428,9 @@ def mail_command(
         raise click.UsageError("give --eml DIR to write drafts, or --send to send")
     if (to or cc or bcc) and not audiences:
         raise click.UsageError("--to, --cc and --bcc need -a AUDIENCE: which brief should they get?")
-    if subject is not None and any(ord(ch) < 32 for ch in subject):
+    from .recipients import has_control_characters
+
+    if subject is not None and has_control_characters(subject):
         raise click.BadParameter("must be one line", param_hint="--subject")
     config, config_file = config_file_settings(config_path)
     sender_text = from_ or os.environ.get("BRIEFGEN_MAIL_FROM") or config.get("from")
@@ -470,7 +469,8 @@ def mail_command(
     drafts = []
     for letter_, recipients in deliveries:
         msg = compose(letter_, sender, recipients, reply_to=reply_to, draft=True, now=now.astimezone())
-        size = message_size(msg)
+        raw = msg.as_bytes()
+        size = len(raw)
         if size > limit_mb * 1_000_000:
             click.echo(
                 f"warning: {letter_.audience}: the message is {size / 1_000_000:.1f} MB with its attachments "
@@ -480,7 +480,7 @@ def mail_command(
         files = ", ".join(f"{a.filename} ({max(1, round(len(a.data) / 1024))} KB)" for a in letter_.attachments)
         people = f"{len(recipients)} recipient{'s' if len(recipients) != 1 else ''}"
         click.echo(f"{letter_.audience}: “{letter_.subject}” to {people}; attached {files}")
-        drafts.append((Path(f"{brief.id}_{letter_.audience}.eml"), msg.as_bytes()))
+        drafts.append((Path(f"{brief.id}_{letter_.audience}.eml"), raw))
 
     if dry_run:
         if eml_dir is not None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from pathlib import Path
 
 from .audience import Audience
@@ -24,10 +23,10 @@ from .cite import resolve_citations
 from .errors import MailError
 from .markdown import parse_markdown
 from .message import Attachment, Letter, compose, fill, pattern_values, safe_filename
-from .model import Document
+from .model import Document, Metadata
 from .recipients import Recipient
 from .render import render_markdown
-from .select import shape
+from .select import Shaped, shape
 from .sendlog import Entry, append, delivered, read_log
 from .smtp import SmtpSender
 from .writers import FORMATS, Assets, writer
@@ -56,9 +55,8 @@ class Result:
     detail: str = ""
 
 
-def attachments(brief: Brief, audience: Audience, outputs: list[Output]) -> tuple[Attachment, ...]:
+def attachments(brief: Brief, audience: Audience, outputs: list[Output], meta: Metadata) -> tuple[Attachment, ...]:
     """The outputs under the names a recipient should see (the style's `email.filename`)."""
-    meta = metadata(shape(brief, audience.name, audience.style), audience)
     stem = fill(audience.style.email.filename, pattern_values(meta, brief.id))
     return tuple(
         Attachment(safe_filename(stem, FORMATS[o.format].name, meta.language, brief.id), o.artifact.media_type, o.data)
@@ -67,13 +65,12 @@ def attachments(brief: Brief, audience: Audience, outputs: list[Output]) -> tupl
 
 
 def email_document(
-    brief: Brief,
+    shaped: Shaped,
     audience: Audience,
     roots: tuple[Path, ...],
     refs: dict[str, Reference],
     files: Iterable[AttachmentInfo],
 ) -> Document:
-    shaped = shape(brief, audience.name, audience.style)
     markdown = render_markdown(
         audience.email_template, roots, shaped, audience.style, audience.name, attachments=tuple(files)
     )
@@ -90,12 +87,13 @@ def letter(
     outputs: list[Output],
     subject: str | None = None,
 ) -> Letter:
-    files = attachments(brief, audience, outputs)
+    shaped = shape(brief, audience.name, audience.style)
+    files = attachments(brief, audience, outputs, metadata(shaped, audience))
     infos = [
         AttachmentInfo(f.filename, o.format, o.pages, max(1, round(len(f.data) / 1024)))
         for f, o in zip(files, outputs, strict=True)
     ]
-    doc = email_document(brief, audience, roots, refs, infos)
+    doc = email_document(shaped, audience, roots, refs, infos)
     text = writer("txt")(doc, audience.theme, Assets()).data.decode("utf-8")
     html = email_html(doc, audience.theme)
     return Letter(
@@ -139,10 +137,6 @@ def distribution(
 
 def _as(r: Recipient, field: str) -> Recipient:
     return Recipient(r.email, r.name, r.audience, field, r.where)
-
-
-def message_size(msg: EmailMessage) -> int:
-    return len(msg.as_bytes())
 
 
 def send(

@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from .model import Metadata
-from .recipients import Recipient
+from .recipients import Recipient, has_control_characters
 from .writers.common import date_text, short_title
 
 # device names Windows reserves with any extension, including COM¹-COM³ and LPT¹-LPT³
@@ -200,6 +200,6 @@ def _ascii_domain(address: str) -> str:
 
 def _one_line(text: str) -> str:
     """A header value from a pattern or an option: line breaks would inject headers."""
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+    if has_control_characters(text):
         raise ValueError("a subject must be one line without control characters")
     return text

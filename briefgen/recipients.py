@@ -106,11 +106,14 @@ def _not_an_address(text: str, err: Exception) -> str:
     return f"'{text}' is not an email address: {reason[:1].lower()}{reason[1:]}"
 
 
+def has_control_characters(text: str) -> bool:
+    """A header value holding one could start a new header (CR, LF) or hide text."""
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+
+
 def check_name(name: str) -> str | None:
     """Why a display name cannot go in a header (a line break would start a new one), or None."""
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        return "contains a line break or control character"
-    return None
+    return "contains a line break or control character" if has_control_characters(name) else None
 
 
 def read_recipients(path: Path, audiences: Iterable[str] | None) -> tuple[Recipient, ...]:
