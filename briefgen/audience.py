@@ -7,6 +7,7 @@ the templates built into the package. A folder is an audience when it holds a
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -14,9 +15,9 @@ from pathlib import Path
 from .design import Theme, theme
 from .errors import AudienceError, Problem, TemplateError, display_path
 from .fonts import font_file_problem
-from .style import PATTERN_FIELDS, Style, merge, pattern_problem, style_from_dict, style_schema
+from .style import PATTERN_FIELDS, RUNNING_FIELDS, Style, merge, pattern_problem, style_from_dict, style_schema
 from .writers import Assets
-from .yamlsource import read_yaml, schema_problems
+from .yamlsource import InputTooLarge, read_bounded, read_yaml, schema_problems
 
 STYLE_FILE = "style.yaml"
 TEMPLATE_FILE = "brief.md.j2"
@@ -81,13 +82,16 @@ def _raw_style(folder: Path) -> dict:
             problems.append(Problem(file, line, col, "logo", f"'{logo}' is outside this audience's folder"))
         elif not path.is_file() or path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
             problems.append(Problem(file, line, col, "logo", f"'{logo}' is not a PNG or JPEG file beside the style"))
+        elif why := logo_problem(path):
+            problems.append(Problem(file, line, col, "logo", f"'{logo}': {why}"))
         data["logo"] = str(path)
-    email = data.get("email")
-    for name in ("subject", "filename"):
-        pattern = email.get(name) if isinstance(email, dict) else None
-        if isinstance(pattern, str) and (why := pattern_problem(pattern, PATTERN_FIELDS)):
-            line, col = pos.marks.get(("email", name), (None, None))
-            problems.append(Problem(file, line, col, f"email.{name}", why))
+    email = data.get("email") if isinstance(data.get("email"), dict) else {}
+    patterns = [(("email", name), email.get(name), PATTERN_FIELDS) for name in ("subject", "filename")]
+    patterns += [((name,), data.get(name), RUNNING_FIELDS) for name in ("header", "footer")]
+    for where, pattern, fields in patterns:
+        if isinstance(pattern, str) and (why := pattern_problem(pattern, fields)):
+            line, col = pos.marks.get(where, (None, None))
+            problems.append(Problem(file, line, col, ".".join(where), why))
     fallback = data["fonts"].get("fallback") if isinstance(data.get("fonts"), dict) else None
     if isinstance(fallback, list):
         for i, name in enumerate(fallback):
@@ -104,6 +108,38 @@ def _raw_style(folder: Path) -> dict:
     if problems:
         raise TemplateError(problems)
     return data
+
+
+MAX_LOGO_BYTES = 5_000_000
+MAX_LOGO_SIDE = 4000  # pixels; a logo prints 45 mm wide at most
+
+
+def logo_problem(path: Path) -> str | None:
+    """Why a logo cannot be drawn in every format, or None: found when the style is read, not mid-build.
+
+    The image is decoded in full (a truncated file fails only then) once its size is known
+    to be small, and python-docx must read its header as the DOCX writer will.
+    """
+    from docx.image.exceptions import UnrecognizedImageError
+    from docx.image.image import Image as DocxImage
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        data = read_bounded(path, MAX_LOGO_BYTES)
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in ("PNG", "JPEG"):
+                return f"a {image.format} image; use PNG or JPEG"
+            if max(image.size) > MAX_LOGO_SIDE:
+                return f"{image.size[0]}x{image.size[1]} pixels; at most {MAX_LOGO_SIDE} on a side"
+            image.load()
+        DocxImage.from_blob(data)
+    except InputTooLarge:
+        return f"larger than {MAX_LOGO_BYTES // 1_000_000} MB"
+    except (UnidentifiedImageError, UnrecognizedImageError):
+        return "not an image (is it really a PNG or JPEG?)"
+    except (OSError, SyntaxError, ValueError, EOFError) as err:  # Pillow's words for damaged files
+        return f"a damaged image ({err})"
+    return None
 
 
 def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
@@ -174,11 +210,11 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
 def _assets(folder: Path, style: Style) -> Assets:
     """The audience's own reference.docx (not an inherited one), its style's logo and fallback fonts."""
     reference = folder / REFERENCE_DOCX
-    logo = Path(style.logo) if style.logo else None
+    logo_bytes = Path(style.logo).read_bytes() if style.logo else None
     return Assets(
         reference_docx=reference.read_bytes() if reference.is_file() else None,
-        logo=logo.read_bytes() if logo else None,
-        logo_type=("image/png" if logo.suffix.lower() == ".png" else "image/jpeg") if logo else "",
+        logo=logo_bytes,
+        logo_type=("image/png" if logo_bytes.startswith(b"\x89PNG") else "image/jpeg") if logo_bytes else "",
         fonts=tuple(Path(f).read_bytes() for f in style.fonts.fallback),
     )
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from .audience import Audience
 from .bibliography import Reference
 from .brief import Brief
-from .cite import resolve_citations
+from .cite import UnknownCitations, resolve_citations
+from .errors import Problem, TemplateError
 from .markdown import parse_inline, parse_markdown
 from .model import Author, Document, Metadata, plain_text
 from .render import render_markdown
@@ -50,7 +51,14 @@ def to_document(
     markdown = render_markdown(audience.template, roots, shaped, audience.style, audience.name)
     doc = Document(metadata(shaped, audience), parse_markdown(markdown))
     style = audience.style
-    doc, cited = resolve_citations(doc, refs, style.citations, style.footnotes, style.bibliography)
+    try:
+        doc, cited = resolve_citations(doc, refs, style.citations, style.footnotes, style.bibliography)
+    except UnknownCitations as err:  # the brief's own citations were checked: a template wrote these
+        raise TemplateError(
+            Problem(
+                audience.template, None, None, "", f"the template's output cites {err}, which no bibliography holds"
+            )
+        ) from None
     return doc, tuple(cited)
 
 

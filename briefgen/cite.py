@@ -268,6 +268,14 @@ def _fill_lists(
     return tuple(out)
 
 
+class UnknownCitations(Exception):
+    """Citations the loader never saw (a template wrote them) name keys no bibliography holds."""
+
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(", ".join("@" + k for k in keys))
+        self.keys = keys
+
+
 def resolve_citations(
     doc: Document, refs: dict[str, Reference], style: str, keep_notes: bool = True, bibliography: str = "full"
 ) -> tuple[Document, list[str]]:
@@ -276,7 +284,11 @@ def resolve_citations(
     `style`: notes | author-date | none. `keep_notes=False` drops explanatory notes too
     (a two-page note for ministers has none). `bibliography`: full | sources | none.
     """
-    suffixes = year_suffixes(_cited_keys(doc.blocks), refs) if style == "author-date" else {}
+    keys = _cited_keys(doc.blocks)
+    unknown = [k for k in dict.fromkeys(keys) if k not in refs]
+    if unknown:
+        raise UnknownCitations(unknown)
+    suffixes = year_suffixes(keys, refs) if style == "author-date" else {}
     resolver = _Resolver(refs, style, keep_notes, suffixes)
     blocks = resolver.blocks(doc.blocks)
     blocks = _fill_lists(blocks, resolver.cited, refs, style, suffixes, bibliography)

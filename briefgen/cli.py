@@ -238,16 +238,23 @@ def build(
 )
 @_templates_option
 def check(briefs: tuple[Path, ...], bib: tuple[Path, ...], templates_dir: Path | None) -> None:
-    """Validate BRIEFS (default: briefs/*.yaml) without building; exit 1 on any problem."""
+    """Validate BRIEFS (default: briefs/*.yaml) without building; exit 1 on any problem.
+
+    Every audience's template is run over each brief too (no file is written): what
+    `check` accepts, `build` builds.
+    """
     from .audience import discover, load_audiences, search_path
+    from .build import to_document
 
     roots = search_path(templates_dir)
-    load_audiences(None, roots)  # style files are part of what is checked
+    every = load_audiences(None, roots)  # style files are part of what is checked
     names = sorted(discover(roots))
     bad = 0
     for path in _find_briefs(briefs):
         try:
-            brief, _ = _load(path, bib, names)
+            brief, refs = _load(path, bib, names)
+            for audience in every:
+                to_document(brief, audience, roots, refs)
             count = len(brief.recommendations)
             click.echo(f"{display_path(path)}: ok ({count} recommendations in {len(brief.groups)} groups)")
         except BriefgenError as err:

@@ -35,7 +35,7 @@ MARKDOWN_REF = "#/$defs/markdown"  # the schema marks every Markdown field with 
 
 def markdown_fields(data: Any, schema: dict[str, Any], root: dict[str, Any], path: Path_ = ()):
     """Every Markdown field of a brief, as (path, text): the schema says which fields are Markdown."""
-    if schema.get("$ref") == MARKDOWN_REF:
+    if schema.get("$ref") == MARKDOWN_REF or any(b.get("$ref") == MARKDOWN_REF for b in schema.get("anyOf", ())):
         if isinstance(data, str):
             yield path, data
         return
@@ -162,6 +162,10 @@ def load_brief(
                     )
                 )
 
+    date = data.get("date")
+    if isinstance(date, str) and re.fullmatch(r"0\d{3}-\d\d-\d\d", date):
+        line, col = pos.marks.get(("date",), (None, None))
+        problems.append(Problem(file, line, col, "date", f"'{date}': a year before 1000 cannot be a brief's date"))
     if "id" not in data and not _file_id(Path(path)):
         problems.append(
             Problem(

@@ -121,6 +121,7 @@ class Content:
 
 
 PATTERN_FIELDS = ("title", "short_title", "subtitle", "series", "organisation", "date", "year", "id")
+RUNNING_FIELDS = ("title", "short_title", "series", "organisation", "date", "audience")  # header and footer
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ class Style:
     header: str = key(
         "{organisation}",
         schema={"type": "string"},
-        doc="running header from page 2: {title} {short_title} {series} {organisation} {date} {audience}",
+        doc="running header from page 2: " + " ".join("{" + f + "}" for f in RUNNING_FIELDS),
     )
     footer: str = key("{series} · {short_title}", schema={"type": "string"}, doc="left of Page X of Y; as header")
     logo: str = key("", schema={"type": "string"}, doc="PNG or JPEG beside this style.yaml, shown in the title band")

@@ -19,6 +19,7 @@ import jsonschema
 import yaml
 
 from .errors import BriefgenError, Problem, suggestion
+from .model import UNSAFE_CHARACTERS, describe_character
 
 Path_ = tuple[str | int, ...]
 Marks = dict[Path_, tuple[int, int]]  # path -> (line, col), 1-based
@@ -54,6 +55,7 @@ class Positions:
         mark = node.start_mark
         self.marks[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
+            self._refuse_unsafe_characters(node, path)
             self.text_end[path] = node.end_mark.line + 1
             block = node.style in ("|", ">")
             if block:  # content starts on the next line, at that line's indentation
@@ -84,6 +86,22 @@ class Positions:
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 self.walk(item, (*path, i))
+
+    def _refuse_unsafe_characters(self, node: yaml.ScalarNode, path: Path_) -> None:
+        """A double-quoted escape (`"\\x1b"`, `"\\ud800"`) is the one way such a character gets in."""
+        found = UNSAFE_CHARACTERS.search(node.value)
+        if found:
+            mark = node.start_mark
+            self.problems.append(
+                Problem(
+                    self.file,
+                    mark.line + 1,
+                    mark.column + 1,
+                    field_name(path),
+                    f"control or invalid character {describe_character(found.group())} at character "
+                    f"{found.start() + 1} of the value; remove it",
+                )
+            )
 
 
 def dates_to_text(data: Any) -> Any:
@@ -131,7 +149,14 @@ def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions
             missing = err.message.split("'")[1]
             problems.append(Problem(file, line, col, field_name((*path, missing)), "missing required field"))
             continue
-        if err.validator == "type":
+        if err.validator == "anyOf" and err.context and all(e.validator == "type" for e in err.context):
+            want = [
+                w
+                for e in err.context
+                for w in (e.validator_value if isinstance(e.validator_value, list) else [e.validator_value])
+            ]
+            msg = f"expected {' or '.join(_TYPE_NAMES.get(w, w) for w in want)}, got {_describe(err.instance)}"
+        elif err.validator == "type":
             want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
             msg = f"expected {' or '.join(_TYPE_NAMES.get(w, w) for w in want)}, got {_describe(err.instance)}"
         elif err.validator == "enum":

@@ -61,3 +61,50 @@ def test_brief_text_is_data_not_template_code(tmp_path):
     (tmp_path / "t").mkdir()
     (tmp_path / "t" / "brief.md.j2").write_text("{{ brief.title }}", encoding="utf-8")
     assert render_markdown("t/brief.md.j2", (tmp_path,), shape(brief, "t", Style()), Style(), "t") == "{{ 7 * 7 }}"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",  # silent loops
+        "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}",  # loud ones
+        "{% for a in range(10**7) %}{% endfor %}",
+        "{{ 'x' * 10**9 }}",
+        "{{ 2 ** 100000000 }}",
+        "{{ 'x' | center(10**9) }}",
+        "{{ lipsum(10**9) }}",
+        "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+    ],
+)
+def test_runaway_templates_are_stopped_with_a_template_error(tmp_path, template, monkeypatch):
+    monkeypatch.setattr("briefgen.render.TIME_LIMIT_S", 1.0)
+    with pytest.raises(TemplateError) as err:
+        render(tmp_path, template)
+    assert "t/brief.md.j2" in str(err.value)
+
+
+def test_the_output_limit_stops_a_template_that_prints_too_much(tmp_path, monkeypatch):
+    monkeypatch.setattr("briefgen.render.MAX_OUTPUT_CHARS", 1000)
+    with pytest.raises(TemplateError, match="output passed 1,000 characters"):
+        render(tmp_path, "{% for a in range(2000) %}x{% endfor %}")
+
+
+def test_ordinary_arithmetic_and_repetition_still_work(tmp_path):
+    assert render(tmp_path, "{{ 100000 * 1000 }} {{ '-' * 3 }} {{ 2 ** 10 }} {{ 'a' | center(5) }}") == (
+        "100000000 --- 1024   a  "
+    )
+
+
+def test_a_timer_from_outside_is_restored_after_rendering(tmp_path):
+    import signal
+
+    def mine(signum, frame):
+        raise AssertionError("not expected")
+
+    previous = signal.signal(signal.SIGALRM, mine)
+    try:
+        render(tmp_path, "ok")
+        assert signal.getsignal(signal.SIGALRM) is mine
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)

@@ -184,3 +184,160 @@ def test_only_web_mail_doi_and_internal_links_reach_any_output(workspace: Path, 
 )
 def test_the_one_link_rule(url: str, expected: str | None) -> None:
     assert safe_url(url) == expected
+
+
+# ---------------------------------------------------------------- what check accepts, build builds
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (("group: Regional security", "group: Follow @nokey"), "recommendations[0].group"),
+        (
+            ("priority: high", 'priority: high\n        actors: ["OSCE [@nokey]"]'),
+            "recommendations[0].items[0].actors[0]",
+        ),
+        (("timeframe: 2010", 'timeframe: "2010 [@nokey]"'), "recommendations[0].items[0].timeframe"),
+    ],
+)
+def test_citations_in_groups_actors_and_timeframes_are_checked(workspace: Path, change, field) -> None:
+    (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF.replace(*change), encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(command, "briefs/b.yaml")
+        assert result.exit_code == 1, result.output
+        assert f"{field}: unknown citation key '@nokey'" in result.output
+        assert "internal error" not in result.output
+    assert not (workspace / "out").exists()
+
+
+def test_a_cited_group_heading_builds_in_every_audience_and_format(workspace: Path) -> None:
+    brief = MINIMAL_BRIEF.replace("group: Regional security", "group: Security after @doe2020")
+    (workspace / "briefs" / "b.yaml").write_text(brief, encoding="utf-8")
+    assert run("check", "briefs/b.yaml").exit_code == 0
+    result = run("build", "briefs/b.yaml", "-f", "pdf", "-f", "docx", "-f", "txt")
+    assert result.exit_code == 0, result.output
+    assert "Security after Doe" in (workspace / "out" / "b" / "b_practitioner.txt").read_text(encoding="utf-8")
+
+
+def test_check_runs_every_template_so_a_template_citing_an_unknown_key_fails_there(workspace: Path) -> None:
+    folder = workspace / "templates" / "lab"
+    folder.mkdir(parents=True)
+    (folder / "style.yaml").write_text("extends: practitioner\n", encoding="utf-8")
+    (folder / "brief.md.j2").write_text("# {{ brief.title }}\n\nAs shown [@nokey].\n", encoding="utf-8")
+    (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(command, "briefs/b.yaml")
+        assert result.exit_code == 1, result.output
+        assert "lab/brief.md.j2: the template's output cites @nokey, which no bibliography holds" in result.output
+
+
+def test_a_runaway_template_fails_check_and_build_with_its_file(workspace: Path, monkeypatch) -> None:
+    monkeypatch.setattr("briefgen.render.TIME_LIMIT_S", 1.0)
+    folder = workspace / "templates" / "lab"
+    folder.mkdir(parents=True)
+    (folder / "style.yaml").write_text("extends: practitioner\n", encoding="utf-8")
+    (folder / "brief.md.j2").write_text(
+        "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}", encoding="utf-8"
+    )
+    (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
+    result = run("check", "briefs/b.yaml")
+    assert result.exit_code == 1
+    assert "brief.md.j2" in result.output and "took longer than 1 s" in result.output
+
+
+# ---------------------------------------------------------------- bad input is an error a person can act on
+
+
+@pytest.mark.parametrize(
+    ("escape", "code"),
+    [(r"\x1b", "U+001B"), (r"\v", "U+000B"), (r"\ud800", "U+D800"), (r"\uffff", "U+FFFF"), (r"\x92", "U+0092")],
+)
+def test_control_and_invalid_characters_in_a_brief_are_refused_where_they_stand(workspace: Path, escape, code) -> None:
+    brief = MINIMAL_BRIEF.replace("title: Water, borders and the OSCE", f'title: "Water{escape} and the OSCE"')
+    (workspace / "briefs" / "b.yaml").write_text(brief, encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(command, "briefs/b.yaml")
+        assert result.exit_code == 1
+        assert f"briefs/b.yaml:1:8: title: control or invalid character {code} at character 6" in result.output
+
+
+def _lab_style(workspace: Path, style: str) -> None:
+    folder = workspace / "templates" / "lab"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "style.yaml").write_text("extends: practitioner\n" + style, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("header: 'Draft {v2'", "header: 'Draft {v2': expected '}' before end of string"),
+        ("footer: '{titel} · {date}'", "footer: unknown field {titel} (did you mean 'title'?)"),
+        ("header: '{title!r:>9}'", "header: write {title} without a format or conversion"),
+    ],
+)
+def test_a_header_or_footer_pattern_that_cannot_be_filled_is_an_error_at_its_line(workspace, line, message) -> None:
+    _lab_style(workspace, line + "\n")
+    (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
+    result = run("build", "briefs/b.yaml", "-a", "lab")
+    assert result.exit_code == 1
+    assert f"templates/lab/style.yaml:2:9: {message}" in result.output
+    assert "internal error" not in result.output
+
+
+def test_a_literal_brace_in_a_header_prints(workspace: Path) -> None:
+    _lab_style(workspace, "header: 'Draft {{v2}} of {organisation}'\n")
+    brief = MINIMAL_BRIEF.replace("date:", "organisation: OSCE Academy\ndate:")
+    (workspace / "briefs" / "b.yaml").write_text(brief, encoding="utf-8")
+    assert run("build", "briefs/b.yaml", "-a", "lab", "-f", "txt").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a picture at all", "not an image"),
+        ("truncated", "a damaged image"),
+        ("gif", "a GIF image; use PNG or JPEG"),
+    ],
+)
+def test_a_fake_or_damaged_logo_is_an_error_in_the_style_file(workspace: Path, content, message) -> None:
+    from PIL import Image
+
+    sample = (Path(__file__).parent.parent / "briefgen" / "sample" / "logo.png").read_bytes()
+    if content == "truncated":
+        content = sample[: len(sample) // 2]
+    elif content == "gif":
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(buffer, "GIF")
+        content = buffer.getvalue()
+    _lab_style(workspace, "logo: logo.png\n")
+    (workspace / "templates" / "lab" / "logo.png").write_bytes(content)
+    (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
+    result = run("build", "briefs/b.yaml", "-a", "lab")
+    assert result.exit_code == 1
+    assert f"templates/lab/style.yaml:2:7: logo: 'logo.png': {message}" in result.output
+    assert not (workspace / "out").exists()
+
+
+def test_a_year_before_1000_is_refused_at_the_date(workspace: Path) -> None:
+    (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF.replace("2010-01-15", "0999-01-15"), encoding="utf-8")
+    result = run("check", "briefs/b.yaml")
+    assert result.exit_code == 1
+    assert "briefs/b.yaml:2:7: date: '0999-01-15': a year before 1000" in result.output
+
+
+@pytest.mark.parametrize("value", ["99999999999999", "yesterday"])
+def test_an_impossible_source_date_epoch_is_a_one_line_error(workspace: Path, monkeypatch, value: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
+    result = run("build", "briefs/b.yaml", "-a", "press", "-f", "pdf")
+    assert result.exit_code == 1
+    assert f"SOURCE_DATE_EPOCH={value}: not a time in seconds between 1970 and 9999" in result.output
+    assert not list((workspace / "out").rglob("*.pdf")) if (workspace / "out").exists() else True
+
+
+def test_a_brief_dated_after_2107_builds_a_docx(workspace: Path) -> None:
+    (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF.replace("2010-01-15", "2108-01-15"), encoding="utf-8")
+    result = run("build", "briefs/b.yaml", "-a", "press", "-f", "docx")
+    assert result.exit_code == 0, result.output
+    core = zipfile.ZipFile(workspace / "out" / "b" / "b_press.docx").read("docProps/core.xml").decode()
+    assert "2108-01-15" in core

@@ -401,3 +401,140 @@ def test_libreoffice_draws_nested_bullets_and_splits_a_long_box(tmp_path):
     start = next(i for i, t in enumerate(pages) if "CARDTITLE" in t)
     assert "Priority: High" in pages[start] and "RATIO0" in pages[start]
     assert all(f"RATIO{k} " in " ".join(pages) for k in range(14))
+
+
+# ---------------------------------------------------------------- hostile input (issue 12)
+
+
+def _write(meta, blocks=()) -> bytes:
+    from briefgen.design import theme
+    from briefgen.model import Document as Doc
+    from briefgen.style import Style
+    from briefgen.writers import Assets
+    from briefgen.writers.docx import write
+
+    return write(Doc(meta, tuple(blocks)), theme(Style()), Assets()).data
+
+
+DC = {
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+def _core(data: bytes) -> dict[str, str]:
+    """docProps/core.xml read from the zip: its elements' text by prefixed name."""
+    root = _xml(data, "docProps/core.xml")
+    prefixes = {uri: prefix for prefix, uri in DC.items()}
+    return {f"{prefixes[c.tag[1:].split('}')[0]]}:{c.tag.split('}')[1]}": c.text or "" for c in root}
+
+
+def _cut(words: list[str], sep: str) -> str:
+    """The most whole words joined by `sep` that fit in 254 characters, and the ellipsis."""
+    kept = ""
+    for word in words:
+        longer = f"{kept}{sep}{word}" if kept else word
+        if len(longer) > 254:
+            return kept + "…"
+        kept = longer
+    raise AssertionError("not long enough to be cut")
+
+
+def test_long_core_properties_are_cut_at_a_word_with_an_ellipsis():
+    from briefgen.model import Metadata
+
+    title = [f"Title{i:03d}" for i in range(60)]  # 539 characters
+    subtitle = [f"sub{i}" for i in range(80)]
+    organisation = [f"Organisation{i}" for i in range(30)]
+    series = [f"Series{i}" for i in range(40)]
+    keywords = tuple(f"keyword{i:02d}" for i in range(30))
+    meta = Metadata(
+        title=" ".join(title),
+        subtitle=" ".join(subtitle),
+        organisation=" ".join(organisation),  # no authors: the organisation is the author
+        series=" ".join(series),
+        keywords=keywords,
+    )
+    core = _core(_write(meta))
+    assert core["dc:title"] == _cut(title, " ")
+    assert core["dc:subject"] == _cut(subtitle, " ")
+    assert core["dc:creator"] == _cut(organisation, " ")
+    assert core["cp:category"] == _cut(series, " ")
+    assert core["cp:keywords"] == _cut(list(keywords), ", ")  # no dangling comma before the ellipsis
+    assert all(len(value) <= 255 for value in core.values())
+
+
+def test_twelve_authors_and_a_one_megabyte_word_fit_the_core_properties():
+    from briefgen.model import Author, Metadata
+
+    names = [f"Author Number{i} Surname{i}" for i in range(12)]
+    core = _core(_write(Metadata(title="x" * 1_000_000, authors=tuple(Author(n) for n in names))))
+    assert core["dc:creator"] == _cut("; ".join(names).split(" "), " ").replace(";…", "…")
+    assert core["dc:title"] == "x" * 254 + "…"  # one word longer than the limit: cut inside it
+
+
+@pytest.mark.parametrize(
+    ("day", "zip_stamp", "created"),
+    [
+        ("2108-01-15", (2107, 12, 31, 23, 59, 58), "2108-01-15T12:00:00Z"),
+        ("1900-01-15", (1980, 1, 1, 0, 0, 0), "1900-01-15T12:00:00Z"),
+    ],
+)
+def test_dates_outside_the_zip_range_clamp_the_entries_but_not_the_document(monkeypatch, day, zip_stamp, created):
+    from datetime import date
+
+    from briefgen.model import Metadata
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    data = _write(Metadata(title="T", date=date.fromisoformat(day)))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {info.date_time for info in z.infolist()} == {zip_stamp}
+    core = _core(data)
+    assert core["dcterms:created"] == core["dcterms:modified"] == created
+
+
+BAD = "\x00\x0b\x1b\ud800\ufffe\uffff"  # characters XML 1.0 forbids
+
+
+def test_characters_xml_forbids_are_dropped_wherever_the_model_has_text():
+    from briefgen.model import Author, Heading, Link, Metadata, Note, Paragraph, Table, Text
+
+    meta = Metadata(
+        title=f"Title{BAD}Words",
+        subtitle=f"Sub{BAD}title",
+        authors=(Author(f"Ann{BAD}Author", f"Aff{BAD}iliation"),),
+        organisation=f"Org{BAD}anisation",
+        series=f"Se{BAD}ries",
+        language=f"en{BAD}",
+        keywords=(f"key{BAD}word",),
+        audience=f"prac{BAD}titioner",
+        marking=f"offi{BAD}cial",
+    )
+    blocks = (
+        Heading(1, (Text(f"Head{BAD}ing"),)),
+        Paragraph(
+            (
+                Text(f"before{BAD}after "),
+                Link((Text(f"link{BAD}text"),), f"https://example.org/{BAD}page"),
+                Note((Paragraph((Text(f"note{BAD}text"),)),)),
+            )
+        ),
+        Table(((Text(f"cell{BAD}head"),),), (((Text(f"cell{BAD}body"),),),)),
+    )
+    data = _write(meta, blocks)
+    body = "".join(_xml(data, "word/document.xml").itertext())
+    for text in ("TitleWords", "Subtitle", "AnnAuthor", "Affiliation", "ORGANISATION", "SERIES"):
+        assert text in body.replace("\xa0", " "), text
+    for text in ("Heading", "beforeafter", "linktext", "cellhead", "cellbody"):
+        assert text in body, text
+    assert "notetext" in "".join(_xml(data, "word/footnotes.xml").itertext())
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        rels = z.read("word/_rels/document.xml.rels").decode()
+        headers = " ".join("".join(_xml(data, n).itertext()) for n in z.namelist() if "header" in n)
+    assert 'Target="https://example.org/page"' in rels
+    assert "OFFICIAL" in headers
+    core = _core(data)
+    assert (core["dc:title"], core["dc:subject"], core["dc:creator"]) == ("TitleWords", "Subtitle", "AnnAuthor")
+    assert (core["cp:keywords"], core["cp:category"], core["dc:language"]) == ("keyword", "Series", "en")
+    assert core["dc:description"] == "practitioner brief"

@@ -6,6 +6,7 @@ import calendar
 import os
 from datetime import date
 
+from ..errors import BriefgenError
 from ..model import Metadata
 
 
@@ -52,10 +53,15 @@ def short_title(meta: Metadata) -> str:
     return title
 
 
+LAST_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC, the last time Python's datetime can hold
+
+
 def release_epoch(meta: Metadata) -> int:
     """SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the brief's own date."""
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if env.isdigit():
+    if env:
+        if not env.isdigit() or int(env) > LAST_EPOCH:
+            raise BriefgenError(f"SOURCE_DATE_EPOCH={env[:40]}: not a time in seconds between 1970 and 9999")
         return int(env)
     d = meta.date or date(2000, 1, 1)
     return calendar.timegm((d.year, d.month, d.day, 12, 0, 0))

@@ -96,10 +96,11 @@ class BodyWriter:
                     self.inlines(paragraph, c, container, bold, True, link_style)
                 case Strong(children=c):
                     self.inlines(paragraph, c, container, True, italic, link_style)
-                case Link(children=c, url=u) if safe_url(u) is None:
+                case Link(children=c, url=u) if safe_url(ooxml.xml_text(u)) is None:
                     self.inlines(paragraph, c, container, bold, italic, link_style)  # its words only
                 case Link(children=c, url=u):
-                    r_id = paragraph.part.relate_to(safe_url(u), RT.HYPERLINK, is_external=True)
+                    target = safe_url(ooxml.xml_text(u))  # the relationship's Target is XML too
+                    r_id = paragraph.part.relate_to(target, RT.HYPERLINK, is_external=True)
                     hyperlink = OxmlElement("w:hyperlink")
                     hyperlink.set(qn("r:id"), r_id)
                     container.append(hyperlink)
@@ -121,7 +122,7 @@ class BodyWriter:
         if link:
             r.style = "Hyperlink"  # by style id: also works inside the footnotes part
         if text:
-            run.text = text
+            run.text = ooxml.xml_text(text)  # every word of the model's body and notes passes here
         if bold:
             run.bold = True
         if italic:

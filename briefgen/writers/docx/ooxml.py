@@ -18,6 +18,18 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import OxmlElement
 
+from ...model import UNSAFE_CHARACTERS
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids.
+
+    Earlier stages check briefs, but text reaches the writer from templates, .bib files and
+    readers yet to come: the writer is the last line of defence, and builds rather than fails.
+    """
+    return UNSAFE_CHARACTERS.sub("", text)  # a superset of what XML 1.0 forbids (2.2 Char): one rule
+
+
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 # Child order of the property elements briefgen writes into (CT_TcPr 17.4.70, CT_PPr 17.3.1.26,
@@ -316,7 +328,7 @@ def set_style_language(style, lang: str) -> None:
     for old in rpr.findall(qn("w:lang")):
         rpr.remove(old)
     el = OxmlElement("w:lang")
-    el.set(qn("w:val"), lang)
+    el.set(qn("w:val"), xml_text(lang))
     insert_in_order(rpr, el, RPR_ORDER)
 
 

@@ -56,7 +56,7 @@ def clear_body(document) -> None:
 
 
 def _marking_run(paragraph, text: str, theme: Theme) -> None:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(ooxml.xml_text(text))
     run.bold = theme.marking.bold
     run.font.color.rgb = RGBColor.from_string(theme.marking.colour.lstrip("#"))
 
@@ -84,15 +84,15 @@ def setup_page(document, meta: Metadata, theme: Theme) -> None:
         p = footer.paragraphs[0]
         p.style = document.styles["Footer"]
         p.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
-        p.add_run(running_text(theme.footer, meta) + "\t" + theme.label("page") + " ")
+        p.add_run(ooxml.xml_text(running_text(theme.footer, meta) + "\t" + theme.label("page") + " "))
         ooxml.field_runs(p, "PAGE")
-        p.add_run(f" {theme.label('of')} ")
+        p.add_run(ooxml.xml_text(f" {theme.label('of')} "))
         ooxml.field_runs(p, "NUMPAGES")
         ooxml.paragraph_border(p, "top", 4, theme.colours.rule, space=4)
     header = section.header.paragraphs[0]
     header.style = document.styles["Header"]
     header.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
-    header.add_run(running_text(theme.header, meta))
+    header.add_run(ooxml.xml_text(running_text(theme.header, meta)))
     if meta.marking:
         _marking_run(header, "\t" + meta.marking.upper(), theme)
     _place_running_header(header, theme, top, section.header_distance.mm)
@@ -155,17 +155,17 @@ def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None) -> N
     kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
     if kicker:
         first.style = document.styles["Kicker"]
-        first.add_run(kicker.upper())
-        title = cell.add_paragraph(display_title(meta.title), style="Title")
+        first.add_run(ooxml.xml_text(kicker.upper()))
+        title = cell.add_paragraph(ooxml.xml_text(display_title(meta.title)), style="Title")
     else:
         first.style = document.styles["Title"]
-        first.add_run(display_title(meta.title))
+        first.add_run(ooxml.xml_text(display_title(meta.title)))
         title = first
     title.paragraph_format.keep_with_next = True
     if meta.subtitle:
-        cell.add_paragraph(meta.subtitle, style="Subtitle")
+        cell.add_paragraph(ooxml.xml_text(meta.subtitle), style="Subtitle")
     _band_top(document, section, meta, theme)  # after the logo: its shape id follows the picture's
-    line = byline(meta)
+    line = ooxml.xml_text(byline(meta))
     after_band = document.add_paragraph(line, style="Byline") if line else document.add_paragraph()
     after_band.paragraph_format.space_before = Pt(BAND_GAP_MM * POINTS_PER_MM)  # as the PDF: the frame's top
     if not line:  # only the gap: the text starts under it
@@ -221,21 +221,45 @@ def _band_top(document, section, meta: Metadata, theme: Theme) -> None:
     fmt.space_before = Pt(
         max(0.0, (MARKING_BASELINE_MM - section.header_distance.mm) * POINTS_PER_MM - baseline_in_line)
     )
-    run = paragraph.add_run(meta.marking.upper())
+    run = paragraph.add_run(ooxml.xml_text(meta.marking.upper()))
     run.bold = role.bold
     run.font.size = Pt(role.size)
     run.font.color.rgb = RGBColor.from_string(theme.title.colour.lstrip("#"))  # on the band, as in the PDF
 
 
+PROPERTY_LIMIT = 255  # python-docx refuses a longer core property (counted by len(), in code points)
+SEPARATORS = " ,;:·/–—-"  # not left dangling before the ellipsis
+
+
+def property_text(text: str, limit: int = PROPERTY_LIMIT) -> str:
+    """A core property's value: XML-safe, and cut at a word with "…" to fit `limit`.
+
+    A long title, twelve authors or thirty keywords would make python-docx raise; the
+    document's own text keeps them whole. A single word longer than the limit is cut inside.
+    """
+    text = ooxml.xml_text(text)
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if not text[limit - 1].isspace():  # the cut falls inside a word: drop the word
+        head = head[: max((i for i, c in enumerate(head) if c.isspace()), default=len(head))]
+    return (head.rstrip().rstrip(SEPARATORS) or text[: limit - 1]) + "…"
+
+
 def set_properties(document, meta: Metadata, epoch: int) -> None:
+    """The core properties (docProps/core.xml) from the metadata, each cut to what python-docx accepts.
+
+    No custom property keeps the full value: python-docx (1.2) has no public API for
+    docProps/custom.xml (python-docx issue 91), and the full text is in the document anyway.
+    """
     props = document.core_properties
-    props.title = meta.title
-    props.subject = meta.subtitle or meta.title
-    props.author = meta_author(meta)
-    props.keywords = ", ".join(meta.keywords)
-    props.language = meta.language
-    props.category = meta.series
-    props.comments = f"{meta.audience} brief" if meta.audience else ""
+    props.title = property_text(meta.title)
+    props.subject = property_text(meta.subtitle or meta.title)
+    props.author = property_text(meta_author(meta))
+    props.keywords = property_text(", ".join(meta.keywords))
+    props.language = property_text(meta.language)
+    props.category = property_text(meta.series)
+    props.comments = property_text(f"{meta.audience} brief" if meta.audience else "")
     props.last_modified_by = "briefgen"
     props.revision = 1
     when = datetime.fromtimestamp(epoch, tz=UTC).replace(tzinfo=None)
@@ -248,11 +272,16 @@ def set_properties(document, meta: Metadata, epoch: int) -> None:
             del package.rels[r_id]
 
 
+# The dates a zip entry can hold (MS-DOS date and time: years 1980-2107, even seconds).
+ZIP_FIRST = (1980, 1, 1, 0, 0, 0)
+ZIP_LAST = (2107, 12, 31, 23, 59, 58)
+
+
 def save(document, epoch: int) -> bytes:
-    """The package's bytes, with zip entries stamped with the release date, not the clock."""
+    """The package's bytes, zip entries stamped with the release date (within zip's years), not the clock."""
     buf = io.BytesIO()
     document.save(buf)
-    stamp = time.gmtime(max(epoch, 315532800))[:6]  # zip cannot store dates before 1980
+    stamp = min(max(time.gmtime(epoch)[:6], ZIP_FIRST), ZIP_LAST)
     src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
