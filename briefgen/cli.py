@@ -9,14 +9,31 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .errors import BriefgenError, Problem, display_path
+from .output import os_error, write_set
 from .writers import DEFAULT_FORMATS, FORMATS
+
+QUIET, NORMAL, VERBOSE = 0, 1, 2
+
+
+def _verbosity() -> int:
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().meta.get("briefgen.verbosity", NORMAL) if ctx else NORMAL
+
+
+def _say(message: str, level: int = NORMAL, err: bool = False) -> None:
+    """What a command reports: nothing under -q, details only under -v. Errors are never held back."""
+    if _verbosity() >= level:
+        click.echo(message, err=err)
+
+
+def _warn(message: str) -> None:
+    _say(f"warning: {message}", err=True)
 
 
 def _find_briefs(paths: tuple[Path, ...]) -> list[Path]:
@@ -61,35 +78,31 @@ def _load(brief_path: Path, bib_options: tuple[Path, ...], audience_names: list[
 
     brief = load_brief(brief_path, known_keys=known_keys, audiences=audience_names)
     refs, bibs = chosen["refs"], chosen["bibs"]
+    names = ", ".join(display_path(b) for b in bibs)
+    if bibs:
+        _say(f"{display_path(brief_path)}: bibliography {names} ({len(refs)} entries)", VERBOSE, err=True)
     unused = sorted(set(refs) - set(brief.cited))
     if unused and bibs:
-        click.echo(
-            f"warning: {', '.join(display_path(b) for b in bibs)}: {len(unused)} entries not cited by "
-            f"{display_path(brief_path)}: {', '.join(unused)}",
-            err=True,
-        )
+        _warn(f"{names}: {len(unused)} entries not cited by {display_path(brief_path)}: {', '.join(unused)}")
     return brief, refs
 
 
-def _write_outputs(files: list[tuple[Path, bytes]], out_dir: Path) -> list[Path]:
-    """Each file replaced atomically; the caller produced all of them first."""
-    written = []
-    for relative_path, data in files:
-        target = out_dir / relative_path
-        if target.exists() and not target.is_file():
-            raise BriefgenError(f"{display_path(target)}: exists and is not a file; not overwriting it")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".briefgen-", suffix=target.suffix)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written
+def _debugging(ctx: click.Context | None = None) -> bool:
+    ctx = ctx or click.get_current_context(silent=True)
+    return bool((ctx and ctx.find_root().params.get("debug")) or os.environ.get("BRIEFGEN_DEBUG"))
+
+
+def _failure(path: Path, err: Exception) -> BriefgenError:
+    """What one brief's failure prints, so a command over many briefs goes on to the next."""
+    if isinstance(err, BriefgenError):
+        return err
+    if isinstance(err, OSError):
+        return os_error(err)
+    if _debugging():
+        raise err
+    return BriefgenError(
+        f"{display_path(path)}: internal error: {type(err).__name__}: {err} (run with --debug for details)"
+    )
 
 
 class _Group(click.Group):
@@ -100,8 +113,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except OSError as exc:  # a full disk, no permission: the system's words, not a traceback
+            if _debugging(ctx):
+                raise
+            raise os_error(exc) from exc
         except Exception as exc:
-            if ctx.params.get("debug") or os.environ.get("BRIEFGEN_DEBUG"):
+            if _debugging(ctx):
                 raise
             raise click.ClickException(
                 f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
@@ -110,9 +127,15 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="briefgen")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only: no file list, no warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the bibliography, template and size of each output.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
-def cli(debug: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
     """Turn YAML recommendation sets into audience-specific DOCX and PDF briefs."""
+    if quiet and verbose:
+        raise click.UsageError("-q and -v contradict each other; give one")
+    ctx.meta["briefgen.verbosity"] = QUIET if quiet else VERBOSE if verbose else NORMAL
 
 
 def _out_option(help_text: str):
@@ -215,15 +238,20 @@ def build(
             if problems and strict:
                 raise BriefgenError(problems)
             for p in problems:
-                click.echo(f"warning: {p}", err=True)
+                _warn(str(p))
             files = [(o.relative_path, o.data) for o in outputs]
             files.append((Path(brief.id) / MANIFEST, manifest(brief, outputs)))
-            for target in _write_outputs(files, out_dir):
-                if target.name != MANIFEST:
-                    click.echo(display_path(target))
-        except BriefgenError as err:
-            err.show()
-            failures.append(err)
+            templates = {a.name: a.template for a in chosen}
+            for target, o in zip(write_set(files, out_dir), outputs, strict=False):
+                details = [templates[o.audience], f"{max(1, round(len(o.data) / 1024))} KB"]
+                if o.pages:
+                    details.insert(1, f"{o.pages} page{'s' if o.pages != 1 else ''}")
+                line = display_path(target)
+                _say(f"{line} ({', '.join(details)})" if _verbosity() >= VERBOSE else line)
+        except Exception as err:  # one brief's failure: the others are still built
+            failure = _failure(path, err)
+            failure.show()
+            failures.append(failure)
     if failures:
         sys.exit(1)
 
@@ -256,9 +284,9 @@ def check(briefs: tuple[Path, ...], bib: tuple[Path, ...], templates_dir: Path |
             for audience in every:
                 to_document(brief, audience, roots, refs)
             count = len(brief.recommendations)
-            click.echo(f"{display_path(path)}: ok ({count} recommendations in {len(brief.groups)} groups)")
-        except BriefgenError as err:
-            err.show()
+            _say(f"{display_path(path)}: ok ({count} recommendations in {len(brief.groups)} groups)")
+        except Exception as err:
+            _failure(path, err).show()
             bad += 1
     if bad:
         sys.exit(1)
@@ -348,7 +376,7 @@ def _refresh_outputs(brief, outputs, out_dir: Path) -> list[str]:
     present = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
     files = [(o.relative_path, o.data) for o in stale]
     files.append((Path(brief.id) / MANIFEST, manifest(brief, stale, previous, present)))
-    return [display_path(t) for t in _write_outputs(files, out_dir) if t.name != MANIFEST]
+    return [display_path(t) for t in write_set(files, out_dir) if t.name != MANIFEST]
 
 
 @cli.command("mail")
@@ -479,27 +507,26 @@ def mail_command(
         raw = msg.as_bytes()
         size = len(raw)
         if size > limit_mb * 1_000_000:
-            click.echo(
-                f"warning: {letter_.audience}: the message is {size / 1_000_000:.1f} MB with its attachments "
-                f"(limit {limit_mb:g} MB; many servers refuse large messages; --max-size to change)",
-                err=True,
+            _warn(
+                f"{letter_.audience}: the message is {size / 1_000_000:.1f} MB with its attachments "
+                f"(limit {limit_mb:g} MB; many servers refuse large messages; --max-size to change)"
             )
         files = ", ".join(f"{a.filename} ({max(1, round(len(a.data) / 1024))} KB)" for a in letter_.attachments)
         people = f"{len(recipients)} recipient{'s' if len(recipients) != 1 else ''}"
-        click.echo(f"{letter_.audience}: “{letter_.subject}” to {people}; attached {files}")
+        _say(f"{letter_.audience}: “{letter_.subject}” to {people}; attached {files}")
         drafts.append((Path(f"{brief.id}_{letter_.audience}.eml"), raw))
 
     if dry_run:
         if eml_dir is not None:
             for name, _ in drafts:
-                click.echo(f"would write {display_path(eml_dir / name)}")
+                _say(f"would write {display_path(eml_dir / name)}")
             return
     else:
         for path in _refresh_outputs(brief, built, out_dir):
-            click.echo(f"built {path}", err=True)
+            _say(f"built {path}", err=True)
     if eml_dir is not None:
-        for target in _write_outputs(drafts, eml_dir):
-            click.echo(f"draft {display_path(target)}")
+        for target in write_set(drafts, eml_dir):
+            _say(f"draft {display_path(target)}")
         return
 
     smtp = SmtpSender(settings) if settings is not None else None
@@ -522,7 +549,9 @@ def mail_command(
 
 
 def _report(results) -> None:
-    """The closing table: one line per recipient, then the counts."""
+    """The closing table: one line per recipient, then the counts; under -q, the failures alone."""
+    if _verbosity() == QUIET:
+        results = [r for r in results if r.status == "failed"]
     if not results:
         return
     width_a = max(len("audience"), *(len(r.audience) for r in results))

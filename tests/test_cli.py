@@ -263,3 +263,28 @@ def test_check_and_build_agree_that_a_key_in_code_is_not_a_citation(workspace):
     result = run("check", str(brief))
     assert result.exit_code == 0, result.output
     assert run("build", str(brief), "-a", "practitioner", "-f", "html").exit_code == 0
+
+
+# ---------------------------------------------------------------- how much a command says
+
+
+def test_quiet_prints_nothing_but_errors(workspace):
+    result = CliRunner().invoke(cli, ["-q", "build", "-a", "press", "-f", "txt"])
+    assert result.exit_code == 0
+    assert result.output == ""
+    assert (workspace / "out" / "kazakhstan-osce-2010" / "kazakhstan-osce-2010_press.txt").is_file()
+    bad = CliRunner().invoke(cli, ["-q", "build", "nowhere.yaml"])
+    assert bad.exit_code == 1 and "nowhere.yaml: no such file" in bad.output
+
+
+def test_verbose_names_the_bibliography_template_pages_and_size(workspace):
+    result = CliRunner().invoke(cli, ["-v", "build", "-a", "press", "-f", "pdf"])
+    assert result.exit_code == 0
+    assert re.search(r"kazakhstan-osce-2010\.yaml: bibliography references\.bib \(\d+ entries\)", result.output)
+    assert re.search(r"kazakhstan-osce-2010_press\.pdf \(press/brief\.md\.j2, [12] pages?, \d+ KB\)", result.output)
+
+
+def test_quiet_and_verbose_together_is_a_usage_error(workspace):
+    result = CliRunner().invoke(cli, ["-q", "-v", "check"])
+    assert result.exit_code == 2
+    assert "-q and -v contradict each other" in result.output
