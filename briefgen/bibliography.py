@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .errors import BibliographyError, Problem, display_path
@@ -289,7 +289,34 @@ def _latex_tools():
     return latexwalker, latex2text.LatexNodes2Text(latex_context=text_db), walker_db
 
 
+# what pylatexenc would change but a group's braces: commands, math, specials (`~`, `&`, `--`, ``` `` ```, `''`, `!``)
+_LATEX_SYNTAX = re.compile(r"[\\$%~&#^_`]|--|''")
+
+
+@lru_cache(maxsize=8192)
 def _decode(value: str) -> Rich:
+    """LaTeX field text as a reader sees it; plain text skips the LaTeX parser, repeated values are decoded once.
+
+    pylatexenc costs about 0.1 ms a value, and an entry has dozens (each name has four
+    parts): most are plain words or words with case-protecting braces (`The {OSCE}`),
+    and journals, publishers and given names repeat.
+    `Rich` is immutable, so a cached value can be shared.
+    """
+    if not _LATEX_SYNTAX.search(value) and _balanced(value):  # words, and braces that only protect case
+        return _typeset(Rich(value.replace("{", "").replace("}", "")))
+    return _decode_latex(value)
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for brace in re.findall(r"[{}]", value):
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _decode_latex(value: str) -> Rich:
     """LaTeX field text as a reader sees it: commands turned into their text, braces gone.
 
     Known commands print their words (`\\TeX` -> TeX, `\\hyphen` -> -), `\\emph` and
@@ -410,21 +437,108 @@ _PERSON_FIELDS = ("author", "editor", "translator")
 _ENTRY_START = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
 
 
-def _entry_lines(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
+MAX_FIELD_CHARS = 100_000  # a long abstract is 5,000; more is a mistake, or `@string` doubling (a1 = a0 # a0)
+
+# not text: C0 and C1 controls other than tab, line feed and carriage return, DEL, lone surrogates
+# and the two noncharacters XML refuses. Invisible in editors, they would break a DOCX or a PDF.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _not_text(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if "\ud800" <= char <= "\udfff":
+        return f"{code} is half of a surrogate pair, not text: delete it"
+    return f"{code} is a control character, not text: delete it (it is invisible in most editors)"
+
+
+class _BadValue(Exception):
+    """A field value pybtex must not finish (too long) or that must not reach a writer (control characters)."""
+
+    def __init__(self, offset: int, key: str | None, field: str | None, message: str, *, exact: bool) -> None:
+        super().__init__(message)
+        self.offset, self.message, self.exact = offset, message, exact  # exact: the offset of the very character
+        self.where = ": ".join(x for x in (key, field) if x)
+
+
+@cache
+def _parser_class():
+    """pybtex's BibTeX parser, checking each value as it is read (built once, pybtex imported late).
+
+    pybtex joins a value's parts (`a0 # a0`) as soon as it has read them, so thirty
+    doubling `@string`s ask for gigabytes: the length is summed from the parts first.
+    Literal text is checked for control characters before pybtex turns some of them
+    (`\\v`, `\\f`) into spaces, with its place in the file; a macro's text was checked
+    where the macro was defined.
+    """
+    from pybtex.database.input.bibtex import LowLevelParser, Parser
+
+    class Scanner(LowLevelParser):
+        expanded = False
+
+        def parse_value(self) -> None:
+            start, self.expanded = self.pos, False
+            super().parse_value()
+            length = sum(map(len, self.current_value))
+            if length > MAX_FIELD_CHARS:
+                how = " after @string expansion" if self.expanded else ""
+                message = f"this value is {length:,} characters long{how} (at most {MAX_FIELD_CHARS:,})"
+                raise _BadValue(start, self.current_entry_key, self.current_field_name, message, exact=False)
+
+        def substitute_macro(self, name: str) -> str:
+            self.expanded = True
+            return super().substitute_macro(name)
+
+        def flatten_string(self, parts) -> str:
+            raw = "".join(part.value for part in parts)  # the text up to and with the closing delimiter
+            if bad := _NOT_TEXT.search(raw):
+                offset = self.pos - len(raw) + bad.start()
+                key, field = self.current_entry_key, self.current_field_name
+                raise _BadValue(offset, key, field, _not_text(bad[0]), exact=True)
+            return raw[:-1]
+
+    class BoundedParser(Parser):
+        def parse_string(self, text: str):
+            """pybtex's own, with the scanner above."""
+            self.unnamed_entry_counter = 1
+            self.command_start = 0
+            scanner = Scanner(
+                text,
+                keyless_entries=self.keyless_entries,
+                handle_error=self.handle_error,
+                want_entry=self.data.want_entry,
+                filename=self.filename,
+                macros=self.macros,
+            )
+            for entry_type, body in scanner:
+                if entry_type.lower() == "preamble":
+                    self.process_preamble(*body)
+                elif entry_type.lower() != "string":
+                    self.process_entry(entry_type, *body)
+            return self.data
+
+    return BoundedParser
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+def _entries(text: str) -> list[tuple[str, int]]:
+    """Each entry's key and line, in file order: newlines counted once over the file, not once per entry."""
+    found: list[tuple[str, int]] = []
+    line, counted = 1, 0
     for m in _ENTRY_START.finditer(text):
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
         if m[1].lower() not in ("string", "preamble", "comment"):
-            lines.setdefault(m[2].casefold(), text.count("\n", 0, m.start()) + 1)
-    return lines
+            found.append((m[2], line))
+    return found
 
 
-def _duplicate_problems(text: str, file: str) -> list[Problem]:
+def _duplicate_problems(entries: list[tuple[str, int]], file: str) -> list[Problem]:
     first: dict[str, int] = {}
     problems = []
-    for m in _ENTRY_START.finditer(text):
-        if m[1].lower() in ("string", "preamble", "comment"):
-            continue
-        key, line = m[2], text.count("\n", 0, m.start()) + 1
+    for key, line in entries:
         if key.casefold() in first:
             problems.append(
                 Problem(file, line, None, key, f"duplicate entry key (first defined on line {first[key.casefold()]})")
@@ -438,22 +552,27 @@ def parse_bibtex(text: str, file: str = "<bib>") -> dict[str, Reference]:
     """Parse BibTeX text; keys keep their spelling, lookups are exact."""
     import pybtex.errors
     from pybtex.database import BibliographyDataError
-    from pybtex.database.input.bibtex import Parser
     from pybtex.scanner import PybtexSyntaxError
 
-    problems = _duplicate_problems(text, file)
+    entries = _entries(text)
+    problems = _duplicate_problems(entries, file)
     if problems:
         raise BibliographyError(problems)
     pybtex.errors.set_strict_mode(True)
     try:
-        data = Parser(person_fields=_PERSON_FIELDS).parse_stream(io.StringIO(text))
+        data = _parser_class()(person_fields=_PERSON_FIELDS).parse_stream(io.StringIO(text))
+    except _BadValue as bad:
+        line, col = _line_col(text, bad.offset)
+        raise BibliographyError(Problem(file, line, col if bad.exact else None, bad.where, bad.message)) from None
     except PybtexSyntaxError as e:
         raise BibliographyError(
             Problem(file, e.lineno, None, "", "BibTeX syntax error: " + str(e).split(": ", 1)[-1])
         ) from None
     except BibliographyDataError as e:
         raise BibliographyError(Problem(file, None, None, "", str(e))) from None
-    lines = _entry_lines(text)
+    lines: dict[str, int] = {}
+    for key, line in entries:
+        lines.setdefault(key.casefold(), line)
     refs: dict[str, Reference] = {}
     for key, entry in data.entries.items():
         refs[key] = _reference(key, entry, data.entries, lines.get(key.casefold(), 0))

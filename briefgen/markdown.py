@@ -8,6 +8,7 @@ token stream into model nodes; an unknown token fails loudly.
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass, replace
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -17,6 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .citesyntax import BRACKETED, KEY, parse_bracketed
+from .errors import BriefError
 from .model import (
     Block,
     Box,
@@ -34,6 +36,7 @@ from .model import (
     Quote,
     Rule,
     Strong,
+    Superscript,
     Table,
     Text,
     safe_url,
@@ -67,9 +70,41 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# markdown-it drops what is nested deeper than `maxNesting` (commonmark: 20). The parser reads
+# much deeper, then the converter clamps the model to the depth writers were always given.
+_PARSE_NESTING = 100  # blocks markdown-it nests by recursion: ~3 Python frames a level
+WRITER_NESTING = 19  # markdown-it's 20 less the paragraph's level: a list counts 2, a quote or box 1
+WRITER_FRAMES = 12  # quotes and boxes in each other: the PDF's body frame fits 15, a narrower column fewer
+
+
+def _keep_what_is_too_deep(tokenize):
+    """markdown-it's block tokenizer, but lines nested past `maxNesting` stay as a paragraph of their text.
+
+    markdown-it skips them ("not an ordinary situation"); a brief never loses words.
+    """
+
+    def wrapper(state, start_line: int, end_line: int, *rest) -> None:
+        if state.level < state.md.options["maxNesting"]:
+            return tokenize(state, start_line, end_line, *rest)
+        line = state.skipEmptyLines(start_line)
+        if line >= end_line or state.sCount[line] < state.blkIndent:
+            state.line = line
+            return None
+        state.push("paragraph_open", "p", 1).map = [line, end_line]
+        inline = state.push("inline", "", 0)
+        inline.content = state.getLines(line, end_line, state.blkIndent, False).strip()
+        inline.map, inline.children = [line, end_line], []
+        state.push("paragraph_close", "p", -1)
+        state.line = end_line
+        return None
+
+    return wrapper
+
+
 @cache
 def parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"typographer": True, "html": False})
+    md = MarkdownIt("commonmark", {"typographer": True, "html": False, "maxNesting": _PARSE_NESTING})
+    md.block.tokenize = _keep_what_is_too_deep(md.block.tokenize)  # type: ignore[method-assign]
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin, inline=True)
     md.use(container_plugin, name="box", marker=":", validate=lambda params, *a: bool(params.strip()))
@@ -189,13 +224,14 @@ class _Converter:
             for t in body:
                 if t.children:
                     t.children = [c for c in t.children if c.type != "footnote_anchor"]
-            self.notes[inner[i].meta["id"]] = self.blocks(body)
+            self.notes[inner[i].meta["id"]] = _clamp(self.blocks(body))
             i = end + 1
         return None
 
     # ------------------------------------------------------------ inlines
     def inlines(self, tokens: list[Token]) -> tuple[Inline, ...]:
         out: list[Inline] = []
+        tokens = _shallow(tokens)
         i = 0
         while i < len(tokens):
             tok = tokens[i]
@@ -231,7 +267,7 @@ class _Converter:
                 case "citation":
                     out.append(tok.meta["citation"])
                 case "footnote_ref":
-                    out.append(_PendingNote(tok.meta["id"]))  # type: ignore[arg-type]
+                    out.append(_PendingNote(tok.meta["id"], tok.meta.get("label", "")))  # type: ignore[arg-type]
                 case "footnote_anchor":
                     pass
                 case "image":
@@ -242,11 +278,37 @@ class _Converter:
         return _merge_text(out)
 
 
+INLINE_NESTING = 20  # emphasis in emphasis in ...: `***…***` nests as deep as it has stars
+
+
+def _shallow(tokens: list[Token]) -> list[Token]:
+    """Inline tokens with emphasis, links and strike-through nested no deeper than INLINE_NESTING.
+
+    Deeper openers and their closers are left out, their text kept: the converter and
+    the writers recurse once a level, and 3,000 stars are 1,500 levels.
+    """
+    depth, dropped, out = 0, [], []
+    for tok in tokens:
+        if tok.nesting == 1:
+            depth += 1
+            dropped.append(depth > INLINE_NESTING)
+            if not dropped[-1]:
+                out.append(tok)
+        elif tok.nesting == -1 and dropped:
+            depth -= 1
+            if not dropped.pop():
+                out.append(tok)
+        else:
+            out.append(tok)
+    return out
+
+
 class _PendingNote:
     """A footnote marker whose text is parsed later (definitions follow the body)."""
 
-    def __init__(self, note_id: int) -> None:
+    def __init__(self, note_id: int, label: str = "") -> None:
         self.id = note_id
+        self.label = label  # `1` of `[^1]`; "" for an inline note, which cannot refer to itself
 
 
 def _merge_text(nodes: list) -> tuple:
@@ -259,24 +321,95 @@ def _merge_text(nodes: list) -> tuple:
     return tuple(out)
 
 
-def _fill_notes(node, conv: _Converter):
-    from dataclasses import fields, is_dataclass, replace
+MAX_NOTE_DEPTH = 10  # a note in a note in a note ...: each level a note refers to a note
+MAX_NOTES = 10_000  # notes one text may produce: `[^1]: [^2][^2]`, `[^2]: [^3][^3]`, ... doubles at each level
 
-    if isinstance(node, _PendingNote):
-        if node.id in conv.notes:
-            return Note(_fill_notes(conv.notes[node.id], conv))
-        inline = conv.env.get("footnotes", {}).get("list", {}).get(node.id, {})
-        return Note((Paragraph(_fill_notes(conv.inlines(inline.get("tokens", [])), conv)),))
-    if isinstance(node, tuple):
-        return tuple(_fill_notes(n, conv) for n in node)
-    if is_dataclass(node):
-        changes = {
-            f.name: _fill_notes(getattr(node, f.name), conv)
-            for f in fields(node)
-            if isinstance(getattr(node, f.name), tuple | _PendingNote)
-        }
-        return replace(node, **changes) if changes else node
-    return node
+
+class _NoteFiller:
+    """Puts each note's text where its marker is.
+
+    A note that refers to a note it sits in (`[^1]: See [^1].`, or `[^a]` and `[^b]`
+    naming each other) gets a plain marker there, its label, instead of itself again.
+    Chains of notes deeper than MAX_NOTE_DEPTH, or more than MAX_NOTES in all, are an
+    error: each reference copies its note's text, so a few lines could ask for millions.
+    """
+
+    def __init__(self, conv: _Converter) -> None:
+        self.conv = conv
+        self.open: list[int] = []  # the notes being filled, outermost first
+        self.count = 0
+
+    def fill(self, node):
+        if isinstance(node, _PendingNote):
+            return self.note(node)
+        if isinstance(node, tuple):
+            return tuple(self.fill(n) for n in node)
+        if is_dataclass(node):
+            changes = {
+                f.name: self.fill(getattr(node, f.name))
+                for f in fields(node)
+                if isinstance(getattr(node, f.name), tuple | _PendingNote)
+            }
+            return replace(node, **changes) if changes else node
+        return node
+
+    def note(self, pending: _PendingNote):
+        if pending.id in self.open:
+            return Superscript(pending.label)
+        self.count += 1
+        if self.count > MAX_NOTES:
+            raise BriefError(f"notes refer to notes so often that they make more than {MAX_NOTES:,} notes")
+        if len(self.open) >= MAX_NOTE_DEPTH:
+            raise BriefError(f"notes refer to notes more than {MAX_NOTE_DEPTH} deep")
+        self.open.append(pending.id)
+        try:
+            if pending.id in self.conv.notes:
+                return Note(self.fill(self.conv.notes[pending.id]))
+            inline = self.conv.env.get("footnotes", {}).get("list", {}).get(pending.id, {})
+            return Note((Paragraph(self.fill(self.conv.inlines(inline.get("tokens", [])))),))
+        finally:
+            self.open.pop()
+
+
+def _clamp(blocks: tuple[Block, ...], used: int = 0, frames: int = 0) -> tuple[Block, ...]:
+    """Blocks nested no deeper than writers draw, every word kept.
+
+    At most WRITER_NESTING levels (a list counts 2, a quote or box 1) and WRITER_FRAMES
+    quotes or boxes. Past that a list's items go on as items of the deepest list (or as
+    its paragraphs, from inside a quote), a quote's or box's blocks as blocks of the deepest.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        match block:
+            case ListBlock(items=items) if used + 2 <= WRITER_NESTING:
+                if used + 4 > WRITER_NESTING:  # no list fits in this one: the lists in its items join it
+                    items = _lifted(items)
+                out.append(replace(block, items=tuple(_clamp(item, used + 2, frames) for item in items)))
+            case Quote(blocks=inner) | Box(blocks=inner) if used + 1 <= WRITER_NESTING and frames < WRITER_FRAMES:
+                out.append(replace(block, blocks=_clamp(inner, used + 1, frames + 1)))
+            case ListBlock(items=items):
+                out.extend(b for item in items for b in _clamp(item, used, frames))
+            case Quote(blocks=inner) | Box(blocks=inner):
+                out.extend(_clamp(inner, used, frames))
+            case _:
+                out.append(block)
+    return tuple(out)
+
+
+def _lifted(items: tuple[tuple[Block, ...], ...]) -> tuple[tuple[Block, ...], ...]:
+    """Items with the lists nested in them taken out and put after them, as items of their own."""
+    out: list[list[Block]] = []
+    for item in items:
+        start = len(out)
+        out.append([])
+        for block in item:
+            if isinstance(block, ListBlock):
+                out.extend(list(sub) for sub in _lifted(block.items))
+            else:
+                out[-1].append(block)  # after a nested list: goes on in its last item
+        if not out[start] and len(out) > start + 1:
+            del out[start]  # the item was only a list
+    return tuple(tuple(item) for item in out)
 
 
 def parse_markdown(text: str) -> tuple[Block, ...]:
@@ -284,7 +417,7 @@ def parse_markdown(text: str) -> tuple[Block, ...]:
     tokens = parser().parse(text, env)
     conv = _Converter(env)
     blocks = conv.blocks(tokens)
-    return _fill_notes(blocks, conv)
+    return _clamp(_NoteFiller(conv).fill(blocks))
 
 
 def parse_inline(text: str) -> tuple[Inline, ...]:
@@ -371,6 +504,8 @@ def inline_markdown(nodes: tuple[Inline, ...]) -> str:
                 out.append(f"[{inline_markdown(c)}](<{url.replace('<', '%3C').replace('>', '%3E')}>)")
             case LineBreak():
                 out.append(" ")
+            case Superscript(text=t):  # a self-referring note's marker: Markdown has no raised text
+                out.append(_escaped(t))
             case Citation():
                 out.append(_citation_markdown(node))
             case Note(blocks=blocks):
@@ -429,5 +564,10 @@ def stray_syntax(text: str) -> list[tuple[str, str]]:
                     for cell in (*header, *(c for row in rows for c in row)):
                         walk(cell)
 
-    walk_blocks(parse_markdown(text))
+    try:
+        blocks = parse_markdown(text)
+    except BriefError as tangled:  # notes referring to notes: the loader names the field
+        advice = tangled.problems[0].message + ": write the note's text out instead of referring to another note"
+        return [("[^" if "[^" in text else "^[", advice)]
+    walk_blocks(blocks)
     return list(dict.fromkeys(found))

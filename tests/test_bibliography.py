@@ -433,3 +433,151 @@ def test_each_bibliography_is_parsed_once_per_file_version(tmp_path):
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
 
     assert str(load_bibliographies([path])["one"].title) == "One, revised"
+
+
+# ---------------------------------------------------------------- hostile files (issue 12)
+
+
+def _plain_entries(count: int) -> str:
+    """`count` entries of plain text (no LaTeX) sharing one LaTeX journal name, as a Zotero export repeats it."""
+    return "\n".join(
+        f"@article{{e{i},\n  author = {{Surname{i}, Given and Other{i}, Ann B.}},\n"
+        f"  title = {{Plain title number {i}}},\n  journal = {{Journal of {{Eurasian}} \\emph{{Studies}}}},\n"
+        f"  year = {{2019}}, pages = {{3-4}}, publisher = {{Brill}},\n}}\n"
+        for i in range(count)
+    )
+
+
+def test_latex_decoding_work_does_not_grow_with_entries_of_plain_or_repeated_text(monkeypatch):
+    """pylatexenc's walker costs ~0.1 ms a field: plain text skips it and a repeated value is decoded once."""
+    import pylatexenc.latexwalker
+
+    walkers = []
+    original = pylatexenc.latexwalker.LatexWalker.__init__
+
+    def counting(self, *args, **kwargs):
+        walkers.append(args)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pylatexenc.latexwalker.LatexWalker, "__init__", counting)
+    few = parse_bibtex(_plain_entries(5))
+    after_few = len(walkers)
+    many = parse_bibtex(_plain_entries(60))
+
+    assert len(walkers) - after_few <= after_few <= 2  # the journal, once
+    assert many["e59"].container == Rich("Journal of Eurasian Studies", italic=((20, 27),))
+    assert many["e59"].authors[1] == Name("Other59", "Ann B.")
+    assert str(few["e3"].title) == "Plain title number 3"
+
+
+def test_entry_lines_are_found_in_one_pass_over_the_file():
+    """The line of each entry was a count of newlines from the file's start: quadratic in the file's size."""
+    scanned = 0
+
+    class Text(str):
+        def count(self, sub, start=None, end=None):
+            nonlocal scanned
+            scanned += (len(self) if end is None else end) - (start or 0)
+            return str.count(self, sub, start, end)
+
+    text = Text(_plain_entries(200))
+    refs = parse_bibtex(text)
+
+    assert refs["e199"].line == 1 + 7 * 199
+    assert scanned <= 2 * len(text)
+
+
+@pytest.mark.parametrize(
+    "decoded", ["Plain words, 2019: a–b “q” ’90s", "Given M.", "", "  two  spaces\tand tab ", "The {OSCE} in {{Asia}}"]
+)
+def test_text_without_latex_decodes_as_through_pylatexenc(decoded):
+    from briefgen.bibliography import _decode, _decode_latex
+
+    assert _decode(decoded) == _decode_latex(decoded)
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\\$%~&#^_`"),
+            st.sampled_from("{}{}'-\t\n\r  "),
+        )
+    )
+)
+def test_the_fast_path_for_plain_text_agrees_with_pylatexenc(text):
+    from briefgen.bibliography import _decode, _decode_latex
+
+    assert _decode(text) == _decode_latex(text)
+
+
+STRING_BOMB = "@string{a0 = {xy}}\n" + "".join(f"@string{{a{i} = a{i - 1} # a{i - 1}}}\n" for i in range(1, 31))
+
+
+def test_doubling_string_macros_fail_fast_with_one_line_naming_file_line_and_macro():
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(BibliographyError) as info:
+            parse_bibtex(STRING_BOMB + "@misc{k, title = a30}\n", "refs.bib")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    # a16 is 2 * 2**16 = 131,072 characters: the first over the limit, on line 17
+    assert info.value.format_message() == (
+        "refs.bib:17: a16: this value is 131,072 characters long after @string expansion (at most 100,000)"
+    )
+    assert peak < 20_000_000
+
+
+def test_an_entry_field_too_long_after_expansion_names_the_entry_and_field():
+    bib = '@string{big = "' + "x" * 60_000 + '"}\n\n@misc{k,\n  title = {t},\n  note = big # " and " # big,\n}\n'
+
+    with pytest.raises(BibliographyError) as info:
+        parse_bibtex(bib, "refs.bib")
+
+    assert info.value.format_message() == (
+        "refs.bib:5: k: note: this value is 120,005 characters long after @string expansion (at most 100,000)"
+    )
+
+
+def test_a_long_but_bounded_field_still_reads():
+    refs = parse_bibtex("@misc{k, note = {" + "word " * 19_000 + "}}\n")
+    assert len(refs["k"].note) == 5 * 19_000 - 1
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("\x0b", "U+000B is a control character, not text: delete it (it is invisible in most editors)"),
+        ("\x1b", "U+001B is a control character, not text: delete it (it is invisible in most editors)"),
+        ("\x00", "U+0000 is a control character, not text: delete it (it is invisible in most editors)"),
+        ("\x7f", "U+007F is a control character, not text: delete it (it is invisible in most editors)"),
+        ("\ud800", "U+D800 is half of a surrogate pair, not text: delete it"),
+    ],
+)
+def test_a_control_character_or_lone_surrogate_in_a_field_names_entry_field_line_and_column(value, why):
+    bib = (
+        f"@book{{first, title = {{Fine}}}}\n\n@article{{k,\n  author = {{Doe, Jane}},\n  title = {{Bad{value}x}},\n}}\n"
+    )
+
+    with pytest.raises(BibliographyError) as info:
+        parse_bibtex(bib, "refs.bib")
+
+    assert info.value.format_message() == f"refs.bib:5:15: k: title: {why}"
+
+
+def test_a_control_character_in_a_name_or_a_string_macro_is_reported_too():
+    with pytest.raises(BibliographyError) as info:
+        parse_bibtex("@article{k,\n  author = {Doe, J\x1bane},\n}\n", "refs.bib")
+    assert info.value.format_message().startswith("refs.bib:2:19: k: author: U+001B is a control character")
+
+    with pytest.raises(BibliographyError) as info:
+        parse_bibtex('@string{j = "Jour\x00nal"}\n@article{k,\n  journal = j,\n}\n', "refs.bib")
+    assert info.value.format_message().startswith("refs.bib:1:18: j: U+0000 is a control character")
+
+
+def test_tabs_and_newlines_in_fields_are_whitespace_not_errors():
+    refs = parse_bibtex("@article{k,\r\n  title = {One\ttwo\r\n  three},\r\n}\r\n")
+    assert str(refs["k"].title) == "One two three"

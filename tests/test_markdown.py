@@ -208,3 +208,139 @@ def test_a_script_data_or_file_link_keeps_its_words_and_loses_its_target():
             (Text("See the site, a file and "), Link((Text("web"),), "https://x.org"), Text(".")),
         ),
     )
+
+
+# ---------------------------------------------------------------- hostile nesting (issue 12)
+
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+
+from briefgen.errors import BriefError  # noqa: E402
+from briefgen.markdown import stray_syntax  # noqa: E402
+from briefgen.model import Superscript, blocks_text  # noqa: E402
+
+
+def _depths(blocks, lists=0, frames=0) -> tuple[int, int, int]:
+    """The deepest list, the deepest quote or box, and the deepest 2 * lists + frames in blocks."""
+    deepest = (lists, frames, 2 * lists + frames)
+    for block in blocks:
+        inner = []
+        if isinstance(block, ListBlock):
+            inner = [_depths(item, lists + 1, frames) for item in block.items]
+        elif isinstance(block, Quote | Box):
+            inner = [_depths(block.blocks, lists, frames + 1)]
+        for found in inner:
+            deepest = tuple(max(a, b) for a, b in zip(deepest, found, strict=True))
+    return deepest
+
+
+NESTED_SUMMARY = (
+    "".join("  " * i + f"- item{i} words{i}\n" for i in range(14))
+    + "\n"
+    + "".join(">" * (i + 1) + f" quote{i} words{i}\n\n" for i in range(25))
+    + "Last paragraph.\n"
+)
+
+
+def test_lists_and_quotes_nested_deeper_than_writers_draw_keep_every_word():
+    blocks = parse_markdown(NESTED_SUMMARY)
+    text = blocks_text(blocks)
+
+    for i in range(14):
+        assert f"item{i} words{i}" in text
+    for i in range(25):
+        assert f"quote{i} words{i}" in text
+    assert text.endswith("Last paragraph.")
+    assert text.count("words") == 14 + 25
+    # no deeper than the parser ever gave the writers (markdown-it's 20 levels, one for the paragraph),
+    # and no more quotes in quotes than a PDF column can draw
+    assert _depths(blocks) == (9, 12, 18)
+    assert _depths(
+        parse_markdown("".join("  " * i + f"- w{i}\n" for i in range(9)) + "  " * 9 + ">" * 20 + " q\n")
+    ) == (
+        9,
+        1,
+        19,
+    )
+
+
+def test_items_of_a_list_too_deep_go_on_as_items_of_the_deepest_list():
+    md = "".join("  " * i + f"- w{i}\n" for i in range(11))
+
+    deepest = parse_markdown(md)[0]
+    for _ in range(8):
+        deepest = deepest.items[-1][-1]
+    assert [blocks_text(item) for item in deepest.items] == ["w8", "w9", "w10"]
+
+
+def test_nesting_past_the_parsers_limit_keeps_its_words_as_text():
+    md = ">" * 150 + " very deep words\n\nAfter.\n"
+
+    blocks = parse_markdown(md)
+
+    assert "very deep words" in blocks_text(blocks)
+    assert blocks_text(blocks).endswith("After.")
+
+
+def test_a_note_that_refers_to_itself_shows_a_plain_marker_inside():
+    blocks = parse_markdown("Text[^1].\n\n[^1]: See [^1].\n")
+
+    assert blocks == (
+        Paragraph(
+            (Text("Text"), Note((Paragraph((Text("See "), Superscript("1"), Text("."))),)), Text(".")),
+        ),
+    )
+
+
+def test_notes_that_refer_to_each_other_nest_once_then_show_a_plain_marker():
+    [para] = parse_markdown("A[^a] B[^b].\n\n[^a]: See [^b].\n\n[^b]: And [^a].\n")
+
+    note_a = Note(
+        (Paragraph((Text("See "), Note((Paragraph((Text("And "), Superscript("a"), Text("."))),)), Text("."))),)
+    )
+    note_b = Note(
+        (Paragraph((Text("And "), Note((Paragraph((Text("See "), Superscript("b"), Text("."))),)), Text("."))),)
+    )
+    assert para.children == (Text("A"), note_a, Text(" B"), note_b, Text("."))
+    assert stray_syntax("A[^a] B[^b].\n\n[^a]: See [^b].\n\n[^b]: And [^a].\n") == []
+
+
+def test_a_self_referring_note_written_back_as_markdown_keeps_its_marker_text():
+    [para] = parse_markdown("Text[^1].\n\n[^1]: See [^1].\n")
+    assert inline_markdown(para.children) == "Text^[See 1.]."
+
+
+DOUBLING_NOTES = "Text[^n0].\n\n" + "".join(f"[^n{i}]: Note [^n{i + 1}] and [^n{i + 1}].\n\n" for i in range(30))
+
+
+def test_notes_that_multiply_through_each_other_are_an_error_not_a_hang():
+    with pytest.raises(BriefError) as info:
+        parse_markdown(DOUBLING_NOTES)
+    assert "notes" in info.value.format_message()
+
+    [(opener, advice)] = stray_syntax(DOUBLING_NOTES)
+    assert opener == "[^" and DOUBLING_NOTES.find(opener) == 4
+    assert re.search(r"notes refer to notes more than \d+ deep", advice)
+
+
+def test_emphasis_nested_thousands_deep_keeps_its_words_without_recursing_that_deep():
+    [para] = parse_markdown("*" * 3000 + "deep words" + "*" * 3000 + " after\n")
+
+    depth, node = 0, para
+    while len(node.children) and isinstance(node.children[0], Emph | Strong):
+        depth, node = depth + 1, node.children[0]
+    assert depth <= 20
+    assert node.children == (Text("deep words"),)
+    assert para.children[-1] == Text(" after")
+
+
+def test_notes_that_multiply_without_going_deep_are_an_error_too():
+    md = "Text[^n0].\n\n" + "".join(f"[^n{i}]: Note{f' [^n{i + 1}]' * 4}.\n\n" for i in range(8))
+
+    with pytest.raises(BriefError) as info:
+        parse_markdown(md)
+
+    assert (
+        info.value.format_message() == "briefgen: notes refer to notes so often that they make more than 10,000 notes"
+    )
