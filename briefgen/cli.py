@@ -151,6 +151,17 @@ def _out_option(help_text: str):
     )
 
 
+def _complete_audiences(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of -a: the audiences found from here (./templates and the built-in ones)."""
+    from .audience import discover, search_path
+
+    try:
+        names = discover(search_path(ctx.params.get("templates_dir")))
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return sorted(n for n in names if n.startswith(incomplete))
+
+
 def _templates_option(f):
     return click.option(
         "--templates",
@@ -162,7 +173,14 @@ def _templates_option(f):
 
 @cli.command()
 @click.argument("briefs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-a", "--audience", "audiences", multiple=True, help="Audience to build (repeatable; default: all).")
+@click.option(
+    "-a",
+    "--audience",
+    "audiences",
+    multiple=True,
+    shell_complete=_complete_audiences,
+    help="Audience to build (repeatable; default: all).",
+)
 @click.option(
     "-f",
     "--format",
@@ -386,6 +404,7 @@ def _refresh_outputs(brief, outputs, out_dir: Path) -> list[str]:
     "--audience",
     "audiences",
     multiple=True,
+    shell_complete=_complete_audiences,
     help="Audience to mail (repeatable; default: every one with recipients).",
 )
 @click.option("--to", "to", multiple=True, help="Send to this address instead of the list (repeatable; needs -a).")

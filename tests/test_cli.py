@@ -288,3 +288,12 @@ def test_quiet_and_verbose_together_is_a_usage_error(workspace):
     result = CliRunner().invoke(cli, ["-q", "-v", "check"])
     assert result.exit_code == 2
     assert "-q and -v contradict each other" in result.output
+
+
+def test_shell_completion_offers_commands_and_audiences(workspace, monkeypatch):
+    def complete(words: str) -> str:
+        env = {"_BRIEFGEN_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+        return CliRunner().invoke(cli, [], prog_name="briefgen", env=env).output
+
+    assert "plain,build" in complete("briefgen bu")
+    assert complete("briefgen build -a p").split() == ["plain,policymaker", "plain,practitioner", "plain,press"]
