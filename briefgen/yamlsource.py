@@ -195,6 +195,17 @@ class _TextDatesLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node, deep=False):  # PyYAML's constructor hook for every mapping
+        """Keys are text as written: `~:`, `true:` or `1:` must not become None, True or 1 (unsortable, unnamed)."""
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a key must be a plain name, not a list or mapping", key_node.start_mark
+                    )
+                key_node.tag = "tag:yaml.org,2002:str"
+        return super().construct_mapping(node, deep=deep)
+
 
 _TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
@@ -224,16 +235,25 @@ def read_yaml(path: Path, file: str, error: type[BriefgenError]) -> tuple[Any, P
         raise error(Problem(file, None, None, "", str(too_large))) from None
     except UnicodeDecodeError as e:
         raise error(Problem(file, None, None, "", f"not UTF-8 text ({e.reason} at byte {e.start})")) from None
-    loader = _TextDatesLoader(text)
+    loader = None
     try:
+        loader = _TextDatesLoader(text)  # its reader refuses forbidden characters already
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise error(Problem(file, line, col, "", f"invalid YAML: {e.problem or e.context}")) from None
+    except yaml.reader.ReaderError as e:  # a character YAML forbids in a file (NUL, ESC), before parsing
+        line = text.count("\n", 0, e.position) + 1
+        col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        code = describe_character(chr(e.character)) if isinstance(e.character, int) else repr(e.character)
+        raise error(Problem(file, line, col, "", f"control or invalid character {code}; remove it")) from None
+    except yaml.YAMLError as e:  # anything else PyYAML refuses: one line, never a traceback
+        raise error(Problem(file, None, None, "", f"invalid YAML: {e}".splitlines()[0])) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     pos = Positions(file, text)
     if node is not None:
         pos.walk(node)

@@ -341,3 +341,19 @@ def test_a_brief_dated_after_2107_builds_a_docx(workspace: Path) -> None:
     assert result.exit_code == 0, result.output
     core = zipfile.ZipFile(workspace / "out" / "b" / "b_press.docx").read("docProps/core.xml").decode()
     assert "2108-01-15" in core
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title: a\x00b\n", "briefs/b.yaml:1:9: control or invalid character U+0000; remove it"),
+        ("title: x\n~: 1\ntrue: 2\n", "briefs/b.yaml:3:1: true: unknown key 'true'"),
+        ("title: x\n? [a]\n: 3\n", "briefs/b.yaml:2:3: invalid YAML: a key must be a plain name"),
+    ],
+)
+def test_yaml_the_parser_refuses_or_keys_that_are_not_names_are_one_line_errors(workspace: Path, text, expected):
+    (workspace / "briefs" / "b.yaml").write_bytes(text.encode("utf-8"))
+    result = run("check", "briefs/b.yaml")
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert "internal error" not in result.output
