@@ -102,11 +102,11 @@ def _time_limit(env: _BoundedSandbox) -> Iterator[None]:
         raise TemplateLimit(f"took longer than {TIME_LIMIT_S:g} s (a runaway loop?)")
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT_S + 1)
+    other_timer = signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT_S + 1)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_REAL, *other_timer)  # a caller's own timer goes on (0, 0: none)
         signal.signal(signal.SIGALRM, previous)
 
 
