@@ -434,3 +434,45 @@ def test_a_note_in_a_list_item_is_printed_once():
     data = write(Document(Metadata("Listed notes"), parse_markdown(md)), theme(Style()), Assets()).data
     text = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert [text.count(f"Note {n}.") for n in ("one", "two", "three")] == [1, 1, 1]
+
+
+def test_the_quick_refusal_to_split_agrees_with_reportlab():
+    """rlhooks.split_must_fail repeats Paragraph.split's orphan test without breaking lines; it must agree."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from briefgen.writers.pdf.rlhooks import split_must_fail
+
+    text = "Words enough to run over several lines of a narrow column. " * 6
+    seen = set()
+    for leading in (12.0, 13.7):
+        style = ParagraphStyle("s", fontSize=10, leading=leading)
+        for height in [x / 2 for x in range(-4, 90)]:
+            para = Paragraph(text, style)
+            para.wrap(120, 1000)
+            predicted = split_must_fail(Paragraph(text, style), 120, height)
+            seen.add(predicted)
+            assert predicted == (para.split(120, height) == [] and height >= 1e-8 and not hasattr(para, "blPara")), (
+                leading,
+                height,
+            )
+    assert seen == {True, False}
+
+
+def test_a_child_split_in_its_containers_frame_sees_that_frame_only_while_it_splits():
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Flowable, Frame
+
+    from briefgen.writers.pdf.rlhooks import frame_of, split_in_frame_of
+
+    seen = []
+
+    class Child(Flowable):
+        def split(self, avail_width, avail_height):
+            seen.append(frame_of(self))
+            return []
+
+    frame, box, child = Frame(0, 0, 100, 100), Flowable(), Child()
+    box._frame = frame  # as Frame sets it on what it places
+    assert split_in_frame_of(box, child, Canvas(io.BytesIO()), 50, 50) == []
+    assert seen == [frame] and frame_of(child) is None

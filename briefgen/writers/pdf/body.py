@@ -54,14 +54,17 @@ from ...model import (
 )
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
-from ..measure import column_widths
+from ..measure import column_widths, text_width
 from .footnotes import Container, NoteParagraph, note_anchor
 from .glyphs import Glyphs
-from .rlhooks import frame_cursor, frame_of, set_row_split_range
+from .rlhooks import frame_cursor, frame_of, set_row_split_range, split_in_frame_of
 from .styles import colour, face_name, role_font, styles
 
 UNLIMITED = 1e7  # points: "as tall as it needs"
 CONTINUED_PADDING = 4.0  # points above the content of a box's piece continued from the last page
+NESTED_MIN = 0.25  # what a quote, box or list holds keeps this share of the text width, however deep
+CELL_PADDING = 6.0  # points left and right of a cell's text (reportlab's default)
+CELL_MIN_EMS = 2.0  # a table column keeps room for this many ems of its text, about four letters
 
 
 class BalancedParagraph(Paragraph):
@@ -93,8 +96,8 @@ class BalancedParagraph(Paragraph):
         return wide
 
 
-class OutlineHeading(BalancedParagraph):
-    """A heading that registers itself in the PDF outline when placed."""
+class OutlineHeading(BalancedParagraph, NoteParagraph):
+    """A heading that registers itself in the PDF outline when placed; its notes go to the page foot."""
 
     outline_title: str | None = None  # only the original, not its split parts
     outline_level = 1
@@ -221,6 +224,8 @@ class FramedBox(Stack):
         super().draw()
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        if avail_height < self.padding[0]:  # not even the top padding fits: no piece starts here (and no
+            return []  # line-breaking: the note frame offers many such rooms, one per set of notes)
         if self.wrap(avail_width, avail_height)[1] <= avail_height:
             return [self]
         if self.keeps_whole is not None and self.keeps_whole(self.height):
@@ -243,7 +248,12 @@ class FramedBox(Stack):
                 taken.append(queue.pop(0))
                 y, space_after = y + gap + h, child.getSpaceAfter()
                 continue
-            parts = child.splitOn(self.canv, width, left) if left > 0 else []
+            if left <= 0:
+                parts = []
+            elif all(t.getKeepWithNext() for t in taken):  # all before it stays with it: it heads the piece
+                parts = split_in_frame_of(self, child, self.canv, width, left)
+            else:
+                parts = child.splitOn(self.canv, width, left)
             if not parts or (len(parts) == 1 and parts[0] is child):
                 break
             queue[0:1] = parts
@@ -298,12 +308,40 @@ class RowSafeTable(Table):
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
         set_row_split_range(self, (head + TABLE_MIN_ROWS, -TABLE_MIN_ROWS))  # bounds of the first row after it
+        self.splitInRow = 0  # a part split inside a row inherits the flag; with the bounds it would recurse
         parts = super().split(availWidth, availHeight)
         frame = frame_of(self)
         if not parts and frame is not None and frame_cursor(frame)[1]:  # even a fresh page is too short
             set_row_split_range(self, None)
             parts = super().split(availWidth, availHeight)
+            if not parts:  # one row taller than a page (a very long word in a narrow column): split inside it
+                self.splitInRow = 1
+                parts = super().split(availWidth, availHeight)
         return parts
+
+
+def cell_fit(ncols: int, width: float, size: float) -> tuple[float, float]:
+    """The cell padding (a side) and text scale that leave each of `ncols` columns room for text.
+
+    Fifty columns on a page leave each less than reportlab's 12 points of padding, and
+    reportlab refuses a cell with no width; the padding shrinks first, then the text.
+    """
+    share = width / max(ncols, 1)
+    padding = min(CELL_PADDING, max(share * 0.1, (share - CELL_MIN_EMS * size) / 2))
+    scale = min(1.0, (share - 2 * padding) / (CELL_MIN_EMS * size))
+    return padding, scale
+
+
+def floored(widths: list[float], floors: list[float]) -> list[float]:
+    """Column widths with none below its floor: the shortfall is taken from the wider ones, by their excess.
+
+    `widths` sum to the table's width, and so at least do the floors.
+    """
+    short = sum(max(0.0, f - w) for w, f in zip(widths, floors, strict=True))
+    spare = sum(max(0.0, w - f) for w, f in zip(widths, floors, strict=True))
+    if short <= 0 or spare <= 0:
+        return [max(w, f) for w, f in zip(widths, floors, strict=True)]
+    return [f if w <= f else w - (w - f) * short / spare for w, f in zip(widths, floors, strict=True)]
 
 
 def _note_target(n: int) -> str:
@@ -335,12 +373,14 @@ class Builder:
                     out.append(f"<b>{self.markup(c)}</b>")
                 case Code(text=t):
                     out.append(f'<font face="{role_font(self.theme.code)}">{escape(t)}</font>')
-                case Link(children=c, url=u) if (safe := safe_url(u)) is not None:
+                case Link(children=c, url=u) if (safe := safe_url(u)) is not None and not safe.startswith("#"):
                     out.append(
                         f'<a href="{escape(safe, {chr(34): "&quot;"})}" color="{self.theme.colours.accent}">'
                         f"{self.markup(c)}</a>"
                     )
-                case Link(children=c):  # an address no output may link to: its words only
+                # an address no output may link to, or a place in the brief: the PDF names no place
+                # of the brief's own (its only destinations are its notes), so a link would not resolve
+                case Link(children=c):  # its words only
                     out.append(self.markup(c))
                 case LineBreak():
                     out.append("<br/>")
@@ -395,8 +435,9 @@ class Builder:
     def block_Heading(self, h: Heading, width: float) -> list[Flowable]:
         st = self.s.heading(h.level)
         text = self.markup(display_heading(h.children))
-        self.pending_notes = []  # notes in headings are not supported: dropped, as Word styles drop them
+        notes, self.pending_notes = self.pending_notes, []
         para = OutlineHeading(*self.glyphs.fit(text, st))
+        para.notes = tuple(notes)  # a citation in a heading: its note at the foot of the heading's page
         para.outline_level, para.outline_title = h.level, plain_text(h.children)
         para.keepWithNext = 1  # never the last line of a page: it stays with the first lines after it
         # a heading needs some of what follows on its page: a break unless there is room for a
@@ -411,12 +452,13 @@ class Builder:
 
     def block_ListBlock(self, lst: ListBlock, width: float) -> list[Flowable]:
         size = self.theme.body.size
-        items = [ListItem(self._item(item, width - size * LIST_INDENT) or [Spacer(0, 0)]) for item in lst.items]
+        (indent,) = self._indents(width, size * LIST_INDENT)
+        items = [ListItem(self._item(item, width - indent) or [Spacer(0, 0)]) for item in lst.items]
         kwargs = dict(
             bulletFontName=face_name(self.theme.headings[0].family, "Bold") if lst.ordered else face_name("sans"),
             bulletFontSize=size * 0.9 if lst.ordered else size,
             bulletColor=self.accent,
-            leftIndent=size * LIST_INDENT,
+            leftIndent=indent,
             spaceAfter=size * 0.3,
             bulletOffsetY=0,
         )
@@ -434,7 +476,8 @@ class Builder:
         return [first, *self.blocks(item[1:], width)]
 
     def block_Quote(self, q: Quote, width: float) -> list[Flowable]:
-        padding = (3.0, 18.0, 3.0, 14.0)  # top right bottom left: a quote sits narrower than the text
+        right, left = self._indents(width, 18.0, 14.0)  # a quote sits narrower than the text
+        padding = (3.0, right, 3.0, left)  # top right bottom left
         return [self._framed(q.blocks, self.theme.quote(), padding, width, self.theme.body.space_after)]
 
     def block_Rule(self, r: Rule, width: float) -> list[Flowable]:
@@ -442,11 +485,16 @@ class Builder:
 
     def block_Table(self, t: TableNode, width: float) -> list[Flowable]:
         ncols = max(len(t.header), *(len(r) for r in t.rows)) if t.rows else len(t.header)
-        widths = column_widths(t, self.theme, width, padding=12)  # reportlab's cell padding: 6 a side
+        if not ncols:  # no cell at all: reportlab refuses a table without a row and a column
+            return []
+        padding, scale = cell_fit(ncols, width, self.s.cell.fontSize)
+        widths = floored(
+            column_widths(t, self.theme, width, padding=2 * padding), self._floors(t, ncols, width, padding, scale)
+        )
         data = []
         head_styles, cell_styles = (
-            self._aligned(self.s.cell_head, t.align, ncols),
-            self._aligned(self.s.cell, t.align, ncols),
+            self._aligned(self._scaled(self.s.cell_head, scale), t.align, ncols),
+            self._aligned(self._scaled(self.s.cell, scale), t.align, ncols),
         )
         if t.header:
             data.append([self.paragraph(c, head_styles[i]) for i, c in enumerate(t.header)])
@@ -463,9 +511,36 @@ class Builder:
         ]
         if t.header:
             cmds += [("BACKGROUND", (0, 0), (-1, 0), self.accent)]
+        if padding != CELL_PADDING:
+            cmds += [("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding)]
         table.setStyle(self._table_style(cmds))
         table.spaceAfter = self.theme.body.space_after
         return [table]
+
+    def _floors(self, t: TableNode, ncols: int, width: float, padding: float, scale: float) -> list[float]:
+        """Each column's least width: its longest word, up to an equal share of the table; some text at least.
+
+        `column_widths` gives a column its longest word; when the words are wider than
+        the table (a 5,000-letter word), it shares the width out by them, leaving the
+        other columns too narrow for "short". A word wider than its share is broken.
+        """
+        share = width / max(ncols, 1)
+        floors = [2 * padding + CELL_MIN_EMS * self.s.cell.fontSize * scale] * ncols
+        rows = [(t.header, self.theme.cell_head)] if t.header else []
+        for row, role in [*rows, *((r, self.theme.cell) for r in t.rows)]:
+            for i, cell in enumerate(row):
+                longest = max((text_width(w, role) for w in plain_text(cell).split()), default=0.0)
+                floors[i] = max(floors[i], min(longest * scale + 2 * padding, share))
+        return floors
+
+    @staticmethod
+    def _scaled(style: ParagraphStyle, scale: float) -> ParagraphStyle:
+        """A cell style set smaller, for a table too wide to give its columns room at full size."""
+        if scale >= 1:
+            return style
+        return ParagraphStyle(
+            f"{style.name}-small", parent=style, fontSize=style.fontSize * scale, leading=style.leading * scale
+        )
 
     @staticmethod
     def _aligned(style: ParagraphStyle, align: tuple[str, ...], ncols: int) -> list[ParagraphStyle]:
@@ -484,8 +559,22 @@ class Builder:
         look = self.theme.box(box.classes)
         if look is None:
             return self.blocks(box.blocks, width)
-        padding = (8.0, 10.0, 4.0, 12.0)  # top right bottom left
+        right, left = self._indents(width, 10.0, 12.0)
+        padding = (8.0, right, 4.0, left)  # top right bottom left
         return [self._framed(box.blocks, look, padding, width, space_after=self.theme.body.size * 0.7)]
+
+    def _indents(self, width: float, *indents: float) -> tuple[float, ...]:
+        """The indents a nested block takes from `width`, scaled down so its content keeps room.
+
+        Each quote, box or list level is narrower than the one around it; forty levels
+        would leave no width, and reportlab then drops or refuses the text. Below
+        `NESTED_MIN` of the text width the indents shrink, to nothing if need be.
+        """
+        room = max(0.0, width - self.width * NESTED_MIN)
+        total = sum(indents)
+        if total <= room:
+            return indents
+        return tuple(i * room / total for i in indents)
 
     def _framed(
         self, blocks: tuple[Block, ...], look: BoxLook, padding: tuple[float, ...], width: float, space_after: float

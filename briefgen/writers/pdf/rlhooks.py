@@ -1,7 +1,8 @@
 """The few places where briefgen reaches into reportlab's private state, all in one file.
 
 reportlab has no public API for page-foot notes (where a frame's cursor is, what a
-table or list holds after a split), for widening a table's allowed split rows, or for
+table or list holds after a split, which frame a nested flowable is placed in, whether
+a paragraph can split at all), for widening a table's allowed split rows, or for
 fixed creation dates. Each function below is the only code touching one private
 field; tests/test_writers_pdf.py checks that every one still exists and behaves, so
 a reportlab upgrade that changes them fails a test instead of silently mis-placing
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import time
 
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, Paragraph, Table
 
@@ -27,6 +29,23 @@ def frame_cursor(frame: Frame) -> tuple[float, bool]:
 def frame_of(flowable: Flowable) -> Frame | None:
     """The frame a flowable is being placed in: Frame sets `_frame` before wrapping it."""
     return getattr(flowable, "_frame", None)
+
+
+def split_in_frame_of(container: Flowable, child: Flowable, canv: Canvas, width: float, height: float) -> list:
+    """Split a container's child that heads the container's piece: it sees the container's frame.
+
+    Frame sets `_frame` only on what it places itself; a table heading a box's piece
+    then cannot tell that the box already starts a page, where moving on would not
+    give it more room.
+    """
+    frame = frame_of(container)
+    if frame is None:
+        return child.splitOn(canv, width, height)
+    child._frame = frame
+    try:
+        return child.splitOn(canv, width, height)
+    finally:
+        del child._frame
 
 
 def measure_in_frame(frame: Frame, flowable: Flowable, canv: Canvas, height: float) -> float:
@@ -68,6 +87,28 @@ def nested_flowables(flowable: Flowable) -> list[Flowable]:
                     out.extend(c for c in item if isinstance(c, Flowable))
             return out
     return []
+
+
+def split_must_fail(paragraph: Paragraph, avail_width: float, avail_height: float) -> bool:
+    """Whether `Paragraph.split` would return no parts because two lines do not fit, told without line-breaking.
+
+    reportlab breaks the whole paragraph into lines before it finds that the room holds
+    fewer than two (its orphan rule), then forgets the lines. The footnote frame offers
+    a long paragraph many small rooms, one per set of notes; each such refusal cost a
+    full line-breaking. This repeats reportlab's own test (`Paragraph.split`: `s =
+    int(availHeight / leading)`, no orphan, at least one line) for fixed leading only.
+    Unlike reportlab it keeps the lines already broken (`blPara`): the next wrap at the
+    same width reuses them (`NoteParagraph`, which drops lines made for another width).
+    """
+    style = paragraph.style
+    auto = getattr(paragraph, "autoLeading", getattr(style, "autoLeading", ""))
+    if auto not in ("", "off") or not paragraph.frags:
+        return False
+    if avail_width < rl_config._FUZZ or avail_height < rl_config._FUZZ:
+        return False  # reportlab refuses these itself, before breaking lines
+    lines = int(avail_height / float(style.leading))
+    orphans = getattr(paragraph, "allowOrphans", getattr(style, "allowOrphans", 0))
+    return (not orphans and lines <= 1) or lines == 0
 
 
 def set_row_split_range(table: Table, bounds: tuple[int, int] | None) -> None:
