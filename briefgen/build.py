@@ -18,7 +18,7 @@ from .brief import Brief
 from .cite import UnknownCitations, resolve_citations
 from .errors import Problem, TemplateError
 from .markdown import parse_inline, parse_markdown
-from .model import Author, Document, Metadata, plain_text
+from .model import UNSAFE_CHARACTERS, Author, Document, Metadata, plain_text
 from .render import render_markdown
 from .select import Shaped, shape
 from .writers import FORMATS, Artifact, writer
@@ -49,6 +49,7 @@ def to_document(
     """The brief as one audience's document model, citations resolved, and the keys it cites."""
     shaped = shape(brief, audience.name, audience.style)
     markdown = render_markdown(audience.template, roots, shaped, audience.style, audience.name)
+    markdown = UNSAFE_CHARACTERS.sub("", markdown)  # a template may write them; readers refuse them in briefs
     doc = Document(metadata(shaped, audience), parse_markdown(markdown))
     style = audience.style
     try:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
+
+from briefgen.audience import search_path
 
 from conftest import build_sample
 
@@ -36,3 +39,27 @@ def test_the_sample_builds_eight_files(sample_outputs):
         for a in ("academic", "policymaker", "practitioner", "press")
         for f in ("docx", "pdf")
     )
+
+
+def test_control_characters_a_template_writes_never_reach_a_writer(tmp_path):
+    import datetime as dt
+
+    from briefgen.audience import load_audience
+    from briefgen.brief import Brief, Group, Recommendation
+    from briefgen.build import to_document
+    from briefgen.model import plain_text
+
+    folder = tmp_path / "lab"
+    folder.mkdir()
+    (folder / "style.yaml").write_text("extends: press\n", encoding="utf-8")
+    (folder / "brief.md.j2").write_text("Before\x1b\x0b\x7fafter {{ brief.title }}\n", encoding="utf-8")
+    roots = (tmp_path, *search_path())
+    brief = Brief(
+        id="b",
+        title="T",
+        date=dt.date(2010, 1, 1),
+        source=Path("b.yaml"),
+        groups=(Group("G", (Recommendation("R", "x", "high"),)),),
+    )
+    doc, _ = to_document(brief, load_audience("lab", roots), roots, {})
+    assert plain_text(doc.blocks[0].children) == "Beforeafter T"
