@@ -552,6 +552,7 @@ def parse_bibtex(text: str, file: str = "<bib>") -> dict[str, Reference]:
     """Parse BibTeX text; keys keep their spelling, lookups are exact."""
     import pybtex.errors
     from pybtex.database import BibliographyDataError
+    from pybtex.exceptions import PybtexError
     from pybtex.scanner import PybtexSyntaxError
 
     entries = _entries(text)
@@ -570,12 +571,18 @@ def parse_bibtex(text: str, file: str = "<bib>") -> dict[str, Reference]:
         ) from None
     except BibliographyDataError as e:
         raise BibliographyError(Problem(file, None, None, "", str(e))) from None
+    except PybtexError as e:  # anything else pybtex refuses, e.g. a name like "Doe, Jane, Jr, X"
+        raise BibliographyError(Problem(file, None, None, "", f"BibTeX: {e}")) from None
     lines: dict[str, int] = {}
     for key, line in entries:
         lines.setdefault(key.casefold(), line)
     refs: dict[str, Reference] = {}
     for key, entry in data.entries.items():
-        refs[key] = _reference(key, entry, data.entries, lines.get(key.casefold(), 0))
+        try:
+            refs[key] = _reference(key, entry, data.entries, lines.get(key.casefold(), 0))
+        except PybtexError as e:
+            line = lines.get(key.casefold())
+            raise BibliographyError(Problem(file, line, None, key, f"BibTeX: {e}")) from None
     return refs
 
 

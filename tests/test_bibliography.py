@@ -581,3 +581,11 @@ def test_a_control_character_in_a_name_or_a_string_macro_is_reported_too():
 def test_tabs_and_newlines_in_fields_are_whitespace_not_errors():
     refs = parse_bibtex("@article{k,\r\n  title = {One\ttwo\r\n  three},\r\n}\r\n")
     assert str(refs["k"].title) == "One two three"
+
+
+def test_a_name_pybtex_refuses_is_an_error_in_the_bib_file():
+    from briefgen.bibliography import parse_bibtex
+    from briefgen.errors import BibliographyError
+
+    with pytest.raises(BibliographyError, match=r"refs.bib: BibTeX: Too many commas in"):
+        parse_bibtex("@book{roe2019,\n  author = {, , ,},\n  title = {T},\n  year = {2020},\n}\n", "refs.bib")
