@@ -249,7 +249,7 @@ def read_yaml(path: Path, file: str, error: type[BriefgenError]) -> tuple[Any, P
         col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
         code = describe_character(chr(e.character)) if isinstance(e.character, int) else repr(e.character)
         raise error(Problem(file, line, col, "", f"control or invalid character {code}; remove it")) from None
-    except (ValueError, IndexError, TypeError, OverflowError) as e:  # PyYAML on `!!float ''`, `!!int x`, `!!binary`
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError) as e:  # PyYAML on `!!float ''`, `!!bool maybe`
         raise error(Problem(file, None, None, "", f"invalid YAML: a tagged value cannot be read ({e})")) from None
     except yaml.YAMLError as e:  # anything else PyYAML refuses: one line, never a traceback
         raise error(Problem(file, None, None, "", f"invalid YAML: {e}".splitlines()[0])) from None

@@ -359,7 +359,7 @@ def test_yaml_the_parser_refuses_or_keys_that_are_not_names_are_one_line_errors(
     assert "internal error" not in result.output
 
 
-@pytest.mark.parametrize("value", ["!!float ''", "!!int x"])
+@pytest.mark.parametrize("value", ["!!float ''", "!!int x", "!!bool maybe"])
 def test_a_tagged_value_pyyaml_cannot_read_is_a_one_line_error(workspace: Path, value: str) -> None:
     (workspace / "briefs" / "b.yaml").write_text(f"title: x\nseries: {value}\n", encoding="utf-8")
     result = run("check", "briefs/b.yaml")
