@@ -162,6 +162,13 @@ def _complete_audiences(ctx: click.Context, param: click.Parameter, incomplete: 
     return sorted(n for n in names if n.startswith(incomplete))
 
 
+def _audience_option(help_text: str):
+    """-a/--audience, repeatable, completed from the audiences found."""
+    return click.option(
+        "-a", "--audience", "audiences", multiple=True, shell_complete=_complete_audiences, help=help_text
+    )
+
+
 def _templates_option(f):
     return click.option(
         "--templates",
@@ -173,14 +180,7 @@ def _templates_option(f):
 
 @cli.command()
 @click.argument("briefs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-a",
-    "--audience",
-    "audiences",
-    multiple=True,
-    shell_complete=_complete_audiences,
-    help="Audience to build (repeatable; default: all).",
-)
+@_audience_option("Audience to build (repeatable; default: all).")
 @click.option(
     "-f",
     "--format",
@@ -399,14 +399,7 @@ def _refresh_outputs(brief, outputs, out_dir: Path) -> list[str]:
 
 @cli.command("mail")
 @click.argument("brief_path", metavar="BRIEF", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-a",
-    "--audience",
-    "audiences",
-    multiple=True,
-    shell_complete=_complete_audiences,
-    help="Audience to mail (repeatable; default: every one with recipients).",
-)
+@_audience_option("Audience to mail (repeatable; default: every one with recipients).")
 @click.option("--to", "to", multiple=True, help="Send to this address instead of the list (repeatable; needs -a).")
 @click.option("--cc", multiple=True, help="Copy to this address (repeatable; needs -a).")
 @click.option("--bcc", multiple=True, help="Blind copy to this address (repeatable; needs -a).")
