@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -132,8 +133,24 @@ def _describe(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
+def _ecma_pattern(validator, pattern: str, instance: Any, schema: dict[str, Any]):
+    """`pattern` as JSON Schema means it (ECMA 262): `$` is the end of the text.
+
+    jsonschema uses Python's `re.search`, where `$` also matches before a final newline, so
+    `id: "abc\\n"` passed `^[a-z0-9-]*$` and named a folder with a newline in it.
+    """
+    if not validator.is_type(instance, "string"):
+        return
+    python = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
+    if not re.search(python, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+
+
 def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    validator = _Validator(schema, format_checker=jsonschema.FormatChecker())
     problems = []
     for err in validator.iter_errors(data):
         path = tuple(err.absolute_path)

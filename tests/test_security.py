@@ -365,3 +365,15 @@ def test_a_tagged_value_pyyaml_cannot_read_is_a_one_line_error(workspace: Path, 
     result = run("check", "briefs/b.yaml")
     assert result.exit_code == 1
     assert "briefs/b.yaml: invalid YAML: a tagged value cannot be read" in result.output
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [('id: "abc\\n"', "id"), ('language: "en\\n"', "language")],
+)
+def test_a_trailing_newline_never_passes_a_pattern(workspace: Path, line: str, field: str) -> None:
+    (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF + line + "\n", encoding="utf-8")
+    result = run("build", "briefs/b.yaml", "-a", "press", "-f", "txt")
+    assert result.exit_code == 1
+    assert f"{field}: " in result.output and "has characters not allowed here" in result.output
+    assert not (workspace / "out").exists()
