@@ -538,3 +538,21 @@ def test_characters_xml_forbids_are_dropped_wherever_the_model_has_text():
     assert (core["dc:title"], core["dc:subject"], core["dc:creator"]) == ("TitleWords", "Subtitle", "AnnAuthor")
     assert (core["cp:keywords"], core["cp:category"], core["dc:language"]) == ("keyword", "Series", "en")
     assert core["dc:description"] == "practitioner brief"
+
+
+def test_a_table_of_fifty_columns_fits_the_text_width_by_shrinking_margins_then_type():
+    """The PDF's rule (measure.cell_fit): Word would otherwise squeeze each cell to a letter a line."""
+    cols = 50
+    markdown = "|".join(f"c{i}" for i in range(cols)) + "\n" + "|".join(["-"] * cols) + "\n"
+    markdown += "|".join(f"x{i}" for i in range(cols)) + "\n"
+    body = _xml(_docx(markdown), "word/document.xml").find(W + "body")
+    table = body.findall(W + "tbl")[-1]  # the first is the title band
+    grid = [int(c.get(W + "w")) for c in table.find(W + "tblGrid")]
+    page = body.find(W + "sectPr")
+    size, margins = page.find(W + "pgSz"), page.find(W + "pgMar")
+    text_width = int(size.get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
+    assert len(grid) == cols and sum(grid) <= text_width + cols
+    assert int(table.find(f".//{W}tcMar/{W}left").get(W + "w")) < 100  # narrower than a normal table's 5 pt
+    sizes = {int(s.get(W + "val")) for s in table.iter(W + "sz")}
+    assert sizes and max(sizes) < 18  # half-points: smaller than the 9 pt cell text
+    assert "".join(t.text for t in table.iter(W + "t")).count("x4") == 11  # x4, x40..x49: no text lost

@@ -34,6 +34,22 @@ def line_count(text: str, role: TextRole, width: float) -> int:
     return lines
 
 
+CELL_MIN_EMS = 2.0  # a table column keeps room for this many ems of its text, about four letters
+
+
+def cell_fit(ncols: int, width: float, size: float, padding: float) -> tuple[float, float]:
+    """The cell padding (a side, at most `padding`) and text scale that leave each of `ncols` columns room for text.
+
+    Fifty columns on a page leave each less than two paddings: reportlab refuses a cell with no
+    width and Word squeezes its text to a letter a line. The padding shrinks first, then the text;
+    every writer asks this one rule.
+    """
+    share = width / max(ncols, 1)
+    padding = min(padding, max(share * 0.1, (share - CELL_MIN_EMS * size) / 2))
+    scale = min(1.0, (share - 2 * padding) / (CELL_MIN_EMS * size))
+    return padding, scale
+
+
 def column_widths(table: Table, theme: Theme, width: float, padding: float, slack: float = 1.0) -> list[float]:
     """Column widths in points: each at least its longest word, the rest shared by text length.
 

@@ -43,7 +43,7 @@ from ...model import (
     safe_url,
 )
 from ...model import Paragraph as Para
-from ..measure import column_widths, estimated_height, line_count
+from ..measure import cell_fit, column_widths, estimated_height, line_count
 from . import ooxml
 from .styles import ROLE_STYLES
 
@@ -306,14 +306,16 @@ class BodyWriter:
         nrows = len(t.rows) + (1 if t.header else 0)
         table = self._container(where).add_table(rows=nrows, cols=ncols)
         ooxml.table_width_full(table)
-        top, left, bottom, right = CELL_MARGINS
-        widths = column_widths(t, self.theme, self.width, (left + right) / TWIPS_PER_POINT, WORD_FONT_SLACK)
+        top, side, bottom, _ = CELL_MARGINS
+        head, body = self.theme.cell_head, self.theme.cell
+        padding, scale = cell_fit(ncols, self.width, body.size, side / TWIPS_PER_POINT)
+        left = right = round(padding * TWIPS_PER_POINT)
+        widths = column_widths(t, self.theme, self.width, 2 * padding, WORD_FONT_SLACK)
         ooxml.column_widths(table, [round(w * TWIPS_PER_POINT) for w in widths])
         rows = list(table.rows)
         for i, row in enumerate(rows):
             ooxml.keep_row_whole(row, header=bool(t.header) and i == 0)
         align = [ALIGNMENTS.get(a) for a in (*t.align, *[""] * ncols)[:ncols]]
-        head, body = self.theme.cell_head, self.theme.cell
         if t.header:
             header_row = rows.pop(0)
             for cell, content, edge in zip(header_row.cells, t.header, align, strict=False):
@@ -324,7 +326,7 @@ class BodyWriter:
                 self.inlines(p, content, bold=head.bold)
                 for run in p.runs:
                     run.font.color.rgb = RGBColor.from_string(head.colour.lstrip("#"))
-                    run.font.size = Pt(head.size)
+                    run.font.size = Pt(head.size * scale)
         for row, content_row in zip(rows, t.rows, strict=False):
             for cell, content, edge in zip(row.cells, content_row, align, strict=False):
                 ooxml.cell_borders(cell, bottom=(4, self.theme.colours.rule))
@@ -334,7 +336,7 @@ class BodyWriter:
                 p.alignment = edge
                 self.inlines(p, content)
                 for run in p.runs:
-                    run.font.size = Pt(body.size)
+                    run.font.size = Pt(body.size * scale)
         head = 1 if t.header else 0
         for i in [*range(head), *(head + i for i in rows_kept_with_next(len(t.rows)))]:
             for cell in table.rows[i].cells:

@@ -54,7 +54,7 @@ from ...model import (
 )
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
-from ..measure import column_widths, text_width
+from ..measure import CELL_MIN_EMS, cell_fit, column_widths, text_width
 from .footnotes import Container, NoteParagraph, note_anchor
 from .glyphs import Glyphs
 from .rlhooks import frame_cursor, frame_of, set_row_split_range, split_in_frame_of
@@ -64,7 +64,6 @@ UNLIMITED = 1e7  # points: "as tall as it needs"
 CONTINUED_PADDING = 4.0  # points above the content of a box's piece continued from the last page
 NESTED_MIN = 0.25  # what a quote, box or list holds keeps this share of the text width, however deep
 CELL_PADDING = 6.0  # points left and right of a cell's text (reportlab's default)
-CELL_MIN_EMS = 2.0  # a table column keeps room for this many ems of its text, about four letters
 
 
 class BalancedParagraph(Paragraph):
@@ -320,18 +319,6 @@ class RowSafeTable(Table):
         return parts
 
 
-def cell_fit(ncols: int, width: float, size: float) -> tuple[float, float]:
-    """The cell padding (a side) and text scale that leave each of `ncols` columns room for text.
-
-    Fifty columns on a page leave each less than reportlab's 12 points of padding, and
-    reportlab refuses a cell with no width; the padding shrinks first, then the text.
-    """
-    share = width / max(ncols, 1)
-    padding = min(CELL_PADDING, max(share * 0.1, (share - CELL_MIN_EMS * size) / 2))
-    scale = min(1.0, (share - 2 * padding) / (CELL_MIN_EMS * size))
-    return padding, scale
-
-
 def floored(widths: list[float], floors: list[float]) -> list[float]:
     """Column widths with none below its floor: the shortfall is taken from the wider ones, by their excess.
 
@@ -487,7 +474,7 @@ class Builder:
         ncols = max(len(t.header), *(len(r) for r in t.rows)) if t.rows else len(t.header)
         if not ncols:  # no cell at all: reportlab refuses a table without a row and a column
             return []
-        padding, scale = cell_fit(ncols, width, self.s.cell.fontSize)
+        padding, scale = cell_fit(ncols, width, self.s.cell.fontSize, CELL_PADDING)
         widths = floored(
             column_widths(t, self.theme, width, padding=2 * padding), self._floors(t, ncols, width, padding, scale)
         )
