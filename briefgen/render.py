@@ -21,6 +21,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -110,7 +111,13 @@ def _time_limit(env: _BoundedSandbox) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@lru_cache(maxsize=8)
 def _environment(roots: tuple[Path, ...]) -> _BoundedSandbox:
+    """One environment per template search path, so each template compiles once per process.
+
+    Jinja's loader checks a template file's modification time before reusing it, so an edited
+    template (`briefgen watch`) is compiled again.
+    """
     env = _BoundedSandbox(
         loader=jinja2.FileSystemLoader([str(r) for r in roots]),
         undefined=jinja2.StrictUndefined,

@@ -108,3 +108,35 @@ def test_a_timer_from_outside_is_restored_after_rendering(tmp_path):
         assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_each_template_compiles_once_per_process(tmp_path, monkeypatch):
+    """Four audiences, watch-mode rebuilds: the same template must not be compiled again."""
+    import jinja2
+
+    compiled = []
+    original = jinja2.Environment.compile
+
+    def counting(self, source, *args, **kwargs):
+        compiled.append(source)
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "brief.md.j2").write_text("# {{ brief.title }}\n", encoding="utf-8")
+    for _ in range(3):
+        assert render_markdown("a/brief.md.j2", (tmp_path,), shape(BRIEF, "a", Style()), Style(), "a") == "# T\n"
+    assert len(compiled) == 1
+
+
+def test_an_edited_template_is_read_again(tmp_path):
+    import os
+
+    template = tmp_path / "a" / "brief.md.j2"
+    template.parent.mkdir()
+    template.write_text("old {{ brief.title }}\n", encoding="utf-8")
+    assert render_markdown("a/brief.md.j2", (tmp_path,), shape(BRIEF, "a", Style()), Style(), "a") == "old T\n"
+    template.write_text("new {{ brief.title }}\n", encoding="utf-8")
+    stat = template.stat()
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))  # a later edit, whatever the clock
+    assert render_markdown("a/brief.md.j2", (tmp_path,), shape(BRIEF, "a", Style()), Style(), "a") == "new T\n"
