@@ -16,14 +16,14 @@ from .audience import Audience
 from .bibliography import Reference
 from .brief import Brief
 from .cite import UnknownCitations, resolve_citations
+from .design import Theme
 from .errors import Problem, TemplateError
+from .incremental import inputs_digest, previous_entries
 from .markdown import parse_inline, parse_markdown
 from .model import UNSAFE_CHARACTERS, Author, Document, Metadata, plain_text
 from .render import render_markdown
 from .select import Shaped, shape
-from .writers import FORMATS, Artifact, writer
-
-MANIFEST = "manifest.json"
+from .writers import FORMATS, Artifact, Assets, writer
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,15 @@ class Output:
     format: str
     artifact: Artifact
     cited: tuple[str, ...] = ()  # bibliography keys the audience's document cites, in order
+    inputs: str = ""  # incremental.inputs_digest of what it was made from
+    max_pages: int | None = None  # the audience's limit
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the writer warned of, and a page count over the audience's limit."""
+        over = self.pages and self.max_pages and self.pages > self.max_pages
+        limit = (f"{self.pages} pages; its audience allows {self.max_pages} (max_pages)",) if over else ()
+        return limit + self.artifact.warnings
 
     @property
     def data(self) -> bytes:
@@ -79,6 +88,46 @@ def metadata(shaped: Shaped, audience: Audience) -> Metadata:
     )
 
 
+@dataclass(frozen=True)
+class Job:
+    """One output to make: everything its writer needs, as plain data a worker process can take."""
+
+    relative_path: Path  # <brief-id>/<brief-id>_<audience>.<format>
+    audience: str
+    format: str
+    document: Document
+    theme: Theme
+    assets: Assets
+    cited: tuple[str, ...]
+    inputs: str  # incremental.inputs_digest: equal digests make equal bytes
+    max_pages: int | None = None
+
+
+def plan(
+    brief: Brief,
+    audiences: list[Audience],
+    formats: list[str],
+    roots: tuple[Path, ...],
+    refs: dict[str, Reference],
+) -> list[Job]:
+    """Every output of one brief as a job: templates run and citations resolved, no writer yet."""
+    jobs = []
+    for audience in audiences:
+        doc, cited = to_document(brief, audience, roots, refs)
+        for fmt in formats:
+            name = Path(brief.id) / f"{brief.id}_{audience.name}.{FORMATS[fmt].name}"
+            inputs = inputs_digest(doc, audience.theme, audience.assets, fmt)
+            theme = audience.theme
+            jobs.append(Job(name, audience.name, fmt, doc, theme, audience.assets, cited, inputs, theme.max_pages))
+    return jobs
+
+
+def make(job: Job) -> Output:
+    """Run one job's writer. A top-level function of picklable data, so a process pool can run it."""
+    artifact = writer(job.format)(job.document, job.theme, job.assets)
+    return Output(job.relative_path, job.audience, job.format, artifact, job.cited, job.inputs, job.max_pages)
+
+
 def build(
     brief: Brief,
     audiences: list[Audience],
@@ -87,26 +136,30 @@ def build(
     refs: dict[str, Reference],
 ) -> list[Output]:
     """Every output for one brief, in memory: nothing is written unless all succeed."""
-    outputs = []
-    for audience in audiences:
-        doc, cited = to_document(brief, audience, roots, refs)
-        for fmt in formats:
-            artifact = writer(fmt)(doc, audience.theme, audience.assets)
-            name = Path(brief.id) / f"{brief.id}_{audience.name}.{FORMATS[fmt].name}"
-            outputs.append(Output(name, audience.name, fmt, artifact, cited))
-    return outputs
+    return [make(job) for job in plan(brief, audiences, formats, roots, refs)]
 
 
 def manifest(
-    brief: Brief, outputs: list[Output], previous: bytes | None = None, present: frozenset[str] = frozenset()
+    brief: Brief,
+    outputs: list[Output],
+    previous: bytes | None = None,
+    present: frozenset[str] = frozenset(),
+    sources: str = "",
+    confirmed: frozenset[str] = frozenset(),
 ) -> bytes:
     """What a build made, for people and for later commands (mail, rebuilds): deterministic JSON.
 
     Entries of a `previous` manifest for files this build did not make, and that are still
     `present` in the folder, are kept: building one audience does not forget the others.
+    `sources` is the raw-input digest this build saw (incremental.sources_digest); kept entries
+    named in `confirmed` were found up to date against it and record it too.
     """
     made = {o.relative_path.name for o in outputs}
-    kept = [e for e in _previous_entries(previous, brief.id) if e.get("file") in present - made]
+    kept = []
+    for entry in previous_entries(previous, brief.id):
+        name = entry.get("file")
+        if name in present - made:
+            kept.append({**entry, "sources": sources} if name in confirmed else entry)
     entries = kept + [
         {
             "file": o.relative_path.name,
@@ -118,7 +171,9 @@ def manifest(
             "pages": o.pages,
             "notes": o.artifact.notes,
             "cited": list(o.cited),
-            "warnings": list(o.artifact.warnings),
+            "warnings": list(o.warnings),
+            "inputs": o.inputs,
+            "sources": sources,
         }
         for o in outputs
     ]
@@ -127,19 +182,6 @@ def manifest(
     return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _previous_entries(previous: bytes | None, brief_id: str) -> list[dict]:
-    """The entries of an earlier manifest of the same brief; an unreadable one is forgotten."""
-    if not previous:
-        return []
-    try:
-        data = json.loads(previous)
-    except ValueError:
-        return []
-    if not isinstance(data, dict) or data.get("brief") != brief_id or not isinstance(data.get("outputs"), list):
-        return []
-    return [e for e in data["outputs"] if isinstance(e, dict)]
-
-
 def recorded_hashes(manifest_bytes: bytes | None, brief_id: str) -> dict[str, str]:
     """File name -> the SHA-256 briefgen wrote it with, from a manifest."""
-    return {str(e.get("file")): str(e.get("sha256")) for e in _previous_entries(manifest_bytes, brief_id)}
+    return {str(e.get("file")): str(e.get("sha256")) for e in previous_entries(manifest_bytes, brief_id)}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -84,7 +86,7 @@ def _load(brief_path: Path, bib_options: tuple[Path, ...], audience_names: list[
     unused = sorted(set(refs) - set(brief.cited))
     if unused and bibs:
         _warn(f"{names}: {len(unused)} entries not cited by {display_path(brief_path)}: {', '.join(unused)}")
-    return brief, refs
+    return brief, refs, bibs
 
 
 def _debugging(ctx: click.Context | None = None) -> bool:
@@ -199,6 +201,14 @@ def _templates_option(f):
 @click.option(
     "--strict", is_flag=True, help="Fail, rather than warn, when a PDF exceeds max_pages or a character is in no font."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    "workers",
+    type=click.IntRange(min=1),
+    help="Outputs made at once, each in a worker process (default: the number of CPUs).",
+)
+@click.option("--force", is_flag=True, help="Rebuild every output, also those whose inputs have not changed.")
 @_templates_option
 def build(
     briefs: tuple[Path, ...],
@@ -207,71 +217,236 @@ def build(
     out_dir: Path,
     bib: tuple[Path, ...],
     strict: bool,
+    workers: int | None,
+    force: bool,
     templates_dir: Path | None,
 ) -> None:
-    """Build BRIEFS (default: briefs/*.yaml) for each audience, in each format."""
-    from .audience import discover, load_audiences, search_path
-    from .build import MANIFEST, manifest
-    from .build import build as build_outputs
+    """Build BRIEFS (default: briefs/*.yaml) for each audience, in each format.
 
-    roots = search_path(templates_dir)
-    chosen = load_audiences(list(audiences) or None, roots)
-    all_names = sorted(discover(roots))
-    fmts = list(formats) or list(DEFAULT_FORMATS)
-    failures: list[BriefgenError] = []
-    ids: dict[str, Path] = {}  # brief id -> the file that has it: two would write the same folder
-    for path in _find_briefs(briefs):
-        try:
-            brief, refs = _load(path, bib, all_names)
-            first = ids.setdefault(brief.id, path)
-            if first != path:
-                raise BriefgenError(
-                    Problem(
-                        display_path(path),
-                        None,
-                        None,
-                        "id",
-                        f"'{brief.id}' is also the id of {display_path(first)}; its outputs would overwrite those",
-                    )
-                )
-            outputs = build_outputs(brief, chosen, fmts, roots, refs)
-            problems = []
-            for o in outputs:
-                limit = next(a.theme.max_pages for a in chosen if a.name == o.audience)
-                if o.pages and limit and o.pages > limit:
-                    problems.append(
-                        Problem(
-                            display_path(path),
-                            None,
-                            None,
-                            o.audience,
-                            f"{o.relative_path.name} has {o.pages} pages; its audience allows {limit} (max_pages)",
-                        )
-                    )
-            for o in outputs:
-                for warning in o.artifact.warnings:
-                    problems.append(
-                        Problem(display_path(path), None, None, o.audience, f"{o.relative_path.name}: {warning}")
-                    )
-            if problems and strict:
-                raise BriefgenError(problems)
-            for p in problems:
-                _warn(str(p))
-            files = [(o.relative_path, o.data) for o in outputs]
-            files.append((Path(brief.id) / MANIFEST, manifest(brief, outputs)))
-            templates = {a.name: a.template for a in chosen}
-            for target, o in zip(write_set(files, out_dir), outputs, strict=False):
-                details = [templates[o.audience], f"{max(1, round(len(o.data) / 1024))} KB"]
-                if o.pages:
-                    details.insert(1, f"{o.pages} page{'s' if o.pages != 1 else ''}")
-                line = display_path(target)
-                _say(f"{line} ({', '.join(details)})" if _verbosity() >= VERBOSE else line)
-        except Exception as err:  # one brief's failure: the others are still built
-            failure = _failure(path, err)
-            failure.show()
-            failures.append(failure)
-    if failures:
+    Outputs whose inputs have not changed since the last build are left as they are.
+    """
+    from .audience import search_path
+    from .parallel import default_workers
+
+    request = BuildRequest(
+        _find_briefs(briefs),
+        tuple(audiences),
+        tuple(formats) or DEFAULT_FORMATS,
+        out_dir,
+        bib,
+        strict,
+        search_path(templates_dir),
+        workers or default_workers(),
+        force,
+    )
+    if run_build(request):
         sys.exit(1)
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What `build` and `watch` were asked for."""
+
+    paths: list[Path]
+    audiences: tuple[str, ...]  # () is every audience
+    formats: tuple[str, ...]
+    out_dir: Path
+    bib: tuple[Path, ...]
+    strict: bool
+    roots: tuple[Path, ...]
+    workers: int
+    force: bool = False
+
+
+@dataclass
+class _Pending:
+    """One brief planned: its jobs under way, and the outputs found up to date."""
+
+    path: Path
+    brief: object
+    futures: list
+    unchanged: list[dict]
+    sources: str
+    previous: bytes | None
+    templates: dict[str, str]  # audience -> its template, for -v
+
+
+def run_build(request: BuildRequest) -> int:
+    """Build every brief of `request`; print what was written; the number of briefs that failed.
+
+    Each brief is looked at in turn (an unchanged one costs a few file reads); the outputs to
+    make are sent to the worker pool as they are found, and each brief's set is written as soon
+    as its outputs are made, in the order of the briefs.
+    """
+    from .audience import discover, load_audiences
+    from .parallel import Runner
+
+    names = list(request.audiences) or sorted(discover(request.roots))
+    loaded: list = []
+
+    def audiences() -> list:
+        if not loaded:
+            loaded.extend(load_audiences(names, request.roots))
+        return loaded
+
+    failures = 0
+    pending: list[_Pending] = []
+    ids: dict[str, Path] = {}  # brief id -> the file that has it: two would write the same folder
+    with Runner(request.workers) as runner:
+        for path in request.paths:
+            try:
+                unchanged = None if request.force else _unchanged_outputs(path, names, request)
+                if unchanged is not None:
+                    _warn_again(path, unchanged, request)
+                    _report_unchanged(path, unchanged, request, anything_written=False)
+                    continue
+                pending.append(_plan_brief(path, audiences, request, runner, ids))
+            except Exception as err:  # one brief's failure: the others are still built
+                _failure(path, err).show()
+                failures += 1
+        total = sum(len(p.futures) for p in pending)
+        with _progress(total) as advance:
+            for planned in pending:
+                try:
+                    _finish_brief(planned, request, advance)
+                except Exception as err:
+                    _failure(planned.path, err).show()
+                    failures += 1
+    return failures
+
+
+def _unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> list[dict] | None:
+    """The manifest entries of every output asked for, if none of their raw inputs changed; else None."""
+    from .incremental import MANIFEST, quick_look, sources_digest, unchanged_entries
+
+    look = quick_look(path)
+    if look is None:
+        return None
+    brief_id, declared = look
+    try:
+        sources = sources_digest(path, _bibliography_paths(path, request.bib, declared), request.roots)
+        folder = request.out_dir / brief_id
+        previous = (folder / MANIFEST).read_bytes()
+    except (BriefgenError, OSError):
+        return None  # the full build reports what is missing
+    files = [f"{brief_id}_{a}.{FORMATS[f].name}" for a in names for f in request.formats]
+    entries = unchanged_entries(previous, brief_id, folder, files, sources)
+    return None if entries is None else [{**e, "folder": brief_id} for e in entries]
+
+
+def _warn_again(path: Path, entries: list[dict], request: BuildRequest) -> None:
+    """Warnings recorded for up-to-date outputs: a page limit still applies to a file not rebuilt."""
+    problems = [
+        Problem(display_path(path), None, None, str(e.get("audience")), f"{e.get('file')}: {w}")
+        for e in entries
+        for w in e.get("warnings") or ()
+    ]
+    if problems and request.strict:
+        raise BriefgenError(problems)
+    for p in problems:
+        _warn(str(p))
+
+
+def _report_unchanged(path: Path, entries: list[dict], request: BuildRequest, anything_written: bool) -> None:
+    """Up-to-date outputs: one line for the brief, or under -v one line each."""
+    for e in entries:
+        _say(f"{display_path(request.out_dir / str(e.get('folder')) / str(e.get('file')))} (unchanged)", VERBOSE)
+    if entries and not anything_written and _verbosity() < VERBOSE:
+        count = len(entries)
+        _say(f"{display_path(path)}: {count} output{'s' if count != 1 else ''} up to date")
+
+
+def _plan_brief(path: Path, audiences, request: BuildRequest, runner, ids: dict[str, Path]) -> _Pending:
+    """Load the brief, make its documents, and send the outputs whose inputs changed to the pool.
+
+    `audiences()` loads the audiences (styles, logos, fonts) on first use, once per command.
+    """
+    from .audience import discover
+    from .build import make, plan
+    from .incremental import MANIFEST, file_sha256, previous_entries, sources_digest
+
+    chosen = audiences()
+    brief, refs, bibs = _load(path, request.bib, sorted(discover(request.roots)))
+    first = ids.setdefault(brief.id, path)
+    if first != path:
+        raise BriefgenError(
+            Problem(
+                display_path(path),
+                None,
+                None,
+                "id",
+                f"'{brief.id}' is also the id of {display_path(first)}; its outputs would overwrite those",
+            )
+        )
+    jobs = plan(brief, chosen, list(request.formats), request.roots, refs)
+    sources = sources_digest(path, bibs, request.roots)
+    manifest_path = request.out_dir / brief.id / MANIFEST
+    previous = manifest_path.read_bytes() if manifest_path.is_file() else None
+    recorded = {e.get("file"): e for e in previous_entries(previous, brief.id)}
+    to_make, unchanged = [], []
+    for job in jobs:
+        entry = recorded.get(job.relative_path.name)
+        if (
+            not request.force
+            and entry is not None
+            and entry.get("inputs") == job.inputs
+            and file_sha256(request.out_dir / job.relative_path) == entry.get("sha256")
+        ):
+            unchanged.append({**entry, "folder": brief.id})
+        else:
+            to_make.append(job)
+    futures = [runner.submit(make, job) for job in to_make]
+    templates = {a.name: a.template for a in chosen}
+    return _Pending(path, brief, futures, unchanged, sources, previous, templates)
+
+
+def _finish_brief(planned: _Pending, request: BuildRequest, advance) -> None:
+    """Wait for one brief's outputs, warn, and write them with its manifest as one set."""
+    from .build import manifest
+    from .incremental import MANIFEST
+
+    outputs = []
+    for future in planned.futures:
+        outputs.append(future.result())
+        advance()
+    problems = [
+        Problem(display_path(planned.path), None, None, o.audience, f"{o.relative_path.name}: {w}")
+        for o in outputs
+        for w in o.warnings
+    ]
+    if problems and request.strict:
+        raise BriefgenError(problems)
+    for p in problems:
+        _warn(str(p))
+    _warn_again(planned.path, planned.unchanged, request)
+    brief = planned.brief
+    folder = request.out_dir / brief.id
+    present = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
+    confirmed = frozenset(str(e.get("file")) for e in planned.unchanged)
+    files = [(o.relative_path, o.data) for o in outputs]
+    body = manifest(brief, outputs, planned.previous, present, planned.sources, confirmed)
+    if outputs or body != planned.previous:
+        files.append((Path(brief.id) / MANIFEST, body))
+    written = write_set(files, request.out_dir) if files else []
+    for target, o in zip(written, outputs, strict=False):
+        line = display_path(target)
+        if _verbosity() >= VERBOSE:
+            details = [planned.templates[o.audience], f"{max(1, round(len(o.data) / 1024))} KB"]
+            if o.pages:
+                details.insert(1, f"{o.pages} page{'s' if o.pages != 1 else ''}")
+            line = f"{line} ({', '.join(details)})"
+        _say(line)
+    _report_unchanged(planned.path, planned.unchanged, request, anything_written=bool(outputs))
+
+
+@contextmanager
+def _progress(total: int):
+    """A progress bar over the outputs being made: on a terminal, for more than one, unless -q."""
+    if total < 2 or _verbosity() < NORMAL or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=total, label="building", file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
 
 
 @cli.command()
@@ -298,7 +473,7 @@ def check(briefs: tuple[Path, ...], bib: tuple[Path, ...], templates_dir: Path |
     bad = 0
     for path in _find_briefs(briefs):
         try:
-            brief, refs = _load(path, bib, names)
+            brief, refs, _ = _load(path, bib, names)
             for audience in every:
                 to_document(brief, audience, roots, refs)
             count = len(brief.recommendations)
@@ -369,7 +544,8 @@ def _refresh_outputs(brief, outputs, out_dir: Path) -> list[str]:
 
     A file changed since briefgen wrote it (someone edited the DOCX) is never replaced.
     """
-    from .build import MANIFEST, manifest, recorded_hashes
+    from .build import manifest, recorded_hashes
+    from .incremental import MANIFEST
 
     folder = out_dir / brief.id
     previous = (folder / MANIFEST).read_bytes() if (folder / MANIFEST).is_file() else None
@@ -498,7 +674,7 @@ def mail_command(
     unknown = [a for a in audiences if a not in names]
     if unknown:
         load_audiences(unknown, roots)  # the usual "unknown audience" error, with the known ones
-    brief, refs = _load(brief_path, bib, names)
+    brief, refs, _ = _load(brief_path, bib, names)
     listed = read_recipients(recipients_file, names) if recipients_file else brief.distribution
     groups = distribution(listed, audiences, *given)
     chosen = load_audiences(list(groups), roots)

@@ -1,0 +1,170 @@
+"""Which outputs a build may skip: digests of everything an output is made from.
+
+Two digests, recorded per output in the brief's manifest:
+
+- `sources`: the raw input files (the brief, its .bib files, every file under the template
+  roots: templates, styles, logos, fonts) plus the toolchain. When it and the output file on
+  disk match the manifest, nothing is parsed: a rebuild with nothing changed costs a few
+  file reads, without loading the brief or importing a writer.
+- `inputs`: the output's own inputs as the pipeline sees them: the audience's finished
+  document model (the brief's fields that audience shows, the bibliography entries it
+  cites, the template's output), its design, its asset files, the format and the toolchain.
+  When a file changed but an output's `inputs` did not (an uncited .bib entry, another
+  audience's override, a template comment), that output is not written again.
+
+The toolchain is briefgen's version and files, the versions of the libraries that shape
+the bytes, and SOURCE_DATE_EPOCH, so an upgrade rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .design import Theme
+    from .model import Document
+    from .writers import Assets
+
+MANIFEST = "manifest.json"  # in each brief's output folder
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def toolchain() -> str:
+    """What, besides the inputs, decides an output's bytes: briefgen's files and the installed libraries."""
+    digest = hashlib.sha256(f"briefgen {__version__} python {sys.version_info[:3]}\0".encode())
+    for name in sorted(_installed_distributions()):
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\n")
+    _add_tree(digest, PACKAGE_DIR, by_content=False)  # a checkout's edits count before the version changes
+    return digest.hexdigest()
+
+
+def _installed_distributions() -> set[str]:
+    """`reportlab-4.4.1.dist-info` and the like: any upgrade rebuilds (cheaper than asking importlib.metadata)."""
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as names:
+                found.update(n.name for n in names if n.name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return found
+
+
+def _environment() -> str:
+    return os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+
+
+def _add_tree(digest, root: Path, by_content: bool = True) -> None:
+    """Every file under `root` by relative name and content (or size and time), in a fixed order."""
+    for path in sorted(_files(root)):
+        digest.update(b"\0" + path.relative_to(root).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+        if by_content:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        else:
+            stat = path.stat()
+            digest.update(f"{stat.st_size} {stat.st_mtime_ns}".encode())
+
+
+def _files(root: Path) -> Iterable[Path]:
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+        for name in names:
+            if not name.startswith(".") and not name.endswith((".pyc", ".pyo")):
+                yield Path(folder) / name
+
+
+def sources_digest(brief_path: Path, bibliographies: tuple[Path, ...], roots: tuple[Path, ...]) -> str:
+    """The raw files one brief's outputs are made from, and the toolchain. OSError if one is unreadable."""
+    digest = hashlib.sha256(f"{toolchain()}\0{_environment()}\0".encode())
+    digest.update(hashlib.sha256(brief_path.read_bytes()).digest())
+    for bib in bibliographies:
+        digest.update(b"bib\0" + hashlib.sha256(bib.read_bytes()).digest())
+    for root in roots:
+        digest.update(b"root\0")
+        _add_tree(digest, root)
+    return digest.hexdigest()
+
+
+def inputs_digest(document: Document, theme: Theme, assets: Assets, fmt: str) -> str:
+    """One output's inputs as the writer gets them: equal digests give equal bytes.
+
+    The model and design are frozen dataclasses of plain values, so their repr is their content.
+    """
+    digest = hashlib.sha256(f"{toolchain()}\0{_environment()}\0{fmt}\0".encode())
+    digest.update(repr(document).encode("utf-8", "surrogatepass"))
+    digest.update(repr(theme).encode("utf-8", "surrogatepass"))
+    for blob in (assets.reference_docx, assets.logo, *assets.fonts):
+        digest.update(b"\0" + hashlib.sha256(blob or b"").digest())
+    digest.update(assets.logo_type.encode())
+    return digest.hexdigest()
+
+
+def previous_entries(previous: bytes | None, brief_id: str) -> list[dict]:
+    """The entries of an earlier manifest of the same brief; an unreadable one is forgotten."""
+    if not previous:
+        return []
+    try:
+        data = json.loads(previous)
+    except ValueError:
+        return []
+    if not isinstance(data, dict) or data.get("brief") != brief_id or not isinstance(data.get("outputs"), list):
+        return []
+    return [e for e in data["outputs"] if isinstance(e, dict)]
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def quick_look(brief_path: Path) -> tuple[str, tuple[Path, ...]] | None:
+    """A brief's id and declared .bib files, read without validating it; None if that fails.
+
+    Only for finding its manifest: when the brief is unchanged since that manifest, it was valid.
+    """
+    import yaml
+
+    from .loader import _declared_bibliographies as declared_bibliographies
+    from .loader import _file_id as file_id
+
+    try:
+        data = yaml.load(brief_path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    brief_id = data.get("id", None)
+    if brief_id is None:
+        brief_id = file_id(brief_path)
+    if not isinstance(brief_id, str) or not brief_id:
+        return None
+    return brief_id, declared_bibliographies(data, brief_path)
+
+
+def unchanged_entries(manifest: bytes | None, brief_id: str, folder: Path, names: list[str], sources: str):
+    """The manifest entries for the files `names`, if every one was made from `sources` and is on disk as made.
+
+    None as soon as one is not: then the build looks closer, output by output.
+    """
+    entries = {e.get("file"): e for e in previous_entries(manifest, brief_id)}
+    found = []
+    for name in names:
+        entry = entries.get(name)
+        if entry is None or entry.get("sources") != sources or not entry.get("inputs"):
+            return None
+        if file_sha256(folder / name) != entry.get("sha256"):
+            return None
+        found.append(entry)
+    return found
