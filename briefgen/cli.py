@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,55 +180,50 @@ def _templates_option(f):
     )(f)
 
 
-@cli.command()
-@click.argument("briefs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@_audience_option("Audience to build (repeatable; default: all).")
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(list(FORMATS)),
-    help=f"Output format (repeatable; default: {' and '.join(DEFAULT_FORMATS)}).",
-)
-@_out_option("Output folder; files go to OUT/<brief-id>/<brief-id>_<audience>.<format>.")
-@click.option(
-    "--bib",
-    type=click.Path(path_type=Path, dir_okay=False),
-    multiple=True,
-    help="BibTeX file; repeat to merge several (default: the brief's bibliography:, else references.bib).",
-)
-@click.option(
-    "--strict", is_flag=True, help="Fail, rather than warn, when a PDF exceeds max_pages or a character is in no font."
-)
-@click.option(
-    "-j",
-    "--jobs",
-    "workers",
-    type=click.IntRange(min=1),
-    help="Outputs made at once, each in a worker process (default: the number of CPUs).",
-)
-@click.option("--force", is_flag=True, help="Rebuild every output, also those whose inputs have not changed.")
-@_templates_option
-def build(
-    briefs: tuple[Path, ...],
-    audiences: tuple[str, ...],
-    formats: tuple[str, ...],
-    out_dir: Path,
-    bib: tuple[Path, ...],
-    strict: bool,
-    workers: int | None,
-    force: bool,
-    templates_dir: Path | None,
-) -> None:
-    """Build BRIEFS (default: briefs/*.yaml) for each audience, in each format.
+def _build_options(f):
+    """The options `build` and `watch` share."""
+    options = [
+        click.argument("briefs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False)),
+        _audience_option("Audience to build (repeatable; default: all)."),
+        click.option(
+            "-f",
+            "--format",
+            "formats",
+            multiple=True,
+            type=click.Choice(list(FORMATS)),
+            help=f"Output format (repeatable; default: {' and '.join(DEFAULT_FORMATS)}).",
+        ),
+        _out_option("Output folder; files go to OUT/<brief-id>/<brief-id>_<audience>.<format>."),
+        click.option(
+            "--bib",
+            type=click.Path(path_type=Path, dir_okay=False),
+            multiple=True,
+            help="BibTeX file; repeat to merge several (default: the brief's bibliography:, else references.bib).",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Fail, rather than warn, when a PDF exceeds max_pages or a character is in no font.",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            "workers",
+            type=click.IntRange(min=1),
+            help="Outputs made at once, each in a worker process (default: the number of CPUs).",
+        ),
+        _templates_option,
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
 
-    Outputs whose inputs have not changed since the last build are left as they are.
-    """
+
+def _request(briefs, audiences, formats, out_dir, bib, strict, workers, templates_dir, force=False) -> BuildRequest:
     from .audience import search_path
     from .parallel import default_workers
 
-    request = BuildRequest(
+    return BuildRequest(
         _find_briefs(briefs),
         tuple(audiences),
         tuple(formats) or DEFAULT_FORMATS,
@@ -239,8 +234,102 @@ def build(
         workers or default_workers(),
         force,
     )
+
+
+@cli.command()
+@_build_options
+@click.option("--force", is_flag=True, help="Rebuild every output, also those whose inputs have not changed.")
+def build(
+    briefs: tuple[Path, ...],
+    audiences: tuple[str, ...],
+    formats: tuple[str, ...],
+    out_dir: Path,
+    bib: tuple[Path, ...],
+    strict: bool,
+    workers: int | None,
+    templates_dir: Path | None,
+    force: bool,
+) -> None:
+    """Build BRIEFS (default: briefs/*.yaml) for each audience, in each format.
+
+    Outputs whose inputs have not changed since the last build are left as they are.
+    """
+    request = _request(briefs, audiences, formats, out_dir, bib, strict, workers, templates_dir, force)
     if run_build(request):
         sys.exit(1)
+
+
+@cli.command()
+@_build_options
+@click.option(
+    "--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True, help="Seconds between looks."
+)
+def watch(
+    briefs: tuple[Path, ...],
+    audiences: tuple[str, ...],
+    formats: tuple[str, ...],
+    out_dir: Path,
+    bib: tuple[Path, ...],
+    strict: bool,
+    workers: int | None,
+    templates_dir: Path | None,
+    interval: float,
+) -> None:
+    """Build, then rebuild what an edit affects whenever a brief, template, style or bibliography changes.
+
+    Each rebuild prints the files it wrote and its time. Stop with Ctrl-C.
+    """
+    import time
+
+    def request() -> BuildRequest:
+        return _request(briefs, audiences, formats, out_dir, bib, strict, workers, templates_dir)
+
+    seen = None
+    try:
+        while True:
+            current = _watched_state(request)
+            if current != seen:
+                time.sleep(interval / 2)  # an editor may write a file in several steps: let it finish
+                current = _watched_state(request)
+                seen = current
+                started = time.perf_counter()
+                try:
+                    failed = run_build(request())
+                except BriefgenError as err:  # no briefs yet, an unknown audience: say so, keep watching
+                    err.show()
+                    failed = 1
+                took = time.perf_counter() - started
+                state = "failed" if failed else "done"
+                _say(f"[{time.strftime('%H:%M:%S')}] {state} in {took:.2f} s; watching for changes (Ctrl-C stops)")
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        _say("stopped")
+
+
+def _watched_state(request) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file a build reads: briefs, .bib files, templates and styles."""
+    from .incremental import quick_look
+
+    try:
+        built = request()
+    except BriefgenError:
+        built = None
+    paths: list[Path] = [Path("briefs")] if built is None else list(built.paths)
+    roots = () if built is None else built.roots
+    for brief in list(paths):
+        look = quick_look(brief) if brief.is_file() else None
+        with suppress(BriefgenError):
+            paths.extend(_bibliography_paths(brief, built.bib if built else (), look[1] if look else ()))
+    for root in roots:
+        paths.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    state = {}
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        state[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return state
 
 
 @dataclass(frozen=True)

@@ -297,3 +297,50 @@ def test_shell_completion_offers_commands_and_audiences(workspace, monkeypatch):
 
     assert "plain,build" in complete("briefgen bu")
     assert complete("briefgen build -a p").split() == ["plain,policymaker", "plain,practitioner", "plain,press"]
+
+
+def test_watch_rebuilds_what_an_edit_affects_and_says_how_long_it_took(workspace):
+    """A real `briefgen watch` process: first build, an edit, the rebuild of the one audience it touched."""
+    import os
+    import queue
+    import signal
+    import threading
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "watch", "-f", "txt", "-j", "1", "--interval", "0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+
+    def until_done() -> list[str]:
+        seen = []
+        while True:
+            line = lines.get(timeout=60)
+            seen.append(line)
+            if "watching for changes" in line:
+                return seen
+
+    try:
+        first = until_done()
+        assert sum("_practitioner.txt" in line or "_press.txt" in line for line in first) == 2, first
+        assert re.search(r"done in \d+\.\d\d s", first[-1])
+        brief = workspace / "briefs" / "kazakhstan-osce-2010.yaml"
+        text = brief.read_text(encoding="utf-8")
+        brief.write_text(text.replace("Kazakhstan’s credibility as chair", "Kazakhstan’s standing as chair"), "utf-8")
+        second = until_done()
+        written = [line for line in second if line.strip().endswith(".txt")]
+        assert written == ["out/kazakhstan-osce-2010/kazakhstan-osce-2010_press.txt\n"], second
+        assert re.search(r"done in \d+\.\d\d s", second[-1])
+        brief.write_text("title: [unclosed\n", encoding="utf-8")  # mid-edit: an error, and it goes on watching
+        broken = until_done()
+        assert "failed in" in broken[-1], broken
+        assert any("kazakhstan-osce-2010.yaml:2:1: invalid YAML" in line for line in broken), broken
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    assert process.returncode == 0
