@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -556,3 +557,140 @@ def test_a_table_of_fifty_columns_fits_the_text_width_by_shrinking_margins_then_
     sizes = {int(s.get(W + "val")) for s in table.iter(W + "sz")}
     assert sizes and max(sizes) < 18  # half-points: smaller than the 9 pt cell text
     assert "".join(t.text for t in table.iter(W + "t")).count("x4") == 11  # x4, x40..x49: no text lost
+
+
+# ---------------------------------------------------------------- what the DOCX writer loads (issue 11)
+
+# Text the width test sets: Latin with kerning pairs and ligature letters, Kazakh, Greek, a no-break
+# space (reportlab gives it the space's width), typographic marks, a combining accent, and characters
+# no text font has (Arabic, CJK, an emoji: each the width of the font's .notdef).
+MIXED_TEXT = "AVATAR office fiﬂ Әділет Қазақстан Ωμέγα a\xa0b — “x” ‘y’ … e\u0301 № 1/2 مرحبا 中文 😀 \t"
+
+
+def test_measured_widths_equal_reportlabs_for_every_text_face():
+    """The PDF writer sets text with reportlab's stringWidth; measure must give the same numbers, to the bit."""
+    from fontTools.ttLib import TTFont
+    from reportlab.pdfbase import pdfmetrics
+
+    from briefgen import fonts
+    from briefgen.design import TextRole
+    from briefgen.writers import measure
+    from briefgen.writers.pdf.styles import register_fonts, role_font
+
+    register_fonts()
+    checked = 0
+    for family in fonts.FAMILIES:
+        for bold in (False, True):
+            for italic in (False, True):
+                for size in (9.0, 10.5, 7.3):
+                    role = TextRole(family, size, size * 1.3, "#000000", bold=bold, italic=italic)
+                    name = role_font(role)
+                    with TTFont(fonts.font_file(family, role.face), lazy=True) as font:
+                        mapped = "".join(chr(c) for c in font.getBestCmap())
+                    for text in (MIXED_TEXT, mapped, "", " ", "\xa0", "\U0010ffff"):
+                        assert measure.text_width(text, role) == pdfmetrics.stringWidth(text, name, size), (name, text)
+                    checked += len(mapped)
+    assert checked > 30_000
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after running `code` (a test may have loaded any here)."""
+    script = f"import sys\n{code}\nprint('\\n'.join(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    return set(done.stdout.split())
+
+
+def test_measure_loads_neither_reportlab_nor_the_pdf_writer():
+    loaded = _modules_after(
+        "from briefgen.design import theme\n"
+        "from briefgen.style import Style\n"
+        "from briefgen.writers import measure\n"
+        "t = theme(Style())\n"
+        "assert measure.text_width('Water, borders', t.body) > 0\n"
+        "assert measure.line_count('Water, borders and a chair', t.cell, 40.0) > 1"
+    )
+    assert "briefgen.writers.measure" in loaded
+    assert not {m for m in loaded if m.startswith(("reportlab", "briefgen.writers.pdf"))}
+
+
+def test_writing_a_docx_loads_neither_reportlab_nor_fonttools():
+    """Each cost a cold process a tenth of a second or more: reportlab parsed every face, fontTools
+    subset each face in Python and decoded every name and glyph name to read a family's name."""
+    loaded = _modules_after(
+        "from briefgen.design import theme\n"
+        "from briefgen.markdown import parse_markdown\n"
+        "from briefgen.model import Document, Metadata\n"
+        "from briefgen.style import Style\n"
+        "from briefgen.writers import Assets, writer\n"
+        "md = '| Column | Other |\\n|---|---|\\n| a cell | more |\\n\\n- a list item\\n\\nText *italic* `code`.'\n"
+        "data = writer('docx')(Document(Metadata(title='T'), parse_markdown(md)), theme(Style()), Assets()).data\n"
+        "assert b'word/fonts/font1.odttf' in data"
+    )
+    assert "briefgen.writers.docx" in loaded
+    assert not {m for m in loaded if m.startswith(("reportlab", "briefgen.writers.pdf", "fontTools"))}
+
+
+def test_each_paragraph_style_is_looked_up_by_name_once_a_document(monkeypatch):
+    """python-docx finds a style by name with an XPath over every style: 2 ms a paragraph at x10."""
+    from docx.styles.styles import Styles
+
+    looked_up = []
+    getitem = Styles.__getitem__
+    monkeypatch.setattr(Styles, "__getitem__", lambda self, name: looked_up.append(name) or getitem(self, name))
+    markdown = "\n\n".join(
+        f"## Part {i}\n\nText\twith a tab {i}.\n\n::: keymessages\n- Key {i}\n:::" for i in range(40)
+    )
+    data = _docx(markdown)
+    assert len(looked_up) < 30, sorted(set(looked_up))
+    body = _xml(data, "word/document.xml").find(W + "body")
+    styles = [p.find(f"{W}pPr/{W}pStyle") for p in body.iter(W + "p")]
+    names = [s.get(W + "val") for s in styles if s is not None]
+    assert names.count("Heading2") == 40 and names.count("ListBullet") == 40
+    texts = [p for p in body.iter(W + "p") if "with a tab" in "".join(p.itertext())]
+    assert len(texts) == 40 and all(p.find(f"{W}r/{W}tab") is not None for p in texts)  # a tab stays a w:tab
+    assert "Text" in [t.text for t in texts[0].iter(W + "t")]
+
+
+def test_a_long_brief_does_no_whole_body_work_per_block(monkeypatch):
+    """Asking python-docx for the body's paragraphs or sections walks the whole body: done per box, quadratic at x50."""
+    from docx.blkcntnr import BlockItemContainer
+    from docx.oxml.document import CT_Document
+
+    walks = []
+    for owner, name in ((BlockItemContainer, "paragraphs"), (CT_Document, "sectPr_lst")):
+        walk = getattr(owner, name)
+
+        def counted(self, walk=walk, name=name):
+            if type(self).__name__ in ("_Body", "CT_Document"):  # a cell's paragraphs are its own
+                walks.append(name)
+            return walk.fget(self)
+
+        monkeypatch.setattr(owner, name, property(counted))
+    boxes = "\n\n".join(
+        f"::: keymessages\n**Key {i}.** The chair must listen.\n\n- First {i}\n\n  More {i}.\n:::" for i in range(60)
+    )
+    body = _xml(_docx(boxes + "\n\nAfter the boxes."), "word/document.xml").find(W + "body")
+    assert len(walks) < 20, {name: walks.count(name) for name in set(walks)}
+    tables = body.findall(W + "tbl")[1:]  # the first is the title band
+    assert len(tables) == 60 and "Key 59." in "".join(tables[-1].itertext())
+    width = int(tables[0].find(f"{W}tblGrid/{W}gridCol").get(W + "w"))
+    page = body.find(W + "sectPr")
+    margins = page.find(W + "pgMar")
+    expected = int(page.find(W + "pgSz").get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
+    assert abs(width - expected) <= 1  # as wide as the text, as Document.add_table makes a table
+    indented = [p for p in body.iter(W + "p") if "".join(p.itertext()).startswith("More ")]
+    assert len(indented) == 60 and all(p.find(f"{W}pPr/{W}ind") is not None for p in indented)
+
+
+def test_line_count_wraps_exactly_where_text_width_says_a_line_is_full():
+    from briefgen.design import theme
+    from briefgen.style import Style
+    from briefgen.writers.measure import line_count, text_width
+
+    t = theme(Style())
+    for role in (t.body, t.cell, t.headings[0], t.note):
+        words = "Kazakhstan’s chair Әділет — “water” 2010 ﬁnal"
+        full = text_width(words, role)  # the words with one space between each: exactly a line
+        assert line_count(words, role, full) == 1
+        assert line_count(words, role, full - 1e-9) == 2
+        assert line_count(f"  {words}\n{words} ", role, full) == 2  # a space at a break is not counted

@@ -376,3 +376,101 @@ def test_libreoffice_pages_of_each_sample_docx_are_within_one_of_the_pdf(sample_
     assert all(abs(docx - pdf) <= 1 for docx, pdf in counts.values()), counts
     docx, pdf = counts["kazakhstan-osce-2010_policymaker"]
     assert docx == pdf <= 2, counts
+
+
+# ---------------------------------------------------------------- the subsets draw as the fonts do (issue 11)
+
+# Joined Arabic (initial, medial, final forms, the lam-alef ligature, Arabic digits), pointed Hebrew,
+# and Latin with kerning pairs, ligatures and Kazakh letters: a subset must keep what shapes them.
+SHAPED_SAMPLES = {
+    "NotoSansArabic-Regular.ttf": "السلام عليكم، لا إله ١٢٣ مرحبا بالعالم",
+    "NotoSansArabic-Bold.ttf": "قال المتحدث: لا بد من الحوار",
+    "NotoSansHebrew-Regular.ttf": "שָׁלוֹם, ירושלים 2010",
+    "NotoSerif-Regular.ttf": "AVATAR Tow office ﬁ “Әділет” Ғылым — 1/2",
+    "NotoSerif-Italic.ttf": "AVATAR office ffi Қазақстан ǆ",
+    "NotoSans-Bold.ttf": "WAVE To, Ye. Өзен",
+}
+
+
+def shaped(data: bytes, text: str) -> list[tuple]:
+    """What harfbuzz draws for `text` (as Word and LibreOffice shape it): per glyph its cluster, position and extents.
+
+    Glyph ids differ between a font and its subset; each glyph's outline box stands in for it.
+    """
+    import uharfbuzz as hb
+
+    font = hb.Font(hb.Face(data))
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    hb.shape(font, buf, {})
+    out = []
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+        extents = font.get_glyph_extents(info.codepoint)
+        box = None if extents is None else (extents.x_bearing, extents.y_bearing, extents.width, extents.height)
+        out.append((info.cluster, pos.x_advance, pos.x_offset, pos.y_offset, box))
+    return out
+
+
+@pytest.mark.parametrize("file", sorted(SHAPED_SAMPLES))
+def test_a_subset_shapes_its_text_exactly_as_the_full_font_does(file: str):
+    from briefgen.fonts import FONT_DIR
+    from briefgen.writers.docx.fonts import subset_font
+
+    text = SHAPED_SAMPLES[file]
+    path = FONT_DIR / file
+    data = subset_font(path, set(text) | set(ALWAYS_KEPT))
+    assert shaped(data, text) == shaped(path.read_bytes(), text)
+    font = TTFont(io.BytesIO(data))
+    assert font["glyf"][font.getGlyphOrder()[0]].numberOfContours > 0  # a missing character shows a box
+    assert {n.nameID for n in font["name"].names} == set(range(7))  # Word matches the family by name
+    assert font["OS/2"].fsType == 0 and len(font.getGlyphOrder()) < 300
+    assert subset_font(path, set(text) | set(ALWAYS_KEPT)) == data  # the same document, the same bytes
+
+
+def test_the_bundled_faces_and_their_font_table_entries_are_read_as_fonttools_reads_them():
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from briefgen.writers.docx.fonts import _font_entry
+
+    bundled = bundled_faces()
+    expected = {}
+    for path in sorted((ROOT / "briefgen" / "fonts").glob("*.ttf")):
+        with TTFont(path) as font:
+            face = Face(font["name"].getDebugName(1), bool(font["head"].macStyle & 1), bool(font["head"].macStyle & 2))
+            expected.setdefault(face, path)
+            if face.bold or face.italic:
+                continue
+            os2 = font["OS/2"]
+            panose = "".join(f"{v:02X}" for v in vars(os2.panose).values())
+            ranges = [os2.ulUnicodeRange1, os2.ulUnicodeRange2, os2.ulUnicodeRange3, os2.ulUnicodeRange4]
+            signature = [f"{v:08X}" for v in (*ranges, os2.ulCodePageRange1, os2.ulCodePageRange2)]
+            fixed = bool(font["post"].isFixedPitch)
+        entry = _font_entry(parse_xml(f"<w:fonts {nsdecls('w')}/>"), face.family, path)
+        values = {etree.QName(c).localname: dict(c.attrib) for c in entry}
+        assert values["panose1"] == {W + "val": panose}, path.name
+        assert values["pitch"] == {W + "val": "fixed" if fixed else "variable"}
+        assert list(values["sig"].values()) == signature
+        assert values["family"] == {W + "val": "modern" if fixed else "swiss" if "Sans" in face.family else "roman"}
+    assert bundled == expected and len(bundled) == 14
+
+
+def test_the_styles_are_resolved_once_a_kind_of_formatting_not_once_a_run(monkeypatch: pytest.MonkeyPatch):
+    """A long brief has thousands of runs in a few formattings; resolving each run took a tenth of a second at x10."""
+    import docx
+
+    from briefgen.writers.docx.fonts import StyleSheet
+
+    words = " ".join(f"*slanted{i}* plain{i} **bold{i}** Қ{i}" for i in range(150))
+    model = Document(Metadata(title="Runs"), parse_markdown(words))
+    document = docx.Document(io.BytesIO(writer("docx")(model, theme(Style()), Assets()).data))
+    resolved = []
+    face = StyleSheet.face
+    monkeypatch.setattr(StyleSheet, "face", lambda self, *args: resolved.append(args) or face(self, *args))
+    shown = used_characters(document)
+    runs = sum(1 for _ in document.element.body.iter(W + "r"))
+    assert runs > 450 and 0 < len(resolved) < 40, (runs, len(resolved))
+    assert set("149") <= shown[Face("Noto Serif", italic=True)] & shown[Face("Noto Serif", bold=True)]
+    assert "Қ" in shown[Face("Noto Serif")] and "Қ" not in shown[Face("Noto Serif", bold=True)]
+    assert "s" in shown[Face("Noto Serif", italic=True)] and "s" not in shown[Face("Noto Serif", bold=True)]

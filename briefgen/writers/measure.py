@@ -3,30 +3,83 @@
 The PDF writer sets text in these fonts, so its measures are exact; a DOCX is laid out
 by Word or LibreOffice, whose font may differ on the reader's machine (fonts are named,
 not embedded), so the DOCX writer adds slack where a guess too small would hurt.
+
+Widths are read here, with harfbuzz, rather than from reportlab's registered fonts: the
+DOCX writer measures too, and loading reportlab and parsing every face (a third of a
+second) only to measure a few would double its time. The numbers equal reportlab's
+`stringWidth` for the same face, to the bit (tests/test_writers_docx.py checks every
+character of every text face), so the PDF is laid out as before.
 """
 
 from __future__ import annotations
 
-from reportlab.pdfbase import pdfmetrics
+from functools import cache
 
+import uharfbuzz as hb
+
+from .. import fonts
 from ..design import LIST_INDENT, TextRole, Theme
 from ..model import Block, Box, Heading, ListBlock, Paragraph, Quote, Rule, Table, blocks_text, plain_text
 
+NO_BREAK_SPACE = 0xA0
+
+
+class _Advances(dict[int, float]):
+    """One face's advance widths by code point, in thousandths of an em, looked up as text asks for them.
+
+    reportlab's values (`ttfonts.TTFontFile.extractInfo`): the advance in font units scaled
+    to 1000 units an em (kept an integer when the font has 1000), the .notdef's advance for
+    a character the font lacks, and the space's advance for the no-break space.
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        face = hb.Face(hb.Blob.from_file_path(path))
+        self._font = hb.Font(face)
+        self._glyphs = face.glyph_count
+        self._scale = 1000 / face.upem if face.upem != 1000 else None
+        self.default = self._advance(0)
+        if self._font.get_nominal_glyph(0x20) is not None:  # reportlab: the no-break space is a space
+            self[NO_BREAK_SPACE] = self[0x20]
+        elif self._font.get_nominal_glyph(NO_BREAK_SPACE) is not None:
+            self[0x20] = self[NO_BREAK_SPACE]
+
+    def _advance(self, glyph: int) -> float:
+        advance = self._font.get_glyph_h_advance(glyph)
+        return advance if self._scale is None else advance * self._scale
+
+    def __missing__(self, code: int) -> float:
+        glyph = self._font.get_nominal_glyph(code)
+        width = self.default if glyph is None or glyph >= self._glyphs else self._advance(glyph)
+        self[code] = width
+        return width
+
+
+@cache
+def _advances(family: str, face: str) -> _Advances:
+    return _Advances(str(fonts.font_file(family, face)))
+
 
 def text_width(text: str, role: TextRole) -> float:
-    """The width of one line of `text` set in `role`, in points, as the PDF writer sets it."""
-    from .pdf.styles import register_fonts, role_font  # here: the PDF writer imports this module
+    """The width of one line of `text` set in `role`, in points, as the PDF writer sets it.
 
-    register_fonts()
-    return pdfmetrics.stringWidth(text, role_font(role), role.size)
+    reportlab's own sum (`rl_accel.instanceStringWidthTTF`), term for term, so the float is the same.
+    """
+    advances = _advances(role.family, role.face)
+    return 0.001 * role.size * sum(advances[ord(c)] for c in text)
 
 
 def line_count(text: str, role: TextRole, width: float) -> int:
-    """How many lines `text` takes when wrapped at spaces into `width` points (at least 1)."""
-    space = text_width(" ", role)
+    """How many lines `text` takes when wrapped at spaces into `width` points (at least 1).
+
+    Each word's width is `text_width`'s, to the bit, summed here from the face's advances:
+    the DOCX writer counts the lines of every paragraph in a box, word by word.
+    """
+    advances, scale = _advances(role.family, role.face), 0.001 * role.size
+    space = scale * advances[0x20]
     lines, used = 1, 0.0
     for word in text.split():
-        w = text_width(word, role)
+        w = scale * sum(advances[ord(c)] for c in word)
         if used and used + space + w > width:
             lines, used = lines + 1, w
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
@@ -73,6 +74,8 @@ class BodyWriter:
         self._fresh_cells: dict[int, object] = {}  # box cells whose empty first paragraph is still unused
         self.width = theme.text_area()[0]  # points: where the block being written is set
         self._bullets: int | None = None  # the one list instance every bullet list shares
+        self._style_ids: dict[str, str | None] = {}  # paragraph style name -> id (None: the default style)
+        self._block_width = document._block_width  # a new body table's width: the page's, read once
 
     # ------------------------------------------------------------ inlines
     def inlines(
@@ -121,8 +124,11 @@ class BodyWriter:
         run = Run(r, paragraph)
         if link:
             r.style = "Hyperlink"  # by style id: also works inside the footnotes part
-        if text:
-            run.text = ooxml.xml_text(text)  # every word of the model's body and notes passes here
+        text = ooxml.xml_text(text)  # every word of the model's body and notes passes here
+        if "\t" in text or "\n" in text or "\r" in text:
+            run.text = text  # python-docx makes a tab a w:tab and a line end a w:br
+        elif text:
+            r.add_t(text)  # what run.text makes of other text, without its loop over each character
         if bold:
             run.bold = True
         if italic:
@@ -153,16 +159,44 @@ class BodyWriter:
                 raise TypeError(f"DOCX writer: unknown block node {type(block).__name__}")
             method(block, where, depth)
             if keeps_with_next(blocks, i):
-                where.paragraphs[-1].paragraph_format.keep_with_next = True
+                self._last_paragraph(where).paragraph_format.keep_with_next = True
 
     def _paragraph(self, where, style: str | None = None) -> DocxParagraph:
         """A new paragraph; a new box cell's empty first paragraph is used first."""
         if hasattr(where, "_tc") and self._fresh_cells.pop(id(where._tc), None) is not None:
             p = where.paragraphs[0]
-            if style:
-                p.style = self.doc.styles[style]
-            return p
-        return where.add_paragraph(style=style)
+        else:
+            p = where.add_paragraph()
+        if style is not None:
+            p._p.style = self._style_id(style)
+        return p
+
+    def _style_id(self, name: str) -> str | None:
+        """The id of paragraph style `name`, as python-docx sets it, looked up once a document.
+
+        python-docx finds a style by name with an XPath over every style, each time.
+        """
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+        return self._style_ids[name]
+
+    def _last_paragraph(self, where) -> DocxParagraph:
+        """`where.paragraphs[-1]`, found from the end: python-docx makes an object of every paragraph before it."""
+        element = where._tc if hasattr(where, "_tc") else self.doc.element.body
+        last = next(element.iterchildren(qn("w:p"), reversed=True))
+        return DocxParagraph(last, where if hasattr(where, "_tc") else self.doc._body)
+
+    def _table(self, where, rows: int, cols: int):
+        """A new table inside a box cell, or in the body as `Document.add_table` makes it.
+
+        That reads the page's width from the document's section list, an XPath over the
+        whole body, for each table: quadratic in a long brief's boxes.
+        """
+        if hasattr(where, "_tc"):
+            return where.add_table(rows=rows, cols=cols)
+        table = self.doc._body.add_table(rows, cols, self._block_width)
+        table.style = None
+        return table
 
     def _container(self, where):
         """Where a table goes: inside a box cell, or the document body."""
@@ -195,7 +229,7 @@ class BodyWriter:
                 else:
                     self.blocks((block,), where, depth)
                     if isinstance(block, Para):  # a further paragraph of the item, under its text
-                        where.paragraphs[-1].paragraph_format.left_indent = Pt(indent * (level + 1))
+                        self._last_paragraph(where).paragraph_format.left_indent = Pt(indent * (level + 1))
 
     def _short_paragraph(self, block: Para, width: float) -> bool:
         """A paragraph of at most `KEEP_LINES` lines, which never splits across pages."""
@@ -245,7 +279,7 @@ class BodyWriter:
         line) and the short paragraph after it, and a short paragraph's row never splits
         (LibreOffice keeps no widow or orphan lines inside a split row).
         """
-        table = self._container(where).add_table(rows=1, cols=1)
+        table = self._table(where, 1, 1)
         ooxml.table_width_full(table)
         cell = table.cell(0, 0)
         self._box_cell(cell, look, first=True, last=True)
@@ -304,7 +338,7 @@ class BodyWriter:
     def block_Table(self, t: Table, where, depth: int) -> None:
         ncols = max([len(t.header), *(len(r) for r in t.rows)])
         nrows = len(t.rows) + (1 if t.header else 0)
-        table = self._container(where).add_table(rows=nrows, cols=ncols)
+        table = self._table(where, nrows, ncols)
         ooxml.table_width_full(table)
         top, side, bottom, _ = CELL_MARGINS
         head, body = self.theme.cell_head, self.theme.cell
