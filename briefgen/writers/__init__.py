@@ -66,6 +66,12 @@ FORMATS: dict[str, Format] = {
         Format(
             "txt", "briefgen.writers.text", "text/plain", "plain UTF-8 text wrapped at 72 columns, notes at the end"
         ),
+        Format(
+            "md",
+            "briefgen.writers.md",
+            "text/markdown",
+            "pandoc Markdown: citations resolved, ^[notes], fenced divs; for pandoc or any Markdown tool downstream",
+        ),
     )
 }
 DEFAULT_FORMATS = ("docx", "pdf")

@@ -1,0 +1,426 @@
+"""briefgen against pandoc, side by side on the same content: one command, one Markdown table.
+
+    pip install '.[bench]'          # pandoc (pypandoc-binary) and the typst compiler (typst)
+    python bench/run.py             # 5 timed runs of each case after a warm-up; about 5 minutes
+    python bench/run.py --quick     # 2 runs, no x50: a smoke test
+
+The anchors get exactly what briefgen renders: `briefgen build -f md` writes the brief as
+pandoc Markdown (citations formatted, notes, the bibliography), and pandoc converts that
+file to DOCX, or to Typst which the typst compiler turns into a PDF. Every timing is the
+wall time of whole processes, each started fresh, as a person at a terminal would run
+them; the table shows medians. Everything is written to a temporary folder, never to the
+repository. See bench/README.md for what each case means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+SAMPLE = ROOT / "briefs" / "kazakhstan-osce-2010.yaml"
+BIB = ROOT / "references.bib"
+AUDIENCE = "practitioner"  # the single-output cases: the audience with notes and a bibliography
+MANY_BRIEFS = 20
+TYPST = "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])"
+TREE_SAMPLE = 0.05  # seconds between two looks at the process tree's memory
+
+
+def _load_scale():
+    """bench/scale.py, which makes the sample N times longer: a script beside this one, not a package."""
+    spec = importlib.util.spec_from_file_location("scale", BENCH / "scale.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+scale = _load_scale()
+
+
+# ---------------------------------------------------------------- running processes
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_kb: int  # the largest resident set of any one process in the tree (wait4's ru_maxrss)
+    tree_kb: int = 0  # the largest sum over the tree's processes, when sampled
+
+
+class Failed(Exception):
+    pass
+
+
+def run(commands: list[list[str]], cwd: Path, sample_tree: bool = False) -> Sample:
+    """Run commands one after another, each a fresh process; their summed wall time and peak memory."""
+    seconds, peak, tree = 0.0, 0, 0
+    for command in commands:
+        with tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+            watcher = _TreeWatcher(proc.pid) if sample_tree else None
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds += time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if watcher:
+                tree = max(tree, watcher.stop())
+            if proc.returncode:
+                err.seek(0)
+                raise Failed(f"{' '.join(command)} exited {proc.returncode}:\n{err.read().decode(errors='replace')}")
+        peak = max(peak, usage.ru_maxrss)  # kB on Linux; the child's and its waited-for children's largest
+    return Sample(seconds, peak, tree)
+
+
+class _TreeWatcher:
+    """The sum of the resident sets of a process and its descendants, sampled until it ends (Linux /proc)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._done = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+        while not self._done.is_set():
+            self.peak = max(self.peak, _tree_pages(self.pid) * page_kb)
+            self._done.wait(TREE_SAMPLE)
+
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
+def _tree_pages(root: int) -> int:
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, total = {root}, 0
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    for pid in tree:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+# ---------------------------------------------------------------- the cases
+
+
+@dataclass
+class Case:
+    """One row: briefgen's commands and the anchor's, each timed as a whole; `prepare` runs untimed before each."""
+
+    name: str
+    briefgen: list[list[str]]
+    anchor: list[list[str]] | None = None
+    anchor_name: str = ""
+    prepare: Callable[[], None] = lambda: None
+    results: dict[str, list[Sample]] = field(default_factory=lambda: {"briefgen": [], "anchor": []})
+
+    def median(self, who: str) -> float:
+        return statistics.median(s.seconds for s in self.results[who])
+
+
+class Bench:
+    def __init__(self, work: Path, runs: int, quick: bool, brief: Path, bib: Path) -> None:
+        self.work, self.runs, self.quick = work, runs, quick
+        self.brief, self.bib = brief, bib
+        self.briefgen = _briefgen_command()
+        import pypandoc
+
+        self.pandoc = pypandoc.get_pandoc_path()
+        help_text = subprocess.run([*self.briefgen, "build", "--help"], capture_output=True, text=True).stdout
+        if "md" not in help_text:
+            sys.exit("bench: this briefgen has no `-f md` (the Markdown the anchors read); nothing to compare")
+        self.force = ["--force"] if "--force" in help_text else []
+        self.jobs = "--jobs" in help_text or "-j," in help_text
+        self.scales = (1, 10) if quick else (1, 10, 50)
+
+    # helpers ------------------------------------------------------
+    def build(self, briefs: list[Path], out: str, *options: str) -> list[str]:
+        return [*self.briefgen, "-q", "build", *map(str, briefs), "--bib", str(self.bib), "-o", out, *options]
+
+    def fresh(self, *folders: str) -> Callable[[], None]:
+        """Before each run: the output folder removed, so the build is a full one whatever it remembers."""
+        return lambda: [shutil.rmtree(self.work / f, ignore_errors=True) for f in folders]  # type: ignore[func-returns-value]
+
+    def to_docx(self, md: Path) -> list[list[str]]:
+        return [[self.pandoc, str(md), "-o", str(md.with_suffix(".docx"))]]
+
+    def to_pdf(self, md: Path) -> list[list[str]]:
+        # `-M keywords=`: pandoc 3.9's Typst template writes keywords unquoted, which Typst refuses
+        typ = md.with_suffix(".typ")
+        return [
+            [self.pandoc, str(md), "-t", "typst", "-s", "-M", "keywords=", "-o", str(typ)],
+            [sys.executable, "-c", TYPST, str(typ), str(md.with_suffix(".pdf"))],
+        ]
+
+    def markdown(self, brief: Path, audiences: list[str] | None = None) -> dict[str, Path]:
+        """briefgen's Markdown of a brief, per audience: exactly what the anchors are given."""
+        out = self.work / "md" / brief.stem
+        options = [x for a in audiences or [] for x in ("-a", a)]
+        run([self.build([brief], str(out), "-f", "md", *options, *self.force)], self.work)
+        return {p.stem.rsplit("_", 1)[1]: p for p in sorted(out.rglob("*.md"))}
+
+    # cases --------------------------------------------------------
+    def cases(self) -> list[Case]:
+        sample = self.work / self.brief.name
+        shutil.copy(self.brief, sample)
+        md = self.markdown(sample)
+        one = md[AUDIENCE]
+        a = ["-a", AUDIENCE]
+        cases = [
+            Case(
+                f"{AUDIENCE} DOCX, cold process",
+                [self.build([sample], "o1", *a, "-f", "docx", *self.force)],
+                self.to_docx(one),
+                "pandoc",
+                self.fresh("o1"),
+            ),
+            Case(
+                f"{AUDIENCE} PDF, cold process",
+                [self.build([sample], "o2", *a, "-f", "pdf", *self.force)],
+                self.to_pdf(one),
+                "pandoc+typst",
+                self.fresh("o2"),
+            ),
+            Case(
+                f"{len(md)} audiences x 2 formats, one command",
+                [self.build([sample], "o3", "-f", "docx", "-f", "pdf", *self.force)],
+                [c for p in md.values() for c in (*self.to_docx(p), *self.to_pdf(p))],
+                f"{2 * len(md)} anchor runs",
+                self.fresh("o3"),
+            ),
+        ]
+        brief = yaml.safe_load(self.brief.read_text("utf-8"))
+        for factor in self.scales:
+            scaled = self.work / f"x{factor}.yaml"
+            copy = scale.scaled(brief, factor)
+            scaled.write_text(yaml.dump(copy, Dumper=scale._NoAliases, allow_unicode=True, sort_keys=False), "utf-8")
+            m = self.markdown(scaled, [AUDIENCE])[AUDIENCE]
+            for fmt, anchor, name in (("docx", self.to_docx(m), "pandoc"), ("pdf", self.to_pdf(m), "pandoc+typst")):
+                out = f"s{factor}{fmt}"
+                command = self.build([scaled], out, *a, "-f", fmt, *self.force)
+                cases.append(Case(f"x{factor} {fmt.upper()}", [command], anchor, name, self.fresh(out)))
+        # the first timed run of this case is already a rebuild: its warm-up made the outputs
+        cases.append(Case("rebuild with nothing changed", [self.build([sample], "o4", "-f", "docx", "-f", "pdf")]))
+        return cases
+
+    def jobs_cases(self) -> list[Case]:
+        """`-j 1` and `-j 2` on copies of the sample with different ids: the practitioner's PDF of each."""
+        folder = self.work / "many"
+        folder.mkdir(exist_ok=True)
+        brief = yaml.safe_load(self.brief.read_text("utf-8"))
+        copies = []
+        for n in range(1, MANY_BRIEFS + 1):
+            brief["id"] = f"{self.brief.stem}-{n:02d}"
+            path = folder / f"{brief['id']}.yaml"
+            path.write_text(yaml.dump(brief, Dumper=scale._NoAliases, allow_unicode=True, sort_keys=False), "utf-8")
+            copies.append(path)
+        return [
+            Case(
+                f"{MANY_BRIEFS} briefs, -j {j}",
+                [self.build(copies, f"j{j}", "-a", AUDIENCE, "-f", "pdf", "-j", str(j), *self.force)],
+                prepare=self.fresh(f"j{j}"),
+            )
+            for j in (1, 2)
+        ]
+
+    def memory(self) -> tuple[Sample, Sample]:
+        """Peak memory building the largest brief for every audience in both formats, and pandoc's on the same."""
+        factor = self.scales[-1]
+        scaled = self.work / f"x{factor}.yaml"
+        self.fresh("mem")()
+        ours = run([self.build([scaled], "mem", "-f", "docx", "-f", "pdf", *self.force)], self.work, sample_tree=True)
+        theirs = [
+            run(c, self.work, sample_tree=True)
+            for p in self.markdown(scaled).values()
+            for c in (self.to_docx(p), self.to_pdf(p))
+        ]
+        return ours, Sample(
+            sum(s.seconds for s in theirs), max(s.peak_kb for s in theirs), max(s.tree_kb for s in theirs)
+        )
+
+    # timing -------------------------------------------------------
+    def time(self, cases: list[Case]) -> None:
+        """A warm-up of each command, then `runs` rounds; in each, briefgen and its anchor back to back."""
+        for case in cases:
+            case.prepare()
+            for commands in (case.briefgen, case.anchor or []):
+                if commands:
+                    run(commands, self.work)
+        for i in range(self.runs):
+            for case in cases:
+                case.prepare()
+                case.results["briefgen"].append(run(case.briefgen, self.work))
+                if case.anchor:
+                    case.results["anchor"].append(run(case.anchor, self.work))
+            print(f"  run {i + 1}/{self.runs} done", file=sys.stderr)
+
+
+def _briefgen_command() -> list[str]:
+    """The `briefgen` script beside this Python, as a person runs it; else `python -m briefgen`."""
+    script = Path(sys.executable).with_name("briefgen")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "briefgen"]
+
+
+# ---------------------------------------------------------------- the report
+
+
+def seconds(x: float) -> str:
+    return f"{x:.2f} s" if x < 10 else f"{x:.1f} s"
+
+
+def megabytes(kb: int) -> str:
+    return f"{kb / 1024:.0f} MB"
+
+
+def machine(bench: Bench) -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import typst
+
+    version = subprocess.run([*bench.briefgen, "--version"], capture_output=True, text=True).stdout.strip()
+    pandoc = subprocess.run([bench.pandoc, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    cores = os.cpu_count()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
+    return (
+        f"{cpu}, {cores} cores ({usable} usable) · {platform.system()} {platform.release()} · "
+        f"Python {platform.python_version()} · {version} · {pandoc} · typst (Python package) "
+        f"{getattr(typst, '__version__', '?')}"
+    )
+
+
+def row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def report(bench: Bench, cases: list[Case], jobs: list[Case], memory: tuple[Sample, Sample]) -> str:
+    """The table, with when and where it was measured above it: ready to paste."""
+    by_name = {c.name: c for c in cases}
+    rows = [row("case", "briefgen", "anchor", "ratio"), row(*["---"] * 4)]
+    for case in cases[:3]:
+        ours, theirs = case.median("briefgen"), case.median("anchor")
+        rows.append(row(case.name, seconds(ours), f"{case.anchor_name} {seconds(theirs)}", f"{ours / theirs:.2f}x"))
+    for fmt in ("DOCX", "PDF"):
+        scaled = [by_name[f"x{f} {fmt}"] for f in bench.scales]
+        ours = [c.median("briefgen") for c in scaled]
+        theirs = [c.median("anchor") for c in scaled]
+        ratios = " / ".join(f"{o / t:.2f}x" for o, t in zip(ours, theirs, strict=True))
+        label = " / ".join(f"x{f}" for f in bench.scales)
+        times = " / ".join(seconds(x) for x in ours), " / ".join(seconds(x) for x in theirs)
+        rows.append(row(f"{label} {fmt}", times[0], f"{scaled[0].anchor_name} {times[1]}", ratios))
+        small, large = bench.scales[-2], bench.scales[-1]
+        step = [(t[-1] - t[-2]) / (large - small) for t in (ours, theirs)]
+        growth = [t[-1] / t[-2] for t in (ours, theirs)]
+        rows.append(
+            row(
+                f"{fmt}: time per x from x{small} to x{large}; x{large} / x{small} (linear: {large / small:.0f})",
+                f"{step[0] * 1000:.0f} ms; {growth[0]:.1f}",
+                f"{step[1] * 1000:.0f} ms; {growth[1]:.1f}",
+                f"{step[0] / step[1]:.2f}x",
+            )
+        )
+    rebuild, full = by_name["rebuild with nothing changed"].median("briefgen"), cases[2].median("briefgen")
+    share = f"{rebuild / full:.2f} of the full build above"
+    rows.append(row("rebuild with nothing changed (all audiences, DOCX and PDF)", seconds(rebuild), "-", share))
+    if jobs:
+        one, two = jobs[0].median("briefgen"), jobs[1].median("briefgen")
+        name = f"{MANY_BRIEFS} briefs ({AUDIENCE} PDF), `-j 2` vs `-j 1`"
+        rows.append(row(name, f"{seconds(two)} vs {seconds(one)}", "-", f"speed-up {one / two:.2f}x"))
+    else:
+        rows.append(row(f"{MANY_BRIEFS} briefs, `-j 2` vs `-j 1`", "no `-j` in this briefgen", "-", "-"))
+    ours, theirs = memory
+    rows.append(
+        row(
+            f"peak memory, x{bench.scales[-1]}, all outputs: largest process; whole tree",
+            f"{megabytes(ours.peak_kb)}; {megabytes(ours.tree_kb)}",
+            f"pandoc+typst {megabytes(theirs.peak_kb)}; {megabytes(theirs.tree_kb)}",
+            f"{ours.peak_kb / theirs.peak_kb:.2f}x",
+        )
+    )
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    head = [
+        f"Measured {when} on {machine(bench)}.",
+        f"Medians of {bench.runs} runs after one warm-up; wall time of whole processes; ratio = briefgen / anchor.",
+        "",
+    ]
+    return "\n".join(head + rows) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each case after one warm-up (default 5)")
+    parser.add_argument("--quick", action="store_true", help="2 runs and no x50: a smoke test")
+    parser.add_argument("--brief", type=Path, default=SAMPLE, help="the brief to measure (default: the sample)")
+    parser.add_argument("--bib", type=Path, default=BIB, help="its bibliography (default: references.bib)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
+    args = parser.parse_args(argv)
+    runs = 2 if args.quick else args.runs
+    if runs < 1:
+        parser.error("--runs must be at least 1")
+    try:
+        import pypandoc  # noqa: F401
+        import typst  # noqa: F401
+    except ImportError as missing:
+        sys.exit(f"bench: {missing.name} is missing: pip install '.[bench]'")
+    work = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
+    try:
+        bench = Bench(work, runs, args.quick, args.brief.resolve(), args.bib.resolve())
+        print(f"bench: preparing in {work}", file=sys.stderr)
+        cases = bench.cases()
+        jobs = bench.jobs_cases() if bench.jobs else []
+        bench.time(cases + jobs)
+        print("bench: peak memory", file=sys.stderr)
+        memory = bench.memory()
+        print(report(bench, cases, jobs, memory))
+    except Failed as failure:
+        print(f"bench: {failure}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep:
+            print(f"bench: kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
