@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from .design import Theme, theme
@@ -28,6 +27,8 @@ REFERENCE_DOCX = "reference.docx"
 
 def builtin_templates() -> Path:
     """Inside an installed wheel the templates sit in the package; in a checkout, beside it."""
+    from importlib import resources
+
     packaged = Path(str(resources.files(__package__))) / "templates"
     if packaged.is_dir():
         return packaged

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .recipients import Recipient
+if TYPE_CHECKING:  # a type only: the design imports this module, and should not import the mail code
+    from .recipients import Recipient
 
 PRIORITIES = ("high", "medium", "low")
 

@@ -136,8 +136,7 @@ def quick_look(brief_path: Path) -> tuple[str, tuple[Path, ...]] | None:
     """
     import yaml
 
-    from .loader import _declared_bibliographies as declared_bibliographies
-    from .loader import _file_id as file_id
+    from .loader import declared_bibliographies, file_id
 
     try:
         data = yaml.load(brief_path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -13,14 +13,14 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from email.errors import NonASCIILocalPartDefect
-from email.headerregistry import Address
-from email.policy import default as default_policy
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import MailError, Problem, display_path, suggestion
 from .yamlsource import field_name
+
+if TYPE_CHECKING:  # the email package is imported when an address is read (the brief model holds recipients)
+    from email.headerregistry import Address
 
 FIELDS = ("to", "cc", "bcc")
 CSV_DELIMITERS = ",;\t"  # Excel writes `;` in locales with a decimal comma
@@ -48,6 +48,8 @@ class Recipient:
     @property
     def header(self) -> Address:
         """The address as a header value; non-ASCII names are encoded by the email package."""
+        from email.headerregistry import Address
+
         local, _, domain = self.email.rpartition("@")
         return Address(display_name=self.name, username=local, domain=domain)
 
@@ -69,6 +71,9 @@ def parse_address(text: str) -> tuple[str, str]:
     routes `xn--` domains, while a Unicode domain needs SMTPUTF8 all along the way. A
     non-ASCII local part (`jürgen@`) stays as written; only SMTPUTF8 can carry it.
     """
+    from email.errors import NonASCIILocalPartDefect
+    from email.policy import default as default_policy
+
     from email_validator import EmailNotValidError, validate_email
 
     if (why := check_name(text)) is not None:

@@ -1,8 +1,18 @@
 """YAML files with positions, validated against a JSON schema.
 
-Shared by the brief loader and the audience style loader: PyYAML node marks
-give every value's line and column; jsonschema errors are mapped back to them and
+Shared by the brief loader and the audience style loader: PyYAML's marks give
+every value's line and column; jsonschema errors are mapped back to them and
 rephrased for people, with all problems of a file collected before stopping.
+
+libyaml (PyYAML's C parser) reads a file about 25 times faster than PyYAML's own
+Python parser. Its events are turned into data and positions here in one pass; anything
+out of the ordinary (an error, an alias, an anchor used twice, an explicit tag other
+than the plain ones) is left to the Python loader, which says exactly what it always
+said. Without libyaml the Python loader reads everything.
+
+jsonschema is imported when a file is validated, not with this module: it costs
+more to import than to validate a brief, and a rebuild that validates nothing
+should not pay for it.
 """
 
 from __future__ import annotations
@@ -12,12 +22,20 @@ import json
 import re
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from .errors import BriefgenError, Problem, suggestion
 from .model import UNSAFE_CHARACTERS, describe_character
@@ -29,6 +47,8 @@ TextStart = dict[Path_, tuple[int, int, bool]]  # path -> (line, col, block scal
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
+    from importlib import resources
+
     return json.loads(resources.files(__package__).joinpath(name).read_text("utf-8"))
 
 
@@ -41,7 +61,11 @@ def field_name(path: Iterable[str | int]) -> str:
 
 
 class Positions:
-    """Walks the composed YAML nodes: records marks, finds duplicate keys."""
+    """Where each value of a file was written, and the problems only its nodes show (duplicate keys).
+
+    Filled from PyYAML's nodes (`walk`) or from libyaml's events (`_read_libyaml`), through the
+    same `scalar` and `key` methods, so both readers record the same things the same way.
+    """
 
     def __init__(self, file: str, text: str = "") -> None:
         self.file = file
@@ -56,43 +80,49 @@ class Positions:
         mark = node.start_mark
         self.marks[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
-            self._refuse_unsafe_characters(node, path)
-            self.text_end[path] = node.end_mark.line + 1
-            block = node.style in ("|", ">")
-            if block:  # content starts on the next line, at that line's indentation
-                first = self.lines[mark.line + 1] if mark.line + 1 < len(self.lines) else ""
-                indent = len(first) - len(first.lstrip(" "))
-                self.text_start[path] = (mark.line + 2, indent + 1, True)
-            else:
-                quoted = 1 if node.style in ("'", '"') else 0
-                self.text_start[path] = (mark.line + 1, mark.column + 1 + quoted, False)
+            self.scalar(path, node.value, node.style, mark, node.end_mark)
         elif isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key_node, value_node in node.value:
-                key = str(key_node.value)
-                kpath = (*path, key)
-                if key in seen:
-                    self.problems.append(
-                        Problem(
-                            self.file,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                            field_name(kpath),
-                            "duplicate key (the earlier value would be lost)",
-                        )
-                    )
-                seen.add(key)
-                self.key_marks[kpath] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                kpath = self.key(path, str(key_node.value), key_node.start_mark, seen)
                 self.walk(value_node, kpath)
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 self.walk(item, (*path, i))
 
-    def _refuse_unsafe_characters(self, node: yaml.ScalarNode, path: Path_) -> None:
+    def key(self, path: Path_, key: str, mark: Any, seen: set[str]) -> Path_:
+        """A mapping's key: its mark, and a problem if the mapping has it already. Gives the value's path."""
+        kpath = (*path, key)
+        if key in seen:
+            self.problems.append(
+                Problem(
+                    self.file,
+                    mark.line + 1,
+                    mark.column + 1,
+                    field_name(kpath),
+                    "duplicate key (the earlier value would be lost)",
+                )
+            )
+        seen.add(key)
+        self.key_marks[kpath] = (mark.line + 1, mark.column + 1)
+        return kpath
+
+    def scalar(self, path: Path_, value: str, style: str | None, mark: Any, end_mark: Any) -> None:
+        """Where a scalar's text starts and ends (for finding a citation in it), and unsafe characters."""
+        self._refuse_unsafe_characters(value, mark, path)
+        self.text_end[path] = end_mark.line + 1
+        if style == "|" or style == ">":  # content starts on the next line, at that line's indentation
+            first = self.lines[mark.line + 1] if mark.line + 1 < len(self.lines) else ""
+            indent = len(first) - len(first.lstrip(" "))
+            self.text_start[path] = (mark.line + 2, indent + 1, True)
+        else:
+            quoted = 1 if style == "'" or style == '"' else 0
+            self.text_start[path] = (mark.line + 1, mark.column + 1 + quoted, False)
+
+    def _refuse_unsafe_characters(self, value: str, mark: Any, path: Path_) -> None:
         """A double-quoted escape (`"\\x1b"`, `"\\ud800"`) is the one way such a character gets in."""
-        found = UNSAFE_CHARACTERS.search(node.value)
+        found = UNSAFE_CHARACTERS.search(value)
         if found:
-            mark = node.start_mark
             self.problems.append(
                 Problem(
                     self.file,
@@ -143,14 +173,22 @@ def _ecma_pattern(validator, pattern: str, instance: Any, schema: dict[str, Any]
         return
     python = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
     if not re.search(python, instance):
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+        from jsonschema import ValidationError
+
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+@cache
+def _validator_class() -> Any:
+    import jsonschema
+
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
 
 
 def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions) -> list[Problem]:
-    validator = _Validator(schema, format_checker=jsonschema.FormatChecker())
+    from jsonschema import FormatChecker
+
+    validator = _validator_class()(schema, format_checker=FormatChecker())
     problems = []
     for err in validator.iter_errors(data):
         path = tuple(err.absolute_path)
@@ -193,8 +231,15 @@ def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions
 MAX_INPUT_BYTES = 10_000_000  # a brief, style or list file; the largest real ones are a few hundred KB
 
 
+MAX_NESTING = 100  # lists and mappings in each other; a brief needs 6, a style 4
+
+
 class AliasRefused(yaml.MarkedYAMLError):
     """An alias (`*name`): expanding them is how a 500-byte file fills gigabytes ("billion laughs")."""
+
+
+class NestedTooDeep(yaml.MarkedYAMLError):
+    """`[[[[...` 100,000 deep: every reader of the data recurses (libyaml's composer until the process dies)."""
 
 
 class _TextDatesLoader(yaml.SafeLoader):
@@ -204,12 +249,22 @@ class _TextDatesLoader(yaml.SafeLoader):
     never need them, and anchors alone are harmless.
     """
 
+    _depth = 0  # lists and mappings being composed around the current node
+
     def compose_node(self, parent, index):  # PyYAML's composer hook: the one place aliases resolve
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise AliasRefused(
                 None, None, f"aliases (*{event.anchor}) are not allowed; write the value out", event.start_mark
             )
+        if not self.check_event(yaml.ScalarEvent):
+            if self._depth >= MAX_NESTING:
+                raise NestedTooDeep(None, None, _TOO_DEEP, self.peek_event().start_mark)
+            self._depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):  # PyYAML's constructor hook for every mapping
@@ -224,7 +279,151 @@ class _TextDatesLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-_TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+_TOO_DEEP = f"lists and mappings nested more than {MAX_NESTING} deep"
+_STR_TAG = "tag:yaml.org,2002:str"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_TextDatesLoader.add_constructor(_TIMESTAMP_TAG, lambda loader, node: loader.construct_scalar(node))
+
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml: the Python loader reads everything
+    _CParser = None
+
+
+class _LeftToPyYAML(Exception):
+    """What the libyaml reader does not handle itself; PyYAML's loader reads the file again."""
+
+
+# Implicit and explicit scalar tags the libyaml reader builds as the Python loader does; any other
+# tag (`!!binary`, `!!set`, `!custom`) is left to it. Keys are always text (`construct_mapping`).
+_TEXT_TAGS = frozenset({_STR_TAG, _TIMESTAMP_TAG})
+_VALUE_TAGS = frozenset(
+    {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+)
+_COLLECTION_TAGS = {
+    MappingStartEvent: ("!", "tag:yaml.org,2002:map"),
+    SequenceStartEvent: ("!", "tag:yaml.org,2002:seq"),
+}
+
+
+_BLOCK_HEADER = re.compile(r"[|>](?:[+-][1-9]?|[1-9][+-]?)?(?: +(?:#.*)?)?$")  # as PyYAML reads it
+
+
+@cache
+def _constructor() -> tuple[Any, Any]:
+    """A resolver and a constructor for plain scalars, exactly those `_TextDatesLoader` uses."""
+    return yaml.resolver.Resolver(), _TextDatesLoader("")
+
+
+def _read_libyaml(text: str, file: str) -> tuple[Any, Positions]:
+    """Data and positions from libyaml's events in one pass, as `_read_pyyaml` gives them.
+
+    Raises `_LeftToPyYAML` (or whatever libyaml raises) for anything the Python loader must
+    judge: every error, aliases, repeated anchors, unusual tags, more than one document, and
+    what libyaml reads but PyYAML refuses or counts otherwise: tabs between tokens
+    (`a:\t1`, `a: 1\t`), a BOM after the start, `?` in a plain scalar inside `[...]` or `{...}`
+    and an empty one there, a block scalar's header with a comment not after a space (`|-#`).
+    """
+    if "\t" in text or text.find("\ufeff", 1) >= 0:
+        raise _LeftToPyYAML
+    resolver, constructor = _constructor()
+    resolve, constructors = resolver.resolve, constructor.yaml_constructors
+    pos = Positions(file, text)
+    marks, scalar, key_at = pos.marks, pos.scalar, pos.key
+    get_event = _CParser(text).get_event
+    get_event()  # the stream's start
+    event = get_event()
+    if type(event) is StreamEndEvent:
+        return None, pos
+    if type(event) is not DocumentStartEvent:
+        raise _LeftToPyYAML
+    root: Any = None
+    # open lists and mappings, innermost last: (container, path, keys seen or None for a list, flow style)
+    stack: list[tuple[Any, Path_, set[str] | None, bool]] = []
+    flow = 0  # open `[...]` and `{...}`
+    key: str | None = None  # the key whose value comes next, in the innermost mapping
+    anchors: set[str] = set()
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
+            flow -= stack.pop()[3]
+            key = None
+            continue
+        if kind is DocumentEndEvent:
+            break
+        if kind is not ScalarEvent and kind is not MappingStartEvent and kind is not SequenceStartEvent:
+            raise _LeftToPyYAML  # an alias, or something libyaml should never give here
+        if event.anchor is not None:
+            if event.anchor in anchors:
+                raise _LeftToPyYAML
+            anchors.add(event.anchor)
+        if flow and kind is ScalarEvent and not event.style and ("?" in event.value or not event.value):
+            # PyYAML ends a plain scalar at `?` in a flow collection, libyaml does not;
+            # an empty value there (`{a: , b: 1}`) is a column further on in libyaml
+            raise _LeftToPyYAML
+        if stack:
+            container, parent, seen, _ = stack[-1]
+            if seen is not None and key is None:  # a key of the innermost mapping
+                if kind is not ScalarEvent:
+                    raise _LeftToPyYAML
+                key = event.value
+                key_at(parent, key, event.start_mark, seen)
+                continue
+            path = (*parent, key) if seen is not None else (*parent, len(container))
+        else:
+            path = ()
+        mark = event.start_mark
+        marks[path] = (mark.line + 1, mark.column + 1)
+        if kind is ScalarEvent:
+            tag, value = event.tag, event.value
+            if tag is None or tag == "!":
+                tag = resolve(yaml.ScalarNode, value, event.implicit)
+            if (event.style == "|" or event.style == ">") and not _BLOCK_HEADER.match(
+                pos.lines[mark.line], mark.column
+            ):
+                raise _LeftToPyYAML
+            scalar(path, value, event.style, mark, event.end_mark)
+            if tag not in _TEXT_TAGS:
+                if tag not in _VALUE_TAGS:
+                    raise _LeftToPyYAML
+                node = yaml.ScalarNode(tag, value, mark, event.end_mark, event.style)
+                value = constructors[tag](constructor, node)
+            new: Any = value
+        else:
+            if event.tag is not None and event.tag not in _COLLECTION_TAGS[kind]:
+                raise _LeftToPyYAML
+            if len(stack) >= MAX_NESTING:
+                raise _LeftToPyYAML  # for its error at this node
+            new = {} if kind is MappingStartEvent else []
+        if not stack:
+            root = new
+        elif seen is not None:
+            container[key] = new
+            key = None
+        else:
+            container.append(new)
+        if kind is not ScalarEvent:
+            in_flow = bool(event.flow_style)
+            stack.append((new, path, set() if kind is MappingStartEvent else None, in_flow))
+            flow += in_flow
+    if type(get_event()) is not StreamEndEvent:
+        raise _LeftToPyYAML  # a second document
+    return root, pos
+
+
+def _read_pyyaml(text: str, file: str) -> tuple[Any, Positions]:
+    """PyYAML's own loader, composing nodes, then constructing the data and walking the nodes."""
+    loader = _TextDatesLoader(text)  # its reader refuses forbidden characters already
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    pos = Positions(file, text)
+    if node is not None:
+        pos.walk(node)
+    return dates_to_text(data), pos
 
 
 class InputTooLarge(ValueError):
@@ -252,11 +451,13 @@ def read_yaml(path: Path, file: str, error: type[BriefgenError]) -> tuple[Any, P
         raise error(Problem(file, None, None, "", str(too_large))) from None
     except UnicodeDecodeError as e:
         raise error(Problem(file, None, None, "", f"not UTF-8 text ({e.reason} at byte {e.start})")) from None
-    loader = None
+    if _CParser is not None:
+        try:
+            return _read_libyaml(text, file)
+        except Exception:  # every error is PyYAML's to word, as it always was
+            pass
     try:
-        loader = _TextDatesLoader(text)  # its reader refuses forbidden characters already
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        return _read_pyyaml(text, file)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -270,10 +471,3 @@ def read_yaml(path: Path, file: str, error: type[BriefgenError]) -> tuple[Any, P
         raise error(Problem(file, None, None, "", f"invalid YAML: a tagged value cannot be read ({e})")) from None
     except yaml.YAMLError as e:  # anything else PyYAML refuses: one line, never a traceback
         raise error(Problem(file, None, None, "", f"invalid YAML: {e}".splitlines()[0])) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    pos = Positions(file, text)
-    if node is not None:
-        pos.walk(node)
-    return dates_to_text(data), pos

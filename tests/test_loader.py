@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from briefgen import yamlsource
 from briefgen.errors import BriefError
 from briefgen.loader import load_brief
 
+from fuzz_strategies import markdown_text
 from helpers_briefs import MINIMAL_BRIEF, write_brief
 
 AUDIENCES = ["academic", "policymaker", "practitioner", "press"]
@@ -19,6 +27,16 @@ BIB_KEYS = ["doe2020", "doe2021", "roe2019"]
 def _in_tmp_path(tmp_path, monkeypatch):
     """Error lines name files relative to the working directory: `brief.yaml:3:1: ...`."""
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pyyaml"])
+def yaml_reader(request, monkeypatch):
+    """Every test here runs with libyaml's reader and with PyYAML's own (as without libyaml): same results."""
+    if request.param == "pyyaml":
+        monkeypatch.setattr(yamlsource, "_CParser", None)
+    elif yamlsource._CParser is None:
+        pytest.skip("PyYAML is built without libyaml here")
+    return request.param
 
 
 def error_lines(path, **kwargs) -> list[str]:
@@ -354,3 +372,138 @@ def test_a_note_or_citation_that_would_print_raw_is_an_error_at_its_line(tmp_pat
     lines = error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS)
     assert lines[0].startswith("brief.yaml:4:18: summary: this inline note ^[…] is not closed")
     assert lines[1].startswith("brief.yaml:9:12: summary: this citation [@…] is not closed")
+
+
+# ---------------------------------------------------------------- libyaml and PyYAML's own reader
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _read_both(text: str) -> tuple[object, object]:
+    """Each reader's result as comparable values (types kept: 1, 1.0 and True differ), or its error."""
+
+    def typed(value: object) -> object:
+        if isinstance(value, dict):
+            return ("map", [(k, typed(v)) for k, v in value.items()])
+        if isinstance(value, list):
+            return ("seq", [typed(v) for v in value])
+        return (type(value).__name__, value)
+
+    results = []
+    for read in (yamlsource._read_libyaml, yamlsource._read_pyyaml):
+        try:
+            data, pos = read(text, "f.yaml")
+        except Exception as err:  # the libyaml reader leaves every error to PyYAML's
+            results.append(("error", type(err).__name__))
+            continue
+        where = (pos.marks, pos.key_marks, pos.text_start, pos.text_end, [str(p) for p in pos.problems])
+        results.append((typed(data), where))
+    return results[0], results[1]
+
+
+@pytest.mark.skipif(yamlsource._CParser is None, reason="PyYAML is built without libyaml here")
+@pytest.mark.parametrize(
+    "name",
+    ["briefs/kazakhstan-osce-2010.yaml", "tests/data/briefs/field-notes.yaml", "templates/practitioner/style.yaml"],
+)
+def test_libyaml_reads_the_sample_files_itself_exactly_as_pyyaml_does(name, yaml_reader):
+    if yaml_reader != "libyaml":
+        pytest.skip("compares both readers once")
+    text = (ROOT / name).read_text(encoding="utf-8")
+    fast, pure = _read_both(text)
+    assert fast[0] != "error"  # read by libyaml, not handed back to PyYAML
+    assert fast == pure
+
+
+# What libyaml and PyYAML's own parser read differently: the libyaml reader hands each back to PyYAML.
+DISAGREEMENTS = [
+    ("a:\t1\n", "1:3: invalid YAML: found character '\\t' that cannot start any token"),
+    ("a: 1\t\nb: 2\n", "1:5: invalid YAML: found character '\\t' that cannot start any token"),
+    ("a: 1\n\ufeff\nb: 2\n", "3:1: invalid YAML: could not find expected ':'"),
+    ("a: [b?c]\n", "1:6: invalid YAML: expected ',' or ']', but got '?'"),
+    ("a: {b?c: 1}\n", "1:6: invalid YAML: expected ',' or '}', but got '?'"),
+    ("a: >-#\n  x\n", "1:6: invalid YAML: expected chomping or indentation indicators, but found '#'"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DISAGREEMENTS)
+def test_what_libyaml_would_accept_but_pyyaml_refuses_is_the_same_error_as_always(tmp_path, text, expected):
+    assert error_lines(write_brief(tmp_path, text)) == [f"brief.yaml:{expected}"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "?\ufeffa: 1\n",  # a BOM inside a line: PyYAML does not count it as a column, libyaml does
+        "a: {b: , c: 1}\n",  # an empty value in braces: libyaml puts it a column further on
+        "a: 'x\tquoted'\nb: |\n  \tblock\n",  # tabs inside quoted and block text: both read them
+        "a: 1\nb:\nc: [x, y]\nd: {e: f}\n'g': \"h\\x41\"\ni: |+\n  j\n\nk: >2-\n   l\nm: !!str 12\n",
+        "n: 1\no: 1.5\np: yes\nq: ~\nr: 2010-01-15\ns: 0x1F\nt: .inf\n1: a\ntrue: b\n~: c\nx: 1\nx: 2\n",
+        "a: x\r\nb: y\r\n",
+        "a: x\x85b: y\u2028c: |\n  z\u2029  w\n",
+        "\ufeffa: 1\n",
+        "--- a\n...\n",
+        "",
+        "a: &x 1\nb: 2\n",
+        "a: &x 1\nb: &x 2\n",
+        "a: *x\n",
+        "!!set {a, b}\n",
+        "a: !!binary aGk=\n",
+        "a: !x 1\n",
+        "a: 1\n---\nb: 2\n",
+        "? [a]\n: 1\n",
+        'a: "\\ud800"\n',
+    ],
+)
+def test_libyaml_and_pyyaml_give_the_same_data_positions_and_problems(text, yaml_reader):
+    if yaml_reader != "libyaml":
+        pytest.skip("compares both readers once")
+    fast, pure = _read_both(text)
+    if fast[0] != "error":
+        assert fast == pure
+
+
+def test_lists_nested_too_deep_are_one_line_error_at_the_first_too_deep(tmp_path):
+    deep = "title: " + "[" * 100_000 + "\n"  # libyaml's composer would crash the process; PyYAML's would recurse
+    assert error_lines(write_brief(tmp_path, deep)) == [
+        "brief.yaml:1:107: invalid YAML: lists and mappings nested more than 100 deep"
+    ]
+    block = "".join(" " * (2 * i) + f"k{i}:\n" for i in range(150)) + " " * 300 + "x: 1\n"
+    assert error_lines(write_brief(tmp_path, block)) == [
+        "brief.yaml:101:201: invalid YAML: lists and mappings nested more than 100 deep"
+    ]
+
+
+def test_lists_nested_as_deep_as_allowed_are_read(tmp_path):
+    text = MINIMAL_BRIEF + "keywords: " + "[" * 99 + "x" + "]" * 99 + "\n"
+    lines = error_lines(write_brief(tmp_path, text))
+    assert lines == ["brief.yaml:14:12: keywords[0]: expected text, got a list"]
+
+
+def test_importing_the_loaders_imports_no_validator_bibliography_or_markdown_parser():
+    """A rebuild with nothing changed reads a brief's id and styles without them: they cost more than it."""
+    script = (
+        "import sys\n"
+        "import briefgen.audience, briefgen.loader, briefgen.style, briefgen.yamlsource, briefgen.bibliography\n"
+        "from briefgen.yamlsource import read_yaml\n"
+        f"read_yaml({str(ROOT / 'briefs' / 'kazakhstan-osce-2010.yaml')!r}, 'b.yaml', ValueError)\n"
+        "heavy = ['jsonschema', 'pybtex', 'pylatexenc', 'markdown_it', 'mdit_py_plugins', 'email_validator',"
+        " 'email.headerregistry', 'jinja2', 'reportlab', 'docx', 'PIL']\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(markdown_text(surrogates=False), st.text()))
+def test_fields_the_loader_does_not_parse_have_nothing_to_report(text):
+    """The loader skips the parser for fields that cannot hold an unclosed opener or a citation."""
+    from briefgen.loader import _may_hold_stray_syntax
+    from briefgen.markdown import citations_in, stray_syntax
+
+    plain = text.translate({ord("["): None, ord("&"): None, ord("%"): None})
+    assert not _may_hold_stray_syntax(plain)
+    assert stray_syntax(plain) == []
+    assert citations_in(text.replace("@", "")) == []

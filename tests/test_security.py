@@ -377,3 +377,36 @@ def test_a_trailing_newline_never_passes_a_pattern(workspace: Path, line: str, f
     assert result.exit_code == 1
     assert f"{field}: " in result.output and "has characters not allowed here" in result.output
     assert not (workspace / "out").exists()
+
+
+@pytest.mark.parametrize("reader", ["libyaml", "pyyaml"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "title: " + "[" * 200_000 + "\n",
+            "briefs/b.yaml:1:107: invalid YAML: lists and mappings nested more than 100 deep",
+        ),
+        (
+            "title: " + "{a: " * 500 + "\n",
+            "briefs/b.yaml:1:404: invalid YAML: lists and mappings nested more than 100 deep",
+        ),
+        (LAUGHS, "briefs/b.yaml:2:8: invalid YAML: aliases (*a) are not allowed; write the value out"),
+        (
+            "title: x\n? [a]\n: 3\n",
+            "briefs/b.yaml:2:3: invalid YAML: a key must be a plain name, not a list or mapping",
+        ),
+    ],
+)
+def test_deep_nesting_and_aliases_are_one_line_errors_with_either_yaml_reader(
+    workspace, monkeypatch, reader, text, expected
+):
+    """libyaml's own composer dies of a 200,000-deep `[[[`; PyYAML's raised RecursionError (an internal error)."""
+    from briefgen import yamlsource
+
+    if reader == "pyyaml":
+        monkeypatch.setattr(yamlsource, "_CParser", None)
+    (workspace / "briefs" / "b.yaml").write_text(text, encoding="utf-8")
+    result = run("check", "briefs/b.yaml")
+    assert result.exit_code == 1
+    assert result.output == expected + "\n"
