@@ -13,36 +13,19 @@ from pathlib import Path
 
 from .design import Theme, theme
 from .errors import AudienceError, Problem, TemplateError, display_path
+from .folders import STYLE_FILE as STYLE_FILE  # re-exported: the audience's public names
+from .folders import builtin_templates as builtin_templates
+from .folders import discover as discover
+from .folders import search_path as search_path
 from .fonts import font_file_problem
 from .style import PATTERN_FIELDS, RUNNING_FIELDS, Style, merge, pattern_problem, style_from_dict, style_schema
 from .writers import Assets
 from .yamlsource import InputTooLarge, read_bounded, read_yaml, schema_problems
 
-STYLE_FILE = "style.yaml"
 TEMPLATE_FILE = "brief.md.j2"
 EMAIL_TEMPLATE_FILE = "email.md.j2"
 DEFAULT_EMAIL_TEMPLATE = f"_shared/{EMAIL_TEMPLATE_FILE}"  # when no audience in the chain has its own
 REFERENCE_DOCX = "reference.docx"
-
-
-def builtin_templates() -> Path:
-    """Inside an installed wheel the templates sit in the package; in a checkout, beside it."""
-    from importlib import resources
-
-    packaged = Path(str(resources.files(__package__))) / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
-
-
-def search_path(extra: Path | None = None) -> tuple[Path, ...]:
-    roots: list[Path] = []
-    for root in (extra, Path.cwd() / "templates", builtin_templates()):
-        if root is not None and root.is_dir() and root.resolve() not in [r.resolve() for r in roots]:
-            roots.append(root)
-    if extra is not None and not extra.is_dir():
-        raise AudienceError(f"--templates {extra}: no such folder")
-    return tuple(roots)
 
 
 @dataclass(frozen=True)
@@ -56,16 +39,6 @@ class Audience:
     theme: Theme  # the style resolved into the design every writer draws
     assets: Assets  # the files writers may use, read once
     email_template: str = DEFAULT_EMAIL_TEMPLATE  # the mail body's template, found like `template`
-
-
-def discover(roots: tuple[Path, ...]) -> dict[str, Path]:
-    """Audience name -> its folder, first root wins."""
-    found: dict[str, Path] = {}
-    for root in roots:
-        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-            if not folder.name.startswith(("_", ".")) and (folder / STYLE_FILE).is_file():
-                found.setdefault(folder.name, folder)
-    return found
 
 
 def _raw_style(folder: Path) -> dict:

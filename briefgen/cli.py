@@ -220,7 +220,7 @@ def _build_options(f):
 
 
 def _request(briefs, audiences, formats, out_dir, bib, strict, workers, templates_dir, force=False) -> BuildRequest:
-    from .audience import search_path
+    from .folders import search_path
     from .parallel import default_workers
 
     return BuildRequest(
@@ -367,13 +367,15 @@ def run_build(request: BuildRequest) -> int:
     make are sent to the worker pool as they are found, and each brief's set is written as soon
     as its outputs are made, in the order of the briefs.
     """
-    from .audience import discover, load_audiences
+    from .folders import discover
     from .parallel import Runner
 
     names = list(request.audiences) or sorted(discover(request.roots))
     loaded: list = []
 
     def audiences() -> list:
+        from .audience import load_audiences
+
         if not loaded:
             loaded.extend(load_audiences(names, request.roots))
         return loaded
@@ -450,8 +452,8 @@ def _plan_brief(path: Path, audiences, request: BuildRequest, runner, ids: dict[
 
     `audiences()` loads the audiences (styles, logos, fonts) on first use, once per command.
     """
-    from .audience import discover
     from .build import make, plan
+    from .folders import discover
     from .incremental import MANIFEST, file_sha256, previous_entries, sources_digest
 
     chosen = audiences()
