@@ -28,9 +28,15 @@ def _verbosity() -> int:
     return ctx.find_root().meta.get("briefgen.verbosity", NORMAL) if ctx else NORMAL
 
 
+_ERASE_LINE = "\r\x1b[K"
+_bar_showing = False  # a progress bar is on the terminal's last line: clear it before printing
+
+
 def _say(message: str, level: int = NORMAL, err: bool = False) -> None:
     """What a command reports: nothing under -q, details only under -v. Errors are never held back."""
     if _verbosity() >= level:
+        if _bar_showing:
+            sys.stderr.write(_ERASE_LINE)  # the bar draws itself again at its next step
         click.echo(message, err=err)
 
 
@@ -536,8 +542,15 @@ def _progress(total: int):
     if total < 2 or _verbosity() < NORMAL or not sys.stderr.isatty():
         yield lambda: None
         return
-    with click.progressbar(length=total, label="building", file=sys.stderr) as bar:
-        yield lambda: bar.update(1)
+    global _bar_showing
+    try:
+        with click.progressbar(length=total, label="building", file=sys.stderr) as bar:
+            _bar_showing = True
+            yield lambda: bar.update(1)
+    finally:
+        _bar_showing = False
+        sys.stderr.write(_ERASE_LINE)  # done: the bar goes, the list of files stays
+        sys.stderr.flush()
 
 
 @cli.command()

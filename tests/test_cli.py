@@ -344,3 +344,37 @@ def test_watch_rebuilds_what_an_edit_affects_and_says_how_long_it_took(workspace
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
     assert process.returncode == 0
+
+
+def _stderr_on_a_terminal(*args: str) -> str:
+    """Run briefgen with its stderr on a pseudo-terminal, as at a shell prompt; what it wrote there."""
+    import os
+    import pty
+
+    main, secondary = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.run(
+        [sys.executable, "-m", "briefgen", *args], stderr=secondary, stdout=subprocess.PIPE, env=env, timeout=300
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed: all read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert process.returncode == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_progress_bar_shows_on_a_terminal_only(workspace):
+    shown = _stderr_on_a_terminal("build", "-f", "txt", "-f", "html", "-j", "1")
+    assert "building" in shown and "100%" in shown
+    quiet = _stderr_on_a_terminal("-q", "build", "-f", "txt", "-f", "html", "-j", "1", "--force")
+    assert "building" not in quiet
+    piped = CliRunner().invoke(cli, ["build", "-f", "txt", "-f", "html", "-j", "1", "--force"])
+    assert piped.exit_code == 0 and "building" not in piped.output
