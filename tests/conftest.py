@@ -93,3 +93,26 @@ def _no_syntax_leaks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(Artifact, "__init__", scanned)
     yield
     assert not found, "syntax leaked into outputs:\n" + "\n".join(dict.fromkeys(found))
+
+
+@pytest.fixture(autouse=True)
+def _accessible_pdfs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Every PDF any test builds passes the PDF/UA-1 checks with no error and no warning.
+
+    Hooked like the leak scan above; `accessibility.pdfua_findings` says what is checked.
+    """
+    from briefgen.writers import Artifact
+
+    from accessibility import pdfua_findings
+
+    found: list[str] = []
+    made = Artifact.__init__
+
+    def checked(self, data: bytes, media_type: str, *args, **kwargs) -> None:
+        made(self, data, media_type, *args, **kwargs)
+        if media_type == "application/pdf":
+            found.extend(pdfua_findings(data))
+
+    monkeypatch.setattr(Artifact, "__init__", checked)
+    yield
+    assert not found, "PDF/UA findings in a built PDF:\n" + "\n".join(dict.fromkeys(found))

@@ -26,6 +26,7 @@ class Assets:
     reference_docx: bytes | None = None  # the audience's own Word styles (pandoc's reference.docx)
     logo: bytes | None = None  # PNG or JPEG
     logo_type: str = ""  # image/png | image/jpeg
+    logo_alt: str = ""  # the logo's text alternative (style `logo.alt`): what a screen reader says for it
     fonts: tuple[bytes, ...] = ()  # TrueType fallback fonts (style `fonts.fallback`), in the order tried
 
 

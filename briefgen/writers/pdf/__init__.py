@@ -6,6 +6,7 @@ outline; notes become footnotes at the foot of the page that cites them.
 
 Modules: `styles` (theme -> paragraph styles, fonts), `body` (blocks -> flowables),
 `footnotes` (the note-reserving frame), `pages` (band, header, footer, canvas),
+`tags` (marked content while drawing) and `structure` (the tagged PDF's structure tree),
 `rlhooks` (the only code touching reportlab internals).
 """
 
@@ -23,11 +24,13 @@ from ...model import Document
 from .. import Artifact, Assets
 from ..common import byline, meta_author, release_epoch
 from .body import Builder
-from .footnotes import FlushNotes, FootnoteFrame
+from .footnotes import FlushNotes, FootnoteFrame, TaggedParagraph
 from .glyphs import Glyphs
 from .pages import DocTemplate, NumberedCanvas, PageDecorations
 from .rlhooks import fix_creation_date
+from .structure import finish
 from .styles import register_fonts, role_font
+from .tags import StructTree
 
 MEDIA_TYPE = "application/pdf"
 
@@ -40,13 +43,18 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     top, right, bottom, left = (m * mm for m in theme.margins)
     width = pw - left - right
     glyphs = Glyphs(assets.fonts)
-    builder = Builder(theme, width, glyphs)
-    pages = PageDecorations(doc.meta, theme, page_size, (top, right, bottom, left), assets.logo, glyphs)
+    tree = StructTree()  # filled in reading order: the title band, the byline, the body
+    pages = PageDecorations(
+        doc.meta, theme, page_size, (top, right, bottom, left), assets.logo, glyphs, tree, assets.logo_alt
+    )
+    builder = Builder(theme, width, glyphs, tree)
 
     story: list[Flowable] = []
     meta_line = byline(doc.meta)
     if meta_line:
-        story.append(Paragraph(*glyphs.fit(escape(meta_line), builder.s.byline)))
+        line = TaggedParagraph(*glyphs.fit(escape(meta_line), builder.s.byline))
+        line.struct = builder.element("P")
+        story.append(line)
     story.extend(builder.blocks(doc.blocks))
     story.append(FlushNotes())
 
@@ -99,13 +107,14 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     made: list[NumberedCanvas] = []
 
     def make_canvas(*args, **kwargs) -> NumberedCanvas:
-        canv = NumberedCanvas(*args, footer=pages.footer, **kwargs)
+        canv = NumberedCanvas(*args, footer=pages.footer, tree=tree, **kwargs)
         fix_creation_date(canv, epoch)
         canv.setPageCompression(1)
         made.append(canv)
         return canv
 
     template.build(story, canvasmaker=make_canvas)
+    data = finish(buf.getvalue(), tree, meta, epoch)
     return Artifact(
-        buf.getvalue(), MEDIA_TYPE, pages=made[-1].pages, notes=builder.note_count, warnings=glyphs.report(doc, theme)
+        data, MEDIA_TYPE, pages=made[-1].pages, notes=builder.note_count, warnings=glyphs.report(doc, theme)
     )

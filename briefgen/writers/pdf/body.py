@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -12,7 +13,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
-    ListFlowable,
     ListItem,
     Paragraph,
     Spacer,
@@ -55,10 +55,11 @@ from ...model import (
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
 from ..measure import CELL_MIN_EMS, cell_fit, column_widths, text_width
-from .footnotes import Container, NoteParagraph, note_anchor
+from .footnotes import Container, NoteParagraph, TaggedParagraph, note_anchor
 from .glyphs import Glyphs
-from .rlhooks import frame_cursor, frame_of, set_row_split_range, split_in_frame_of
+from .rlhooks import LabelledList, frame_cursor, frame_of, set_row_split_range, split_in_frame_of
 from .styles import colour, face_name, role_font, styles
+from .tags import Node, StructTree, TaggingCanvas
 
 UNLIMITED = 1e7  # points: "as tall as it needs"
 CONTINUED_PADDING = 4.0  # points above the content of a box's piece continued from the last page
@@ -66,7 +67,12 @@ NESTED_MIN = 0.25  # what a quote, box or list holds keeps this share of the tex
 CELL_PADDING = 6.0  # points left and right of a cell's text (reportlab's default)
 
 
-class BalancedParagraph(Paragraph):
+def heading_role(level: int) -> str:
+    """The structure type of a model heading: H1 is the title, so level 1 is H2 (as in the HTML)."""
+    return f"H{min(max(level, 1) + 1, 6)}"
+
+
+class BalancedParagraph(TaggedParagraph):
     """A display title whose lines are balanced: as narrow as it can be without taking another line.
 
     CSS calls this `text-wrap: balance`; a two-line title then breaks near its middle
@@ -115,6 +121,23 @@ class HRule(Flowable):
         self.canv.setStrokeColor(self.colour)
         self.canv.setLineWidth(self.thickness)
         self.canv.line(0, self.space, self.width, self.space)
+
+
+class ListLabel:
+    """A list item's bullet or number, drawn as the content of the item's Lbl element."""
+
+    def __init__(self, drawer, node: Node) -> None:
+        self._drawer, self._node = drawer, node
+
+    def __getattr__(self, name: str):
+        return getattr(self._drawer, name)
+
+    def drawOn(self, indenter, canv, x, y, _sW=0) -> None:
+        if isinstance(canv, TaggingCanvas):
+            with canv.tagged(self._node):
+                self._drawer.drawOn(indenter, canv, x, y, _sW)
+        else:
+            self._drawer.drawOn(indenter, canv, x, y, _sW)
 
 
 class ItemParagraph(NoteParagraph):
@@ -338,14 +361,31 @@ def _note_target(n: int) -> str:
 class Builder:
     """Turns blocks into flowables; counts the notes it numbers."""
 
-    def __init__(self, theme: Theme, width: float, glyphs: Glyphs | None = None) -> None:
+    def __init__(
+        self, theme: Theme, width: float, glyphs: Glyphs | None = None, tree: StructTree | None = None
+    ) -> None:
         self.theme, self.width = theme, width
         self.glyphs = glyphs or Glyphs()  # fallback fonts for what the text fonts lack
+        self.tree = tree or StructTree()
+        self.parent = self.tree.root  # the structure element the blocks being built belong to
         self.s = styles(theme)
         self.accent = colour(theme.colours.accent)
         self.note_count = 0
         self.pending_notes: list[tuple[int, Paragraph]] = []
         self.box_depth = 0  # > 0 while building the content of a box (a table cell)
+
+    @contextmanager
+    def under(self, node: Node) -> Iterator[Node]:
+        """Blocks built inside belong to `node` in the structure tree."""
+        outer, self.parent = self.parent, node
+        try:
+            yield node
+        finally:
+            self.parent = outer
+
+    def element(self, role: str, **details) -> Node:
+        """A new structure element under the current one, in the model's order."""
+        return self.tree.node(role, self.parent, **details)
 
     # inline markup ------------------------------------------------
     def markup(self, nodes: tuple[Inline, ...]) -> str:
@@ -361,9 +401,11 @@ class Builder:
                 case Code(text=t):
                     out.append(f'<font face="{role_font(self.theme.code)}">{escape(t)}</font>')
                 case Link(children=c, url=u) if (safe := safe_url(u)) is not None and not safe.startswith("#"):
+                    words = plain_text(c).strip()
+                    link = self.tree.node("Link", contents=safe if words in ("", safe) else f"{words} ({safe})")
                     out.append(
-                        f'<a href="{escape(safe, {chr(34): "&quot;"})}" color="{self.theme.colours.accent}">'
-                        f"{self.markup(c)}</a>"
+                        f'{self.tree.open(link)}<a href="{self.tree.href(link, safe)}" '
+                        f'color="{self.theme.colours.accent}">{self.markup(c)}</a>{self.tree.close(link)}'
                     )
                 # an address no output may link to, or a place in the brief: the PDF names no place
                 # of the brief's own (its only destinations are its notes), so a link would not resolve
@@ -376,33 +418,47 @@ class Builder:
                 case Note(blocks=b):
                     self.note_count += 1
                     n = self.note_count
+                    note = self.tree.node("Note", ident=f"note-{n}")
+                    reference = self.tree.node("Reference", then=note)  # the note is read right after its marker
+                    link = self.tree.node("Link", contents=self.theme.label("note").replace("{n}", str(n)))
                     out.append(
-                        f'<a name="{note_anchor(n)}"/><super><a href="#{_note_target(n)}" '
+                        f'<a name="{note_anchor(n)}"/>{self.tree.open(reference)}{self.tree.open(link)}'
+                        f'<super><a href="{self.tree.href(link, "#" + _note_target(n))}" '
                         f'color="{self.theme.colours.accent}">{n}</a></super>'
+                        f"{self.tree.close(link)}{self.tree.close(reference)}"
                     )
-                    self.pending_notes.append((n, self._note_paragraph(n, b)))
+                    self.pending_notes.append((n, self._note_paragraph(n, b, note)))
                 case _:
                     raise TypeError(f"PDF writer: unknown inline node {type(node).__name__}")
         return "".join(out)
 
-    def _note_paragraph(self, n: int, blocks: tuple[Block, ...]) -> Paragraph:
+    def _note_paragraph(self, n: int, blocks: tuple[Block, ...], note: Node) -> Paragraph:
         body = " ".join(self.markup(runs) for runs in note_paragraphs(blocks))
-        return Paragraph(
+        back = self.tree.node("Link", contents=self.theme.label("note_backlink").replace("{n}", str(n)))
+        para = TaggedParagraph(
             *self.glyphs.fit(
-                f'<a name="{_note_target(n)}"/><super><a href="#{note_anchor(n)}">{n}</a></super>\u2002{body}',
+                f'<a name="{_note_target(n)}"/>{self.tree.open(back)}<super>'
+                f'<a href="{self.tree.href(back, "#" + note_anchor(n))}">{n}</a></super>{self.tree.close(back)}'
+                f"\u2002{body}",
                 self.s.note,
             )
         )
+        para.struct = note
+        return para
 
-    def paragraph(self, nodes: tuple[Inline, ...], style, item: bool = False) -> Paragraph:
-        """A paragraph; `item`: the first of a list item, which a short item never splits."""
+    def paragraph(self, nodes: tuple[Inline, ...], style, item: bool = False, role: str = "P") -> Paragraph:
+        """A paragraph, the content of a new `role` element; `item`: the first of a list item, which a
+        short item never splits."""
+        node = self.element(role)  # before its inlines' notes: the tree follows the model's order
         text, style = self.glyphs.fit(self.markup(nodes), style)
         notes, self.pending_notes = self.pending_notes, []
+        para = (
+            (ItemParagraph if item else NoteParagraph)(text, style) if notes or item else TaggedParagraph(text, style)
+        )
+        para.struct = node
         if notes or item:
-            para = (ItemParagraph if item else NoteParagraph)(text, style)
             para.notes = tuple(notes)
-            return para
-        return Paragraph(text, style)
+        return para
 
     # blocks -------------------------------------------------------
     def blocks(self, blocks: tuple[Block, ...], width: float | None = None) -> list[Flowable]:
@@ -421,9 +477,11 @@ class Builder:
 
     def block_Heading(self, h: Heading, width: float) -> list[Flowable]:
         st = self.s.heading(h.level)
+        node = self.element(heading_role(h.level))
         text = self.markup(display_heading(h.children))
         notes, self.pending_notes = self.pending_notes, []
         para = OutlineHeading(*self.glyphs.fit(text, st))
+        para.struct = node
         para.notes = tuple(notes)  # a citation in a heading: its note at the foot of the heading's page
         para.outline_level, para.outline_title = h.level, plain_text(h.children)
         para.keepWithNext = 1  # never the last line of a page: it stays with the first lines after it
@@ -440,7 +498,16 @@ class Builder:
     def block_ListBlock(self, lst: ListBlock, width: float) -> list[Flowable]:
         size = self.theme.body.size
         (indent,) = self._indents(width, size * LIST_INDENT)
-        items = [ListItem(self._item(item, width - indent) or [Spacer(0, 0)]) for item in lst.items]
+        numbering = "/Decimal" if lst.ordered else "/Disc"
+        labels: list[Node] = []
+        items = []
+        with self.under(self.element("L", attributes=(("List", (("ListNumbering", numbering),)),))):
+            for item in lst.items:
+                with self.under(self.element("LI")):
+                    labels.append(self.element("Lbl"))
+                    with self.under(self.element("LBody")):
+                        items.append(ListItem(self._item(item, width - indent) or [Spacer(0, 0)]))
+        queue = iter(labels)
         kwargs = dict(
             bulletFontName=face_name(self.theme.headings[0].family, "Bold") if lst.ordered else face_name("sans"),
             bulletFontSize=size * 0.9 if lst.ordered else size,
@@ -449,9 +516,12 @@ class Builder:
             spaceAfter=size * 0.3,
             bulletOffsetY=0,
         )
+        label = lambda drawer: ListLabel(drawer, next(queue))  # noqa: E731  one label element per bullet, in order
         if lst.ordered:
-            return [ListFlowable(items, bulletType="1", start=str(lst.start), bulletFormat="%s.", **kwargs)]
-        return [ListFlowable(items, bulletType="bullet", start="•", **kwargs)]
+            return [
+                LabelledList(items, label=label, bulletType="1", start=str(lst.start), bulletFormat="%s.", **kwargs)
+            ]
+        return [LabelledList(items, label=label, bulletType="bullet", start="•", **kwargs)]
 
     def _item(self, item: tuple[Block, ...], width: float) -> list[Flowable]:
         """A list item's flowables; its first paragraph is an ItemParagraph."""
@@ -465,7 +535,8 @@ class Builder:
     def block_Quote(self, q: Quote, width: float) -> list[Flowable]:
         right, left = self._indents(width, 18.0, 14.0)  # a quote sits narrower than the text
         padding = (3.0, right, 3.0, left)  # top right bottom left
-        return [self._framed(q.blocks, self.theme.quote(), padding, width, self.theme.body.space_after)]
+        with self.under(self.element("BlockQuote")):
+            return [self._framed(q.blocks, self.theme.quote(), padding, width, self.theme.body.space_after)]
 
     def block_Rule(self, r: Rule, width: float) -> list[Flowable]:
         return [HRule(colour(self.theme.colours.rule))]
@@ -483,10 +554,20 @@ class Builder:
             self._aligned(self._scaled(self.s.cell_head, scale), t.align, ncols),
             self._aligned(self._scaled(self.s.cell, scale), t.align, ncols),
         )
-        if t.header:
-            data.append([self.paragraph(c, head_styles[i]) for i, c in enumerate(t.header)])
-        for row in t.rows:
-            data.append([self.paragraph(c, cell_styles[i]) for i, c in enumerate(row)] + [""] * (ncols - len(row)))
+        column = (("Table", (("Scope", "/Column"),)),)
+        with self.under(self.element("Table")):
+            if t.header:
+                with self.under(self.element("THead")), self.under(self.element("TR")):
+                    data.append([self.paragraph(c, head_styles[i], role="TH") for i, c in enumerate(t.header)])
+                    for node in self.parent.kids:
+                        node.attributes = column  # type: ignore[union-attr]
+            with self.under(self.element("TBody")):
+                for row in t.rows:
+                    with self.under(self.element("TR")):
+                        cells = [self.paragraph(c, cell_styles[i], role="TD") for i, c in enumerate(row)]
+                        for _ in range(ncols - len(row)):
+                            self.element("TD")  # an empty cell: the row keeps its columns
+                    data.append(cells + [""] * (ncols - len(row)))
         head = 1 if t.header else 0
         table = RowSafeTable(data, colWidths=widths, repeatRows=head, hAlign="LEFT")
         rule = colour(self.theme.colours.rule)
@@ -548,7 +629,8 @@ class Builder:
             return self.blocks(box.blocks, width)
         right, left = self._indents(width, 10.0, 12.0)
         padding = (8.0, right, 4.0, left)  # top right bottom left
-        return [self._framed(box.blocks, look, padding, width, space_after=self.theme.body.size * 0.7)]
+        with self.under(self.element("Div")):
+            return [self._framed(box.blocks, look, padding, width, space_after=self.theme.body.size * 0.7)]
 
     def _indents(self, width: float, *indents: float) -> tuple[float, ...]:
         """The indents a nested block takes from `width`, scaled down so its content keeps room.

@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable, Frame, Paragraph
 from reportlab.platypus.doctemplate import ActionFlowable
 
 from .rlhooks import anchors_in, frame_cursor, frame_of, measure_in_frame, nested_flowables, split_must_fail
+from .tags import Node, TaggingCanvas
 
 Notes = list[tuple[int, Paragraph]]  # (note number, the note's paragraph)
 
@@ -31,7 +32,31 @@ def note_anchor(n: int) -> str:
     return f"refnote{n:04d}"
 
 
-class NoteParagraph(Paragraph):
+class TaggedParagraph(Paragraph):
+    """A paragraph whose text is the content of a structure element (`struct`), also when split.
+
+    Drawn a second time (a table's header row repeated on the next page), it is an artifact:
+    a screen reader reads the header once, where the table begins.
+    """
+
+    struct: Node | None = None
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        parts = super().split(avail_width, avail_height)
+        for part in parts:
+            if isinstance(part, TaggedParagraph):
+                part.struct = self.struct
+        return parts
+
+    def beginText(self, x: float, y: float):  # reportlab's name: every text object a paragraph draws starts here
+        tx = super().beginText(x, y)
+        if self.struct is not None and isinstance(self.canv, TaggingCanvas):
+            self.canv.begin_text(tx, None if self.__dict__.get("_briefgen_drawn") else self.struct)
+            self._briefgen_drawn = True
+        return tx
+
+
+class NoteParagraph(TaggedParagraph):
     """A paragraph whose footnotes must sit at the foot of the page it lands on."""
 
     notes: tuple[tuple[int, Paragraph], ...] = ()

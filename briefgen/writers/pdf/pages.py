@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from contextlib import nullcontext
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
@@ -15,26 +16,33 @@ from ...design import TextRole, Theme, display_title
 from ...model import Metadata
 from ..common import running_text
 from .body import BalancedParagraph, KeepWithFirstLines, OutlineHeading
-from .footnotes import FootnoteFrame
+from .footnotes import FootnoteFrame, TaggedParagraph
 from .glyphs import Glyphs
 from .styles import colour, paragraph_style, role_font
+from .tags import Node, StructTree, TaggingCanvas
 
 BAND_TOP = 14 * mm  # from the page's top edge to the first line of the band
 BAND_BOTTOM = 9 * mm
 
 
-def title_band(meta: Metadata, theme: Theme, width: float, glyphs: Glyphs) -> tuple[list[Paragraph], float]:
-    """The first page's coloured band: kicker, title, subtitle; and its height."""
+def title_band(
+    meta: Metadata, theme: Theme, width: float, glyphs: Glyphs, tree: StructTree | None = None
+) -> tuple[list[Paragraph], float]:
+    """The first page's coloured band: kicker, title (the document's H1), subtitle; and its height."""
+    tree = tree or StructTree()
     kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
-    parts = []
+    parts: list[Paragraph] = []
     if kicker:
         style = paragraph_style("kicker", theme.kicker, flowing=False)
-        parts.append(Paragraph(*glyphs.fit(escape(kicker.upper()), style)))
+        parts.append(TaggedParagraph(*glyphs.fit(escape(kicker.upper()), style)))
+        parts[-1].struct = tree.node("P", tree.root)
     title = escape(display_title(meta.title))
     parts.append(BalancedParagraph(*glyphs.fit(title, paragraph_style("title", theme.title, flowing=False))))
+    parts[-1].struct = tree.node("H1", tree.root)
     if meta.subtitle:
         style = paragraph_style("subtitle", theme.subtitle, flowing=False)
-        parts.append(Paragraph(*glyphs.fit(escape(meta.subtitle), style)))
+        parts.append(TaggedParagraph(*glyphs.fit(escape(meta.subtitle), style)))
+        parts[-1].struct = tree.node("P", tree.root)
     height = BAND_TOP
     for p in parts:
         height += p.wrap(width, 1000)[1] + p.getSpaceBefore() + p.getSpaceAfter()
@@ -63,6 +71,8 @@ class PageDecorations:
         margins: tuple,
         logo: bytes | None,
         glyphs: Glyphs,
+        tree: StructTree | None = None,
+        logo_alt: str = "",
     ):
         self.meta, self.theme, self.glyphs = meta, theme, glyphs
         self.pw, self.ph = page
@@ -70,20 +80,29 @@ class PageDecorations:
         self.width = self.pw - self.left - self.right
         self.logo, self.logo_size = logo_image(logo)
         self.band_width = self.width - (self.logo_size[0] + 6 * mm if self.logo else 0)
-        self.band, self.band_height = title_band(meta, theme, self.band_width, glyphs)
+        # the band's reading order: the marking first (how the brief may be handled), the logo, the text
+        tree = tree or StructTree()
+        self.marking_node = tree.node("P", tree.root) if meta.marking else None
+        self.logo_box = (
+            self.pw - self.right - self.logo_size[0],
+            self.ph - 10 * mm - self.logo_size[1],
+            *self.logo_size,
+        )
+        self.logo_node = self._figure(tree, logo_alt or meta.organisation) if self.logo else None
+        self.band, self.band_height = title_band(meta, theme, self.band_width, glyphs, tree)
+
+    def _figure(self, tree: StructTree, alt: str) -> Node:
+        x, y, w, h = self.logo_box
+        layout = (("BBox", (x, y, x + w, y + h)), ("Placement", "/Block"))
+        return tree.node("Figure", tree.root, alt=alt, attributes=(("Layout", layout),))
 
     def first_page(self, canv: Canvas, document: BaseDocTemplate) -> None:
         canv.saveState()
         canv.setFillColor(colour(self.theme.colours.accent))
         canv.rect(0, self.ph - self.band_height, self.pw, self.band_height, stroke=0, fill=1)
         if self.logo:
-            canv.drawImage(
-                self.logo,
-                self.pw - self.right - self.logo_size[0],
-                self.ph - 10 * mm - self.logo_size[1],
-                *self.logo_size,
-                mask="auto",
-            )
+            with _content_of(canv, self.logo_node):
+                canv.drawImage(self.logo, *self.logo_box, mask="auto")
         y = self.ph - BAND_TOP
         for p in self.band:
             _, h = p.wrap(self.band_width, 1000)
@@ -94,15 +113,16 @@ class PageDecorations:
             canv.setFont(role_font(self.theme.marking), self.theme.marking.size)
             canv.setFillColor(colour(self.theme.title.colour))  # on the band: in the band's text colour
             marking = self.meta.marking.upper()
-            self._draw(
-                canv,
-                self.pw - self.right,
-                self.ph - 8 * mm,
-                marking,
-                self.theme.marking,
-                self.theme.title.colour,
-                right=True,
-            )
+            with _content_of(canv, self.marking_node):
+                self._draw(
+                    canv,
+                    self.pw - self.right,
+                    self.ph - 8 * mm,
+                    marking,
+                    self.theme.marking,
+                    self.theme.title.colour,
+                    right=True,
+                )
         canv.restoreState()
 
     def _draw(
@@ -120,6 +140,10 @@ class PageDecorations:
         self.glyphs.draw_string(canv, x, y, text, role_font(role), size or role.size, colour(hex_colour), right=right)
 
     def later_page(self, canv: Canvas, document: BaseDocTemplate) -> None:
+        with _pagination(canv, "Header"):
+            self._header(canv)
+
+    def _header(self, canv: Canvas) -> None:
         running = self.theme.running
         y = self.ph - self.top + 5 * mm
         canv.saveState()
@@ -150,6 +174,10 @@ class PageDecorations:
         frame.draw_notes(canv, colour(self.theme.colours.muted))
 
     def footer(self, canv: Canvas, page: int, total: int) -> None:
+        with _pagination(canv, "Footer"):
+            self._footer(canv, page, total)
+
+    def _footer(self, canv: Canvas, page: int, total: int) -> None:
         running = self.theme.running
         canv.saveState()
         canv.setStrokeColor(colour(self.theme.colours.rule))
@@ -165,7 +193,16 @@ class PageDecorations:
         canv.restoreState()
 
 
-class NumberedCanvas(Canvas):
+def _content_of(canv: Canvas, node: Node | None):
+    """What is drawn inside is `node`'s content, on a tagging canvas."""
+    return canv.tagged(node) if node is not None and isinstance(canv, TaggingCanvas) else nullcontext()
+
+
+def _pagination(canv: Canvas, subtype: str):
+    return canv.pagination(subtype) if isinstance(canv, TaggingCanvas) else nullcontext()
+
+
+class NumberedCanvas(TaggingCanvas):
     """Draws "page X of Y" once the page count is known: the usual two-step canvas.
 
     Each page's state is kept until `save`, then the footers are drawn with the total;
@@ -179,10 +216,12 @@ class NumberedCanvas(Canvas):
         self.pages = 0
 
     def showPage(self) -> None:
+        self.end_page()
         self._saved.append(dict(self.__dict__))
         # links and bookmarks name pages by this counter: advance it as if the page were out
         self._doc.pageCounter += 1
         self._startPage()
+        self.start_page()
 
     def save(self) -> None:
         total = len(self._saved)

@@ -2,8 +2,8 @@
 
 reportlab has no public API for page-foot notes (where a frame's cursor is, what a
 table or list holds after a split, which frame a nested flowable is placed in, whether
-a paragraph can split at all), for widening a table's allowed split rows, or for
-fixed creation dates. Each function below is the only code touching one private
+a paragraph can split at all), for widening a table's allowed split rows, for
+fixed creation dates, or for marked content (tagged PDF). Each function below is the only code touching one private
 field; tests/test_writers_pdf.py checks that every one still exists and behaves, so
 a reportlab upgrade that changes them fails a test instead of silently mis-placing
 notes.
@@ -11,11 +11,14 @@ notes.
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Frame, Paragraph, Table
+from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import Flowable, Frame, ListFlowable, Paragraph, Table
 
 
 def frame_cursor(frame: Frame) -> tuple[float, bool]:
@@ -149,3 +152,49 @@ def fix_creation_date(canv: Canvas, epoch: int) -> None:
     stamp = canv._doc._timeStamp
     lt = time.gmtime(epoch)
     stamp.t, stamp.lt, stamp.YMDhms, stamp.dhh, stamp.dmm, stamp.tzname = epoch, lt, tuple(lt)[:6], 0, 0, "UTC"
+
+
+def add_text_operator(tx: PDFTextObject, operator: str) -> int:
+    """Append a raw operator (BDC, EMC) to a text object, in order with its text; its place.
+
+    reportlab's text objects have no public way to add marked content; their operators
+    are the list `_code`, joined by spaces between `BT` and `ET`.
+    """
+    tx._code.append(operator)
+    return len(tx._code) - 1
+
+
+_SHOWS_TEXT = re.compile(r"\b(?:Tj|TJ)\b|['\"]")  # an entry holds several operators: "(a) Tj T*"
+
+
+def text_shown_since(tx: PDFTextObject, place: int) -> bool:
+    """Whether a text-showing operator was added after `place` (see above); a quote in the text counts too."""
+    return any(_SHOWS_TEXT.search(op) for op in tx._code[place + 1 :])
+
+
+def remove_text_operator(tx: PDFTextObject, place: int) -> None:
+    del tx._code[place]
+
+
+def text_object_drawing(canv: Canvas) -> PDFTextObject | None:
+    """The text object a paragraph is drawing into, while an `<onDraw>` callback runs.
+
+    reportlab hands it to the callback as `canv._curr_tx_info["tx"]` for exactly this.
+    """
+    info = getattr(canv, "_curr_tx_info", None)
+    return info.get("tx") if isinstance(info, dict) else None
+
+
+class LabelledList(ListFlowable):
+    """A list whose bullets or numbers are drawn as the content of its items' label elements.
+
+    reportlab makes each item's bullet drawer in the private `_makeBullet`, once per item, in
+    order; `label(drawer)` wraps each (`labels` is called with the drawer it replaces).
+    """
+
+    def __init__(self, *args, label: Callable[[object], object], **kwargs) -> None:
+        self._label = label
+        super().__init__(*args, **kwargs)
+
+    def _makeBullet(self, value, params=None):
+        return self._label(super()._makeBullet(value, params))
