@@ -261,6 +261,53 @@ def test_the_reportlab_internals_briefgen_relies_on_are_still_there():
     assert split_heights((4, -3)) == [6 * 18, 4 * 18]  # three rows at least go on with the header
 
 
+def test_the_reportlab_internals_tagging_relies_on_are_still_there():
+    """Marked content goes into a paragraph's text object, in order with its text, from `<onDraw>` callbacks."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import ListItem, Paragraph
+
+    from briefgen.writers.pdf.rlhooks import (
+        LabelledList,
+        add_text_operator,
+        remove_text_operator,
+        text_object_drawing,
+        text_shown_since,
+    )
+
+    canv = Canvas(io.BytesIO())
+    seen = []
+
+    def callback(c, kind, label):
+        tx = text_object_drawing(c)
+        seen.append((label, tx is not None and text_shown_since(tx, 0)))
+        add_text_operator(tx, f"/{label} BMC")
+
+    canv.setNamedCB("mark", callback)
+    para = Paragraph('<onDraw name="mark" label="A"/>one two <onDraw name="mark" label="B"/>three', ParagraphStyle("s"))
+    para.wrap(300, 100)
+    para.drawOn(canv, 0, 0)
+    code = " ".join(canv._code)
+    assert seen == [("A", False), ("B", True)]
+    assert re.search(r"BT .*/A BMC .*\(one two ?\) Tj.* /B BMC .*\(three\) Tj.* ET", code)
+
+    tx = canv.beginText(0, 0)
+    at = add_text_operator(tx, "/P BDC")
+    assert not text_shown_since(tx, at)
+    tx.textOut("x")
+    assert text_shown_since(tx, at)
+    remove_text_operator(tx, at)
+    assert "/P BDC" not in tx.getCode()
+
+    made = []
+    listed = LabelledList(
+        [ListItem([Paragraph("a", ParagraphStyle("s"))]), ListItem([Paragraph("b", ParagraphStyle("s"))])],
+        label=lambda drawer: made.append(drawer) or drawer,
+    )
+    listed.split(200, 200)  # its items, each with the bullet drawer `label` returned
+    assert [d.value for d in made] == [1, 2]  # one bullet drawer per item, in order
+
+
 # ---------------------------------------------------------------- page breaks (issue 9, classes 6 and 10)
 
 

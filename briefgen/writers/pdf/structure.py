@@ -59,7 +59,7 @@ class Writer:
         self.tree.root.kids.extend(orphans)  # drawn but never reached from the model: still read, at the end
         root = self.pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
         document = self._element(self.tree.root, root)
-        root.K = Array([document])
+        root.K = document
         nums = Array()
         for i, page in enumerate(self.pages):
             page.StructParents = i
@@ -110,7 +110,8 @@ class Writer:
             element.ID = String(node.ident)
             self.ids.append((node.ident, element))
         if node.attributes:
-            element.A = Array([_attributes(owner, pairs) for owner, pairs in node.attributes])
+            attributes = [_attributes(owner, pairs) for owner, pairs in node.attributes]
+            element.A = attributes[0] if len(attributes) == 1 else Array(attributes)
         return element
 
 

@@ -1,0 +1,330 @@
+"""Tagged PDF (briefgen/writers/pdf/tags.py, structure.py): what a screen reader is given.
+
+Every PDF the suite builds already passes pdfua (conftest.py). These tests read the structure
+tree itself: through poppler's `pdfinfo -struct-text`, the model's headings, paragraphs, list
+items, table cells and notes in the model's order; through pikepdf, the entries PDF/UA-1 asks
+for (links described and tied to their elements, the logo's alternative, header cells' scope,
+notes' IDs, running headers and footers as artifacts, the XMP identification).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from briefgen.design import note_paragraphs, theme
+from briefgen.model import (
+    Box,
+    Document,
+    Emph,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Metadata,
+    Note,
+    Paragraph,
+    Quote,
+    Strong,
+    Table,
+    Text,
+    plain_text,
+)
+from briefgen.style import Style
+from briefgen.writers import Assets
+from briefgen.writers.pdf import write
+
+from conftest import ROOT, SAMPLE, require_program
+
+DATA = Path(__file__).parent / "data"
+BLOCK_ROLES = {"P", "H1", "H2", "H3", "H4", "H5", "H6", "TH", "TD"}
+
+
+# ---------------------------------------------------------------- the model's reading order
+
+
+def _model_blocks(blocks) -> list[str]:
+    """The texts a reader must meet, in the model's order: headings, paragraphs, cells."""
+    out: list[str] = []
+    for block in blocks:
+        match block:
+            case Heading(children=c) | Paragraph(children=c):
+                out.append(plain_text(c))
+            case ListBlock(items=items):
+                for item in items:
+                    out.extend(_model_blocks(item))
+            case Table(header=header, rows=rows):
+                out.extend(plain_text(cell) for row in (header, *rows) for cell in row)
+            case Box(blocks=b) | Quote(blocks=b):
+                out.extend(_model_blocks(b))
+    return out
+
+
+def _model_notes(blocks) -> list[str]:
+    """Each note's text, numbered, in the order of its marker."""
+    notes: list[str] = []
+
+    def inlines(nodes: tuple[Inline, ...]) -> None:
+        for node in nodes:
+            match node:
+                case Note(blocks=b):
+                    notes.append(f"{len(notes) + 1} " + " ".join(plain_text(r) for r in note_paragraphs(b)))
+                case Emph(children=c) | Strong(children=c) | Link(children=c):
+                    inlines(c)
+
+    def walk(blocks) -> None:
+        for block in blocks:
+            match block:
+                case Heading(children=c) | Paragraph(children=c):
+                    inlines(c)
+                case ListBlock(items=items):
+                    for item in items:
+                        walk(item)
+                case Table(header=header, rows=rows):
+                    for row in (header, *rows):
+                        for cell in row:
+                            inlines(cell)
+                case Box(blocks=b) | Quote(blocks=b):
+                    walk(b)
+
+    walk(blocks)
+    return notes
+
+
+# ---------------------------------------------------------------- what poppler reads
+
+
+class Element:
+    def __init__(self, role: str, depth: int) -> None:
+        self.role, self.depth = role, depth
+        self.kids: list[Element | str] = []
+
+    def text(self, skip: frozenset[str] = frozenset()) -> str:
+        return "".join(k if isinstance(k, str) else ("" if k.role in skip else k.text(skip)) for k in self.kids)
+
+
+def struct_tree(pdf: Path) -> Element:
+    """`pdfinfo -struct-text`, read back into elements and their text."""
+    out = subprocess.run(
+        [require_program("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    root = Element("", -1)
+    stack = [root]
+    for line in out.splitlines():
+        depth = len(line) - len(line.lstrip(" "))
+        body = line.strip()
+        if not body or body.startswith("/") or body.startswith("Object "):
+            continue  # an attribute, or a link's annotation
+        while stack[-1].depth >= depth:
+            stack.pop()
+        if body.startswith('"'):
+            stack[-1].kids.append(body[1:-1])
+            continue
+        element = Element(re.match(r"[A-Za-z0-9]+", body).group(0), depth)
+        stack[-1].kids.append(element)
+        stack.append(element)
+    return root
+
+
+def _walk(element: Element):
+    for kid in element.kids:
+        if isinstance(kid, Element):
+            yield kid
+            if kid.role not in ("Note", "Reference"):
+                yield from _walk(kid)
+
+
+def _flat(text: str) -> str:
+    """Lines are joined without a space by poppler: compare without any."""
+    return re.sub(r"\s+", "", text)
+
+
+def read_in_order(pdf: Path) -> tuple[list[str], list[str]]:
+    """The block elements' own text (notes apart), and the notes', in the tree's order."""
+    root = struct_tree(pdf)
+    blocks = [e.text(frozenset({"Note", "Reference"})) for e in _walk(root) if e.role in BLOCK_ROLES]
+    notes = []
+
+    def find_notes(element: Element) -> None:
+        for kid in element.kids:
+            if isinstance(kid, Element):
+                if kid.role == "Note":
+                    notes.append(kid.text())
+                find_notes(kid)
+
+    find_notes(root)
+    return blocks, notes
+
+
+def _documents(brief: Path, bib: Path) -> dict[str, tuple[Document, bytes]]:
+    """Each audience's document model and its PDF."""
+    from briefgen.audience import load_audiences, search_path
+    from briefgen.bibliography import load_bibliography
+    from briefgen.build import make, plan
+    from briefgen.loader import load_brief
+
+    roots = search_path(ROOT / "templates")
+    refs = load_bibliography(bib)
+    loaded = load_brief(brief, known_keys=lambda _declared: refs)
+    jobs = plan(loaded, load_audiences(None, roots), ["pdf"], roots, refs)
+    return {job.audience: (job.document, make(job).data) for job in jobs}
+
+
+def _check_order(doc: Document, pdf: Path) -> None:
+    blocks, notes = read_in_order(pdf)
+    expected = [_flat(t) for t in _model_blocks(doc.blocks) if _flat(t)]
+    found = [_flat(t) for t in blocks if _flat(t)]
+    band = found[: len(found) - len(expected)]
+    assert found[len(band) :] == expected  # every block, in the model's order, after the title band
+    assert _flat(doc.meta.title) in band
+    assert [_flat(n) for n in notes] == [_flat(n) for n in _model_notes(doc.blocks)]
+
+
+@pytest.mark.parametrize("audience", ["academic", "policymaker", "practitioner", "press"])
+def test_the_structure_tree_reads_the_sample_in_the_models_order(audience, tmp_path):
+    doc, data = _documents(SAMPLE, ROOT / "references.bib")[audience]
+    (tmp_path / "brief.pdf").write_bytes(data)
+    _check_order(doc, tmp_path / "brief.pdf")
+
+
+def test_the_structure_tree_reads_a_brief_nobody_tuned_for_in_order(tmp_path):
+    """Five scripts, every citation form, notes holding lists (tests/data/briefs/field-notes.yaml)."""
+    shutil.copy(DATA / "briefs" / "field-notes.yaml", tmp_path)
+    shutil.copy(DATA / "biblatex-examples.bib", tmp_path)
+    for audience, (doc, data) in _documents(tmp_path / "field-notes.yaml", tmp_path / "biblatex-examples.bib").items():
+        (tmp_path / f"{audience}.pdf").write_bytes(data)
+        _check_order(doc, tmp_path / f"{audience}.pdf")
+
+
+def _long_table_document(rows: int = 90) -> Document:
+    cells = tuple(
+        ((Text(f"R{i}"),), (Text(f"Action {i} " + "with a longer description " * (i % 3)),), (Text("High"),))
+        for i in range(1, rows + 1)
+    )
+    return Document(
+        Metadata(title="Tables", language="de"),
+        (
+            Heading(1, (Text("Overview"),)),
+            Table(((Text("No."),), (Text("Action"),), (Text("Priority"),)), cells),
+            Paragraph((Text("After the table, a "), Link((Text("link"),), "https://example.org/x"), Text(" ends."))),
+        ),
+    )
+
+
+def test_a_table_over_several_pages_is_read_once_with_its_header_cells_scoped(tmp_path):
+    doc = _long_table_document()
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(write(doc, theme(Style()), Assets()).data)
+    with pikepdf.open(pdf) as opened:
+        assert len(opened.pages) >= 3
+        stream = b"".join(p.Contents.read_bytes() for p in opened.pages[1:])
+        assert b"/Artifact <</Type /Pagination>> BDC" in stream  # the header row repeated on later pages
+    _check_order(doc, pdf)  # ... is not read again: each cell once, in order
+    root = struct_tree(pdf)
+    headers = [e for e in _walk(root) if e.role == "TH"]
+    assert [h.text() for h in headers] == ["No.", "Action", "Priority"]
+    out = subprocess.run([require_program("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True).stdout
+    assert out.count("/Scope /Column") == 3
+
+
+# ---------------------------------------------------------------- the PDF/UA entries
+
+
+def _sample_pdf(audience: str) -> bytes:
+    return _documents(SAMPLE, ROOT / "references.bib")[audience][1]
+
+
+@pytest.fixture(scope="module")
+def practitioner() -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(_sample_pdf("practitioner")))
+
+
+def test_the_catalog_declares_a_tagged_document_in_its_language(practitioner):
+    root = practitioner.Root
+    assert root.MarkInfo.Marked is True
+    assert str(root.Lang) == "en"
+    assert root.ViewerPreferences.DisplayDocTitle is True
+    assert root.StructTreeRoot.K.S == "/Document"
+    for i, page in enumerate(practitioner.pages):
+        assert page.obj.StructParents == i
+        assert page.obj.Tabs == "/S"
+
+
+def test_the_xmp_declares_pdf_ua_1_with_the_title(practitioner):
+    meta = practitioner.open_metadata()
+    assert meta["pdfuaid:part"] == "1"
+    assert meta["dc:title"].startswith("Kazakhstan")
+    assert meta["dc:language"] == {"en"}
+
+
+def test_every_link_is_described_and_tied_to_its_link_element(practitioner):
+    nums = list(practitioner.Root.StructTreeRoot.ParentTree.Nums)
+    parents = dict(zip(nums[::2], nums[1::2], strict=True))
+    links = 0
+    for page in practitioner.pages:
+        for annotation in page.obj.get("/Annots", []):
+            links += 1
+            assert str(annotation.Contents).strip()
+            element = parents[int(annotation.StructParent)]
+            assert element.S == "/Link"
+            kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+            assert any(isinstance(k, pikepdf.Dictionary) and k.get("/Obj") == annotation for k in kids)
+    assert links > 60  # notes' markers and back links, DOIs and web addresses
+
+
+def test_notes_are_note_elements_with_ids_read_right_after_their_reference(practitioner):
+    root = practitioner.Root.StructTreeRoot
+    names = list(root.IDTree.Names)
+    ids = [str(n) for n in names[::2]]
+    assert ids[:3] == ["note-1", "note-10", "note-11"]  # a name tree is sorted
+    note = dict(zip(ids, names[1::2], strict=True))["note-1"]
+    assert note.S == "/Note"
+    siblings = list(note.P.K)
+    at = next(i for i, k in enumerate(siblings) if k == note)
+    assert siblings[at - 1].S == "/Reference"
+
+
+def test_the_running_header_and_footer_are_pagination_artifacts(practitioner):
+    first = practitioner.pages[0].Contents.read_bytes()
+    later = practitioner.pages[1].Contents.read_bytes()
+    assert b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC" in first
+    assert b"/Subtype /Header" not in first  # page one has the title band instead
+    assert b"/Artifact <</Type /Pagination /Subtype /Header>> BDC" in later
+
+
+def test_the_logo_is_a_figure_with_its_alternative_text_and_box(tmp_path):
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (120, 40), "#1F4E79").save(buf, "PNG")
+    logo = buf.getvalue()
+    doc = Document(Metadata(title="With a logo", organisation="OSCE"), (Paragraph((Text("Body."),)),))
+    data = write(doc, theme(Style()), Assets(logo=logo, logo_type="image/png", logo_alt="OSCE Secretariat")).data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        document = pdf.Root.StructTreeRoot.K
+        figure = next(k for k in document.K if k.S == "/Figure")
+        assert str(figure.Alt) == "OSCE Secretariat"
+        layout = figure.A[0] if isinstance(figure.A, pikepdf.Array) else figure.A
+        x1, y1, x2, y2 = (float(v) for v in layout.BBox)
+        assert x2 > x1 and y2 > y1 and layout.O == "/Layout"
+        assert b"/Figure <</MCID" in pdf.pages[0].Contents.read_bytes()
+
+
+def test_a_list_reads_its_labels_and_bodies():
+    doc = Document(
+        Metadata(title="Lists"),
+        (ListBlock(((Paragraph((Text("first"),)),), (Paragraph((Text("second"),)),)), ordered=True, start=3),),
+    )
+    data = write(doc, theme(Style()), Assets()).data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        lst = next(k for k in pdf.Root.StructTreeRoot.K.K if k.S == "/L")
+        assert lst.A.ListNumbering == "/Decimal"
+        items = list(lst.K)
+        assert [i.S for i in items] == ["/LI", "/LI"]
+        assert [[k.S for k in i.K] for i in items] == [["/Lbl", "/LBody"], ["/Lbl", "/LBody"]]
