@@ -694,3 +694,48 @@ def test_line_count_wraps_exactly_where_text_width_says_a_line_is_full():
         assert line_count(words, role, full) == 1
         assert line_count(words, role, full - 1e-9) == 2
         assert line_count(f"  {words}\n{words} ", role, full) == 2  # a space at a break is not counted
+
+
+# ---------------------------------------------------------------- accessibility (issue 13)
+
+
+def _docx_with_logo(alt: str) -> bytes:
+    from PIL import Image
+
+    from briefgen.design import theme
+    from briefgen.model import Document, Metadata, Paragraph, Text
+    from briefgen.style import Style
+    from briefgen.writers import Assets
+    from briefgen.writers.docx import write
+
+    buf = io.BytesIO()
+    Image.new("RGB", (120, 40), "#1F4E79").save(buf, "PNG")
+    doc = Document(Metadata(title="With a logo", organisation="OSCE"), (Paragraph((Text("Body."),)),))
+    return write(doc, theme(Style()), Assets(logo=buf.getvalue(), logo_type="image/png", logo_alt=alt)).data
+
+
+def test_the_logo_has_its_alternative_text_and_the_band_is_decorative():
+    with zipfile.ZipFile(io.BytesIO(_docx_with_logo("OSCE Secretariat"))) as z:
+        body = z.read("word/document.xml").decode()
+        headers = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/header"))
+    (picture,) = re.findall(r"<wp:docPr [^>]*>", body)
+    assert 'descr="OSCE Secretariat"' in picture
+    assert '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/>' in (
+        headers
+    )  # the band's coloured rectangle: skipped by a screen reader
+
+
+def test_a_screen_reader_finds_headings_table_headers_language_and_priorities(sample_outputs):
+    styles = part(sample_outputs, "practitioner", "word/styles.xml")
+    for level in range(1, 4):
+        style = re.search(rf'<w:style [^>]*w:styleId="Heading{level}".*?</w:style>', styles, re.S).group(0)
+        assert f'<w:outlineLvl w:val="{level - 1}"/>' in style  # the navigation pane lists it
+    assert '<w:lang w:val="en"/>' in styles
+    body = part(sample_outputs, "practitioner", "word/document.xml")
+    overview = next(t for t in re.findall(r"<w:tbl>.*?</w:tbl>", body, re.S) if "Action" in t)
+    first_row = re.search(r"<w:tr[ >].*?</w:tr>", overview, re.S).group(0)
+    assert "<w:tblHeader/>" in first_row  # repeated on each page, and announced as the header
+    doc = document(sample_outputs, "practitioner")
+    cells = (c for t in doc.tables for row in t.rows for c in row.cells)  # a card is a one-cell table
+    cards = list(dict.fromkeys(p.text for c in cells for p in c.paragraphs if p.text.startswith("Priority:")))
+    assert len(cards) >= 10 and all(re.match(r"Priority: (High|Medium|Low)\b", c) for c in cards)  # never colour alone

@@ -52,7 +52,7 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     else:
         ensure_styles(document)
     page.setup_page(document, doc.meta, theme)
-    page.title_block(document, doc.meta, theme, assets.logo)
+    page.title_block(document, doc.meta, theme, assets.logo, assets.logo_alt)
     body = BodyWriter(document, theme)
     body.blocks(doc.blocks)
     epoch = release_epoch(doc.meta)

@@ -413,6 +413,23 @@ _SHAPE_NAMESPACES = (
 )
 
 
+# Word's "Mark as decorative" (Office 2019): screen readers skip the shape instead of announcing it
+DECORATIVE = (
+    '<a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+    '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/>'
+    "</a:ext></a:extLst>"
+)
+
+
+def set_alt_text(picture, text: str) -> None:
+    """A picture's alternative text (`wp:docPr/@descr`), which python-docx has no API for.
+
+    `InlineShape._inline` is the `wp:inline` element python-docx made; its `docPr` holds the
+    picture's id, name and description. tests/test_writers_docx.py breaks if that changes.
+    """
+    picture._inline.docPr.set("descr", text)
+
+
 def page_rectangle_run(shape_id: int, name: str, width: int, height: int, fill: str) -> object:
     """A run holding a filled rectangle at the page's top-left corner, behind the text, `width` x `height` twips.
 
@@ -431,7 +448,7 @@ def page_rectangle_run(shape_id: int, name: str, width: int, height: int, fill: 
         '<wp:positionH relativeFrom="page"><wp:posOffset>0</wp:posOffset></wp:positionH>'
         '<wp:positionV relativeFrom="page"><wp:posOffset>0</wp:posOffset></wp:positionV>'
         f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
-        f'<wp:docPr id="{shape_id}" name="{escape(name)}"/><wp:cNvGraphicFramePr/>'
+        f'<wp:docPr id="{shape_id}" name="{escape(name)}">{DECORATIVE}</wp:docPr><wp:cNvGraphicFramePr/>'
         '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
         "<wps:wsp><wps:cNvSpPr/><wps:spPr>"
         f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'

@@ -118,7 +118,7 @@ def _twips(mm: float) -> int:
     return round(mm * TWIPS_PER_MM)
 
 
-def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None) -> None:
+def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None, logo_alt: str = "") -> None:
     """The title band, edge to edge across the top of page one as in the PDF; then the byline.
 
     The band is a table as wide as the page, reaching into both side margins (so it stays
@@ -149,7 +149,8 @@ def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None) -> N
         ooxml.cell_margins(cells[1], 0, _twips(LOGO_GAP_MM), bottom, right)
         para = cells[1].paragraphs[0]
         para.alignment = 2  # right
-        para.add_run().add_picture(io.BytesIO(logo), width=Twips(logo_size[0]), height=Twips(logo_size[1]))
+        picture = para.add_run().add_picture(io.BytesIO(logo), width=Twips(logo_size[0]), height=Twips(logo_size[1]))
+        ooxml.set_alt_text(picture, logo_alt or meta.organisation)  # what a screen reader says for the logo
     cell = cells[0]
     first = cell.paragraphs[0]
     kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
