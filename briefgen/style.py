@@ -31,6 +31,7 @@ DEFAULT_LABELS = {
     "timeframe": "When",
     "rationale": "Why",
     "notes": "Notes",
+    "note": "Note {n}",  # a note marker's accessible name (PDF link description, HTML aria-label)
     "note_backlink": "Back to note {n} in the text",
     "bibliography": "References",
     "sources": "Sources",

@@ -747,3 +747,21 @@ def test_the_sample_practitioner_mail_holds_the_key_messages_and_every_recommend
     assert root.find(".//style") is None and root.find(".//img") is None
     assert not leaks_in(mail.encode("utf-8"), "text/html")
     assert len(mail.encode("utf-8")) < 102 * 1024  # Gmail clips a longer message behind "View entire message"
+
+
+def test_the_logo_is_described_by_the_styles_alt_text():
+    _, page = render(assets=Assets(logo=PNG, logo_type="image/png", logo_alt="OSCE Secretariat emblem"))
+    [img] = parse(page).iter("img")
+    assert img.get("alt") == "OSCE Secretariat emblem"
+
+
+def test_every_link_has_a_name_that_makes_sense_out_of_context():
+    """A screen reader's list of links: "Note 3" and "Back to note 3 in the text", never a bare "3" or "↩"."""
+    _, page = render()
+    links = list(parse(page).iter("a"))
+    assert len(links) >= 4
+    for link in links:
+        name = link.get("aria-label") or text(link)
+        assert re.search(r"[^\W\d_]", name), f"link named only {name!r}"
+    refs = [a for a in links if a.get("role") == "doc-noteref"]
+    assert refs and all(a.get("aria-label") == f"Note {text(a)}" for a in refs)

@@ -257,7 +257,7 @@ class _Body:
                 return f"<sup>{escape(t)}</sup>"
             case Note(blocks=b):
                 self.notes.append(b)
-                ref = _note_ref(len(self.notes))
+                ref = _note_ref(len(self.notes), self.theme.label("note"))
                 if self.in_link:
                     self.deferred_refs.append(ref)
                     return ""
@@ -296,8 +296,10 @@ class _Body:
         )
 
 
-def _note_ref(n: int) -> str:
-    return f'<sup><a href="#fn{n}" id="fnref{n}" role="doc-noteref">{n}</a></sup>'
+def _note_ref(n: int, label: str) -> str:
+    """A note's marker; its accessible name says what it is ("Note 3"), not just "3"."""
+    name = escape(label.replace("{n}", str(n)))
+    return f'<sup><a href="#fn{n}" id="fnref{n}" role="doc-noteref" aria-label="{name}">{n}</a></sup>'
 
 
 def _class_names(names: tuple[str, ...]) -> list[str]:
@@ -361,7 +363,7 @@ def _logo(meta: Metadata, assets: Assets) -> str:
         return ""
     media = assets.logo_type or _image_type(assets.logo)
     data = base64.b64encode(assets.logo).decode("ascii")
-    alt = meta.organisation or "Logo"
+    alt = assets.logo_alt or meta.organisation or "Logo"  # the style's `logo.alt` says what it shows
     return f'<img class="logo" src="data:{escape(media)};base64,{data}" alt="{escape(alt)}">'
 
 
