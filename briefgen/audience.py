@@ -58,6 +58,16 @@ def _raw_style(folder: Path) -> dict:
             problems.append(Problem(file, line, col, "logo", f"'{logo}' is not a PNG or JPEG file beside the style"))
         elif why := logo_problem(path):
             problems.append(Problem(file, line, col, "logo", f"'{logo}': {why}"))
+        if not str(data.get("logo_alt") or "").strip():
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    col,
+                    "logo_alt",
+                    f"'{logo}' needs a text alternative for screen readers: add logo_alt: \"what the logo shows\"",
+                )
+            )
         data["logo"] = str(path)
     email = data.get("email") if isinstance(data.get("email"), dict) else {}
     patterns = [(("email", name), email.get(name), PATTERN_FIELDS) for name in ("subject", "filename")]
@@ -189,6 +199,7 @@ def _assets(folder: Path, style: Style) -> Assets:
         reference_docx=reference.read_bytes() if reference.is_file() else None,
         logo=logo_bytes,
         logo_type=("image/png" if logo_bytes.startswith(b"\x89PNG") else "image/jpeg") if logo_bytes else "",
+        logo_alt=style.logo_alt if logo_bytes else "",
         fonts=tuple(Path(f).read_bytes() for f in style.fonts.fallback),
     )
 

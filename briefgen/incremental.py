@@ -106,6 +106,7 @@ def inputs_digest(document: Document, theme: Theme, assets: Assets, fmt: str) ->
     for blob in (assets.reference_docx, assets.logo, *assets.fonts):
         digest.update(b"\0" + hashlib.sha256(blob or b"").digest())
     digest.update(assets.logo_type.encode())
+    digest.update(assets.logo_alt.encode())
     return digest.hexdigest()
 
 

@@ -175,6 +175,11 @@ class Style:
     )
     footer: str = key("{series} · {short_title}", schema={"type": "string"}, doc="left of Page X of Y; as header")
     logo: str = key("", schema={"type": "string"}, doc="PNG or JPEG beside this style.yaml, shown in the title band")
+    logo_alt: str = key(
+        "",
+        schema={"type": "string"},
+        doc="what the logo shows, for screen readers (PDF figure, Word alt text, HTML alt); required with `logo`",
+    )
     email: Email = key(schema={"type": "object"}, doc="what `briefgen mail` sends this audience", factory=Email)
     labels: dict[str, str] = key(
         schema={"type": "object", "additionalProperties": {"type": "string"}},

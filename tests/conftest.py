@@ -101,9 +101,9 @@ def _accessible_pdfs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
 
     Hooked like the leak scan above; `accessibility.pdfua_findings` says what is checked.
     """
-    from briefgen.writers import Artifact
-
     from accessibility import pdfua_findings
+
+    from briefgen.writers import Artifact
 
     found: list[str] = []
     made = Artifact.__init__

@@ -175,7 +175,8 @@ def test_an_audience_style_sets_logo_header_and_footer(workspace):
     folder.mkdir(parents=True)
     Image.new("RGB", (240, 80), (200, 40, 40)).save(folder / "logo.png")
     (folder / "style.yaml").write_text(
-        "extends: practitioner\nlogo: logo.png\nheader: '{organisation} · {date}'\nfooter: 'Briefing for {audience}'\n",
+        "extends: practitioner\nlogo: logo.png\nlogo_alt: Example emblem\n"
+        "header: '{organisation} · {date}'\nfooter: 'Briefing for {audience}'\n",
         encoding="utf-8",
     )
     result = run("build", "-a", "branded")
@@ -195,7 +196,7 @@ def test_an_audience_style_sets_logo_header_and_footer(workspace):
 def test_a_missing_logo_is_an_error_in_the_style_file(workspace):
     folder = workspace / "templates" / "branded"
     folder.mkdir(parents=True)
-    (folder / "style.yaml").write_text("extends: practitioner\nlogo: nowhere.png\n", encoding="utf-8")
+    (folder / "style.yaml").write_text("extends: practitioner\nlogo: nowhere.png\nlogo_alt: x\n", encoding="utf-8")
     result = run("build", "-a", "branded")
     assert result.exit_code == 1
     assert "templates/branded/style.yaml:2:7: logo: 'nowhere.png' is not a PNG or JPEG file" in result.output
@@ -378,3 +379,27 @@ def test_a_progress_bar_shows_on_a_terminal_only(workspace):
     assert "building" not in quiet
     piped = CliRunner().invoke(cli, ["build", "-f", "txt", "-f", "html", "-j", "1", "--force"])
     assert piped.exit_code == 0 and "building" not in piped.output
+
+
+def test_a_logo_without_its_text_alternative_is_refused_and_the_alt_reaches_every_format(workspace):
+    import pikepdf
+    from PIL import Image
+
+    folder = workspace / "templates" / "branded"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (240, 80), (200, 40, 40)).save(folder / "logo.png")
+    (folder / "style.yaml").write_text("extends: practitioner\nlogo: logo.png\n", encoding="utf-8")
+    result = run("build", "-a", "branded")
+    assert result.exit_code != 0
+    assert "templates/branded/style.yaml:2:7: logo_alt: 'logo.png' needs a text alternative" in result.output
+    assert not (workspace / "out").exists()
+
+    (folder / "style.yaml").write_text("extends: practitioner\nlogo: logo.png\nlogo_alt: Red emblem\n", "utf-8")
+    result = run("build", "-a", "branded")
+    assert result.exit_code == 0, result.output
+    out = workspace / "out" / "kazakhstan-osce-2010"
+    with pikepdf.open(out / "kazakhstan-osce-2010_branded.pdf") as pdf:
+        figure = next(k for k in pdf.Root.StructTreeRoot.K.K if k.S == "/Figure")
+        assert str(figure.Alt) == "Red emblem"
+    with zipfile.ZipFile(out / "kazakhstan-osce-2010_branded.docx") as z:
+        assert 'descr="Red emblem"' in z.read("word/document.xml").decode()

@@ -309,7 +309,7 @@ def test_a_fake_or_damaged_logo_is_an_error_in_the_style_file(workspace: Path, c
         buffer = io.BytesIO()
         Image.new("RGB", (8, 8)).save(buffer, "GIF")
         content = buffer.getvalue()
-    _lab_style(workspace, "logo: logo.png\n")
+    _lab_style(workspace, "logo: logo.png\nlogo_alt: Lab emblem\n")
     (workspace / "templates" / "lab" / "logo.png").write_bytes(content)
     (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
     result = run("build", "briefs/b.yaml", "-a", "lab")
