@@ -270,6 +270,7 @@ def test_the_reportlab_internals_tagging_relies_on_are_still_there():
     from briefgen.writers.pdf.rlhooks import (
         LabelledList,
         add_text_operator,
+        register_callback,
         remove_text_operator,
         text_object_drawing,
         text_shown_since,
@@ -283,7 +284,7 @@ def test_the_reportlab_internals_tagging_relies_on_are_still_there():
         seen.append((label, tx is not None and text_shown_since(tx, 0)))
         add_text_operator(tx, f"/{label} BMC")
 
-    canv.setNamedCB("mark", callback)
+    register_callback(canv, "mark", callback)
     para = Paragraph('<onDraw name="mark" label="A"/>one two <onDraw name="mark" label="B"/>three', ParagraphStyle("s"))
     para.wrap(300, 100)
     para.drawOn(canv, 0, 0)

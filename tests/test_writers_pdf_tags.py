@@ -260,7 +260,7 @@ def test_the_xmp_declares_pdf_ua_1_with_the_title(practitioner):
     meta = practitioner.open_metadata()
     assert meta["pdfuaid:part"] == "1"
     assert meta["dc:title"].startswith("Kazakhstan")
-    assert meta["dc:language"] == {"en"}
+    assert set(meta["dc:language"]) == {"en"}  # a bag: a set in pikepdf 10, a list in 8
 
 
 def test_every_link_is_described_and_tied_to_its_link_element(practitioner):

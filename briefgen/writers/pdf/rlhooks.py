@@ -176,6 +176,15 @@ def remove_text_operator(tx: PDFTextObject, place: int) -> None:
     del tx._code[place]
 
 
+def register_callback(canv: Canvas, name: str, callback: Callable) -> None:
+    """The callback `<onDraw name="...">` calls: newer reportlab looks it up in `setNamedCB`'s
+    registry, 4.4.0 as an attribute of the canvas (the floor pyproject allows)."""
+    if hasattr(canv, "setNamedCB"):
+        canv.setNamedCB(name, callback)
+    else:
+        setattr(canv, name, callback)
+
+
 def text_object_drawing(canv: Canvas) -> PDFTextObject | None:
     """The text object a paragraph is drawing into, while an `<onDraw>` callback runs.
 

@@ -20,7 +20,13 @@ from xml.sax.saxutils import escape
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
-from .rlhooks import add_text_operator, remove_text_operator, text_object_drawing, text_shown_since
+from .rlhooks import (
+    add_text_operator,
+    register_callback,
+    remove_text_operator,
+    text_object_drawing,
+    text_shown_since,
+)
 
 MARKER = "briefgen_tag"  # the canvas callback a paragraph's `<onDraw>` markers call
 LINK_PREFIX = "briefgen-node-"  # an href `briefgen-node-17:https://...`: the link of node 17
@@ -129,7 +135,7 @@ class TaggingCanvas(Canvas):
         self._annotations = 0
         self._open: str | None = None  # the canvas-level sequence now open: its BDC/BMC line
         self._text: _Text | None = None
-        self.setNamedCB(MARKER, self._marker)
+        register_callback(self, MARKER, self._marker)
         self._begin(ARTIFACT)
 
     # canvas-level sequences ---------------------------------------
