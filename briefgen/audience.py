@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .contrast import Shortfall, colour_keys, shortfalls
 from .design import Theme, theme
 from .errors import AudienceError, Problem, TemplateError, display_path
 from .folders import STYLE_FILE as STYLE_FILE  # re-exported: the audience's public names
@@ -20,7 +21,7 @@ from .folders import search_path as search_path
 from .fonts import font_file_problem
 from .style import PATTERN_FIELDS, RUNNING_FIELDS, Style, merge, pattern_problem, style_from_dict, style_schema
 from .writers import Assets
-from .yamlsource import InputTooLarge, read_bounded, read_yaml, schema_problems
+from .yamlsource import InputTooLarge, Positions, read_bounded, read_yaml, schema_problems
 
 TEMPLATE_FILE = "brief.md.j2"
 EMAIL_TEMPLATE_FILE = "email.md.j2"
@@ -39,9 +40,10 @@ class Audience:
     theme: Theme  # the style resolved into the design every writer draws
     assets: Assets  # the files writers may use, read once
     email_template: str = DEFAULT_EMAIL_TEMPLATE  # the mail body's template, found like `template`
+    warnings: tuple[Problem, ...] = ()  # what the style gets away with, but should not: low contrast
 
 
-def _raw_style(folder: Path) -> dict:
+def _raw_style(folder: Path) -> tuple[dict, Positions]:
     file = display_path(folder / STYLE_FILE)
     data, pos = read_yaml(folder / STYLE_FILE, file, TemplateError)
     data = data or {}
@@ -91,7 +93,7 @@ def _raw_style(folder: Path) -> dict:
             fallback[i] = str(path)
     if problems:
         raise TemplateError(problems)
-    return data
+    return data, pos
 
 
 MAX_LOGO_BYTES = 5_000_000
@@ -135,6 +137,7 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
         )
     chain: list[str] = []
     merged: dict = {}
+    colour_lines: dict[str, tuple[str, int | None, int | None]] = {}  # key -> where the nearest style set it
     current: str | None = name
     while current is not None:
         if current in chain:
@@ -159,7 +162,11 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
                 )
             )
         chain.append(current)
-        raw = _raw_style(folders[current])
+        raw, pos = _raw_style(folders[current])
+        file = display_path(folders[current] / STYLE_FILE)
+        for path, (line, col) in pos.marks.items():
+            if len(path) == 2 and path[0] == "colours":
+                colour_lines.setdefault(str(path[1]), (file, line, col))
         merged = merge(raw, merged)
         current = raw.get("extends")
     template = next((f"{a}/{TEMPLATE_FILE}" for a in chain if (folders[a] / TEMPLATE_FILE).is_file()), None)
@@ -178,6 +185,8 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
     )
     builtin = folders[name].resolve().is_relative_to(builtin_templates().resolve())
     style = style_from_dict(merged)
+    design = theme(style)
+    default_file = display_path(folders[name] / STYLE_FILE)
     return Audience(
         name,
         folders[name],
@@ -185,10 +194,25 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
         template,
         tuple(chain),
         builtin,
-        theme(style),
+        design,
         _assets(folders[name], style),
         email_template or DEFAULT_EMAIL_TEMPLATE,
+        tuple(_contrast_problem(s, style, colour_lines, default_file) for s in shortfalls(design)),
     )
+
+
+def _contrast_problem(
+    shortfall: Shortfall, style: Style, lines: dict[str, tuple[str, int | None, int | None]], default_file: str
+) -> Problem:
+    """A contrast warning at the line that set the colour to change: the text's if a style set it."""
+    text_keys = colour_keys(shortfall.text, style.colours)
+    background_keys = colour_keys(shortfall.background, style.colours)
+    for key in (*text_keys, *background_keys):
+        if key in lines:
+            file, line, col = lines[key]
+            return Problem(file, line, col, f"colours.{key}", shortfall.describe())
+    key = (text_keys or background_keys or ["?"])[0]
+    return Problem(default_file, None, None, f"colours.{key}", f"{shortfall.describe()} (the default colour)")
 
 
 def _assets(folder: Path, style: Style) -> Assets:

@@ -209,7 +209,8 @@ def _build_options(f):
         click.option(
             "--strict",
             is_flag=True,
-            help="Fail, rather than warn, when a PDF exceeds max_pages or a character is in no font.",
+            help="Fail, rather than warn, when a PDF exceeds max_pages, a character is in no font "
+            "or a style colour has too little contrast (WCAG 2.1).",
         ),
         click.option(
             "-j",
@@ -383,7 +384,9 @@ def run_build(request: BuildRequest) -> int:
         from .audience import load_audiences
 
         if not loaded:
-            loaded.extend(load_audiences(names, request.roots))
+            chosen = load_audiences(names, request.roots)
+            _style_warnings(chosen, request.strict)
+            loaded.extend(chosen)
         return loaded
 
     failures = 0
@@ -410,6 +413,15 @@ def run_build(request: BuildRequest) -> int:
                     _failure(planned.path, err).show()
                     failures += 1
     return failures
+
+
+def _style_warnings(audiences: list, strict: bool) -> None:
+    """Once per run, what the audiences' styles get away with (low contrast); an error with --strict."""
+    problems = [p for a in audiences for p in a.warnings]
+    if problems and strict:
+        raise BriefgenError(problems)
+    for p in problems:
+        _warn(str(p))
 
 
 def _unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> list[dict] | None:
@@ -573,6 +585,7 @@ def check(briefs: tuple[Path, ...], bib: tuple[Path, ...], templates_dir: Path |
 
     roots = search_path(templates_dir)
     every = load_audiences(None, roots)  # style files are part of what is checked
+    _style_warnings(every, strict=False)
     names = sorted(discover(roots))
     bad = 0
     for path in _find_briefs(briefs):

@@ -403,3 +403,28 @@ def test_a_logo_without_its_text_alternative_is_refused_and_the_alt_reaches_ever
         assert str(figure.Alt) == "Red emblem"
     with zipfile.ZipFile(out / "kazakhstan-osce-2010_branded.docx") as z:
         assert 'descr="Red emblem"' in z.read("word/document.xml").decode()
+
+
+def test_low_contrast_colours_warn_at_the_line_that_set_them_and_fail_with_strict(workspace):
+    base = workspace / "templates" / "greyish"
+    child = workspace / "templates" / "greyish-box"
+    base.mkdir(parents=True)
+    child.mkdir()
+    (base / "style.yaml").write_text('extends: practitioner\ncolours:\n  muted: "#777777"\n', "utf-8")
+    (child / "style.yaml").write_text('extends: greyish\ncolours:\n  box: "#555555"\n', "utf-8")
+
+    result = run("build", "-a", "greyish", "-f", "txt")
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: templates/greyish/style.yaml:3:10: colours.muted: #777777 on #FFFFFF has contrast 4.48:1, "
+        "below the 4.5:1 WCAG 2.1 asks for the byline on the page" in result.output
+    )
+
+    result = run("build", "-a", "greyish-box", "-f", "txt", "-o", "strict-out", "--strict")
+    assert result.exit_code == 1
+    assert "templates/greyish/style.yaml:3:10: colours.muted" in result.output  # set by the parent
+    assert "templates/greyish-box/style.yaml:3:8: colours.box: #1A1A1A on #555555" in result.output
+    assert not (workspace / "strict-out").exists()
+
+    checked = run("check")
+    assert "warning: templates/greyish-box/style.yaml:3:8: colours.box" in checked.output
