@@ -12,7 +12,12 @@ from briefgen.style import style_from_dict
 
 @pytest.mark.parametrize(
     ("first", "second", "ratio"),
-    [("#000000", "#FFFFFF", 21.0), ("#FFFFFF", "#000000", 21.0), ("#777777", "#FFFFFF", 4.48), ("#1F4E79", "#1F4E79", 1.0)],
+    [
+        ("#000000", "#FFFFFF", 21.0),
+        ("#FFFFFF", "#000000", 21.0),
+        ("#777777", "#FFFFFF", 4.48),
+        ("#1F4E79", "#1F4E79", 1.0),
+    ],
 )
 def test_the_ratio_is_wcag_21s(first, second, ratio):
     assert contrast_ratio(first, second) == pytest.approx(ratio, abs=0.005)
