@@ -102,7 +102,6 @@ def shortfalls(theme: Theme) -> list[Shortfall]:
     return list(found.values())
 
 
-
 def colour_keys(colour: str, colours: Colours) -> list[str]:
     """The `colours.*` style keys holding this colour, in declaration order."""
     return [f.name for f in fields(Colours) if getattr(colours, f.name).upper() == colour.upper()]
