@@ -524,3 +524,39 @@ def test_a_child_split_in_its_containers_frame_sees_that_frame_only_while_it_spl
     box._frame = frame  # as Frame sets it on what it places
     assert split_in_frame_of(box, child, Canvas(io.BytesIO()), 50, 50) == []
     assert seen == [frame] and frame_of(child) is None
+
+
+def test_a_shaped_word_may_hold_markers_which_reportlab_alone_cannot_lay_out():
+    """rlhooks.keep_callbacks_in_shaped_words: an Arabic word touching a note marker or inside a link.
+
+    The first half pins reportlab's own failure: when a release fixes it, this fails, and the
+    hook can go.
+    """
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.ttfonts import shapeFragWord as reportlab_shape
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph, paragraph
+
+    from briefgen.writers.pdf.glyphs import Glyphs
+    from briefgen.writers.pdf.rlhooks import keep_callbacks_in_shaped_words, register_callback
+    from briefgen.writers.pdf.styles import register_fonts
+
+    register_fonts()
+    glyphs = Glyphs()
+    style = ParagraphStyle("s", fontName="NotoSerif-Regular", fontSize=10)
+    marker = '<onDraw name="m" label="x"/>'
+    markup, shaped = glyphs.fit(f"in مرحبا{marker} and <a href='https://e.org'>{marker}بالعالم{marker}</a>.", style)
+    broken = paragraph.shapeFragWord
+    try:
+        paragraph.shapeFragWord = reportlab_shape
+        with pytest.raises((TypeError, IndexError)):
+            Paragraph(markup, shaped).wrap(400, 100)
+    finally:
+        paragraph.shapeFragWord = broken
+    keep_callbacks_in_shaped_words()
+    para = Paragraph(markup, shaped)
+    para.wrap(400, 100)
+    canv, calls = Canvas(io.BytesIO()), []
+    register_callback(canv, "m", lambda *args: calls.append(args[1:]))
+    para.drawOn(canv, 0, 0)
+    assert len(calls) == 3, calls  # every marker still drawn

@@ -107,8 +107,8 @@ def test_a_right_to_left_run_is_put_in_the_order_it_is_drawn(glyphs):
 
 def test_no_word_mixes_a_shaped_font_with_another(glyphs):
     """reportlab shapes a word in the font it starts with: Arabic must be a word of its own."""
-    markup, shaped = glyphs.text_markup("(بالعالم)", SERIF)
-    assert markup == f'({WORD_BREAK}<font name="{ARABIC}">بالعالم</font>{WORD_BREAK})' and shaped
+    markup, pieces = glyphs.text_markup("(بالعالم)", SERIF)
+    assert markup == f'({WORD_BREAK}<font name="{ARABIC}">بالعالم</font>{WORD_BREAK})' and pieces[1].shaped
     assert WORD_BREAK not in glyphs.text_markup("in عمّان today", SERIF)[0]  # spaces already part words
     # punctuation Noto Sans Arabic has joins the word instead, placed for harfbuzz's right-to-left layout
     assert glyphs.pieces("met in عمّان, then «مرحبا»!", SERIF) == [
@@ -117,8 +117,15 @@ def test_no_word_mixes_a_shaped_font_with_another(glyphs):
         Piece(SERIF, " then "),
         Piece(ARABIC, "!«مرحبا»", True),
     ]
-    markup, shaped = glyphs.text_markup("Hebrew: (ירושלים).", SERIF)
-    assert WORD_BREAK not in markup and not shaped  # Hebrew is not shaped: its words may mix fonts
+    markup, pieces = glyphs.text_markup("Hebrew: (ירושלים).", SERIF)
+    assert WORD_BREAK not in markup and not any(p.shaped for p in pieces)  # Hebrew is not shaped: may mix fonts
+
+
+def test_a_word_goes_on_across_tags_so_a_shaped_piece_is_parted_there_too(glyphs):
+    """A marker or the end of a link or span between Arabic and a bracket leaves them one word."""
+    marker = '<onDraw name="m" label="-1"/>'
+    markup, _ = glyphs.fit(f"(بالعالم{marker})<br/>) <i>x</i>", ParagraphStyle("p", fontName=SERIF))
+    assert markup == (f'({WORD_BREAK}<font name="{ARABIC}">بالعالم</font>{marker}{WORD_BREAK})<br/>) <i>x</i>')
 
 
 def test_what_no_font_has_stays_in_the_text(glyphs):

@@ -27,7 +27,7 @@ from .body import Builder
 from .footnotes import FlushNotes, FootnoteFrame, TaggedParagraph
 from .glyphs import Glyphs
 from .pages import DocTemplate, NumberedCanvas, PageDecorations
-from .rlhooks import fix_creation_date
+from .rlhooks import fix_creation_date, keep_callbacks_in_shaped_words
 from .structure import finish
 from .styles import register_fonts, role_font
 from .tags import StructTree
@@ -38,6 +38,7 @@ MEDIA_TYPE = "application/pdf"
 def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     """Typeset the document; the same model, theme and assets always give the same bytes."""
     register_fonts()
+    keep_callbacks_in_shaped_words()
     page_size = A4 if theme.page_size == "A4" else LETTER
     pw, ph = page_size
     top, right, bottom, left = (m * mm for m in theme.margins)

@@ -223,16 +223,22 @@ class Glyphs:
             shaped = self._shaped_styles[id(style)] = ParagraphStyle(f"{style.name}+shaped", parent=style, shaping=1)
         return "".join(rewriter.out), shaped
 
-    def text_markup(self, text: str, font: str) -> tuple[str, bool]:
-        """Plain text as escaped paragraph markup in `font` with its fallback runs; and whether it needs shaping."""
-        return self._markup(self.pieces(text, font))
+    def text_markup(self, text: str, font: str, before: Piece | None = None) -> tuple[str, list[Piece]]:
+        """Plain text as escaped paragraph markup in `font` with its fallback runs, and its pieces.
+
+        `before`: the piece this text follows in the same paragraph across a tag (a marker, the
+        end of a link), which may be in the same word.
+        """
+        pieces = self.pieces(text, font)
+        return self._markup(pieces, before)[0], pieces
 
     @staticmethod
-    def _markup(pieces: list[Piece]) -> tuple[str, bool]:
+    def _markup(pieces: list[Piece], before: Piece | None = None) -> tuple[str, bool]:
         out: list[str] = []
         for i, piece in enumerate(pieces):
-            joined = i and not (_breaks_word(pieces[i - 1].text[-1]) or _breaks_word(piece.text[0]))
-            if joined and (piece.shaped or pieces[i - 1].shaped):
+            previous = pieces[i - 1] if i else before
+            joined = previous and not (_breaks_word(previous.text[-1]) or _breaks_word(piece.text[0]))
+            if joined and (piece.shaped or previous.shaped):
                 out.append(WORD_BREAK)  # harfbuzz shapes a word in the font of its start: no word mixes fonts
             out.append(
                 f'<font name="{piece.font}">{escape(piece.text)}</font>' if piece.fallback else escape(piece.text)
@@ -308,6 +314,7 @@ class _Rewriter(HTMLParser):
         self.out: list[str] = []
         self.stack: list[tuple[str, int, int]] = [_family_of(font)]  # (family, bold, italic) as reportlab keeps it
         self.shaped = False
+        self.last: Piece | None = None  # the text before the tags since: a word may go on across them
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.out.append(self.get_starttag_text() or "")
@@ -323,6 +330,8 @@ class _Rewriter(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.out.append(self.get_starttag_text() or "")
+        if tag == "br":
+            self.last = None
 
     def handle_endtag(self, tag: str) -> None:
         self.out.append(f"</{tag}>")
@@ -335,9 +344,10 @@ class _Rewriter(HTMLParser):
             font = tt2ps(family, bold, italic)
         except ValueError:
             font = family
-        markup, fallback = self.glyphs.text_markup(data, font)
+        markup, pieces = self.glyphs.text_markup(data, font, self.last)
         self.out.append(markup)
-        self.shaped = self.shaped or fallback
+        self.shaped = self.shaped or any(p.shaped for p in pieces)
+        self.last = pieces[-1] if pieces else self.last
 
 
 def _family_of(font: str) -> tuple[str, int, int]:
@@ -368,6 +378,18 @@ def _join_neutrals(chars: list[str], faces: list[str], font: str) -> None:
         if between_one_font and all(ord(c) in coverage(faces[j]) for c in chars[i:j]):
             faces[i:j] = [faces[j]] * (j - i)
         i = j
+
+
+_MAY_BE_RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
+def right_to_left_runs(text: str) -> list[tuple[int, int]]:
+    """Where `text` has right-to-left runs (see `_direction_runs`), which the PDF draws turned round."""
+    if not _MAY_BE_RIGHT_TO_LEFT.search(text):
+        return []  # most text: no character looked at one by one
+    return [(start, end) for start, end, rtl in _direction_runs(list(text)) if rtl]
 
 
 def _direction_runs(chars: list[str]) -> Iterator[tuple[int, int, bool]]:

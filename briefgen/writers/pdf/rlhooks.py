@@ -11,6 +11,7 @@ notes.
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from collections.abc import Callable
@@ -207,3 +208,42 @@ class LabelledList(ListFlowable):
 
     def _makeBullet(self, value, params=None):
         return self._label(super()._makeBullet(value, params))
+
+
+def keep_callbacks_in_shaped_words() -> None:
+    """Let a word reportlab shapes with harfbuzz hold `<onDraw>` markers and anchors.
+
+    reportlab (4.4 to 5.1) puts a shaped word's callback fragments back as lists, not
+    `(fragment, text)` pairs, and sorts them against the pairs: an Arabic word touching a
+    note marker, or inside a tagged link or span, fails to lay out (TypeError, IndexError).
+    The word is shaped without them here, and they go back as empty-text pairs at their
+    text offsets, ordered as reportlab orders them. `paragraph.shapeFragWord` is the name
+    the line breaker calls; installed once, on the first PDF written.
+    """
+    from reportlab.platypus import paragraph
+
+    shape = getattr(paragraph, "shapeFragWord", None)
+    if shape is None or getattr(shape, "keeps_callbacks", False):
+        return
+
+    def shape_word(word, *args, **kwargs):
+        callbacks = [(i, e) for i, e in enumerate(word[1:]) if hasattr(e[0], "cbDefn")]
+        if not callbacks or len(callbacks) == len(word) - 1:
+            return shape(word, *args, **kwargs)
+        plain = copy.copy(word)
+        plain[1:] = [e for e in word[1:] if not hasattr(e[0], "cbDefn")]
+        shaped = shape(plain, *args, **kwargs)
+        if shaped is plain:
+            return word
+        offsets, length = [], 0
+        for e in word[1:]:
+            if hasattr(e[0], "cbDefn"):
+                offsets.append(((length, length), (e[0], "")))
+            else:
+                length += len(e[1])
+        pieces = [((e[1].__shapeData__[0].cluster, e[1].__shapeData__[-1].cluster), e) for e in shaped[1:]]
+        shaped[1:] = [e for _, e in sorted([*offsets, *pieces], key=lambda item: item[0])]
+        return shaped
+
+    shape_word.keeps_callbacks = True  # type: ignore[attr-defined]
+    paragraph.shapeFragWord = shape_word
