@@ -11,7 +11,21 @@ from dataclasses import dataclass
 
 from .brief import PRIORITIES
 from .fonts import FAMILIES
-from .model import Block, Box, Code, Emph, Heading, Inline, Link, Paragraph, Strong, Text, blocks_text, plain_text
+from .model import (
+    Block,
+    Box,
+    Code,
+    Emph,
+    Heading,
+    Inline,
+    Link,
+    Paragraph,
+    Span,
+    Strong,
+    Text,
+    blocks_text,
+    plain_text,
+)
 from .style import Colours, Style
 
 # Sizes are multiples of the body size (`fonts.size` in the style), so a larger body
@@ -193,6 +207,23 @@ def theme(style: Style) -> Theme:
 # ---------------------------------------------------------------- layout rules both writers follow
 
 
+class HeadingLevels:
+    """The level each heading is announced at, met in the model's order: never more than one
+    deeper than the heading before, the first at most 1.
+
+    A template may write `###` under a `#` for its look; a screen reader, the PDF's tags and
+    outline and Word's navigation pane would then report a level that is not there. The look
+    stays the written level's; only the announced level is clamped.
+    """
+
+    def __init__(self) -> None:
+        self.last = 0
+
+    def announced(self, level: int) -> int:
+        self.last = max(1, min(level, self.last + 1))
+        return self.last
+
+
 def keeps_with_next(blocks: tuple[Block, ...], i: int) -> bool:
     """A short paragraph right before a box (a group's intro) stays on the box's page."""
     return (
@@ -281,6 +312,8 @@ def display_heading(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
                     out.append(Strong(rewrite(c)))
                 case Link(children=c, url=u):
                     out.append(Link(rewrite(c), u))
+                case Span(children=c, lang=lang):
+                    out.append(Span(rewrite(c), lang))
                 case _:
                     offset += len(plain_text((node,)))
                     out.append(node)

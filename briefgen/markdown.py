@@ -14,12 +14,14 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .citesyntax import BRACKETED, KEY, parse_bracketed
 from .errors import BriefError
 from .model import (
+    LANGUAGE_TAG,
     Block,
     Box,
     Citation,
@@ -35,6 +37,7 @@ from .model import (
     Paragraph,
     Quote,
     Rule,
+    Span,
     Strong,
     Superscript,
     Table,
@@ -109,6 +112,8 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=True)
     md.use(container_plugin, name="box", marker=":", validate=lambda params, *a: bool(params.strip()))
     md.inline.ruler.before("link", "citation", _citation_rule)
+    # pandoc's `[words]{lang=kk}`, also on a link: `[words](url){lang=kk}`; other attributes are dropped
+    md.use(attrs_plugin, spans=True, after=("link_close", "span_close"))
     # markdown-it leaves a `javascript:` or `file:` link as raw text; the converter keeps its words instead
     md.validateLink = lambda url: True
     return md
@@ -118,6 +123,7 @@ class _Converter:
     def __init__(self, env: dict) -> None:
         self.notes: dict[int, tuple[Block, ...]] = {}
         self.env = env
+        self.bad_languages: list[str] = []  # `{lang=…}` values that are no language tag: their words kept
 
     # ------------------------------------------------------------ blocks
     def blocks(self, tokens: list[Token]) -> tuple[Block, ...]:
@@ -229,6 +235,32 @@ class _Converter:
         return None
 
     # ------------------------------------------------------------ inlines
+    @staticmethod
+    def _container(tok: Token, children: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        """What an opening inline token and its children make."""
+        match tok.type:
+            case "em_open":
+                return (Emph(children),)
+            case "strong_open":
+                return (Strong(children),)
+            case "link_open":
+                href = safe_url(str(tok.attrGet("href") or ""))
+                # a brief carries no script, data or file links: their words only
+                return children if href is None else (Link(children, href),)
+            case "s_open" | "span_open":
+                return children
+        raise ValueError(f"unsupported Markdown inline: {tok.type}")
+
+    def _language(self, nodes: tuple[Inline, ...], tok: Token) -> tuple[Inline, ...]:
+        """`nodes` in the language `{lang=…}` gave them, if it did; a malformed tag is noted, the words kept."""
+        lang = tok.attrGet("lang")
+        if lang is None or not nodes:
+            return nodes
+        if not LANGUAGE_TAG.fullmatch(str(lang)):
+            self.bad_languages.append(str(lang))
+            return nodes
+        return (Span(nodes, str(lang)),)
+
     def inlines(self, tokens: list[Token]) -> tuple[Inline, ...]:
         out: list[Inline] = []
         tokens = _shallow(tokens)
@@ -238,20 +270,7 @@ class _Converter:
             if tok.nesting == 1:
                 end = self._close(tokens, i)
                 children = self.inlines(tokens[i + 1 : end])
-                if tok.type == "em_open":
-                    out.append(Emph(children))
-                elif tok.type == "strong_open":
-                    out.append(Strong(children))
-                elif tok.type == "link_open":
-                    href = safe_url(str(tok.attrGet("href") or ""))
-                    if href is not None:
-                        out.append(Link(children, href))
-                    else:  # a brief carries no script, data or file links: their words only
-                        out.extend(children)
-                elif tok.type == "s_open":
-                    out.extend(children)
-                else:
-                    raise ValueError(f"unsupported Markdown inline: {tok.type}")
+                out.extend(self._language(self._container(tok, children), tok))
                 i = end + 1
                 continue
             match tok.type:
@@ -413,11 +432,15 @@ def _lifted(items: tuple[tuple[Block, ...], ...]) -> tuple[tuple[Block, ...], ..
 
 
 def parse_markdown(text: str) -> tuple[Block, ...]:
+    return _parse(text)[0]
+
+
+def _parse(text: str) -> tuple[tuple[Block, ...], _Converter]:
     env: dict = {}
     tokens = parser().parse(text, env)
     conv = _Converter(env)
     blocks = conv.blocks(tokens)
-    return _clamp(_NoteFiller(conv).fill(blocks))
+    return _clamp(_NoteFiller(conv).fill(blocks)), conv
 
 
 def parse_inline(text: str) -> tuple[Inline, ...]:
@@ -502,6 +525,8 @@ def inline_markdown(nodes: tuple[Inline, ...]) -> str:
                 out.append(f"{fence}{pad}{t}{pad}{fence}")
             case Link(children=c, url=url):
                 out.append(f"[{inline_markdown(c)}](<{url.replace('<', '%3C').replace('>', '%3E')}>)")
+            case Span(children=c, lang=lang):
+                out.append(f"[{inline_markdown(c)}]{{lang={lang}}}")
             case LineBreak():
                 out.append(" ")
             case Superscript(text=t):  # a self-referring note's marker: Markdown has no raised text
@@ -534,6 +559,8 @@ _STRAY = {
     "^[": "this inline note ^[…] is not closed within its paragraph: an inline note cannot hold a blank line, "
     "a list or a second paragraph; write it as a note reference [^1] with its text under [^1]: …",
     "[@": "this citation [@…] is not closed: write [@key] or [@key, p. 3]",
+    "]{lang": "this {lang=…} was not read as the language of the words before it: write [words]{lang=kk}, "
+    "the tag unquoted or in double quotes, on words that are not a citation",
 }
 
 
@@ -545,7 +572,7 @@ def stray_syntax(text: str) -> list[tuple[str, str]]:
         for node in nodes:
             if isinstance(node, Text):
                 found.extend((opener, advice) for opener, advice in _STRAY.items() if opener in node.text)
-            elif isinstance(node, Emph | Strong | Link):
+            elif isinstance(node, Emph | Strong | Link | Span):
                 walk(node.children)
             elif isinstance(node, Note):
                 walk_blocks(node.blocks)
@@ -565,9 +592,12 @@ def stray_syntax(text: str) -> list[tuple[str, str]]:
                         walk(cell)
 
     try:
-        blocks = parse_markdown(text)
+        blocks, conv = _parse(text)
     except BriefError as tangled:  # notes referring to notes: the loader names the field
         advice = tangled.problems[0].message + ": write the note's text out instead of referring to another note"
         return [("[^" if "[^" in text else "^[", advice)]
     walk_blocks(blocks)
+    for lang in conv.bad_languages:
+        written = next((w for w in (f'lang="{lang}"', f"lang='{lang}'", f"lang={lang}") if w in text), "lang=")
+        found.append((written, f"'{lang}' is not a language tag: write one like lang=kk, lang=sr-Latn or lang=zh-Hant"))
     return list(dict.fromkeys(found))

@@ -72,6 +72,20 @@ def safe_url(url: str) -> str | None:
     return url if _WEB_LINK.fullmatch(url) else None
 
 
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")  # BCP 47's shape: "kk", "sr-Latn", "zh-Hant-TW"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Words in another language than the document's, `[Сәлем]{lang=kk}` (pandoc's bracketed span).
+
+    Screen readers switch voice and spell-checkers their dictionary; `lang` matches LANGUAGE_TAG.
+    """
+
+    children: tuple[Inline, ...]
+    lang: str
+
+
 @dataclass(frozen=True)
 class LineBreak:
     pass
@@ -109,7 +123,7 @@ class Note:
     blocks: tuple[Block, ...]
 
 
-Inline = Text | Emph | Strong | Code | Link | LineBreak | Superscript | Citation | Note
+Inline = Text | Emph | Strong | Code | Link | Span | LineBreak | Superscript | Citation | Note
 
 # ---------------------------------------------------------------- blocks
 
@@ -196,7 +210,7 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
         match node:
             case Text(text=t) | Code(text=t) | Superscript(text=t):
                 out.append(t)
-            case Emph(children=c) | Strong(children=c) | Link(children=c):
+            case Emph(children=c) | Strong(children=c) | Link(children=c) | Span(children=c):
                 out.append(plain_text(c))
             case LineBreak():
                 out.append(" ")

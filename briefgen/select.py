@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from .brief import PRIORITIES, Brief, Group, Person, Recommendation, Section
 from .markdown import inline_markdown, parse_markdown
-from .model import Citation, Emph, Inline, Note, Paragraph, Strong, Text, plain_text
+from .model import Citation, Emph, Inline, Note, Paragraph, Span, Strong, Text, plain_text
 from .style import Content, Style
 
 
@@ -86,7 +86,7 @@ def _cut(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
                     if after:
                         return (*nodes[:i], Text(node.text[: m.end()]))
                     return nodes[: i + 1] + _attached(rest)
-        elif isinstance(node, Emph | Strong):  # "**Act now.** Then ..."
+        elif isinstance(node, Emph | Strong | Span):  # "**Act now.** Then ..."
             text = plain_text(node.children)
             m = _SENTENCE_END.search(text.rstrip())
             if m and m.end() == len(text.rstrip()) and _ends_sentence(text.rstrip(), m.end(), following):

@@ -95,3 +95,10 @@ def test_only_a_box_shorter_than_a_third_of_the_page_moves_whole():
     top, right, bottom, left = th.margins
     assert (width, height) == pytest.approx(((210 - left - right) * 72 / 25.4, (297 - top - bottom) * 72 / 25.4))
     assert th.box_keeps_whole(height / 4) and not th.box_keeps_whole(height / 2)
+
+
+def test_announced_heading_levels_never_skip_one_going_down_and_may_jump_back_up():
+    from briefgen.design import HeadingLevels
+
+    levels = HeadingLevels()
+    assert [levels.announced(n) for n in (3, 1, 3, 4, 2, 6, 1, 0)] == [1, 1, 2, 3, 2, 3, 1, 1]

@@ -374,6 +374,18 @@ def test_a_note_or_citation_that_would_print_raw_is_an_error_at_its_line(tmp_pat
     assert lines[1].startswith("brief.yaml:9:12: summary: this citation [@…] is not closed")
 
 
+def test_a_span_language_that_is_no_language_tag_is_an_error_at_its_line(tmp_path):
+    text = MINIMAL_BRIEF.replace(
+        "summary: Astana can make a difference here [@doe2020].",
+        'summary: |\n  Astana ([Астана]{lang=kk}) matters,\n  says [Nur-Sultan]{lang="Kazakh language"} [@doe2020].',
+    )
+    [line] = error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS)
+    assert line == (
+        "brief.yaml:5:21: summary: 'Kazakh language' is not a language tag: "
+        "write one like lang=kk, lang=sr-Latn or lang=zh-Hant"
+    )
+
+
 # ---------------------------------------------------------------- libyaml and PyYAML's own reader
 
 ROOT = Path(__file__).resolve().parent.parent

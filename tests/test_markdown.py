@@ -344,3 +344,48 @@ def test_notes_that_multiply_without_going_deep_are_an_error_too():
     assert (
         info.value.format_message() == "briefgen: notes refer to notes so often that they make more than 10,000 notes"
     )
+
+
+# ---------------------------------------------------------------- words in another language (issue 13)
+
+from briefgen.model import Span  # noqa: E402
+
+
+def test_a_bracketed_span_with_lang_is_a_span_in_that_language():
+    [para] = parse_markdown("President Nazarbayev ([Нұрсұлтан *Назарбаев*]{lang=kk}) said so.")
+    assert para.children == (
+        Text("President Nazarbayev ("),
+        Span((Text("Нұрсұлтан "), Emph((Text("Назарбаев"),))), "kk"),
+        Text(") said so."),
+    )
+
+
+def test_a_link_with_lang_is_a_link_in_that_language():
+    [para] = parse_markdown('Read [le rapport](https://osce.org/fr){lang="fr-CH"}.')
+    assert para.children == (
+        Text("Read "),
+        Span((Link((Text("le rapport"),), "https://osce.org/fr"),), "fr-CH"),
+        Text("."),
+    )
+
+
+def test_other_attributes_and_malformed_tags_keep_the_words_and_only_the_tag_is_reported():
+    [para] = parse_markdown('[small caps]{.smallcaps} and [odd]{lang="kk KZ"} words')
+    assert para.children == (Text("small caps and odd words"),)
+    assert stray_syntax('[small caps]{.smallcaps} and [odd]{lang="kk KZ"} words') == [
+        ('lang="kk KZ"', "'kk KZ' is not a language tag: write one like lang=kk, lang=sr-Latn or lang=zh-Hant")
+    ]
+
+
+def test_braces_that_were_not_read_as_a_language_are_reported_where_they_are():
+    text = "a [@iliad]{lang=el} and [b]{lang='kk'}"
+    [(opener, advice)] = stray_syntax(text)
+    assert text.find(opener) == 9  # right after the citation
+    assert "[words]{lang=kk}" in advice
+
+
+def test_spans_written_back_as_markdown_parse_to_the_same_nodes():
+    source = "A [Сәлем [*әлем*](https://kk.example)]{lang=kk-Cyrl} and [שלום]{lang=he}^[[中文]{lang=zh-Hant}] end"
+    nodes = parse_markdown(source)[0].children
+    assert any(isinstance(n, Span) and n.lang == "kk-Cyrl" for n in nodes)
+    assert parse_markdown(inline_markdown(nodes))[0].children == nodes

@@ -739,3 +739,35 @@ def test_a_screen_reader_finds_headings_table_headers_language_and_priorities(sa
     cells = (c for t in doc.tables for row in t.rows for c in row.cells)  # a card is a one-cell table
     cards = list(dict.fromkeys(p.text for c in cells for p in c.paragraphs if p.text.startswith("Priority:")))
     assert len(cards) >= 10 and all(re.match(r"Priority: (High|Medium|Low)\b", c) for c in cards)  # never colour alone
+
+
+def test_words_in_another_language_carry_it_on_their_runs_in_the_body_and_in_notes():
+    data = _docx("Say [Сәлем *әлем*]{lang=kk} or [مرحبا]{lang=ar}.^[In Chinese: [你好]{lang=zh-Hans}.]")
+    body, notes = _xml(data, "word/document.xml"), _xml(data, "word/footnotes.xml")
+
+    def languages(root) -> dict[str, tuple]:
+        out = {}
+        for run in root.iter(W + "r"):
+            lang = run.find(f"{W}rPr/{W}lang")
+            text = "".join(t.text or "" for t in run.iter(W + "t"))
+            if text.strip():
+                out[text] = None if lang is None else tuple(lang.get(W + a) for a in ("val", "eastAsia", "bidi"))
+        return out
+
+    found = languages(body)
+    assert found["Сәлем "] == ("kk", "kk", "kk") and found["әлем"] == ("kk", "kk", "kk")
+    assert found["مرحبا"] == ("ar", "ar", "ar")  # Word reads Arabic by its complex-script language
+    assert found["Say "] is None and found["."] is None  # the document's language, from the Normal style
+    assert languages(notes)["你好"] == ("zh-Hans", "zh-Hans", "zh-Hans")
+    italic = next(r for r in body.iter(W + "r") if "".join(t.text or "" for t in r.iter(W + "t")) == "әлем")
+    assert italic.find(f"{W}rPr/{W}i") is not None  # the span keeps the emphasis inside it
+
+
+def test_a_heading_that_skips_a_level_keeps_its_style_and_is_outlined_one_below_the_last():
+    body = _xml(_docx("# Context\n\n### Deep\n\n#### Deeper\n\n# Back\n"), "word/document.xml")
+    found = [
+        (_val(p.find(W + "pPr"), "pStyle"), _val(p.find(W + "pPr"), "outlineLvl"))
+        for p in body.iter(W + "p")
+        if (_val(p.find(W + "pPr"), "pStyle") or "").startswith("Heading")
+    ]
+    assert found == [("Heading1", None), ("Heading3", "1"), ("Heading4", "2"), ("Heading1", None)]

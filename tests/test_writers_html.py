@@ -191,6 +191,13 @@ def test_the_language_is_the_documents():
     assert text(root.find("head/title")) == "Қазақстан"
 
 
+def test_words_in_another_language_are_a_span_with_lang_and_right_to_left_ones_with_dir():
+    blocks = parse_markdown("Astana ([Астана]{lang=kk}), [שלום *עולם*]{lang=he} and [Paris](https://e.org){lang=fr}.")
+    for page in (render(blocks)[1], email_html(Document(META, blocks), theme(Style()))):
+        spans = {text(s): (s.get("lang"), s.get("dir")) for s in parse(page).iter("span") if s.get("lang")}
+        assert spans == {"Астана": ("kk", None), "שלום עולם": ("he", "rtl"), "Paris": ("fr", None)}
+
+
 # ---------------------------------------------------------------- self-contained
 
 
@@ -417,7 +424,7 @@ def test_the_theme_drives_the_stylesheet():
     body_rule = re.search(r"^body \{[^}]*\}", css(themed), re.M).group(0)
     assert 'font-family: "Noto Sans", "Helvetica Neue", Arial, sans-serif' in body_rule
     assert "font-size: 12pt" in body_rule and "color: #222222" in body_rule
-    h2_rule = re.search(r"^h2 \{[^}]*\}", css(themed), re.M).group(0)
+    h2_rule = re.search(r"^h2, \._h2 \{[^}]*\}", css(themed), re.M).group(0)
     assert 'font-family: "Noto Serif", Georgia' in h2_rule and "color: #123456" in h2_rule
     assert ".card.card-high { border-left: 3pt solid #990000" in css(themed)
     assert "size: letter; margin: 10.0mm 12.0mm 14.0mm 16.0mm" in css(themed)
@@ -765,3 +772,12 @@ def test_every_link_has_a_name_that_makes_sense_out_of_context():
         assert re.search(r"[^\W\d_]", name), f"link named only {name!r}"
     refs = [a for a in links if a.get("role") == "doc-noteref"]
     assert refs and all(a.get("aria-label") == f"Note {text(a)}" for a in refs)
+
+
+def test_a_heading_that_skips_a_level_is_announced_one_below_the_last_and_keeps_its_look():
+    blocks = parse_markdown("# Context\n\n### Deep for its look\n\n#### Deeper\n\n# Back up\n")
+    for page in (render(blocks)[1], email_html(Document(META, blocks), theme(Style()))):
+        root = parse(page)
+        found = [(el.tag, el.get("class")) for el in root.iter() if re.fullmatch(r"h[2-6]", str(el.tag))]
+        assert found == [("h2", None), ("h3", "_h4"), ("h4", "_h5"), ("h2", None)]
+    assert re.search(r"h4, \._h4 \{[^}]*font-size", css(render(blocks)[1]))

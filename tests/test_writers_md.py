@@ -41,6 +41,7 @@ from briefgen.model import (
     Paragraph,
     Quote,
     Rule,
+    Span,
     Strong,
     Superscript,
     Table,
@@ -163,6 +164,8 @@ def _inlines(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
                 node = Strong(_inlines(c))
             case Link(children=c, url=u):
                 node = Link(_inlines(c), u)
+            case Span(children=c, lang=lang):
+                node = Span(_inlines(c), lang)
             case Note(blocks=b):
                 node = Note(as_read(b))
         if isinstance(node, Text) and out and isinstance(out[-1], Text):
@@ -564,3 +567,36 @@ def test_pandoc_reads_the_constructs_that_touch_as_written():
     assert emph["t"] == "Emph" and [x["t"] for x in emph["c"]] == ["Strong", "Str"]
     assert [b["t"] for b in parsed[2:]] == ["BulletList", "BulletList", "BulletList"]  # two lists in a row stay two
     assert [b["t"] for b in parsed[2]["c"][0]] == ["Table", "Div"]
+
+
+def test_words_in_another_language_are_pandoc_spans_that_both_readers_read_back():
+    note = Note((Paragraph((Span((Text("中文"),), "zh-Hant"),)),))
+    blocks = (
+        Paragraph(
+            (
+                Text("Astana ("),
+                Span((Text(" Астана "), Emph((Text("қаласы"),))), "kk"),  # spaces at its edges go outside
+                Text(")! "),
+                Span((Link((Text("Paris"),), "https://e.org"),), "fr"),
+                note,
+                Span((Text("שלום"),), "he"),
+                Text("{x}"),
+            )
+        ),
+    )
+    written = body(*blocks)
+    assert "( [Астана *қаласы*]{lang=kk})" in written and "[[Paris](https://e.org)]{lang=fr}" in written
+    assert read_back(render(*blocks)) == (
+        Paragraph(
+            (
+                Text("Astana ( "),
+                Span((Text("Астана "), Emph((Text("қаласы"),))), "kk"),
+                Text(")! "),
+                *blocks[0].children[3:],
+            )
+        ),
+    )
+    found: dict[str, list] = {}
+    _walk(pandoc_json(render(*blocks))["blocks"], found)
+    languages = [attrs for (_, _, attrs), _ in found["Span"]]
+    assert languages == [[["lang", "kk"]], [["lang", "fr"]], [["lang", "zh-Hant"]], [["lang", "he"]]]

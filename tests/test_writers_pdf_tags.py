@@ -31,6 +31,7 @@ from briefgen.model import (
     Note,
     Paragraph,
     Quote,
+    Span,
     Strong,
     Table,
     Text,
@@ -75,7 +76,7 @@ def _model_notes(blocks) -> list[str]:
             match node:
                 case Note(blocks=b):
                     notes.append(f"{len(notes) + 1} " + " ".join(plain_text(r) for r in note_paragraphs(b)))
-                case Emph(children=c) | Strong(children=c) | Link(children=c):
+                case Emph(children=c) | Strong(children=c) | Link(children=c) | Span(children=c):
                     inlines(c)
 
     def walk(blocks) -> None:
@@ -328,3 +329,79 @@ def test_a_list_reads_its_labels_and_bodies():
         items = list(lst.K)
         assert [i.S for i in items] == ["/LI", "/LI"]
         assert [[k.S for k in i.K] for i in items] == [["/Lbl", "/LBody"], ["/Lbl", "/LBody"]]
+
+
+def test_words_in_another_language_are_spans_with_their_lang_in_the_body_in_links_and_in_notes(tmp_path):
+    from briefgen.markdown import parse_markdown
+
+    blocks = parse_markdown(
+        "Astana ([Астана *қаласы*]{lang=kk}) and [Genève](https://e.org/ge){lang=fr-CH}."
+        "^[A note in [Ελληνικά]{lang=el}.]\n\n"
+        + "A line long enough to wrap " * 6
+        + "[across the line end of this paragraph]{lang=en-GB} too."
+    )
+    pdf = tmp_path / "spans.pdf"
+    pdf.write_bytes(write(Document(Metadata(title="Spans", language="en"), blocks), theme(Style()), Assets()).data)
+    spans = [e for e in _walk(struct_tree(pdf)) if e.role == "Span"]
+    notes = [e for e in _walk(struct_tree(pdf)) if e.role == "Note"]
+    wrapped = _flat("across the line end of this paragraph")
+    assert [_flat(s.text()) for s in spans] == ["Астанақаласы", "Genève", wrapped]
+    with pikepdf.open(pdf) as opened:
+        found = {}
+
+        def walk(node) -> None:
+            k = node.get("/K")
+            kids = [x for x in (k if isinstance(k, pikepdf.Array) else [k]) if isinstance(x, pikepdf.Dictionary)]
+            if node.get("/S") == "/Span":
+                found[str(node.Lang)] = [k.get("/S") for k in kids]
+            for kid in kids:
+                if "/S" in kid:
+                    walk(kid)
+
+        walk(opened.Root.StructTreeRoot)
+    assert set(found) == {"kk", "fr-CH", "el", "en-GB"}
+    assert found["fr-CH"] == ["/Link"]  # the link is read inside its language
+    assert _flat(notes[0].text()).endswith("AnoteinΕλληνικά.")
+
+
+def test_a_heading_that_skips_a_level_is_tagged_and_outlined_one_below_the_last(tmp_path):
+    from briefgen.markdown import parse_markdown
+
+    doc = Document(Metadata(title="Levels"), parse_markdown("# Context\n\n### Deep\n\n#### Deeper\n\n# Back\n"))
+    pdf = tmp_path / "levels.pdf"
+    pdf.write_bytes(write(doc, theme(Style()), Assets()).data)
+    headings = [(e.role, e.text()) for e in _walk(struct_tree(pdf)) if re.fullmatch(r"H\d", e.role)]
+    assert headings == [("H1", "Levels"), ("H2", "Context"), ("H3", "Deep"), ("H4", "Deeper"), ("H2", "Back")]
+    with pikepdf.open(pdf) as opened, opened.open_outline() as outline:
+        [context, back] = outline.root
+        assert [k.title for k in context.children] == ["Deep"] and context.children[0].children[0].title == "Deeper"
+        assert back.title == "Back"
+
+
+def test_right_to_left_runs_are_spans_whose_actual_text_reads_in_order(tmp_path):
+    """They are drawn turned round, so their drawn text reads backwards: /ActualText gives it in order."""
+    from briefgen.markdown import parse_markdown
+
+    source = "Hebrew [שלום עולם]{lang=he} and Arabic مرحبا بالعالم (عام 2010 م) end.^[ملاحظة: نعم]"
+    pdf = tmp_path / "rtl.pdf"
+    doc = Document(Metadata(title="RTL"), parse_markdown(source))
+    pdf.write_bytes(write(doc, theme(Style()), Assets()).data)
+    with pikepdf.open(pdf) as opened:
+        actual = []
+
+        def walk(node) -> None:
+            if "/ActualText" in node:
+                actual.append((str(node.S), str(node.ActualText), str(node.get("/Lang", ""))))
+            k = node.get("/K")
+            for kid in k if isinstance(k, pikepdf.Array) else [k]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid)
+
+        walk(opened.Root.StructTreeRoot)
+    assert actual == [
+        ("/Span", "שלום עולם", ""),  # inside the span that gives its language
+        ("/Span", "مرحبا بالعالم (عام 2010 م", ""),
+        ("/Span", "ملاحظة: نعم", ""),
+    ]
+    [outer] = [e for e in _walk(struct_tree(pdf)) if e.role == "Span" and any(isinstance(k, Element) for k in e.kids)]
+    assert outer.kids[0].role == "Span"

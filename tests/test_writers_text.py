@@ -407,3 +407,8 @@ def test_the_writer_is_registered_as_txt():
     from briefgen.writers import FORMATS, writer
 
     assert FORMATS["txt"].media_type == "text/plain" and writer("txt") is write
+
+
+def test_words_in_another_language_are_just_their_words():
+    _, out = render(*parse_markdown("Astana ([Астана *қаласы*]{lang=kk}) and [Genève](https://e.org){lang=fr}."))
+    assert "Astana (Астана қаласы) and Genève <https://e.org>." in out

@@ -17,8 +17,18 @@ from html import escape
 
 import css_inline
 
-from ..design import PAPER_COLOUR, BoxLook, TextRole, Theme, display_title, keeps_with_next, note_paragraphs
+from ..design import (
+    PAPER_COLOUR,
+    BoxLook,
+    HeadingLevels,
+    TextRole,
+    Theme,
+    display_title,
+    keeps_with_next,
+    note_paragraphs,
+)
 from ..model import (
+    LANGUAGE_TAG,
     Block,
     Box,
     Code,
@@ -34,6 +44,7 @@ from ..model import (
     Paragraph,
     Quote,
     Rule,
+    Span,
     Strong,
     Superscript,
     Table,
@@ -63,7 +74,6 @@ RTL_SCRIPTS = frozenset({"arab", "hebr", "syrc", "thaa", "nkoo", "adlm"})  # "pa
 
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}")
 _CLASS_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")  # BCP 47's shape: "en", "kk-Cyrl-KZ"
 
 
 def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
@@ -146,6 +156,7 @@ class _Body:
         self.email = email
         self.notes: list[tuple[Block, ...]] = []  # in document order: note n is notes[n - 1]
         self.looks: dict[str, BoxLook] = {}  # CSS selector -> look, for the boxes this page uses
+        self.levels = HeadingLevels()
         self.in_link = False
         self.deferred_refs: list[str] = []  # note markers met inside a link: placed after it (no nested <a>)
 
@@ -157,8 +168,9 @@ class _Body:
         """One block; `blocks` and `i` are there for the keep-with-next rule of the layout."""
         match blocks[i]:
             case Heading(level=level, children=c):
-                tag = f"h{min(max(level, 1) + 1, 6)}"  # h1 is the title
-                return f"<{tag}>{self.inlines(c)}</{tag}>"
+                tag = _heading_tag(self.levels.announced(level))  # h1 is the title
+                looks = _heading_tag(level)
+                return f"<{tag}{_class_attr(['_' + looks] if looks != tag else [])}>{self.inlines(c)}</{tag}>"
             case Paragraph(children=c, role="code"):
                 return f'<pre class="code"><code>{self.code_text(c)}</code></pre>'
             case Paragraph(children=c, role=role):
@@ -240,6 +252,9 @@ class _Body:
                 return f"<strong>{self.inlines(c)}</strong>"
             case Code(text=t):
                 return f"<code>{escape(t)}</code>"
+            case Span(children=c, lang=lang):
+                direction = ' dir="rtl"' if _is_rtl(lang) else ""
+                return f'<span lang="{_language_tag(lang)}"{direction}>{self.inlines(c)}</span>'
             case Link(children=c, url=url) if (safe := safe_url(url)) and not self.in_link:
                 self.in_link = True
                 try:
@@ -300,6 +315,11 @@ def _note_ref(n: int, label: str) -> str:
     """A note's marker; its accessible name says what it is ("Note 3"), not just "3"."""
     name = escape(label.replace("{n}", str(n)))
     return f'<sup><a href="#fn{n}" id="fnref{n}" role="doc-noteref" aria-label="{name}">{n}</a></sup>'
+
+
+def _heading_tag(level: int) -> str:
+    """h2 for a level-1 heading: h1 is the title."""
+    return f"h{min(max(level, 1) + 1, 6)}"
 
 
 def _class_names(names: tuple[str, ...]) -> list[str]:
@@ -404,7 +424,7 @@ def _stylesheet(theme: Theme, meta: Metadata, looks: dict[str, BoxLook]) -> str:
         _rule(".marking", *_text_css(theme.marking), "text-transform: uppercase", "text-align: right"),
         _rule(".byline", *_text_css(theme.byline)),
         # body text
-        *(_rule(f"h{n + 1}", *_text_css(theme.heading(n))) for n in range(1, 6)),
+        *(_rule(f"h{n + 1}, ._h{n + 1}", *_text_css(theme.heading(n))) for n in range(1, 6)),
         _rule("h1, h2, h3, h4", "text-wrap: balance"),  # no title ends with one word alone, as in the PDF
         _rule("p, ul, ol", "margin-top: 0", f"margin-bottom: {_pt(theme.body.space_after)}"),
         _rule("ul, ol", f"padding-left: {_pt(size * 1.5)}"),
@@ -566,7 +586,7 @@ def _language_tag(language: str) -> str:
     not `<` and `>`; only a tag's letters, digits and hyphens reach the mail.
     """
     tag = language.strip()
-    return tag if _LANGUAGE_TAG.fullmatch(tag) else "und"
+    return tag if LANGUAGE_TAG.fullmatch(tag) else "und"
 
 
 def _email_url(url: str) -> str:
@@ -680,7 +700,7 @@ def _email_stylesheet(theme: Theme, looks: dict[str, BoxLook], rtl: bool) -> str
         _rule("._marking", *_email_text_css(theme.marking), "text-transform: uppercase", f"text-align: {end}"),
         _rule("._byline", *_email_text_css(theme.byline)),
         # body text
-        *(_rule(f"h{n + 1}", *_email_text_css(theme.heading(n))) for n in range(1, 6)),
+        *(_rule(f"h{n + 1}, ._h{n + 1}", *_email_text_css(theme.heading(n))) for n in range(1, 6)),
         _rule("p, ul, ol", *_email_text_css(theme.body)),
         _rule("ul, ol", f"padding-{start}: {_pt(size * 1.5)}"),
         _rule("li", *_email_text_css(theme.body, margins=False)),

@@ -51,6 +51,7 @@ from ..model import (
     Paragraph,
     Quote,
     Rule,
+    Span,
     Strong,
     Superscript,
     Table,
@@ -298,12 +299,12 @@ class _Writer:
         inline = [False] * len(nodes)  # which notes are `^[…]`: decided from the last, as each depends on the next
         for i in range(len(nodes) - 1, -1, -1):
             after = nodes[i + 1] if i + 1 < len(nodes) else None
-            bracket_next = isinstance(after, Link) or (isinstance(after, Note) and not inline[i + 1])
+            bracket_next = isinstance(after, Link | Span) or (isinstance(after, Note) and not inline[i + 1])
             inline[i] = isinstance(nodes[i], Note) and _inline_note(nodes[i]) and not bracket_next  # type: ignore[arg-type]
         out = ""
         for i, node in enumerate(nodes):
             piece = self.note(node, ctx, inline=inline[i]) if isinstance(node, Note) else self.inline(node, ctx)
-            if isinstance(node, Link) and out.endswith("!"):
+            if isinstance(node, Link | Span) and out.endswith("!"):
                 out = out[:-1] + "\\!"
             if isinstance(node, Text) and isinstance(nodes[i - 1] if i else None, Note) and piece[:1] in ("(", ":"):
                 piece = "\\" + piece  # `^[x](y)` is a link, `[^1]:` at a line start a note's text
@@ -367,6 +368,12 @@ class _Writer:
                 return f"^{inner}^"
             case Emph() | Strong():
                 return self.emphasis(node, ctx)
+            case Span(children=c, lang=lang):  # _normal keeps only spans with words
+                lead, core, trail = _around(self.joined(c, ctx.inner()))
+                if ctx.start:
+                    lead = ""
+                ctx.start = False
+                return f"{lead}[{core}]{{lang={lang}}}{trail}"  # pandoc's bracketed span
             case Note():
                 return self.note(node, ctx, inline=_inline_note(node))
             case other:  # a Citation: the citation stage resolves them all before any writer
@@ -448,9 +455,11 @@ def _normal(
         if isinstance(node, Emph | Strong) and type(node) in within:
             out.extend(_normal(node.children, within, in_link))
             continue
-        if isinstance(node, Emph | Strong | Link):
+        if isinstance(node, Emph | Strong | Link | Span):
             if isinstance(node, Link):  # link text is a scope of its own for emphasis
                 inner = _normal(node.children, frozenset(), True)
+            elif isinstance(node, Span):
+                inner = _normal(node.children, within, in_link)
             else:
                 inner = _normal(node.children, within | {type(node)}, in_link)
             first = next((i for i, n in enumerate(inner) if not _edge(n)), len(inner))
@@ -460,7 +469,12 @@ def _normal(
                 continue
             out.extend(inner[:first])
             core = inner[first : last + 1]
-            out.append(Link(core, node.url) if isinstance(node, Link) else type(node)(core))
+            if isinstance(node, Link):
+                out.append(Link(core, node.url))
+            elif isinstance(node, Span):
+                out.append(Span(core, node.lang))
+            else:
+                out.append(type(node)(core))
             out.extend(inner[last + 1 :])
             continue
         out.append(node)

@@ -46,6 +46,7 @@ from ..model import (
     Paragraph,
     Quote,
     Rule,
+    Span,
     Strong,
     Superscript,
     Table,
@@ -209,7 +210,7 @@ class _Body:
         match node:
             case Text(text=t) | Code(text=t) | Superscript(text=t):
                 return t.replace("\n", " ")
-            case Emph(children=c) | Strong(children=c):
+            case Emph(children=c) | Strong(children=c) | Span(children=c):
                 return self.inlines(c)
             case Link(children=c, url=url) if _shows_address(url) and not self.in_link:
                 self.in_link = True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -16,6 +18,7 @@ from ...design import (
     LIST_INDENT,
     TABLE_MIN_ROWS,
     BoxLook,
+    HeadingLevels,
     Theme,
     box_lead,
     display_heading,
@@ -36,6 +39,7 @@ from ...model import (
     Note,
     Quote,
     Rule,
+    Span,
     Strong,
     Superscript,
     Table,
@@ -57,6 +61,19 @@ WORD_FONT_SLACK = 1.1  # a DOCX reader may set the text in a wider font than the
 ALIGNMENTS = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 
 
+@dataclass(frozen=True)
+class RunLook:
+    """What the inlines around a run give it: emphasis, link style, language."""
+
+    bold: bool = False
+    italic: bool = False
+    link: bool = False
+    lang: str = ""  # a Span's language; "" is the document's
+
+
+PLAIN = RunLook()
+
+
 class _PartHolder:
     """Lets python-docx proxies (Paragraph, Run) live inside the footnotes part."""
 
@@ -71,6 +88,7 @@ class BodyWriter:
         self.doc, self.theme = document, theme
         self.footnotes = ooxml.Footnotes(document.part)
         self.note_count = 0
+        self.levels = HeadingLevels()
         self._fresh_cells: dict[int, object] = {}  # box cells whose empty first paragraph is still unused
         self.width = theme.text_area()[0]  # points: where the block being written is set
         self._bullets: int | None = None  # the one list instance every bullet list shares
@@ -79,60 +97,58 @@ class BodyWriter:
 
     # ------------------------------------------------------------ inlines
     def inlines(
-        self,
-        paragraph: DocxParagraph,
-        nodes: tuple[Inline, ...],
-        container=None,
-        bold: bool = False,
-        italic: bool = False,
-        link_style: bool = False,
+        self, paragraph: DocxParagraph, nodes: tuple[Inline, ...], container=None, look: RunLook = PLAIN
     ) -> None:
         container = paragraph._p if container is None else container
         for node in nodes:
             match node:
                 case Text(text=t):
-                    self._run(paragraph, container, t, bold, italic, link_style)
+                    self._run(paragraph, container, t, look)
                 case Code(text=t):
-                    run = self._run(paragraph, container, t, bold, italic, link_style)
+                    run = self._run(paragraph, container, t, look)
                     ooxml.run_fonts(run, self.theme.code.font_name)
                 case Emph(children=c):
-                    self.inlines(paragraph, c, container, bold, True, link_style)
+                    self.inlines(paragraph, c, container, replace(look, italic=True))
                 case Strong(children=c):
-                    self.inlines(paragraph, c, container, True, italic, link_style)
+                    self.inlines(paragraph, c, container, replace(look, bold=True))
+                case Span(children=c, lang=lang):
+                    self.inlines(paragraph, c, container, replace(look, lang=lang))
                 case Link(children=c, url=u) if safe_url(ooxml.xml_text(u)) is None:
-                    self.inlines(paragraph, c, container, bold, italic, link_style)  # its words only
+                    self.inlines(paragraph, c, container, look)  # its words only
                 case Link(children=c, url=u):
                     target = safe_url(ooxml.xml_text(u))  # the relationship's Target is XML too
                     r_id = paragraph.part.relate_to(target, RT.HYPERLINK, is_external=True)
                     hyperlink = OxmlElement("w:hyperlink")
                     hyperlink.set(qn("r:id"), r_id)
                     container.append(hyperlink)
-                    self.inlines(paragraph, c, hyperlink, bold, italic, True)
+                    self.inlines(paragraph, c, hyperlink, replace(look, link=True))
                 case LineBreak():
-                    self._run(paragraph, container, "", bold, italic, link_style).add_break(WD_BREAK.LINE)
+                    self._run(paragraph, container, "", look).add_break(WD_BREAK.LINE)
                 case Superscript(text=t):
-                    self._run(paragraph, container, t, bold, italic, link_style).font.superscript = True
+                    self._run(paragraph, container, t, look).font.superscript = True
                 case Note(blocks=b):
                     container.append(ooxml.footnote_reference_run(self._footnote(b), "FootnoteReference"))
                 case _:
                     raise TypeError(f"DOCX writer: unknown inline node {type(node).__name__}")
 
     @staticmethod
-    def _run(paragraph: DocxParagraph, container, text: str, bold: bool, italic: bool, link: bool) -> Run:
+    def _run(paragraph: DocxParagraph, container, text: str, look: RunLook) -> Run:
         r = OxmlElement("w:r")
         container.append(r)
         run = Run(r, paragraph)
-        if link:
+        if look.link:
             r.style = "Hyperlink"  # by style id: also works inside the footnotes part
         text = ooxml.xml_text(text)  # every word of the model's body and notes passes here
         if "\t" in text or "\n" in text or "\r" in text:
             run.text = text  # python-docx makes a tab a w:tab and a line end a w:br
         elif text:
             r.add_t(text)  # what run.text makes of other text, without its loop over each character
-        if bold:
+        if look.bold:
             run.bold = True
-        if italic:
+        if look.italic:
             run.italic = True
+        if look.lang:
+            ooxml.set_language(r.get_or_add_rPr(), look.lang)
         return run
 
     def _footnote(self, blocks: tuple[Block, ...]) -> int:
@@ -146,7 +162,7 @@ class BodyWriter:
             p_el.style = "FootnoteText"
             if i == 0:
                 p_el.append(ooxml.footnote_ref_mark_run("FootnoteReference"))
-                self._run(para, p_el, " ", False, False, False)
+                self._run(para, p_el, " ", PLAIN)
             self.inlines(para, runs)
         return note_id
 
@@ -203,7 +219,10 @@ class BodyWriter:
         return where if hasattr(where, "_tc") else self.doc
 
     def block_Heading(self, h: Heading, where, depth: int) -> None:
-        p = self._paragraph(where, f"Heading {min(h.level, 4)}")
+        look = min(h.level, 4)
+        p = self._paragraph(where, f"Heading {look}")
+        if (level := self.levels.announced(h.level)) != look:  # the style's look, the level a reader can follow
+            ooxml.set_outline_level(p, level)
         p.paragraph_format.keep_with_next = True  # also under a reference.docx whose styles do not
         self.inlines(p, display_heading(h.children))
 
@@ -357,7 +376,7 @@ class BodyWriter:
                 ooxml.cell_margins(cell, top, left, bottom, right)
                 p = cell.paragraphs[0]
                 p.alignment = edge
-                self.inlines(p, content, bold=head.bold)
+                self.inlines(p, content, look=RunLook(bold=head.bold))
                 for run in p.runs:
                     run.font.color.rgb = RGBColor.from_string(head.colour.lstrip("#"))
                     run.font.size = Pt(head.size * scale)

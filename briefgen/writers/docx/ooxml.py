@@ -323,12 +323,23 @@ def set_style_colour(style, hex_colour: str) -> None:
     insert_in_order(rpr, el, RPR_ORDER)
 
 
+def set_outline_level(paragraph, level: int) -> None:
+    """The level (1-9) Word's navigation pane and screen readers give this paragraph, whatever its style's."""
+    el = OxmlElement("w:outlineLvl")
+    el.set(qn("w:val"), str(min(level, 9) - 1))
+    insert_in_order(paragraph._p.get_or_add_pPr(), el, PPR_ORDER)
+
+
 def set_style_language(style, lang: str) -> None:
-    rpr = style.element.get_or_add_rPr()
-    for old in rpr.findall(qn("w:lang")):
-        rpr.remove(old)
+    set_language(style.element.get_or_add_rPr(), lang, scripts=("w:val",))
+
+
+def set_language(rpr, lang: str, scripts: tuple[str, ...] = ("w:val", "w:eastAsia", "w:bidi")) -> None:
+    """The language of text with these run properties, by default for Latin, East Asian and complex
+    scripts alike: a span in Kazakh, Chinese or Arabic is spell-checked and read aloud as that language."""
     el = OxmlElement("w:lang")
-    el.set(qn("w:val"), xml_text(lang))
+    for attribute in scripts:
+        el.set(qn(attribute), xml_text(lang))
     insert_in_order(rpr, el, RPR_ORDER)
 
 

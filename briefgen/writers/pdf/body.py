@@ -27,6 +27,7 @@ from ...design import (
     LIST_INDENT,
     TABLE_MIN_ROWS,
     BoxLook,
+    HeadingLevels,
     Theme,
     box_lead,
     display_heading,
@@ -46,6 +47,7 @@ from ...model import (
     Note,
     Quote,
     Rule,
+    Span,
     Strong,
     Superscript,
     Text,
@@ -56,7 +58,7 @@ from ...model import Paragraph as Para
 from ...model import Table as TableNode
 from ..measure import CELL_MIN_EMS, cell_fit, column_widths, text_width
 from .footnotes import Container, NoteParagraph, TaggedParagraph, note_anchor
-from .glyphs import Glyphs
+from .glyphs import Glyphs, right_to_left_runs
 from .rlhooks import LabelledList, frame_cursor, frame_of, set_row_split_range, split_in_frame_of
 from .styles import colour, face_name, role_font, styles
 from .tags import Node, StructTree, TaggingCanvas
@@ -372,6 +374,7 @@ class Builder:
         self.accent = colour(theme.colours.accent)
         self.note_count = 0
         self.pending_notes: list[tuple[int, Paragraph]] = []
+        self.levels = HeadingLevels()
         self.box_depth = 0  # > 0 while building the content of a box (a table cell)
 
     @contextmanager
@@ -393,11 +396,14 @@ class Builder:
         for node in nodes:
             match node:
                 case Text(text=t):
-                    out.append(escape(t))
+                    out.append(self._text(t))
                 case Emph(children=c):
                     out.append(f"<i>{self.markup(c)}</i>")
                 case Strong(children=c):
                     out.append(f"<b>{self.markup(c)}</b>")
+                case Span(children=c, lang=lang):
+                    span = self.tree.node("Span", lang=lang)
+                    out.append(f"{self.tree.open(span)}{self.markup(c)}{self.tree.close(span)}")
                 case Code(text=t):
                     out.append(f'<font face="{role_font(self.theme.code)}">{escape(t)}</font>')
                 case Link(children=c, url=u) if (safe := safe_url(u)) is not None and not safe.startswith("#"):
@@ -430,6 +436,19 @@ class Builder:
                     self.pending_notes.append((n, self._note_paragraph(n, b, note)))
                 case _:
                     raise TypeError(f"PDF writer: unknown inline node {type(node).__name__}")
+        return "".join(out)
+
+    def _text(self, text: str) -> str:
+        """Text, each right-to-left run in it a Span whose /ActualText is the run in reading order:
+        it is drawn turned round (glyphs.py), which is what text extraction would otherwise read."""
+        out, at = [], 0
+        for start, end in right_to_left_runs(text):
+            span = self.tree.node("Span", actual=text[start:end])
+            out.append(
+                f"{escape(text[at:start])}{self.tree.open(span)}{escape(text[start:end])}{self.tree.close(span)}"
+            )
+            at = end
+        out.append(escape(text[at:]))
         return "".join(out)
 
     def _note_paragraph(self, n: int, blocks: tuple[Block, ...], note: Node) -> Paragraph:
@@ -477,13 +496,14 @@ class Builder:
 
     def block_Heading(self, h: Heading, width: float) -> list[Flowable]:
         st = self.s.heading(h.level)
-        node = self.element(heading_role(h.level))
+        level = self.levels.announced(h.level)
+        node = self.element(heading_role(level))
         text = self.markup(display_heading(h.children))
         notes, self.pending_notes = self.pending_notes, []
         para = OutlineHeading(*self.glyphs.fit(text, st))
         para.struct = node
         para.notes = tuple(notes)  # a citation in a heading: its note at the foot of the heading's page
-        para.outline_level, para.outline_title = h.level, plain_text(h.children)
+        para.outline_level, para.outline_title = level, plain_text(h.children)
         para.keepWithNext = 1  # never the last line of a page: it stays with the first lines after it
         # a heading needs some of what follows on its page: a break unless there is room for a
         # few lines (group headings: most of a card); cheaper than keeping whole paragraphs together

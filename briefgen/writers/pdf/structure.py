@@ -106,6 +106,8 @@ class Writer:
             element.Alt = String(node.alt)
         if node.lang:
             element.Lang = String(node.lang)
+        if node.actual:
+            element.ActualText = String(node.actual)
         if node.ident:
             element.ID = String(node.ident)
             self.ids.append((node.ident, element))

@@ -61,6 +61,7 @@ class Node:
     lang: str = ""  # a language other than the document's
     ident: str = ""  # /ID (notes need one)
     contents: str = ""  # a link annotation's description
+    actual: str = ""  # /ActualText: the element's text in reading order, where it is drawn otherwise
     attributes: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()  # (owner, ((key, value), ...))
     then: Node | None = None  # joins the same parent right after this one closes: a note after its reference
     continued: list[Node] = field(default_factory=list)  # inline elements still open where a split part ended
