@@ -78,6 +78,9 @@ MARKDOWN = [
     "# [link](https://x.org) in heading ^[n]", "## Heading [@doe2020]", "> ^[quoted note] [@doe2020]",
     "- item ^[note]\n  - sub [@doe2020]\n    | a |\n    |---|\n    | 1 |", "::: box\n| a |\n|---|\n| 1 |\n:::",
     "::: box\n- a\n  - b ^[n]\n:::", "1. ^[n]\n2. [@doe2020]", "`^[not a note]` `[@not]`", "<br/>^[n]",
+    "[Астана]{lang=kk}", "[مرحبا]{lang=ar}^[n]", "[שלום *עולם*]{lang=he}", "[x](https://x.org){lang=fr}",
+    "[x]{lang=\"a b\"}", "[x]{lang='kk'}", "[x]{.c #i lang=de}", "[[x]{lang=de}]{lang=fr}", "[^[n]]{lang=el}",
+    "[@doe2020]{lang=de}", "[]{lang=kk}", "[x]{lang=kk", "{lang=kk}", "# [h]{lang=kk}", "[مرحبا](https://x.org).",
 ]  # fmt: skip
 
 # Fixed big or deep pieces: generating them each time would cost the budget.
