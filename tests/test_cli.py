@@ -428,3 +428,6 @@ def test_low_contrast_colours_warn_at_the_line_that_set_them_and_fail_with_stric
 
     checked = run("check")
     assert "warning: templates/greyish-box/style.yaml:3:8: colours.box" in checked.output
+
+    result = run("build", "-a", "greyish", "-f", "txt", "--strict")  # its output is up to date
+    assert result.exit_code == 1 and "colours.muted" in result.output
