@@ -85,13 +85,14 @@ def _locate(pos: Positions, path: Path_, value: str, start: int, end: int) -> tu
 
 
 def _may_hold_stray_syntax(value: str) -> bool:
-    """Whether parsing `value` could find an unclosed `^[` or `[@` (most fields have no `[` at all).
+    """Whether parsing `value` could find an unclosed `^[` or `[@`, or a `]{lang` read as text.
 
     Text without `[` parses to text without it, unless an entity (`&#91;`) or an
     autolink's escape (`<https://x/%5B>`) makes one; notes referring to notes need `[` too.
-    Parsing every field was two thirds of loading a brief; nine in ten fields have no `[`.
+    A language tag needs a `{`, whether its `[` is there or forgotten.
+    Parsing every field was two thirds of loading a brief; nine in ten fields have neither.
     """
-    return "[" in value or "&" in value or "%" in value
+    return "[" in value or "{" in value or "&" in value or "%" in value
 
 
 class NoBibliography(Exception):

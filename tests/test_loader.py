@@ -386,6 +386,16 @@ def test_a_span_language_that_is_no_language_tag_is_an_error_at_its_line(tmp_pat
     )
 
 
+def test_a_language_tag_after_words_with_no_opening_bracket_is_an_error_at_its_line(tmp_path):
+    """Found by the fuzz test: a field with no `[` skipped the parser, so `Астана]{lang=kk}` printed raw."""
+    text = MINIMAL_BRIEF.replace(
+        "summary: Astana can make a difference here [@doe2020].",
+        "summary: Astana (Астана]{lang=kk}) matters.",
+    )
+    [line] = error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS)
+    assert line.startswith("brief.yaml:3:24: summary: this {lang=…} was not read as the language")
+
+
 # ---------------------------------------------------------------- libyaml and PyYAML's own reader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -515,7 +525,7 @@ def test_fields_the_loader_does_not_parse_have_nothing_to_report(text):
     from briefgen.loader import _may_hold_stray_syntax
     from briefgen.markdown import citations_in, stray_syntax
 
-    plain = text.translate({ord("["): None, ord("&"): None, ord("%"): None})
+    plain = text.translate({ord("["): None, ord("{"): None, ord("&"): None, ord("%"): None})
     assert not _may_hold_stray_syntax(plain)
     assert stray_syntax(plain) == []
     assert citations_in(text.replace("@", "")) == []
