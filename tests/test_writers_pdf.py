@@ -526,6 +526,35 @@ def test_a_child_split_in_its_containers_frame_sees_that_frame_only_while_it_spl
     assert seen == [frame] and frame_of(child) is None
 
 
+def test_the_reportlab_line_internals_word_breaks_rely_on_are_still_there():
+    """rlhooks.paragraph_text, line_texts, show_space_after_lines: a paragraph's text, its broken lines, their ends."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph
+
+    from briefgen.writers.pdf.rlhooks import line_texts, paragraph_text, show_space_after_lines
+
+    style = ParagraphStyle("s", fontName="Helvetica", fontSize=10)
+    plain = Paragraph("alpha beta gamma delta", style)  # one style: reportlab's simple lines
+    styled = Paragraph('alpha <b>beta</b><br/>gamma <onDraw name="m" label="x"/>delta', style)
+    assert paragraph_text(plain) == "alpha beta gamma delta"
+    assert paragraph_text(styled) == "alpha betagamma delta"
+    plain.wrap(60, 100)
+    styled.wrap(60, 100)
+    assert line_texts(plain) == [("alpha beta", False), ("gamma delta", False)]
+    assert line_texts(styled) == [("alpha beta", True), ("gamma delta", False)]
+
+    canv = Canvas(io.BytesIO())
+    hooked = Paragraph("alpha beta gamma delta", style)
+    hooked.wrap(60, 100)
+    tx = canv.beginText(0, 0)
+    show_space_after_lines(tx, [True, False])
+    hooked.beginText = lambda x, y: tx
+    hooked.drawOn(canv, 0, 0)
+    code = " ".join(tx._code)
+    assert re.search(r"\(alpha beta\) Tj \( \) Tj T\*.*\(gamma delta\) Tj T\*", code), code
+
+
 def test_a_shaped_word_may_hold_markers_which_reportlab_alone_cannot_lay_out():
     """rlhooks.keep_callbacks_in_shaped_words: an Arabic word touching a note marker or inside a link.
 

@@ -142,8 +142,8 @@ def _walk(element: Element):
 
 
 def _flat(text: str) -> str:
-    """Lines are joined without a space by poppler: compare without any."""
-    return re.sub(r"\s+", "", text)
+    """Words apart as the model has them: a line end is a space in the PDF's text too."""
+    return " ".join(text.split())
 
 
 def read_in_order(pdf: Path) -> tuple[list[str], list[str]]:
@@ -344,8 +344,8 @@ def test_words_in_another_language_are_spans_with_their_lang_in_the_body_in_link
     pdf.write_bytes(write(Document(Metadata(title="Spans", language="en"), blocks), theme(Style()), Assets()).data)
     spans = [e for e in _walk(struct_tree(pdf)) if e.role == "Span"]
     notes = [e for e in _walk(struct_tree(pdf)) if e.role == "Note"]
-    wrapped = _flat("across the line end of this paragraph")
-    assert [_flat(s.text()) for s in spans] == ["Астанақаласы", "Genève", wrapped]
+    wrapped = "across the line end of this paragraph"
+    assert [_flat(s.text()) for s in spans] == ["Астана қаласы", "Genève", wrapped]
     with pikepdf.open(pdf) as opened:
         found = {}
 
@@ -361,7 +361,7 @@ def test_words_in_another_language_are_spans_with_their_lang_in_the_body_in_link
         walk(opened.Root.StructTreeRoot)
     assert set(found) == {"kk", "fr-CH", "el", "en-GB"}
     assert found["fr-CH"] == ["/Link"]  # the link is read inside its language
-    assert _flat(notes[0].text()).endswith("AnoteinΕλληνικά.")
+    assert _flat(notes[0].text()).endswith("A note in Ελληνικά.")
 
 
 def test_a_heading_that_skips_a_level_is_tagged_and_outlined_one_below_the_last(tmp_path):
@@ -405,3 +405,41 @@ def test_right_to_left_runs_are_spans_whose_actual_text_reads_in_order(tmp_path)
     ]
     [outer] = [e for e in _walk(struct_tree(pdf)) if e.role == "Span" and any(isinstance(k, Element) for k in e.kids)]
     assert outer.kids[0].role == "Span"
+
+
+# ---------------------------------------------------------------- words kept apart at line ends
+
+
+def test_a_line_broken_at_a_space_ends_with_one_a_split_word_and_the_last_line_do_not():
+    from briefgen.writers.pdf.tags import spaces_at_line_ends
+
+    text = "one two\u00a0three https://example.org/long/path four"
+    lines = [("one", False), ("two\u00a0three https://exa", False), ("mple.org/long/path", False), ("four", False)]
+    assert spaces_at_line_ends(text, lines) == [True, False, True, False]
+    assert spaces_at_line_ends("Title:Sub", [("Title:", True), ("Sub", False)]) == [True, False]  # a <br/>
+    # lines that do not hold the text (a shaped word reordered): every line but the last
+    assert spaces_at_line_ends("ab cd", [("ba", False), ("cd", False)]) == [True, False]
+    assert spaces_at_line_ends(None, [("ab", False), ("cd", False)]) == [True, False]
+
+
+def test_a_paragraph_split_over_pages_keeps_the_space_its_first_part_ends_at():
+    from briefgen.writers.pdf.tags import spaces_at_line_ends, split_text
+
+    text = "alpha beta  gamma delta"
+    lines = [("alpha beta", False), ("gamma", False), ("delta", False)]
+    head, rest = split_text(text, lines, 1)
+    assert (head, rest) == ("alpha beta ", "gamma delta")
+    assert spaces_at_line_ends(head, lines[:1]) == [True]
+    assert split_text("longword", [("long", False), ("word", False)], 1) == ("long", "word")
+    assert split_text("ab", [("ba", False)], 1) == (None, None)
+
+
+def test_the_text_read_out_keeps_words_apart_at_line_ends_and_long_words_whole(tmp_path):
+    """Tagged PDF wants word breaks as characters (ISO 32000-1, 14.8.2.5); reportlab drops them at a line end."""
+    url = "https://example.org/" + "a-very-long-path/" * 8 + "end"
+    text = "Words that wrap at the end of a line and then go on " * 4 + url + " and after it."
+    pdf = tmp_path / "wrap.pdf"
+    doc = Document(Metadata(title="Line ends"), (Paragraph((Text(text),)),))
+    pdf.write_bytes(write(doc, theme(Style()), Assets()).data)
+    [para] = [e for e in _walk(struct_tree(pdf)) if e.role == "P"]
+    assert para.text().strip() == text

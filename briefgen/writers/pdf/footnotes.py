@@ -21,8 +21,18 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, Paragraph
 from reportlab.platypus.doctemplate import ActionFlowable
 
-from .rlhooks import anchors_in, frame_cursor, frame_of, measure_in_frame, nested_flowables, split_must_fail
-from .tags import Node, TaggingCanvas
+from .rlhooks import (
+    anchors_in,
+    frame_cursor,
+    frame_of,
+    line_texts,
+    measure_in_frame,
+    nested_flowables,
+    paragraph_text,
+    show_space_after_lines,
+    split_must_fail,
+)
+from .tags import Node, TaggingCanvas, spaces_at_line_ends, split_text
 
 Notes = list[tuple[int, Paragraph]]  # (note number, the note's paragraph)
 
@@ -40,12 +50,21 @@ class TaggedParagraph(Paragraph):
     """
 
     struct: Node | None = None
+    text: str | None = None  # what it reads, spaces and all: where its lines were broken at a space
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.text = paragraph_text(self)
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         parts = super().split(avail_width, avail_height)
-        for part in parts:
+        if len(parts) == 2 and "blPara" in self.__dict__ and "blPara" in parts[0].__dict__:
+            texts = split_text(self.text, line_texts(self), len(parts[0].blPara.lines))
+        else:
+            texts = (None,) * len(parts)
+        for part, text in zip(parts, texts, strict=True):
             if isinstance(part, TaggedParagraph):
-                part.struct = self.struct
+                part.struct, part.text = self.struct, text
         return parts
 
     def beginText(self, x: float, y: float):  # reportlab's name: every text object a paragraph draws starts here
@@ -53,6 +72,7 @@ class TaggedParagraph(Paragraph):
         if self.struct is not None and isinstance(self.canv, TaggingCanvas):
             self.canv.begin_text(tx, None if self.__dict__.get("_briefgen_drawn") else self.struct)
             self._briefgen_drawn = True
+            show_space_after_lines(tx, spaces_at_line_ends(self.text, line_texts(self)))
         return tx
 
 

@@ -3,8 +3,9 @@
 reportlab has no public API for page-foot notes (where a frame's cursor is, what a
 table or list holds after a split, which frame a nested flowable is placed in, whether
 a paragraph can split at all), for widening a table's allowed split rows, for
-fixed creation dates, or for marked content (tagged PDF). Each function below is the only code touching one private
-field; tests/test_writers_pdf.py checks that every one still exists and behaves, so
+fixed creation dates, for marked content (tagged PDF), or for the spaces lines were
+broken at. Each function below is the only code touching one private field;
+tests/test_writers_pdf.py checks that every one still exists and behaves, so
 a reportlab upgrade that changes them fails a test instead of silently mis-placing
 notes.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import copy
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
@@ -208,6 +209,55 @@ class LabelledList(ListFlowable):
 
     def _makeBullet(self, value, params=None):
         return self._label(super()._makeBullet(value, params))
+
+
+def paragraph_text(paragraph: Paragraph) -> str | None:
+    """The text of a paragraph just made from markup, with its spaces; None once reportlab
+    has turned its fragments into words (a part made by `split`, or after `wrap`).
+
+    The parser's fragments, `frags`, each hold a `text`; the markers' hold none.
+    """
+    frags = paragraph.frags
+    if not all(hasattr(f, "text") for f in frags):
+        return None
+    return "".join(f.text for f in frags if not hasattr(f, "cbDefn"))
+
+
+def line_texts(paragraph: Paragraph) -> list[tuple[str, bool]]:
+    """The text of each line a wrapped paragraph will draw, and whether it ends at a `<br/>`.
+
+    reportlab keeps its lines in `blPara.lines`: `(extra space, words)` pairs when the
+    paragraph is in one style (kind 0), else line objects whose `words` are fragments with
+    their `text` (the markers' hold none) and a `lineBreak` flag.
+    """
+    lines = paragraph.blPara.lines
+    if paragraph.blPara.kind == 0:
+        return [(" ".join(words), False) for _extra, words in lines]
+    return [
+        ("".join(getattr(f, "text", "") for f in line.words if not hasattr(f, "cbDefn")), bool(line.lineBreak))
+        for line in lines
+    ]
+
+
+def show_space_after_lines(tx: PDFTextObject, spaced: Sequence[bool]) -> None:
+    """Show a space at the end of each line `i` a paragraph draws into `tx` where `spaced[i]`.
+
+    reportlab's line drawers end every line with `tx._textOut(text, 1)` (its text, then
+    T*) and drop the space the line was broken at, so the text a reader extracts runs the
+    last word of a line into the first of the next. The space is shown on its own, after
+    the line's text (which may be shaped), where it draws nothing.
+    """
+    show = tx._textOut
+    ends = iter(spaced)
+
+    def text_out(text: str, TStar: int = 0) -> None:
+        if TStar and next(ends, False):
+            show(text, 0)
+            show(" ", 1)
+        else:
+            show(text, TStar)
+
+    tx._textOut = text_out
 
 
 def keep_callbacks_in_shaped_words() -> None:

@@ -7,12 +7,13 @@ While reportlab draws, the canvas (`TaggingCanvas`) brackets content in marked-c
 sequences: a paragraph opens `/P <</MCID n>> BDC` inside its text object, and all else
 (fills, rules, bars, the running header and footer) is an `/Artifact`. Inline elements (links,
 note references, the notes themselves) are opened and closed by zero-width `<onDraw>` markers
-in a paragraph's markup. `structure.py` then writes the tree into the file with pikepdf.
+in a paragraph's markup, and each line broken at a space ends with one, so the text read out
+keeps its words apart. `structure.py` then writes the tree into the file with pikepdf.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
@@ -28,6 +29,7 @@ from .rlhooks import (
     text_shown_since,
 )
 
+UNBREAKABLE_SPACES = "\u00a0\u2007\u202f"  # spaces reportlab never breaks a line at
 MARKER = "briefgen_tag"  # the canvas callback a paragraph's `<onDraw>` markers call
 LINK_PREFIX = "briefgen-node-"  # an href `briefgen-node-17:https://...`: the link of node 17
 ARTIFACT = "/Artifact BMC"
@@ -108,6 +110,55 @@ class StructTree:
             if key.isdigit() and int(key) < len(self.nodes):
                 return self.nodes[int(key)], target
         return None, url
+
+
+def _breaks(ch: str) -> bool:
+    return ch.isspace() and ch not in UNBREAKABLE_SPACES
+
+
+def line_ends(text: str, lines: Sequence[tuple[str, bool]]) -> list[int] | None:
+    """Where in a paragraph's `text` each of its broken `lines` ends; None if they do not hold its text.
+
+    A line holds the paragraph's text from where the last left off, less the spaces it was
+    broken at; a long word split over two lines was broken at no space. Only shaping (harfbuzz
+    may reorder a word's letters) could make the lines' text differ, and then no place is known.
+    """
+    kept = [i for i, ch in enumerate(text) if not _breaks(ch)]
+    if "".join(text[i] for i in kept) != "".join(ch for line, _ in lines for ch in line if not _breaks(ch)):
+        return None
+    ends, shown = [], 0
+    for line, _ in lines:
+        shown += sum(not _breaks(ch) for ch in line)
+        ends.append(kept[shown - 1] + 1 if shown else 0)
+    return ends
+
+
+def spaces_at_line_ends(text: str | None, lines: Sequence[tuple[str, bool]]) -> list[bool]:
+    """Which lines a space should end, so text read out of the PDF keeps its words apart.
+
+    A line broken at a space (or at a `<br/>`) gets one; a line ending inside a long word
+    split over two lines does not, nor does the paragraph's last. Tagged PDF asks for word
+    breaks to be explicit characters (ISO 32000-1, 14.8.2.5): poppler, pdf.js and screen
+    readers reading the structure tree otherwise hear "Securityand".
+    """
+    ends = line_ends(text, lines) if text is not None else None
+    if ends is None:  # text unknown: every line but the last was most likely broken at a space
+        return [hard or i < len(lines) - 1 for i, (_, hard) in enumerate(lines)]
+    return [hard or (end < len(text) and _breaks(text[end])) for end, (_, hard) in zip(ends, lines, strict=True)]
+
+
+def split_text(text: str | None, lines: Sequence[tuple[str, bool]], first: int) -> tuple[str | None, str | None]:
+    """A paragraph's text as it goes into two parts: the first `first` lines, and the rest.
+
+    The first part keeps the space it was broken at, so its last line ends with one.
+    """
+    ends = line_ends(text, lines) if text is not None else None
+    if ends is None or not 0 < first <= len(ends):
+        return None, None
+    end = start = ends[first - 1]
+    while start < len(text) and _breaks(text[start]):
+        start += 1
+    return text[: min(end + 1, start)], text[start:]
 
 
 @dataclass
