@@ -50,21 +50,22 @@ class TaggedParagraph(Paragraph):
     """
 
     struct: Node | None = None
-    text: str | None = None  # what it reads, spaces and all: where its lines were broken at a space
+    read_text: str | None = None  # its text, spaces and all: which lines were broken at a space
+    # (not reportlab's `text`, the markup it was made from)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.text = paragraph_text(self)
+        self.read_text = paragraph_text(self)
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         parts = super().split(avail_width, avail_height)
         if len(parts) == 2 and "blPara" in self.__dict__ and "blPara" in parts[0].__dict__:
-            texts = split_text(self.text, line_texts(self), len(parts[0].blPara.lines))
+            texts = split_text(self.read_text, line_texts(self), len(parts[0].blPara.lines))
         else:
             texts = (None,) * len(parts)
         for part, text in zip(parts, texts, strict=True):
             if isinstance(part, TaggedParagraph):
-                part.struct, part.text = self.struct, text
+                part.struct, part.read_text = self.struct, text
         return parts
 
     def beginText(self, x: float, y: float):  # reportlab's name: every text object a paragraph draws starts here
@@ -72,7 +73,7 @@ class TaggedParagraph(Paragraph):
         if self.struct is not None and isinstance(self.canv, TaggingCanvas):
             self.canv.begin_text(tx, None if self.__dict__.get("_briefgen_drawn") else self.struct)
             self._briefgen_drawn = True
-            show_space_after_lines(tx, spaces_at_line_ends(self.text, line_texts(self)))
+            show_space_after_lines(tx, spaces_at_line_ends(self.read_text, line_texts(self)))
         return tx
 
 

@@ -138,8 +138,8 @@ def spaces_at_line_ends(text: str | None, lines: Sequence[tuple[str, bool]]) -> 
 
     A line broken at a space (or at a `<br/>`) gets one; a line ending inside a long word
     split over two lines does not, nor does the paragraph's last. Tagged PDF asks for word
-    breaks to be explicit characters (ISO 32000-1, 14.8.2.5): poppler, pdf.js and screen
-    readers reading the structure tree otherwise hear "Securityand".
+    breaks to be explicit characters (ISO 32000-1, 14.8.2.5): a tool reading the tagged
+    text as it is (poppler's `pdfinfo -struct-text`, a screen reader given it) read "Securityand".
     """
     ends = line_ends(text, lines) if text is not None else None
     if ends is None:  # text unknown: every line but the last was most likely broken at a space
