@@ -2,15 +2,36 @@
 
 Tests that need an external program (LibreOffice, pdffonts, qpdf) skip with a
 reason on a machine without it, but fail when CI=true: CI installs them.
+
+Hypothesis profiles (HYPOTHESIS_PROFILE), for every property test: `ci`, the default, is
+derandomized, so a run fails or passes the same way every time (also when the fuzz tests
+are left out, as the floors run does); `explore` draws new random examples, for hunting.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+_COMMON = {
+    "deadline": timedelta(seconds=20),
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.filter_too_much,
+    ],
+}
+# CI does not shrink: a failure prints its example and blob; shrink it with the explore profile.
+_NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target]
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True, phases=_NO_SHRINK, **_COMMON)
+settings.register_profile("explore", derandomize=False, database=None, print_blob=True, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "briefs" / "kazakhstan-osce-2010.yaml"

@@ -4,8 +4,8 @@ Whatever the input, `briefgen check` and `briefgen build` end with exit 0 or 1, 
 "internal error" or a traceback, never hang, and never write outside the `-o` folder;
 a failed build writes nothing, a successful one writes each format it was asked for.
 
-Profiles (HYPOTHESIS_PROFILE): `ci`, the default, is derandomized and fits ~3 minutes on
-two cores; `explore` runs ten times as many random examples, for hunting locally.
+Profiles (HYPOTHESIS_PROFILE, set in conftest.py): `ci`, the default, is derandomized and fits
+~3 minutes on two cores; `explore` runs ten times as many random examples, for hunting locally.
 """
 
 from __future__ import annotations
@@ -17,13 +17,12 @@ import signal
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefgen.cli import cli
@@ -31,20 +30,6 @@ from briefgen.cli import cli
 from fuzz_strategies import BRIEF_NAMES, bib_file, brief_file, citing_brief, style_files
 from helpers_briefs import MINIMAL_BRIEF, REFERENCES_BIB
 
-_COMMON = {
-    "deadline": timedelta(seconds=20),
-    "suppress_health_check": [
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.filter_too_much,
-    ],
-}
-# CI does not shrink: a failure prints its example and blob; shrink it with the explore profile.
-_NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target]
-settings.register_profile("ci", derandomize=True, database=None, print_blob=True, phases=_NO_SHRINK, **_COMMON)
-settings.register_profile("explore", derandomize=False, database=None, print_blob=True, **_COMMON)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 SCALE = float(os.environ.get("FUZZ_SCALE") or (10 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 1))
 
 # Examples per test at the ci profile: ~1,750 in all, about 3 minutes on two cores. A checked brief
