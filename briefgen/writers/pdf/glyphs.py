@@ -94,7 +94,7 @@ def _blank(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch) == "Cc"
 
 
-def _breaks_word(ch: str) -> bool:
+def breaks_word(ch: str) -> bool:
     """Where reportlab ends a word: white space other than the no-break space."""
     return ch.isspace() and ch != NBSP
 
@@ -237,7 +237,7 @@ class Glyphs:
         out: list[str] = []
         for i, piece in enumerate(pieces):
             previous = pieces[i - 1] if i else before
-            joined = previous and not (_breaks_word(previous.text[-1]) or _breaks_word(piece.text[0]))
+            joined = previous and not (breaks_word(previous.text[-1]) or breaks_word(piece.text[0]))
             if joined and (piece.shaped or previous.shaped):
                 out.append(WORD_BREAK)  # harfbuzz shapes a word in the font of its start: no word mixes fonts
             out.append(

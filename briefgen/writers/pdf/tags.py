@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from .glyphs import breaks_word
 from .rlhooks import (
     add_text_operator,
     register_callback,
@@ -29,7 +30,6 @@ from .rlhooks import (
     text_shown_since,
 )
 
-UNBREAKABLE_SPACES = "\u00a0\u2007\u202f"  # spaces reportlab never breaks a line at
 MARKER = "briefgen_tag"  # the canvas callback a paragraph's `<onDraw>` markers call
 LINK_PREFIX = "briefgen-node-"  # an href `briefgen-node-17:https://...`: the link of node 17
 ARTIFACT = "/Artifact BMC"
@@ -112,10 +112,6 @@ class StructTree:
         return None, url
 
 
-def _breaks(ch: str) -> bool:
-    return ch.isspace() and ch not in UNBREAKABLE_SPACES
-
-
 def line_ends(text: str, lines: Sequence[tuple[str, bool]]) -> list[int] | None:
     """Where in a paragraph's `text` each of its broken `lines` ends; None if they do not hold its text.
 
@@ -123,12 +119,12 @@ def line_ends(text: str, lines: Sequence[tuple[str, bool]]) -> list[int] | None:
     broken at; a long word split over two lines was broken at no space. Only shaping (harfbuzz
     may reorder a word's letters) could make the lines' text differ, and then no place is known.
     """
-    kept = [i for i, ch in enumerate(text) if not _breaks(ch)]
-    if "".join(text[i] for i in kept) != "".join(ch for line, _ in lines for ch in line if not _breaks(ch)):
+    kept = [i for i, ch in enumerate(text) if not breaks_word(ch)]
+    if "".join(text[i] for i in kept) != "".join(ch for line, _ in lines for ch in line if not breaks_word(ch)):
         return None
     ends, shown = [], 0
     for line, _ in lines:
-        shown += sum(not _breaks(ch) for ch in line)
+        shown += sum(not breaks_word(ch) for ch in line)
         ends.append(kept[shown - 1] + 1 if shown else 0)
     return ends
 
@@ -144,7 +140,7 @@ def spaces_at_line_ends(text: str | None, lines: Sequence[tuple[str, bool]]) -> 
     ends = line_ends(text, lines) if text is not None else None
     if ends is None:  # text unknown: every line but the last was most likely broken at a space
         return [hard or i < len(lines) - 1 for i, (_, hard) in enumerate(lines)]
-    return [hard or (end < len(text) and _breaks(text[end])) for end, (_, hard) in zip(ends, lines, strict=True)]
+    return [hard or (end < len(text) and breaks_word(text[end])) for end, (_, hard) in zip(ends, lines, strict=True)]
 
 
 def split_text(text: str | None, lines: Sequence[tuple[str, bool]], first: int) -> tuple[str | None, str | None]:
@@ -156,7 +152,7 @@ def split_text(text: str | None, lines: Sequence[tuple[str, bool]], first: int) 
     if ends is None or not 0 < first <= len(ends):
         return None, None
     end = start = ends[first - 1]
-    while start < len(text) and _breaks(text[start]):
+    while start < len(text) and breaks_word(text[start]):
         start += 1
     return text[: min(end + 1, start)], text[start:]
 
