@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # a type only: the design imports this module, and should not import the mail code
-    from .recipients import Recipient
+    from .mail.recipients import Recipient
 
 PRIORITIES = ("high", "medium", "low")
 

@@ -636,7 +636,7 @@ def main() -> None:
 
 def _addresses(values: tuple[str, ...], option: str):
     """Addresses given on the command line, checked like a list's."""
-    from .recipients import Recipient, parse_address
+    from .mail.recipients import Recipient, parse_address
 
     found = []
     for value in values:
@@ -649,7 +649,7 @@ def _addresses(values: tuple[str, ...], option: str):
 
 
 def _one_address(value: str, origin: str):
-    from .recipients import Recipient, parse_address
+    from .mail.recipients import Recipient, parse_address
 
     try:
         name, email = parse_address(value)
@@ -760,17 +760,17 @@ def mail_command(
 
     from .audience import discover, load_audiences, search_path
     from .build import build as build_outputs
-    from .mail import DEFAULT_MAX_SIZE_MB, distribution, letter, send
-    from .message import compose
-    from .recipients import read_recipients
-    from .sendlog import LOG_FILE
-    from .smtp import SmtpSender, config_file_settings, smtp_settings
+    from .mail.letters import DEFAULT_MAX_SIZE_MB, distribution, letter, send
+    from .mail.message import compose
+    from .mail.recipients import read_recipients
+    from .mail.sendlog import LOG_FILE
+    from .mail.smtp import SmtpSender, config_file_settings, smtp_settings
 
     if bool(eml_dir) == send_now:
         raise click.UsageError("give --eml DIR to write drafts, or --send to send")
     if (to or cc or bcc) and not audiences:
         raise click.UsageError("--to, --cc and --bcc need -a AUDIENCE: which brief should they get?")
-    from .recipients import has_control_characters
+    from .mail.recipients import has_control_characters
 
     if subject is not None and has_control_characters(subject):
         raise click.BadParameter("must be one line", param_hint="--subject")

@@ -16,7 +16,7 @@ from typing import Any
 
 from .brief import Brief, Group, Person, Recommendation, Section
 from .errors import BriefError, MailError, Problem, display_path, suggestion
-from .recipients import Recipient, distribution_recipients, read_recipients
+from .mail.recipients import Recipient, distribution_recipients, read_recipients
 from .yamlsource import Path_, Positions, field_name, load_schema, read_yaml, schema_problems
 
 

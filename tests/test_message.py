@@ -11,9 +11,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from briefgen.message import Attachment, Letter, compose, fill, pattern_values, safe_filename
+from briefgen.mail.message import Attachment, Letter, compose, fill, pattern_values, safe_filename
+from briefgen.mail.recipients import Recipient
 from briefgen.model import Metadata
-from briefgen.recipients import Recipient
 from briefgen.writers import FORMATS
 
 PDF = FORMATS["pdf"].media_type

@@ -11,8 +11,8 @@ import pytest
 
 from briefgen.errors import BriefError, MailError
 from briefgen.loader import load_brief
-from briefgen.message import Letter, compose
-from briefgen.recipients import Recipient, parse_address, read_recipients
+from briefgen.mail.message import Letter, compose
+from briefgen.mail.recipients import Recipient, parse_address, read_recipients
 
 from helpers_briefs import MINIMAL_BRIEF, write_brief
 

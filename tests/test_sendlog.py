@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from briefgen.sendlog import Entry, append, delivered, read_log
+from briefgen.mail.sendlog import Entry, append, delivered, read_log
 
 PDF = {"name": "Water-borders-2010.pdf", "sha256": "ab" * 32, "bytes": 123456}
 

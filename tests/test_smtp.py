@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import MailError
-from briefgen.smtp import SmtpSender, SmtpSettings, config_file_settings, password_for, smtp_settings
+from briefgen.mail.smtp import SmtpSender, SmtpSettings, config_file_settings, password_for, smtp_settings
 
 from smtpserver import PASSWORD, USER, Script, smtp_server
 

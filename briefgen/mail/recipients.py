@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import MailError, Problem, display_path, suggestion
-from .yamlsource import field_name
+from ..errors import MailError, Problem, display_path, suggestion
+from ..yamlsource import field_name
 
 if TYPE_CHECKING:  # the email package is imported when an address is read (the brief model holds recipients)
     from email.headerregistry import Address
@@ -194,7 +194,7 @@ def _delimiter(text: str) -> str:
 
 
 def _yaml_rows(path: Path, file: str) -> Iterator[_Row]:
-    from .yamlsource import read_yaml, schema_problems
+    from ..yamlsource import read_yaml, schema_problems
 
     data, pos = read_yaml(path, file, MailError)
     schema = {"type": "array", "items": {**RECIPIENT_SCHEMA, "required": ["email", "audience"]}}

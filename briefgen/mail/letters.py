@@ -15,22 +15,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .audience import Audience
-from .bibliography import Reference
-from .brief import Brief
-from .build import Output, metadata
-from .cite import resolve_citations
-from .errors import MailError
-from .markdown import parse_markdown
+from ..audience import Audience
+from ..bibliography import Reference
+from ..brief import Brief
+from ..build import Output, metadata
+from ..cite import resolve_citations
+from ..errors import MailError
+from ..markdown import parse_markdown
+from ..model import Document, Metadata
+from ..render import render_markdown
+from ..select import Shaped, shape
+from ..writers import FORMATS, Assets, writer
+from ..writers.html import email_html
 from .message import Attachment, Letter, compose, fill, pattern_values, safe_filename
-from .model import Document, Metadata
 from .recipients import Recipient
-from .render import render_markdown
-from .select import Shaped, shape
 from .sendlog import Entry, append, delivered, read_log
 from .smtp import SmtpSender
-from .writers import FORMATS, Assets, writer
-from .writers.html import email_html
 
 DEFAULT_MAX_SIZE_MB = 10.0  # what many servers refuse above, after base64 (+37 %)
 

@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from .errors import MailError, Problem, display_path
+from ..errors import MailError, Problem, display_path
 
 SECURITY = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
@@ -288,7 +288,7 @@ def _words(reply: bytes | str) -> str:
 
 def config_file_settings(path: Path | None) -> tuple[dict[str, Any], str]:
     """The mail config file (`--config`, ./mail.yaml, or ~/.config/briefgen/mail.yaml), checked; ({}, "") if none."""
-    from .yamlsource import read_yaml, schema_problems
+    from ..yamlsource import read_yaml, schema_problems
 
     candidates = [path] if path else [Path("mail.yaml"), _user_config_dir() / "briefgen" / "mail.yaml"]
     for candidate in candidates:

@@ -19,9 +19,9 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from .model import Metadata
+from ..model import Metadata
+from ..writers.common import date_text, short_title
 from .recipients import Recipient, has_control_characters
-from .writers.common import date_text, short_title
 
 # device names Windows reserves with any extension, including COM¹-COM³ and LPT¹-LPT³
 WINDOWS_RESERVED = {
