@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # a type only: the design imports this module, and should not import the mail code
-    from .mail.recipients import Recipient
 
 PRIORITIES = ("high", "medium", "low")
 
@@ -66,7 +62,6 @@ class Brief:
     # audience name -> field name -> replacement value (title, subtitle, summary, key_messages)
     overrides: dict[str, dict[str, object]] = field(default_factory=dict, hash=False)
     cited: tuple[str, ...] = ()  # every bibliography key cited in any Markdown field, in order
-    distribution: tuple[Recipient, ...] = ()  # who `briefgen mail` sends each audience's brief to
 
     @property
     def recommendations(self) -> tuple[Recommendation, ...]:

@@ -53,20 +53,43 @@ class Output:
 
 
 def to_document(
-    brief: Brief, audience: Audience, roots: tuple[Path, ...], refs: dict[str, Reference]
+    brief: Brief,
+    audience: Audience,
+    roots: tuple[Path, ...],
+    refs: dict[str, Reference],
+    *,
+    template: str | None = None,
+    message: bool = False,
+    note: str = "",
+    **context: object,
 ) -> tuple[Document, tuple[str, ...]]:
-    """The brief as one audience's document model, citations resolved, and the keys it cites."""
+    """The brief as one audience's document model, citations resolved, and the keys it cites.
+
+    The one way a document is made: the brief's outputs with the audience's template, the
+    message that carries them with its `email.md.j2` (`template`, `message`: citations and
+    notes dropped, as a message has no reference list; `context` such as its attachments).
+    `note` is Markdown the user wrote (a covering note): the template gets it to place
+    (after its greeting); one that does not place it gets it on top, parted by a rule.
+    """
     shaped = shape(brief, audience.name, audience.style)
-    markdown = render_markdown(audience.template, roots, shaped, audience.style, audience.name)
+    template = template or audience.template
+    markdown = render_markdown(template, roots, shaped, audience.style, audience.name, note=note.strip(), **context)
+    if note and note.strip() not in markdown:
+        markdown = f"{note.strip()}\n\n---\n\n{markdown}"
     markdown = UNSAFE_CHARACTERS.sub("", markdown)  # a template may write them; readers refuse them in briefs
     doc = Document(metadata(shaped, audience), parse_markdown(markdown))
     style = audience.style
+    rules = ("none", False, "none") if message else (style.citations, style.footnotes, style.bibliography)
     try:
-        doc, cited = resolve_citations(doc, refs, style.citations, style.footnotes, style.bibliography)
-    except UnknownCitations as err:  # the brief's own citations were checked: a template wrote these
+        doc, cited = resolve_citations(doc, refs, *rules)
+    except UnknownCitations as err:  # the brief's own citations were checked: a template or a note wrote these
         raise TemplateError(
             Problem(
-                audience.template, None, None, "", f"the template's output cites {err}, which no bibliography holds"
+                template,
+                None,
+                None,
+                "",
+                f"the {'note or template' if note else 'template'}'s output cites {err}, which no bibliography holds",
             )
         ) from None
     return doc, tuple(cited)

@@ -551,14 +551,14 @@ def _finish_brief(planned: _Pending, request: BuildRequest, advance) -> None:
 
 
 @contextmanager
-def _progress(total: int):
-    """A progress bar over the outputs being made: on a terminal, for more than one, unless -q."""
+def _progress(total: int, label: str = "building"):
+    """A progress bar over the outputs being made (or messages sent): on a terminal, for more than one, unless -q."""
     if total < 2 or _verbosity() < NORMAL or not sys.stderr.isatty():
         yield lambda: None
         return
     global _bar_showing
     try:
-        with click.progressbar(length=total, label="building", file=sys.stderr) as bar:
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
             _bar_showing = True
             yield lambda: bar.update(1)
     finally:
@@ -584,6 +584,7 @@ def check(briefs: tuple[Path, ...], bib: tuple[Path, ...], templates_dir: Path |
     """
     from .audience import discover, load_audiences, search_path
     from .build import to_document
+    from .mail.recipients import brief_distribution
 
     roots = search_path(templates_dir)
     every = load_audiences(None, roots)  # style files are part of what is checked
@@ -595,6 +596,7 @@ def check(briefs: tuple[Path, ...], bib: tuple[Path, ...], templates_dir: Path |
             brief, refs, _ = _load(path, bib, names)
             for audience in every:
                 to_document(brief, audience, roots, refs)
+            brief_distribution(path, names)  # `mail` reads it; `build` never does
             count = len(brief.recommendations)
             _say(f"{display_path(path)}: ok ({count} recommendations in {len(brief.groups)} groups)")
         except Exception as err:
@@ -658,38 +660,46 @@ def _one_address(value: str, origin: str):
     return Recipient(email, name, "", "to", origin)
 
 
-def _refresh_outputs(brief, outputs, out_dir: Path) -> list[str]:
-    """Attachments on disk brought up to date with what was just built, as `build` writes them.
-
-    A file changed since briefgen wrote it (someone edited the DOCX) is never replaced.
-    """
-    from .build import manifest, recorded_hashes
+def _guard_hand_edits(brief_id: str, names: list[str], out_dir: Path) -> None:
+    """An attachment changed since briefgen wrote it (someone edited the DOCX) is never replaced by a rebuild."""
+    from .build import recorded_hashes
     from .incremental import MANIFEST
 
-    folder = out_dir / brief.id
+    folder = out_dir / brief_id
     previous = (folder / MANIFEST).read_bytes() if (folder / MANIFEST).is_file() else None
-    recorded = recorded_hashes(previous, brief.id)
-    stale = []
-    for o in outputs:
-        target = out_dir / o.relative_path
-        if not target.is_file():
-            stale.append(o)
-            continue
-        on_disk = target.read_bytes()
-        if on_disk == o.data:
-            continue
-        if hashlib.sha256(on_disk).hexdigest() != recorded.get(target.name):
+    recorded = recorded_hashes(previous, brief_id)
+    for name in names:
+        target = folder / name
+        if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() != recorded.get(name):
             raise BriefgenError(
                 f"{display_path(target)} was changed since briefgen built it; not replacing it. Mail the rebuilt "
                 f"brief after moving it away, or run `briefgen build` to replace it"
             )
-        stale.append(o)
-    if not stale:
-        return []
-    present = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
-    files = [(o.relative_path, o.data) for o in stale]
-    files.append((Path(brief.id) / MANIFEST, manifest(brief, stale, previous, present)))
-    return [display_path(t) for t in write_set(files, out_dir) if t.name != MANIFEST]
+
+
+@contextmanager
+def _quietly():
+    """Messages held back (a dry run's build into a scratch folder); errors still show."""
+    ctx = click.get_current_context().find_root()
+    before = ctx.meta.get("briefgen.verbosity", NORMAL)
+    ctx.meta["briefgen.verbosity"] = QUIET
+    try:
+        yield
+    finally:
+        ctx.meta["briefgen.verbosity"] = before
+
+
+def _build_attachments(brief_path: Path, brief, wanted: dict[str, list[str]], out_dir: Path, bib, roots) -> None:
+    """The attachments made by `build` itself (up-to-date ones left alone), one run per set of formats."""
+    from .parallel import default_workers
+
+    by_formats: dict[tuple[str, ...], list[str]] = {}
+    for audience, fmts in wanted.items():
+        by_formats.setdefault(tuple(fmts), []).append(audience)
+    for fmts, audiences in by_formats.items():
+        request = BuildRequest([brief_path], tuple(audiences), fmts, out_dir, bib, False, roots, default_workers())
+        if run_build(request):
+            sys.exit(1)
 
 
 @cli.command("mail")
@@ -701,6 +711,14 @@ def _refresh_outputs(brief, outputs, out_dir: Path) -> list[str]:
 @click.option("--from", "from_", help="Sender, 'Name <address>' (default: mail.yaml `from:` or BRIEFGEN_MAIL_FROM).")
 @click.option("--subject", help="Subject line (default: the audience's email.subject pattern).")
 @click.option(
+    "--note",
+    "note_path",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Covering note (Markdown) above the message's body; - reads it from standard input.",
+)
+@click.option("--each", is_flag=True, help="One message per recipient, greeting them by name; nobody sees the others.")
+@click.option("--bcc-self", is_flag=True, help="Keep a copy: Bcc the sender (also `bcc_self: true` in mail.yaml).")
+@click.option(
     "-f",
     "--format",
     "formats",
@@ -711,7 +729,7 @@ def _refresh_outputs(brief, outputs, out_dir: Path) -> list[str]:
 @click.option("--eml", "eml_dir", type=click.Path(path_type=Path, file_okay=False), help="Write drafts (.eml) here.")
 @click.option("--send", "send_now", is_flag=True, help="Send over SMTP (settings: mail.yaml or BRIEFGEN_SMTP_*).")
 @click.option("--dry-run", is_flag=True, help="Show who would get what; write and send nothing.")
-@click.option("--resend", is_flag=True, help="Send again to recipients the send log shows as served.")
+@click.option("--resend", is_flag=True, help="Send again to recipients the send log shows as sent or uncertain.")
 @click.option(
     "--recipients",
     "recipients_file",
@@ -738,6 +756,9 @@ def mail_command(
     bcc: tuple[str, ...],
     from_: str | None,
     subject: str | None,
+    note_path: Path | None,
+    each: bool,
+    bcc_self: bool,
     formats: tuple[str, ...],
     eml_dir: Path | None,
     send_now: bool,
@@ -752,17 +773,26 @@ def mail_command(
 ) -> None:
     """Mail BRIEF to each audience's distribution list: drafts (--eml DIR) or sent (--send).
 
-    Builds the attachments first when they are missing or out of date, names them for
-    the recipient (the style's email.filename), and ends with a table of what was sent,
-    skipped and failed; exit 1 if anything failed.
+    Builds the attachments first when they are missing or out of date (as `build` does),
+    names them for the recipient (the style's email.filename), and ends with a table of
+    what was sent, skipped, failed or uncertain; exit 1 if anything failed or is uncertain.
     """
+    import tempfile
     from datetime import UTC, datetime
 
     from .audience import discover, load_audiences, search_path
-    from .build import build as build_outputs
-    from .mail.letters import DEFAULT_MAX_SIZE_MB, distribution, letter, send
-    from .mail.message import compose
-    from .mail.recipients import read_recipients
+    from .mail.delivery import Interrupted, send
+    from .mail.letters import (
+        DEFAULT_MAX_SIZE_MB,
+        Delivery,
+        Reader,
+        built_attachments,
+        distribution,
+        letter,
+        visible_overflow,
+    )
+    from .mail.message import compose, safe_filename
+    from .mail.recipients import Recipient, brief_distribution, has_control_characters, read_recipients
     from .mail.sendlog import LOG_FILE
     from .mail.smtp import SmtpSender, config_file_settings, smtp_settings
 
@@ -770,8 +800,6 @@ def mail_command(
         raise click.UsageError("give --eml DIR to write drafts, or --send to send")
     if (to or cc or bcc) and not audiences:
         raise click.UsageError("--to, --cc and --bcc need -a AUDIENCE: which brief should they get?")
-    from .mail.recipients import has_control_characters
-
     if subject is not None and has_control_characters(subject):
         raise click.BadParameter("must be one line", param_hint="--subject")
     config, config_file = config_file_settings(config_path)
@@ -786,7 +814,9 @@ def mail_command(
     sender = _one_address(sender_text, origin)
     reply_to = _one_address(config["reply_to"], f"{config_file}: reply_to") if config.get("reply_to") else None
     limit_mb = max_size or float(config.get("max_size_mb") or DEFAULT_MAX_SIZE_MB)
+    keep_copy = bcc_self or bool(config.get("bcc_self"))
     given = (_addresses(to, "--to"), _addresses(cc, "--cc"), _addresses(bcc, "--bcc"))
+    note = _read_note(note_path) if note_path else ""
 
     roots = search_path(templates_dir)
     names = sorted(discover(roots))
@@ -794,22 +824,61 @@ def mail_command(
     if unknown:
         load_audiences(unknown, roots)  # the usual "unknown audience" error, with the known ones
     brief, refs, _ = _load(brief_path, bib, names)
-    listed = read_recipients(recipients_file, names) if recipients_file else brief.distribution
+    listed = read_recipients(recipients_file, names) if recipients_file else brief_distribution(brief_path, names)
     groups = distribution(listed, audiences, *given)
     chosen = load_audiences(list(groups), roots)
-
     settings = smtp_settings(config.get("smtp") or {}, config_file or "settings") if send_now and not dry_run else None
 
-    # everything is made in memory first: a mistake in one audience leaves no file behind
-    built, deliveries = [], []
-    for audience in chosen:
-        fmts = list(formats) or list(audience.style.email.attach)
-        outputs = build_outputs(brief, [audience], fmts, roots, refs)
-        built += outputs
-        deliveries.append((letter(brief, audience, roots, refs, outputs, subject), groups[audience.name]))
+    wanted = {a.name: list(formats) or list(a.style.email.attach) for a in chosen}
+    files_wanted = [f"{brief.id}_{a}.{FORMATS[f].name}" for a, fmts in wanted.items() for f in fmts]
+    scratch = tempfile.TemporaryDirectory(prefix="briefgen-dry-run-") if dry_run else None
+    built_in = Path(scratch.name) if scratch else out_dir
+    try:
+        if scratch is None:
+            _guard_hand_edits(brief.id, files_wanted, out_dir)
+            _build_attachments(brief_path, brief, wanted, out_dir, bib, roots)
+        else:  # the same build, in a scratch folder: a dry run writes nothing of the user's
+            with _quietly():
+                _build_attachments(brief_path, brief, wanted, built_in, bib, roots)
+        deliveries: list[Delivery] = []
+        for audience in chosen:
+            files, infos = built_attachments(brief, audience, wanted[audience.name], built_in)
+            settings_of = listed.of(audience.name)
+            people = groups[audience.name]
+            copy = [Recipient(sender.email, sender.name, audience.name, "bcc", "--bcc-self")] if keep_copy else []
+            copy = [c for c in copy if c.email.casefold() not in {r.email.casefold() for r in people}]
+            text = note or settings_of.note
+            if each or settings_of.individual:
+                for r in people:
+                    one = letter(
+                        brief,
+                        audience,
+                        roots,
+                        refs,
+                        files,
+                        infos,
+                        subject=subject,
+                        note=text,
+                        reader=Reader(r.name, r.email),
+                    )
+                    deliveries.append(Delivery(one, (Recipient(r.email, r.name, r.audience, "to", r.where), *copy)))
+            else:
+                one = letter(brief, audience, roots, refs, files, infos, subject=subject, note=text)
+                deliveries.append(Delivery(one, (*people, *copy)))
+                if shown := visible_overflow(people):
+                    _warn(
+                        f"{audience.name}: one message would show {shown} To and Cc addresses to everyone; many "
+                        "servers refuse over 100: send with --each (or individual: true), or put them in Bcc"
+                    )
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+
     now = datetime.now(UTC)
     drafts = []
-    for letter_, recipients in deliveries:
+    individual = len(deliveries) > len(chosen)
+    for delivery in deliveries:
+        letter_, recipients = delivery.letter, delivery.recipients
         msg = compose(letter_, sender, recipients, reply_to=reply_to, draft=True, now=now.astimezone())
         raw = msg.as_bytes()
         size = len(raw)
@@ -818,47 +887,92 @@ def mail_command(
                 f"{letter_.audience}: the message is {size / 1_000_000:.1f} MB with its attachments "
                 f"(limit {limit_mb:g} MB; many servers refuse large messages; --max-size to change)"
             )
-        files = ", ".join(f"{a.filename} ({max(1, round(len(a.data) / 1024))} KB)" for a in letter_.attachments)
-        people = f"{len(recipients)} recipient{'s' if len(recipients) != 1 else ''}"
-        _say(f"{letter_.audience}: “{letter_.subject}” to {people}; attached {files}")
-        drafts.append((Path(f"{brief.id}_{letter_.audience}.eml"), raw))
+        files_text = ", ".join(f"{a.filename} ({max(1, round(len(a.data) / 1024))} KB)" for a in letter_.attachments)
+        people_text = f"{len(recipients)} recipient{'s' if len(recipients) != 1 else ''}"
+        if not individual or delivery is deliveries[0] or _verbosity() >= VERBOSE:
+            _say(f"{letter_.audience}: “{letter_.subject}” to {people_text}; attached {files_text}")
+        stem = f"{brief.id}_{letter_.audience}"
+        if individual and len(recipients) >= 1 and recipients[0].field == "to":
+            stem = safe_filename(f"{stem} {recipients[0].email}", "eml", fallback=stem)[: -len(".eml")]
+        drafts.append((Path(f"{stem}.eml"), raw))
 
-    if dry_run:
-        if eml_dir is not None:
+    if eml_dir is not None:
+        if dry_run:
             for name, _ in drafts:
                 _say(f"would write {display_path(eml_dir / name)}")
             return
-    else:
-        for path in _refresh_outputs(brief, built, out_dir):
-            _say(f"built {path}", err=True)
-    if eml_dir is not None:
         for target in write_set(drafts, eml_dir):
             _say(f"draft {display_path(target)}")
         return
 
     smtp = SmtpSender(settings) if settings is not None else None
     try:
-        results = send(
-            deliveries,
-            brief_id=brief.id,
-            sender=sender,
-            reply_to=reply_to,
-            smtp=smtp,
-            log_path=out_dir / brief.id / LOG_FILE,
-            resend=resend,
-        )
+        with _progress(len(deliveries) if smtp is not None else 0, "sending") as advance:
+
+            def progress(index: int, total: int, delivery: Delivery, results: list) -> None:
+                advance()
+                if smtp is not None and not sys.stderr.isatty():
+                    counts = ", ".join(f"{n} {s}" for s, n in _counts(results).items() if n)
+                    to_whom = f" to {delivery.recipients[0].email}" if individual else ""
+                    _say(f"[{index}/{total}] {delivery.letter.audience}{to_whom}: {counts}", err=True)
+
+            results = send(
+                deliveries,
+                brief_id=brief.id,
+                sender=sender,
+                reply_to=reply_to,
+                smtp=smtp,
+                log_path=out_dir / brief.id / LOG_FILE,
+                resend=resend,
+                progress=progress,
+            )
+    except Interrupted as stopped:
+        _report(stopped.results)
+        click.echo("interrupted: the send log is exact; run the same command again to send the rest", err=True)
+        sys.exit(130)
     finally:
         if smtp is not None:
             smtp.close()
     _report(results)
-    if any(r.status == "failed" for r in results):
+    uncertain = [r for r in results if r.status == "uncertain"]
+    if uncertain:
+        click.echo(
+            f"{len(uncertain)} uncertain: the server may have these messages though it never said so; check with "
+            "the recipients or the server's log before sending again with --resend",
+            err=True,
+        )
+    if any(r.status in ("failed", "uncertain") for r in results):
         sys.exit(1)
 
 
+def _read_note(path: Path) -> str:
+    """The covering note: a file or, for `-`, standard input; UTF-8 Markdown."""
+    from .yamlsource import MAX_INPUT_BYTES, InputTooLarge, read_bounded
+
+    where = "standard input" if str(path) == "-" else display_path(path)
+    try:
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if str(path) == "-" else read_bounded(path, MAX_INPUT_BYTES)
+        if len(raw) > MAX_INPUT_BYTES:
+            raise InputTooLarge(f"larger than {MAX_INPUT_BYTES // 1_000_000} MB")
+        return raw.decode("utf-8")
+    except FileNotFoundError:
+        raise BriefgenError(f"--note: {where}: no such file") from None
+    except InputTooLarge as err:
+        raise BriefgenError(f"--note: {where}: {err}") from None
+    except UnicodeDecodeError as err:
+        raise BriefgenError(f"--note: {where}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+
+
+def _counts(results) -> dict[str, int]:
+    from .mail.delivery import STATES
+
+    return {s: sum(r.status == s for r in results) for s in STATES}
+
+
 def _report(results) -> None:
-    """The closing table: one line per recipient, then the counts; under -q, the failures alone."""
+    """The closing table: one line per recipient, then the counts; under -q, what needs attention alone."""
     if _verbosity() == QUIET:
-        results = [r for r in results if r.status == "failed"]
+        results = [r for r in results if r.status in ("failed", "uncertain", "not sent")]
     if not results:
         return
     width_a = max(len("audience"), *(len(r.audience) for r in results))
@@ -866,7 +980,7 @@ def _report(results) -> None:
     click.echo(f"{'audience':<{width_a}}  {'recipient':<{width_r}}  {'status':<10}  detail")
     for r in results:
         click.echo(f"{r.audience:<{width_a}}  {r.recipient:<{width_r}}  {r.status:<10}  {r.detail}".rstrip())
-    counts = {s: sum(r.status == s for r in results) for s in ("sent", "skipped", "failed", "would send")}
+    counts = _counts(results)
     click.echo(", ".join(f"{n} {s}" for s, n in counts.items() if n or s in ("sent", "failed")))
 
 

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .brief import Brief, Group, Person, Recommendation, Section
-from .errors import BriefError, MailError, Problem, display_path, suggestion
-from .mail.recipients import Recipient, distribution_recipients, read_recipients
+from .errors import BriefError, Problem, display_path, suggestion
 from .yamlsource import Path_, Positions, field_name, load_schema, read_yaml, schema_problems
 
 
@@ -153,7 +152,6 @@ def load_brief(
         tagged: list[tuple[Path_, str]] = [
             (("audience_overrides", name), name) for name in _dict(data.get("audience_overrides"))
         ]
-        tagged += [(("distribution", name), name) for name in _dict(data.get("distribution"))]
         for s, sec in enumerate(_list(data.get("sections"))):
             for a, name in enumerate(_list(_dict(sec).get("audiences"))):
                 tagged.append((("sections", s, "audiences", a), name))
@@ -184,8 +182,6 @@ def load_brief(
                 file, 1, 1, "id", f"the file name gives no usable id; add `id:` (a-z, 0-9 and -, as in {ID_EXAMPLE})"
             )
         )
-    recipients, distribution_problems = _distribution(data, Path(path), file, pos, audiences)
-    problems += distribution_problems
 
     schema = load_schema("brief.schema.json")
     cited: dict[str, None] = {}
@@ -240,27 +236,7 @@ def load_brief(
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.col or 0))
         raise BriefError(problems)
-    return _to_brief(data, Path(path), tuple(cited), recipients)
-
-
-def _distribution(
-    data: dict[str, Any], path: Path, file: str, pos: Positions, audiences: Iterable[str] | None
-) -> tuple[tuple[Recipient, ...], list[Problem]]:
-    """The brief's distribution list, checked now so that `check` finds a bad address, not `mail`."""
-    value = data.get("distribution")
-    if isinstance(value, str) and value:
-        listed = path.parent / value
-        if not listed.is_file():
-            line, col = pos.marks.get(("distribution",), (None, None))
-            return (), [Problem(file, line, col, "distribution", f"no recipients file {display_path(listed)}")]
-        try:
-            return read_recipients(listed, audiences), []
-        except MailError as err:
-            return (), err.problems
-    if isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):
-        found, problems = distribution_recipients(value, file, pos.marks, ("distribution",))
-        return tuple(found), problems
-    return (), []  # the schema has said what is wrong
+    return _to_brief(data, Path(path), tuple(cited))
 
 
 ID_EXAMPLE = "kazakhstan-osce-2010"
@@ -283,9 +259,7 @@ def declared_bibliographies(data: dict[str, Any], path: Path) -> tuple[Path, ...
     return tuple(path.parent / name for name in names if isinstance(name, str) and name)
 
 
-def _to_brief(
-    data: dict[str, Any], path: Path, cited: tuple[str, ...], recipients: tuple[Recipient, ...] = ()
-) -> Brief:
+def _to_brief(data: dict[str, Any], path: Path, cited: tuple[str, ...]) -> Brief:
     def recommendation(d: dict[str, Any]) -> Recommendation:
         return Recommendation(
             id=d["id"],
@@ -322,5 +296,4 @@ def _to_brief(
         bibliography=declared_bibliographies(data, path),
         overrides={k: dict(v) for k, v in (data.get("audience_overrides") or {}).items()},
         cited=cited,
-        distribution=recipients,
     )

@@ -37,6 +37,14 @@ def _cell(text: object) -> str:
     return re.sub(r"\s*\n\s*", " ", str(text)).replace("|", r"\|").strip()
 
 
+def _literal(text: object) -> str:
+    """Plain text (a person's name) as Markdown that reads back as itself: one line, punctuation escaped.
+
+    CommonMark lets a backslash escape any ASCII punctuation; `@` would start a citation.
+    """
+    return re.sub(r"([\\`*_{}\[\]()<>#!|~^@&=+-])", r"\\\1", _oneline(text))
+
+
 def _oneline(text: object) -> str:
     return re.sub(r"\s*\n\s*", " ", str(text)).strip()
 
@@ -126,7 +134,9 @@ def _environment(roots: tuple[Path, ...]) -> _BoundedSandbox:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(cell=_cell, oneline=_oneline, first_sentence=lambda text: first_sentence(str(text)))
+    env.filters.update(
+        cell=_cell, oneline=_oneline, literal=_literal, first_sentence=lambda text: first_sentence(str(text))
+    )
     for name, size_arguments in _SIZED_FILTERS.items():
         env.filters[name] = _capped(env.filters[name], size_arguments)
     env.globals["range"] = env.bounded_range

@@ -40,6 +40,7 @@ DEFAULT_LABELS = {
     "contact": "Contact",
     "more_in_full_brief": "The full brief has {hidden} further recommendations.",
     "attached": "Attached",
+    "dear": "Dear {name},",  # the greeting of a message to one person (mail --each, individual: true)
     "pages": "pages",
 }
 

@@ -148,7 +148,13 @@ def dates_to_text(data: Any) -> Any:
     return data
 
 
-_TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a whole number"}
+_TYPE_NAMES = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping",
+    "integer": "a whole number",
+    "boolean": "true or false",
+}
 
 
 def _describe(value: Any) -> str:

@@ -175,13 +175,19 @@ def test_send_delivers_once_to_everyone_and_logs_it(workspace: Path) -> None:
     assert press["Bcc"] is None and press["To"] == "undisclosed-recipients:;"
     assert press["X-Unsent"] is None
     assert [a.get_filename() for a in press.iter_attachments()] == ["Kazakhstan-OSCE-Chairmanship-2010.pdf"]
-    entries = log_entries()
-    assert [(e["audience"], e["recipient"], e["status"]) for e in entries] == [
+    # `sending` is on disk before the final dot, the outcome after the server's reply
+    assert [(e["audience"], e["recipient"], e["status"]) for e in log_entries()] == [
+        ("policymaker", PM[0], "sending"),
+        ("policymaker", PM[1], "sending"),
         ("policymaker", PM[0], "sent"),
         ("policymaker", PM[1], "sent"),
+        ("press", PRESS[0], "sending"),
+        ("press", PRESS[1], "sending"),
         ("press", PRESS[0], "sent"),
         ("press", PRESS[1], "sent"),
     ]
+    entries = [e for e in log_entries() if e["status"] == "sent"]
+    assert {(e["code"], e["detail"]) for e in entries} == {(250, "2.0.0 Queued")}  # the server's own reply
     pdf = Path("out/kazakhstan-osce-2010/kazakhstan-osce-2010_press.pdf").read_bytes()
     import hashlib
 
@@ -338,11 +344,11 @@ def test_stale_attachments_are_rebuilt_and_hand_edits_are_never_replaced(workspa
     pdf = Path("out/kazakhstan-osce-2010/kazakhstan-osce-2010_press.pdf")
     before = pdf.read_bytes()
     unchanged = mail("-a", "press", "--from", "jane@example.org", "--eml", "drafts")
-    assert "built " not in unchanged.output and pdf.read_bytes() == before
+    assert "1 output up to date" in unchanged.output and pdf.read_bytes() == before
     brief = Path(f"briefs/{SAMPLE.name}")
     brief.write_text(brief.read_text("utf-8").replace("Where Astana", "Where Kazakhstan"), encoding="utf-8")
     stale = mail("-a", "press", "--from", "jane@example.org", "--eml", "drafts")
-    assert "built out/kazakhstan-osce-2010/kazakhstan-osce-2010_press.pdf" in stale.output
+    assert "out/kazakhstan-osce-2010/kazakhstan-osce-2010_press.pdf\n" in stale.output  # as `build` says it
     assert pdf.read_bytes() != before
     manifest = json.loads(Path("out/kazakhstan-osce-2010/manifest.json").read_text("utf-8"))
     assert [e["file"] for e in manifest["outputs"]] == ["kazakhstan-osce-2010_press.pdf"]

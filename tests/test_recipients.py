@@ -9,10 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.errors import BriefError, MailError
-from briefgen.loader import load_brief
+from briefgen.errors import MailError
 from briefgen.mail.message import Letter, compose
-from briefgen.mail.recipients import Recipient, parse_address, read_recipients
+from briefgen.mail.recipients import (
+    Distribution,
+    ListSettings,
+    Recipient,
+    brief_distribution,
+    parse_address,
+    read_recipients,
+)
 
 from helpers_briefs import MINIMAL_BRIEF, write_brief
 
@@ -40,13 +46,13 @@ def error_lines(path: Path, audiences: list[str] | None = AUDIENCES) -> list[str
 
 
 def brief_error_lines(path: Path) -> list[str]:
-    with pytest.raises(BriefError) as info:
-        load_brief(path, audiences=AUDIENCES)
+    with pytest.raises(MailError) as info:
+        brief_distribution(path, AUDIENCES)
     return info.value.format_message().splitlines()
 
 
-def listed(recipients: tuple[Recipient, ...]) -> list[tuple[str, str, str, str]]:
-    return [(r.email, r.name, r.audience, r.field) for r in recipients]
+def listed(found: Distribution) -> list[tuple[str, str, str, str]]:
+    return [(r.email, r.name, r.audience, r.field) for r in found.recipients]
 
 
 # ---------------------------------------------------------------- CSV
@@ -71,13 +77,13 @@ def test_excel_quoting_is_undone_doubled_quotes_and_delimiters_inside_quotes() -
         'email;name;audience\r\njane@example.org;"Jane ""JJ"" Doe; MFA";policymaker\r\n', encoding="utf-8-sig"
     )
 
-    assert [r.name for r in read_recipients(path, AUDIENCES)] == ['Jane "JJ" Doe; MFA']
+    assert [r.name for r in read_recipients(path, AUDIENCES).recipients] == ['Jane "JJ" Doe; MFA']
 
 
 def test_a_recipient_remembers_where_the_list_names_it() -> None:
     path = write_list("email,name,audience\n\njane@example.org,Jane,press\n")
 
-    assert [r.where for r in read_recipients(path, AUDIENCES)] == ["list.csv:3"]
+    assert [r.where for r in read_recipients(path, AUDIENCES).recipients] == ["list.csv:3"]
 
 
 @pytest.mark.parametrize(
@@ -129,7 +135,7 @@ def test_the_field_column_puts_an_address_in_cc_or_bcc_whatever_its_case() -> No
         "desk@daily.example.com,Desk,policymaker, bcc \n"
     )
 
-    assert [(r.email, r.field) for r in read_recipients(path, AUDIENCES)] == [
+    assert [(r.email, r.field) for r in read_recipients(path, AUDIENCES).recipients] == [
         ("minister@mfa.example.org", "to"),
         ("planning@mfa.example.org", "cc"),
         ("desk@daily.example.com", "bcc"),
@@ -159,7 +165,7 @@ def test_an_address_twice_for_one_audience_names_both_lines_whatever_the_case() 
 def test_one_address_for_two_audiences_is_two_recipients() -> None:
     path = write_list("email,name,audience\njane@example.org,Jane,press\njane@example.org,Jane,policymaker\n")
 
-    assert [(r.email, r.audience) for r in read_recipients(path, AUDIENCES)] == [
+    assert [(r.email, r.audience) for r in read_recipients(path, AUDIENCES).recipients] == [
         ("jane@example.org", "press"),
         ("jane@example.org", "policymaker"),
     ]
@@ -242,15 +248,15 @@ def test_a_briefs_distribution_takes_name_and_address_strings_and_mappings(tmp_p
         + "    - desk@daily.example.com\n",
     )
 
-    brief = load_brief(path, audiences=AUDIENCES)
+    found = brief_distribution(path, AUDIENCES)
 
-    assert listed(brief.distribution) == [
+    assert listed(found) == [
         ("minister@mfa.example.org", "Office of the Minister", "policymaker", "to"),
         ("jane.doe@mfa.example.org", "Doe, Jane", "policymaker", "to"),
         ("planning@mfa.example.org", "Policy Planning", "policymaker", "cc"),
         ("desk@daily.example.com", "", "press", "to"),
     ]
-    assert brief.distribution[0].where == f"brief.yaml:{DISTRIBUTION_LINE + 2}"
+    assert found.recipients[0].where == f"brief.yaml:{DISTRIBUTION_LINE + 2}"
 
 
 def test_a_bad_address_in_a_briefs_distribution_points_at_the_entry(tmp_path: Path) -> None:
@@ -304,9 +310,9 @@ def test_a_distribution_file_is_found_next_to_the_brief_not_in_the_working_direc
     (tmp_path / "list.csv").write_text("email,name,audience\nwrong@example.org,Wrong,press\n")
     path = write_brief(tmp_path, MINIMAL_BRIEF + "distribution: list.csv\n", name="briefs/brief.yaml")
 
-    brief = load_brief(path, audiences=AUDIENCES)
+    found = brief_distribution(path, AUDIENCES)
 
-    assert [(r.email, r.where) for r in brief.distribution] == [("desk@daily.example.com", "briefs/list.csv:2")]
+    assert [(r.email, r.where) for r in found.recipients] == [("desk@daily.example.com", "briefs/list.csv:2")]
 
 
 def test_a_missing_distribution_file_is_a_problem_of_the_brief(tmp_path: Path) -> None:
@@ -315,6 +321,70 @@ def test_a_missing_distribution_file_is_a_problem_of_the_brief(tmp_path: Path) -
     assert brief_error_lines(path) == [
         f"brief.yaml:{DISTRIBUTION_LINE}:15: distribution: no recipients file lists/press.csv"
     ]
+
+
+def test_an_audience_may_carry_a_covering_note_and_individual_messages(tmp_path: Path) -> None:
+    path = write_brief(
+        tmp_path,
+        MINIMAL_BRIEF
+        + "distribution:\n"
+        + "  press:\n"
+        + "    individual: true\n"
+        + "    note: |\n"
+        + "      Embargoed until **Monday**.\n"
+        + "    recipients:\n"
+        + "      - News desk <desk@daily.example.com>\n"
+        + "  policymaker:\n"
+        + "    - minister@mfa.example.org\n",
+    )
+
+    found = brief_distribution(path, AUDIENCES)
+
+    assert listed(found) == [
+        ("desk@daily.example.com", "News desk", "press", "to"),
+        ("minister@mfa.example.org", "", "policymaker", "to"),
+    ]
+    assert found.of("press") == ListSettings("Embargoed until **Monday**.\n", individual=True)
+    assert found.of("policymaker") == ListSettings()
+
+
+def test_a_list_with_settings_is_checked_like_the_rest(tmp_path: Path) -> None:
+    path = write_brief(
+        tmp_path,
+        MINIMAL_BRIEF
+        + "distribution:\n"
+        + "  press:\n"
+        + "    individual: yes please\n"
+        + "    notes: hello\n"
+        + "    recipients:\n"
+        + "      - desk@@daily.example.com\n",
+    )
+
+    assert brief_error_lines(path) == [
+        f"brief.yaml:{DISTRIBUTION_LINE + 2}:17: distribution.press.individual: expected true or false, got text",
+        f"brief.yaml:{DISTRIBUTION_LINE + 3}:5: distribution.press.notes: unknown key 'notes' (did you mean 'note'?)",
+    ]
+
+
+def test_a_yaml_recipients_file_may_be_a_mapping_too(tmp_path: Path) -> None:
+    path = write_list("press:\n  note: Hello\n  recipients: [desk@daily.example.com]\n", name="list.yaml")
+
+    found = read_recipients(path, AUDIENCES)
+
+    assert listed(found) == [("desk@daily.example.com", "", "press", "to")]
+    assert found.of("press").note == "Hello"
+    assert error_lines(write_list("presse: [desk@daily.example.com]\n", name="bad.yaml")) == [
+        "bad.yaml:1:1: presse: unknown audience 'presse' (did you mean 'press'?)"
+    ]
+
+
+def test_building_never_reads_the_distribution(tmp_path: Path) -> None:
+    from briefgen.loader import load_brief
+
+    path = write_brief(tmp_path, MINIMAL_BRIEF + "distribution:\n  press:\n    - not an address\n")
+
+    assert load_brief(path, audiences=AUDIENCES).title  # the list is mail's and check's business
+    assert brief_error_lines(path)[0].startswith(f"brief.yaml:{DISTRIBUTION_LINE + 2}:7: distribution.press[0]: ")
 
 
 def test_a_distribution_files_mistakes_point_into_that_file(tmp_path: Path) -> None:

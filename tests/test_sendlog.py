@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from briefgen.mail.sendlog import Entry, append, delivered, read_log
+from briefgen.mail.sendlog import Entry, append, latest, read_log
 
 PDF = {"name": "Water-borders-2010.pdf", "sha256": "ab" * 32, "bytes": 123456}
 
@@ -88,7 +88,7 @@ def test_lines_that_are_json_but_not_entries_are_skipped_with_a_warning(tmp_path
     assert [w.split(": ")[0] for w in warnings] == [f"{log}:1", f"{log}:2", f"{log}:3"]
 
 
-def test_delivered_is_per_brief_and_audience_counts_only_sent_and_ignores_case() -> None:
+def test_latest_is_per_brief_and_audience_and_ignores_case() -> None:
     entries = [
         entry("Minister@MFA.example.org"),
         entry("planning@mfa.example.org", status="failed", code=451),
@@ -96,15 +96,28 @@ def test_delivered_is_per_brief_and_audience_counts_only_sent_and_ignores_case()
         entry("other@mfa.example.org", brief="another-brief"),
     ]
 
-    served = delivered(entries, "kazakhstan-osce-2010", "policymaker")
+    known = latest(entries, "kazakhstan-osce-2010", "policymaker")
 
-    assert set(served) == {"minister@mfa.example.org"}
-    assert served["minister@mfa.example.org"].recipient == "Minister@MFA.example.org"
-    assert set(delivered(entries, "kazakhstan-osce-2010", "press")) == {"desk@daily.example.com"}
-    assert delivered(entries, "another-brief", "press") == {}
+    assert {a: e.status for a, e in known.items()} == {
+        "minister@mfa.example.org": "sent",
+        "planning@mfa.example.org": "failed",
+    }
+    assert known["minister@mfa.example.org"].recipient == "Minister@MFA.example.org"
+    assert set(latest(entries, "kazakhstan-osce-2010", "press")) == {"desk@daily.example.com"}
+    assert latest(entries, "another-brief", "press") == {}
 
 
 def test_a_later_failure_does_not_undo_an_earlier_delivery() -> None:
     entries = [entry(), entry(status="failed", code=421, time="2010-01-16T08:00:00Z")]
 
-    assert list(delivered(entries, "kazakhstan-osce-2010", "policymaker")) == ["minister@mfa.example.org"]
+    [(address, known)] = latest(entries, "kazakhstan-osce-2010", "policymaker").items()
+    assert (address, known.status, known.time) == ("minister@mfa.example.org", "sent", entry().time)
+
+
+def test_sending_with_no_outcome_after_it_is_uncertain_and_an_outcome_settles_it() -> None:
+    sending = entry(status="sending", message_id="<m1@example.org>")
+    assert latest([sending], "kazakhstan-osce-2010", "policymaker")["minister@mfa.example.org"].status == "uncertain"
+    settled = [sending, entry(status="failed", code=554, message_id="<m1@example.org>")]
+    assert latest(settled, "kazakhstan-osce-2010", "policymaker")["minister@mfa.example.org"].status == "failed"
+    delivered = [sending, entry(status="sent", code=250, message_id="<m1@example.org>")]
+    assert latest(delivered, "kazakhstan-osce-2010", "policymaker")["minister@mfa.example.org"].status == "sent"

@@ -1,38 +1,34 @@
-"""Mailing a brief: each audience's outputs attached to a message its readers can act on.
+"""What each audience's message says and who gets it.
 
-`letter` makes one audience's message through the same pipeline as a build: the
-audience's `email.md.j2` template renders the shaped brief to Markdown, which becomes
-a document and goes through the plain-text and HTML writers (citations dropped: a
-message has no reference list). `distribution` decides who gets which audience.
-`send` delivers each message and records every recipient's outcome in the send log
-before the next message goes out, so a re-run sends only what was not yet sent.
+`letter` makes one message through the same stages as every output (build.to_document
+with the audience's `email.md.j2`, then the plain-text and email-HTML writers), so the
+body never drifts from the briefs. Its attachments are the files `build` made, read back
+and checked against the manifest: what is mailed is byte for byte what is on disk.
+`distribution` decides who gets which audience, and `deliveries` how many messages.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ..audience import Audience
 from ..bibliography import Reference
 from ..brief import Brief
-from ..build import Output, metadata
-from ..cite import resolve_citations
-from ..errors import MailError
-from ..markdown import parse_markdown
-from ..model import Document, Metadata
-from ..render import render_markdown
-from ..select import Shaped, shape
+from ..build import metadata, to_document
+from ..errors import BriefgenError, MailError
+from ..incremental import MANIFEST
+from ..select import shape
 from ..writers import FORMATS, Assets, writer
 from ..writers.html import email_html
-from .message import Attachment, Letter, compose, fill, pattern_values, safe_filename
-from .recipients import Recipient
-from .sendlog import Entry, append, delivered, read_log
-from .smtp import SmtpSender
+from .message import Attachment, Letter, fill, pattern_values, safe_filename
+from .recipients import Distribution, Recipient
 
 DEFAULT_MAX_SIZE_MB = 10.0  # what many servers refuse above, after base64 (+37 %)
+VISIBLE_LIMIT = 100  # To and Cc addresses one message may show: Gmail and many servers refuse more
 
 
 @dataclass(frozen=True)
@@ -46,37 +42,47 @@ class AttachmentInfo:
 
 
 @dataclass(frozen=True)
-class Result:
-    """One line of the closing table."""
+class Reader:
+    """Who a message is written to, for `Dear ...` in the email template (`recipient`)."""
 
-    audience: str
-    recipient: str
-    status: str  # sent | skipped | failed | drafted | would send
-    detail: str = ""
+    name: str
+    email: str
 
 
-def attachments(brief: Brief, audience: Audience, outputs: list[Output], meta: Metadata) -> tuple[Attachment, ...]:
-    """The outputs under the names a recipient should see (the style's `email.filename`)."""
+@dataclass(frozen=True)
+class Delivery:
+    """One message and its recipients: an audience's whole list, or one person of it."""
+
+    letter: Letter
+    recipients: tuple[Recipient, ...]
+
+
+def built_attachments(
+    brief: Brief, audience: Audience, formats: Iterable[str], out_dir: Path
+) -> tuple[tuple[Attachment, ...], tuple[AttachmentInfo, ...]]:
+    """The files `build` made for one audience, under the names a recipient should see.
+
+    Each is read back and checked against the SHA-256 the manifest recorded, so a file
+    changed on disk since it was built is never mailed as if it were the brief.
+    """
+    folder = out_dir / brief.id
+    try:
+        recorded = {e.get("file"): e for e in json.loads((folder / MANIFEST).read_bytes()).get("outputs", [])}
+    except (OSError, ValueError) as err:
+        raise BriefgenError(f"{folder / MANIFEST}: no readable manifest ({err}); run `briefgen build`") from None
+    meta = metadata(shape(brief, audience.name, audience.style), audience)
     stem = fill(audience.style.email.filename, pattern_values(meta, brief.id))
-    return tuple(
-        Attachment(safe_filename(stem, FORMATS[o.format].name, meta.language, brief.id), o.artifact.media_type, o.data)
-        for o in outputs
-    )
-
-
-def email_document(
-    shaped: Shaped,
-    audience: Audience,
-    roots: tuple[Path, ...],
-    refs: dict[str, Reference],
-    files: Iterable[AttachmentInfo],
-) -> Document:
-    markdown = render_markdown(
-        audience.email_template, roots, shaped, audience.style, audience.name, attachments=tuple(files)
-    )
-    doc = Document(metadata(shaped, audience), parse_markdown(markdown))
-    doc, _ = resolve_citations(doc, refs, "none", False, "none")
-    return doc
+    files, infos = [], []
+    for fmt in formats:
+        name = f"{brief.id}_{audience.name}.{FORMATS[fmt].name}"
+        entry = recorded.get(name)
+        data = (folder / name).read_bytes() if entry and (folder / name).is_file() else None
+        if entry is None or data is None or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            raise BriefgenError(f"{folder / name}: not as the manifest records it; run `briefgen build`")
+        shown = safe_filename(stem, FORMATS[fmt].name, meta.language, brief.id)
+        files.append(Attachment(shown, str(entry["media_type"]), data))
+        infos.append(AttachmentInfo(shown, fmt, entry.get("pages"), max(1, round(len(data) / 1024))))
+    return tuple(files), tuple(infos)
 
 
 def letter(
@@ -84,30 +90,37 @@ def letter(
     audience: Audience,
     roots: tuple[Path, ...],
     refs: dict[str, Reference],
-    outputs: list[Output],
+    files: tuple[Attachment, ...],
+    infos: tuple[AttachmentInfo, ...],
+    *,
     subject: str | None = None,
+    note: str = "",
+    reader: Reader | None = None,
 ) -> Letter:
-    shaped = shape(brief, audience.name, audience.style)
-    files = attachments(brief, audience, outputs, metadata(shaped, audience))
-    infos = [
-        AttachmentInfo(f.filename, o.format, o.pages, max(1, round(len(f.data) / 1024)))
-        for f, o in zip(files, outputs, strict=True)
-    ]
-    doc = email_document(shaped, audience, roots, refs, infos)
-    text = writer("txt")(doc, audience.theme, Assets()).data.decode("utf-8")
-    html = email_html(doc, audience.theme)
+    """One message's text, HTML and attachments; `note` (Markdown) goes above the generated body."""
+    doc, _ = to_document(
+        brief,
+        audience,
+        roots,
+        refs,
+        template=audience.email_template,
+        message=True,
+        note=note,
+        attachments=infos,
+        recipient=reader,
+    )
     return Letter(
         audience=audience.name,
         subject=subject or fill(audience.style.email.subject, pattern_values(doc.meta, brief.id)),
-        text=text,
-        html=html,
+        text=writer("txt")(doc, audience.theme, Assets()).data.decode("utf-8"),
+        html=email_html(doc, audience.theme),
         language=doc.meta.language,
         attachments=files,
     )
 
 
 def distribution(
-    listed: tuple[Recipient, ...],
+    listed: Distribution,
     audiences: Iterable[str],
     to: Iterable[Recipient] = (),
     cc: Iterable[Recipient] = (),
@@ -116,14 +129,20 @@ def distribution(
     """Audience -> its recipients: addresses given on the command line replace the lists.
 
     With no audiences named, every audience with recipients; a named audience without
-    any is an error, since nobody would get its brief.
+    any is an error, since nobody would get its brief. An address given twice is an
+    error too: it would be sent two copies, or none of them would be logged right.
     """
     named = list(dict.fromkeys(audiences))
     given = [*(_as(r, "to") for r in to), *(_as(r, "cc") for r in cc), *(_as(r, "bcc") for r in bcc)]
     if given:
+        seen: dict[str, Recipient] = {}
+        for r in given:
+            first = seen.setdefault(r.email.casefold(), r)
+            if first is not r:
+                raise MailError(f"{r.email} is given twice ({first.where} and {r.where}); give it once")
         return {a: tuple(Recipient(r.email, r.name, a, r.field, r.where) for r in given) for a in named}
     groups: dict[str, list[Recipient]] = {}
-    for r in listed:
+    for r in listed.recipients:
         groups.setdefault(r.audience, []).append(r)
     if not named:
         if not groups:
@@ -139,65 +158,7 @@ def _as(r: Recipient, field: str) -> Recipient:
     return Recipient(r.email, r.name, r.audience, field, r.where)
 
 
-def send(
-    deliveries: list[tuple[Letter, tuple[Recipient, ...]]],
-    *,
-    brief_id: str,
-    sender: Recipient,
-    reply_to: Recipient | None,
-    smtp: SmtpSender | None,
-    log_path: Path,
-    resend: bool = False,
-    now: datetime | None = None,
-) -> list[Result]:
-    """Each message to those of its recipients the log does not show as served; `smtp=None` is a dry run."""
-    entries, _ = read_log(log_path)
-    results: list[Result] = []
-    fatal = ""  # a setting the server refused: the remaining messages are not attempted
-    for letter_, recipients in deliveries:
-        done = {} if resend else delivered(entries, brief_id, letter_.audience)
-        due = [r for r in recipients if r.email.casefold() not in done]
-        for r in recipients:
-            if r.email.casefold() in done:
-                when = done[r.email.casefold()].time[:16].replace("T", " ")
-                results.append(Result(letter_.audience, r.email, "skipped", f"already sent {when} UTC (--resend)"))
-        if not due:
-            continue
-        if smtp is None:
-            results += [Result(letter_.audience, r.email, "would send", "") for r in due]
-            continue
-        if fatal:
-            results += [Result(letter_.audience, r.email, "failed", f"not attempted: {fatal}") for r in due]
-            continue
-        moment = now or datetime.now(UTC)
-        msg = compose(letter_, sender, recipients, reply_to=reply_to, now=moment.astimezone())
-        try:
-            outcomes = smtp.send(msg, sender.email, [r.email for r in due])
-        except MailError as err:
-            fatal = err.format_message()
-            results += [Result(letter_.audience, r.email, "failed", fatal) for r in due]
-            continue
-        files = tuple({"name": a.filename, "sha256": a.sha256, "bytes": len(a.data)} for a in letter_.attachments)
-        stamp = moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-        logged = [
-            Entry(
-                time=stamp,
-                brief=brief_id,
-                audience=letter_.audience,
-                recipient=r.email,
-                field=r.field,
-                status=outcomes[r.email].status,
-                message_id=str(msg["Message-ID"]),
-                server=smtp.settings.server,
-                attachments=files,
-                code=outcomes[r.email].code,
-                detail=outcomes[r.email].detail,
-            )
-            for r in due
-        ]
-        append(log_path, logged)
-        for r in due:
-            o = outcomes[r.email]
-            detail = str(msg["Message-ID"]) if o.status == "sent" else f"{o.code or ''} {o.detail}".strip()
-            results.append(Result(letter_.audience, r.email, o.status, detail))
-    return results
+def visible_overflow(recipients: tuple[Recipient, ...]) -> int:
+    """How many To and Cc addresses one message would show, when more than servers accept; else 0."""
+    shown = sum(r.field in ("to", "cc") for r in recipients)
+    return shown if shown > VISIBLE_LIMIT else 0

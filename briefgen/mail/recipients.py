@@ -2,9 +2,12 @@
 
 A list is data the analyst keeps: a CSV file with the mail-merge columns
 `email,name,audience` (and optionally `field`: to, cc or bcc), a YAML list of the same
-mappings, or the brief's own `distribution:` mapping (audience -> addresses). Every
-address is checked (email-validator, no DNS lookups) and every mistake is reported
-with its file and line, all at once, before anything is built or sent.
+mappings, or a mapping audience -> addresses (in a YAML file or as the brief's own
+`distribution:`), where an audience may also carry a covering `note:` and
+`individual: true` (a message of its own for each recipient). Every address is checked
+(email-validator, no DNS lookups) and every mistake is reported with its file and line,
+all at once, before anything is built or sent. Only `mail` and `check` read lists:
+`build` does not depend on them.
 """
 
 from __future__ import annotations
@@ -35,6 +38,27 @@ RECIPIENT_SCHEMA: dict[str, Any] = {
         "field": {"enum": list(FIELDS)},
     },
 }
+_ADDRESSES = {
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": ["string", "object"],
+        "minLength": 1,
+        "required": ["email"],
+        "additionalProperties": False,
+        "properties": {k: v for k, v in RECIPIENT_SCHEMA["properties"].items() if k != "audience"},
+    },
+}
+LIST_SCHEMA: dict[str, Any] = {  # an audience's entry when it says more than its addresses
+    "type": "object",
+    "required": ["recipients"],
+    "additionalProperties": False,
+    "properties": {
+        "recipients": _ADDRESSES,
+        "note": {"type": "string", "description": "a covering note (Markdown) above the message"},
+        "individual": {"type": "boolean", "description": "a message of its own for each recipient"},
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -52,6 +76,25 @@ class Recipient:
 
         local, _, domain = self.email.rpartition("@")
         return Address(display_name=self.name, username=local, domain=domain)
+
+
+@dataclass(frozen=True)
+class ListSettings:
+    """What an audience's list says besides its addresses."""
+
+    note: str = ""  # Markdown placed above the message's generated body
+    individual: bool = False  # one message per recipient ("Dear ..."), nobody sees the others
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Who gets which audience's brief, and how."""
+
+    recipients: tuple[Recipient, ...] = ()
+    settings: tuple[tuple[str, ListSettings], ...] = ()  # audience -> its list's settings, where it has any
+
+    def of(self, audience: str) -> ListSettings:
+        return dict(self.settings).get(audience, ListSettings())
 
 
 def address_problem(text: str) -> str | None:
@@ -121,19 +164,93 @@ def check_name(name: str) -> str | None:
     return "contains a line break or control character" if has_control_characters(name) else None
 
 
-def read_recipients(path: Path, audiences: Iterable[str] | None) -> tuple[Recipient, ...]:
+def read_recipients(path: Path, audiences: Iterable[str] | None) -> Distribution:
     """A recipients file, CSV or YAML by its extension; all problems reported at once.
 
     `audiences` are the known audience names (None: not checked here).
     """
     file = display_path(path)
+    known = sorted(audiences) if audiences is not None else None
     if path.suffix.lower() == ".csv":
-        rows = list(_csv_rows(path, file))
-    elif path.suffix.lower() in (".yaml", ".yml"):
-        rows = list(_yaml_rows(path, file))
-    else:
+        return Distribution(_checked(list(_csv_rows(path, file)), file, known))
+    if path.suffix.lower() not in (".yaml", ".yml"):
         raise MailError(Problem(file, None, None, "", "a recipients file is .csv or .yaml"))
-    return _checked(rows, file, sorted(audiences) if audiences is not None else None)
+    from ..yamlsource import read_yaml
+
+    data, pos = read_yaml(path, file, MailError)
+    if isinstance(data, dict):
+        return _mapping(data, file, pos, (), known, pos.problems)
+    return Distribution(_checked(list(_yaml_rows(data, file, pos)), file, known))
+
+
+def brief_distribution(path: Path, audiences: Iterable[str] | None) -> Distribution:
+    """The brief's own `distribution:`: a recipients file beside it, or the mapping itself."""
+    from ..yamlsource import read_yaml
+
+    file = display_path(path)
+    data, pos = read_yaml(path, file, MailError)
+    value = data.get("distribution") if isinstance(data, dict) else None
+    known = sorted(audiences) if audiences is not None else None
+    line, col = pos.marks.get(("distribution",), (None, None))
+    if value is None:
+        return Distribution()
+    if isinstance(value, str) and value:
+        listed = path.parent / value
+        if not listed.is_file():
+            raise MailError(Problem(file, line, col, "distribution", f"no recipients file {display_path(listed)}"))
+        return read_recipients(listed, known)
+    if isinstance(value, dict):
+        return _mapping(value, file, pos, ("distribution",), known, [])
+    raise MailError(Problem(file, line, col, "distribution", "a recipients file's name, or audience: addresses"))
+
+
+def _mapping(
+    data: dict[str, Any], file: str, pos: Any, prefix: tuple[str, ...], audiences: list[str] | None, found: list
+) -> Distribution:
+    """audience -> addresses, or -> {recipients, note, individual}: shapes first, then every address."""
+    from ..yamlsource import field_name, schema_problems
+
+    problems = list(found)
+    for audience, value in data.items():
+        path = (*prefix, audience)
+        line, col = pos.key_marks.get(path) or pos.marks.get(path, (None, None))
+        if audiences is not None and audience not in audiences:
+            why = f"unknown audience '{audience}'" + suggestion(audience, audiences, "known")
+            problems.append(Problem(file, line, col, field_name(path), why))
+        if not isinstance(value, list | dict):
+            problems.append(Problem(file, line, col, field_name(path), "expected a list of addresses or recipients:"))
+            continue
+        schema: dict[str, Any] = _ADDRESSES if isinstance(value, list) else LIST_SCHEMA
+        for key in reversed(path):  # validated where it stands in the file, so problems name its line
+            schema = {"type": "object", "properties": {key: schema}}
+        problems += schema_problems(_root(data, prefix, audience), schema, file, pos)
+    if problems:
+        raise MailError(sorted(problems, key=lambda p: (p.line or 0, p.col or 0)))
+    rows: list[_Row] = []
+    settings: list[tuple[str, ListSettings]] = []
+    for audience, value in data.items():
+        where: tuple[str | int, ...] = (*prefix, audience)
+        entries = value
+        if isinstance(value, dict):
+            settings.append((audience, ListSettings(value.get("note", ""), bool(value.get("individual", False)))))
+            entries, where = value["recipients"], (*where, "recipients")
+        for i, entry in enumerate(entries):
+            path = (*where, i)
+            line, col = pos.marks.get(path, (None, None))
+            if isinstance(entry, str):
+                rows.append(_Row(line, {"email": entry, "audience": audience}, {"email": (line, col)}, path, True))
+            else:
+                marks = {k: pos.marks.get((*path, k), (line, col)) for k in entry}
+                rows.append(_Row(line, {**entry, "audience": audience}, marks, path))
+    return Distribution(_checked(rows, file, None), tuple(settings))
+
+
+def _root(data: dict[str, Any], prefix: tuple[str, ...], audience: str) -> dict[str, Any]:
+    """One audience's entry, nested under `prefix` as it is in the file."""
+    nested: dict[str, Any] = {audience: data[audience]}
+    for key in reversed(prefix):
+        nested = {key: nested}
+    return nested
 
 
 class _Row(NamedTuple):
@@ -193,10 +310,9 @@ def _delimiter(text: str) -> str:
     return ","
 
 
-def _yaml_rows(path: Path, file: str) -> Iterator[_Row]:
-    from ..yamlsource import read_yaml, schema_problems
+def _yaml_rows(data: Any, file: str, pos: Any) -> Iterator[_Row]:
+    from ..yamlsource import schema_problems
 
-    data, pos = read_yaml(path, file, MailError)
     schema = {"type": "array", "items": {**RECIPIENT_SCHEMA, "required": ["email", "audience"]}}
     problems = pos.problems + schema_problems(data, schema, file, pos)
     if problems:
@@ -204,39 +320,6 @@ def _yaml_rows(path: Path, file: str) -> Iterator[_Row]:
     for i, item in enumerate(data or ()):
         line = pos.marks.get((i,), (None, None))[0]
         yield _Row(line, item, {k: pos.marks[(i, k)] for k in item if (i, k) in pos.marks}, (i,))
-
-
-def distribution_recipients(
-    data: dict[str, Any], file: str, marks: dict[tuple[str | int, ...], tuple[int, int]], prefix: tuple[str, ...]
-) -> tuple[list[Recipient], list[Problem]]:
-    """A brief's `distribution:` mapping (audience -> list of "Name <addr>" or {email, name, field}).
-
-    Entries of the wrong shape are left to the brief's schema, which reports them.
-    """
-    rows: list[_Row] = []
-    for audience, entries in data.items():
-        for i, entry in enumerate(entries if isinstance(entries, list) else ()):
-            path = (*prefix, audience, i)
-            line, col = marks.get(path, (None, None))
-            if isinstance(entry, str):
-                rows.append(
-                    _Row(line, {"email": entry, "audience": audience}, {"email": (line, col)}, path, whole=True)
-                )
-            elif isinstance(entry, dict) and _well_formed(entry):
-                where = {k: marks.get((*path, k), (line, col)) for k in entry}
-                rows.append(_Row(line, {**entry, "audience": audience}, where, path))
-    try:
-        return list(_checked(rows, file, None)), []
-    except MailError as err:
-        return [], err.problems
-
-
-def _well_formed(entry: dict[str, Any]) -> bool:
-    return (
-        isinstance(entry.get("email"), str)
-        and isinstance(entry.get("name", ""), str)
-        and entry.get("field", "to") in FIELDS
-    )
 
 
 def _checked(rows: list[_Row], file: str, audiences: list[str] | None) -> tuple[Recipient, ...]:

@@ -1,15 +1,20 @@
 """The send log: who got which message, so a re-run sends only what was not yet sent.
 
-JSON lines next to the outputs (`OUT/<brief-id>/sent.jsonl`), one line per recipient
-and attempt, appended and flushed to disk as soon as the server has answered: a crash
-loses at most the line being written, which the reader skips. Nothing is ever removed.
+JSON lines next to the outputs (`OUT/<brief-id>/sent.jsonl`), appended and fsynced as
+things happen, never rewritten. Per recipient of a message:
+- `sending`: the server accepted the recipient and has the body; written before the final
+  dot, so a crash after it cannot make the rerun send a second copy;
+- then the outcome from the server's final reply: `sent` (with the reply, which names the
+  queue id), `failed`, or `uncertain` (the dot went, no reply came: the server may have it).
+A `sending` with no outcome after it is read as `uncertain`. A line cut short by a crash
+is skipped with a warning.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +28,7 @@ class Entry:
     audience: str
     recipient: str  # the address, as sent
     field: str  # to | cc | bcc
-    status: str  # sent | failed
+    status: str  # sending | sent | failed | uncertain
     message_id: str
     server: str
     attachments: tuple[dict[str, Any], ...]  # {name, sha256, bytes}
@@ -57,11 +62,27 @@ def read_log(path: Path) -> tuple[list[Entry], list[str]]:
     return entries, warnings
 
 
-def delivered(entries: list[Entry], brief: str, audience: str) -> dict[str, Entry]:
-    """Address (case-folded) -> the entry that recorded its delivery, for one brief and audience."""
-    return {
-        e.recipient.casefold(): e for e in entries if e.status == "sent" and e.brief == brief and e.audience == audience
-    }
+UNANSWERED = "the run ended after the message was sent, before the server's reply was recorded"
+
+
+def latest(entries: list[Entry], brief: str, audience: str) -> dict[str, Entry]:
+    """Address (case-folded) -> what the log knows of it, for one brief and audience.
+
+    A delivery is never undone: once `sent`, a later failed or uncertain resend leaves the
+    latest `sent` entry. Otherwise the latest record counts, and a `sending` that nothing
+    followed comes back `uncertain`: the process died between the final dot and the log's
+    next line, and the server may have the message.
+    """
+    sent: dict[str, Entry] = {}
+    other: dict[str, Entry] = {}
+    for e in entries:
+        if e.brief == brief and e.audience == audience:
+            (sent if e.status == "sent" else other)[e.recipient.casefold()] = e
+    found = {address: e for address, e in other.items() if address not in sent}
+    for address, e in found.items():
+        if e.status == "sending":
+            found[address] = replace(e, status="uncertain", detail=UNANSWERED)
+    return {**found, **sent}
 
 
 def append(path: Path, entries: list[Entry]) -> None:

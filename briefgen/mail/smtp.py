@@ -1,28 +1,40 @@
-"""Sending over SMTP: settings, one connection, retries, and an outcome per recipient.
+"""Sending over SMTP: settings, one connection, and an outcome per recipient from the server's replies.
 
 stdlib `smtplib` with `ssl.create_default_context()`: STARTTLS (port 587) or implicit
 TLS (465), certificates verified, and AUTH when a user is set. The password comes only
 from the environment (BRIEFGEN_SMTP_PASSWORD) or the system keyring, is read when the
 server asks for it, and is never printed, logged or kept in a file.
 
-A temporary failure (a 4xx reply, a dropped connection, a timeout) is retried with
-exponential backoff on a fresh connection when needed; a permanent one (5xx) fails
-only the recipients it names. Configuration mistakes (bad certificate, refused
-login, STARTTLS missing) stop the run: retrying cannot fix them.
+The transaction is driven command by command (MAIL, each RCPT, DATA, the body, the final
+dot), not through `sendmail`, because only then is every recipient's fate known (RFC 5321):
+- a recipient is `sent` only when its RCPT got 2xx and the transaction's final reply was 2xx;
+- 452 to a RCPT after others were accepted means "too many recipients": the rest go into
+  the next transaction on the same connection, and the limit is learnt for the batches after;
+- 421 at any step ends the connection: that transaction's recipients are retried on a new
+  one, with exponential backoff, like every other temporary (4xx) failure;
+- 5xx fails only the recipients it names, at once (no retry can change it);
+- once the final dot has gone, a timeout or a dropped connection before the final reply
+  leaves the server possibly holding the message: `uncertain`, never retried.
+Configuration mistakes (bad certificate, refused login, STARTTLS missing) stop the run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import io
 import ipaddress
 import os
+import re
 import smtplib
 import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.generator import BytesGenerator
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import MailError, Problem, display_path
 
@@ -39,7 +51,13 @@ ENVIRONMENT = {  # variable -> setting; the environment wins over the config fil
     "BRIEFGEN_SMTP_TIMEOUT": "timeout",
     "BRIEFGEN_SMTP_RETRIES": "retries",
     "BRIEFGEN_SMTP_BACKOFF": "backoff",
+    "BRIEFGEN_SMTP_FINAL_TIMEOUT": "final_timeout",
+    "BRIEFGEN_SMTP_MAX_RECIPIENTS": "max_recipients",
 }
+# RFC 5321 4.5.3.2: a client waits 5 minutes for each command's reply and 10 for the reply to
+# the final dot, which a server may give only once the message is safely queued
+COMMAND_TIMEOUT = 300.0
+FINAL_TIMEOUT = 600.0
 SMTP_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -50,7 +68,21 @@ SMTP_SCHEMA: dict[str, Any] = {
         "security": {"enum": list(SECURITY), "description": "starttls (default), tls (implicit) or none"},
         "user": {"type": "string", "description": "log in as this user; the password is never in a file"},
         "ca_file": {"type": "string", "description": "PEM file of a private CA the server's certificate uses"},
-        "timeout": {"type": "number", "exclusiveMinimum": 0, "description": "seconds per network operation"},
+        "timeout": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "description": "seconds to wait for each reply before the message (default 300, RFC 5321)",
+        },
+        "final_timeout": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "description": "seconds to wait for the reply to the message itself (default 600, RFC 5321)",
+        },
+        "max_recipients": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "recipients per transaction (default: as many as the server accepts, learnt from 452)",
+        },
         "retries": {"type": "integer", "minimum": 0, "maximum": 10, "description": "retries of a temporary failure"},
         "backoff": {"type": "number", "minimum": 0, "description": "seconds before the first retry; doubles"},
     },
@@ -64,7 +96,9 @@ class SmtpSettings:
     security: str = "starttls"
     user: str = ""
     ca_file: str = ""
-    timeout: float = 60.0
+    timeout: float = COMMAND_TIMEOUT
+    final_timeout: float = FINAL_TIMEOUT
+    max_recipients: int | None = None
     retries: int = 3
     backoff: float = 2.0
     origin: str = "settings"  # where they were read, for messages
@@ -107,7 +141,9 @@ def smtp_settings(values: dict[str, Any], origin: str, env: dict[str, str] | Non
         security=security,
         user=str(merged.get("user") or ""),
         ca_file=str(merged.get("ca_file") or ""),
-        timeout=float(merged.get("timeout") or 60.0),
+        timeout=float(merged.get("timeout") or COMMAND_TIMEOUT),
+        final_timeout=float(merged.get("final_timeout") or FINAL_TIMEOUT),
+        max_recipients=int(merged["max_recipients"]) if merged.get("max_recipients") else None,
         retries=int(merged.get("retries", 3)),
         backoff=float(merged.get("backoff", 2.0)),
         origin=origin,
@@ -157,9 +193,46 @@ def password_for(settings: SmtpSettings, env: dict[str, str] | None = None) -> s
 class Outcome:
     """What became of one recipient of one message."""
 
-    status: str  # sent | failed
+    status: str  # sent | failed | uncertain
     code: int | None = None  # the server's reply code, when there was one
-    detail: str = ""  # the server's words, or what went wrong
+    detail: str = ""  # the server's words (a 250 carries the queue id), or what went wrong
+
+
+class Journal(Protocol):
+    """Where the transport reports, as it happens, what a crash must not lose."""
+
+    def sending(self, recipients: list[str]) -> None:
+        """The server accepted these recipients and has the body; the final dot goes next.
+
+        Must be on disk when it returns: killed after the dot, a rerun must know the
+        server may have the message.
+        """
+
+    def settled(self, outcomes: dict[str, Outcome]) -> None:
+        """Final outcomes (sent, failed, uncertain), in the order they became known."""
+
+
+class _Transaction:
+    """What one MAIL ... final reply exchange decided, recipient by recipient."""
+
+    def __init__(self) -> None:
+        self.final: dict[str, Outcome] = {}  # decided for good
+        self.temporary: dict[str, Outcome] = {}  # try again later, after a backoff (counts an attempt)
+        self.deferred: list[str] = []  # 452 "too many recipients": the next transaction, at once
+        self.accepted: list[str] = []  # RCPT got 2xx in this transaction
+
+    def all_temporary(self, recipients: list[str], outcome: Outcome) -> None:
+        for address in recipients:
+            if address not in self.final and address not in self.deferred:
+                self.temporary[address] = outcome
+
+
+class _Abandon(Exception):
+    """The connection ended before the message was complete: nothing was accepted."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.detail)
+        self.outcome = outcome
 
 
 class SmtpSender:
@@ -175,6 +248,7 @@ class SmtpSender:
         self._password = password or (lambda: password_for(settings))
         self._sleep = sleep
         self._smtp: smtplib.SMTP | None = None
+        self.limit = settings.max_recipients  # recipients per transaction; learnt from a 452 when not set
 
     def __enter__(self) -> SmtpSender:
         return self
@@ -196,8 +270,9 @@ class SmtpSender:
             self._smtp = None
 
     def _connection(self) -> smtplib.SMTP:
-        if self._smtp is not None:
+        if self._smtp is not None and self._smtp.sock is not None:
             return self._smtp
+        self._drop()  # smtplib closes the socket itself when it finds the server gone
         s = self.settings
         context = ssl.create_default_context(cafile=s.ca_file or None)
         try:
@@ -228,57 +303,214 @@ class SmtpSender:
             raise MailError(
                 f"{s.server}: login as {s.user} refused: {err.smtp_code} {_words(err.smtp_error)}"
             ) from None
+        except smtplib.SMTPResponseException as err:  # 421 or 554 as the greeting or to EHLO
+            raise _Abandon(Outcome("failed", err.smtp_code, _words(err.smtp_error))) from None
+        except (smtplib.SMTPException, OSError) as err:  # refused, unreachable, timed out, dropped
+            raise _Abandon(Outcome("failed", None, f"connection failed: {err or type(err).__name__}")) from None
         self._smtp = smtp
         return smtp
 
-    def send(self, msg: EmailMessage, sender: str, recipients: list[str]) -> dict[str, Outcome]:
-        """Deliver `msg` to each envelope recipient; temporary failures retried, each outcome returned."""
-        results: dict[str, Outcome] = {}
-        pending = list(recipients)
-        last = Outcome("failed", None, "not attempted")
-        for attempt in range(self.settings.retries + 1):
-            if attempt:
-                self._sleep(self.settings.backoff * 2 ** (attempt - 1))
-            try:
-                refused = self._connection().send_message(msg, from_addr=sender, to_addrs=pending)
-            except smtplib.SMTPRecipientsRefused as err:
-                refused = err.recipients
-            except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as err:
-                last = Outcome("failed", err.smtp_code, _words(err.smtp_error))
-                if not 400 <= err.smtp_code < 500:
-                    break  # permanent: every pending recipient fails with it
-                continue
-            except smtplib.SMTPNotSupportedError as err:  # an international address, a server without SMTPUTF8
-                last = Outcome("failed", None, str(err))
-                break
-            except smtplib.SMTPResponseException as err:  # 421 and other replies that end the session
-                self._drop()
-                last = Outcome("failed", err.smtp_code, _words(err.smtp_error))
-                if not 400 <= err.smtp_code < 500:
+    def send(
+        self, msg: EmailMessage, sender: str, recipients: list[str], journal: Journal | None = None
+    ) -> dict[str, Outcome]:
+        """Deliver `msg` to each envelope recipient, batch by batch; each outcome as the server gave it.
+
+        Temporary failures are retried (at most `retries` more times per recipient, with
+        backoff); every final outcome also goes to `journal.settled` as soon as it is known.
+        """
+        journal = journal or _NoJournal()
+        outcomes: dict[str, Outcome] = {}
+        attempts: dict[str, int] = {}
+        last: dict[str, Outcome] = {}
+        queue = list(dict.fromkeys(recipients))
+        later: list[str] = []
+        rounds = 0
+        while queue or later:
+            if not queue:
+                rounds += 1
+                spent = {a: last[a] for a in later if attempts[a] > self.settings.retries}
+                for address, outcome in spent.items():
+                    tries = attempts[address]
+                    outcomes[address] = Outcome(
+                        "failed", outcome.code, f"{outcome.detail} (gave up after {tries} attempts)"
+                    )
+                if spent:
+                    journal.settled({a: outcomes[a] for a in spent})
+                queue, later = [a for a in later if a not in spent], []
+                if not queue:
                     break
-                continue
-            except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
-                self._drop()
-                last = Outcome("failed", None, f"connection lost: {err or type(err).__name__}")
-                continue
-            still: list[str] = []
-            for address in pending:
-                if address not in refused:
-                    results[address] = Outcome("sent", 250, "")
-                    continue
-                code, words = refused[address]
-                last = Outcome("failed", code, _words(words))
-                if 400 <= code < 500:
-                    still.append(address)
-                else:
-                    results[address] = last
-            pending = still
-            if not pending:
+                self._sleep(self.settings.backoff * 2 ** (rounds - 1))
+            batch = queue[: self.limit] if self.limit else list(queue)
+            queue = queue[len(batch) :]
+            done = self._transaction(msg, sender, batch, journal)
+            for address in batch:
+                if address in done.temporary:
+                    attempts[address] = attempts.get(address, 0) + 1
+                    last[address] = done.temporary[address]
+            if done.deferred:
+                accepted = len(batch) - len(done.deferred)
+                if accepted and (self.limit is None or accepted < self.limit):
+                    self.limit = accepted  # the server's limit, learnt: the next batches fit it
+                queue = done.deferred + queue
+            later += [a for a in batch if a in done.temporary]
+            if done.final:
+                outcomes.update(done.final)
+                journal.settled(done.final)
+        return {a: outcomes[a] for a in dict.fromkeys(recipients)}
+
+    def _transaction(self, msg: EmailMessage, sender: str, batch: list[str], journal: Journal) -> _Transaction:
+        done = _Transaction()
+        try:
+            self._exchange(msg, sender, batch, journal, done)
+        except _Abandon as ended:
+            self._drop()
+            done.all_temporary(batch, ended.outcome)
+        return done
+
+    def _exchange(self, msg: EmailMessage, sender: str, batch: list[str], journal: Journal, done: _Transaction) -> None:
+        """One transaction. Until the final dot has gone, anything that ends it early ends it
+        with nothing accepted (RFC 5321 4.1.1.4), so those recipients may be tried again.
+        """
+        smtp = self._connection()
+        international = not all(a.isascii() for a in (sender, *batch))
+        if international and not smtp.has_extn("smtputf8"):
+            why = Outcome("failed", None, f"{self.settings.server} cannot take international addresses (no SMTPUTF8)")
+            done.final.update(dict.fromkeys(batch, why))
+            return
+        payload = _wire_bytes(msg, international)
+        options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
+        if smtp.has_extn("size"):
+            options.append(f"SIZE={len(payload)}")
+        code, text = _command(smtp, lambda: smtp.mail(sender, options))
+        if code >= 400:
+            self._end_early(smtp, code, text, batch, done)
+            return
+        for i, address in enumerate(batch):
+            code, text = _command(smtp, lambda a=address: smtp.rcpt(a))
+            if 200 <= code < 300:
+                done.accepted.append(address)
+            elif code == 421:
+                self._end_early(smtp, code, text, batch, done)
+                return
+            elif code == 452 and done.accepted:  # too many recipients: the rest in the next transaction
+                done.deferred = batch[i:]
                 break
-        for address in pending:
-            tries = self.settings.retries + 1
-            results[address] = Outcome(last.status, last.code, f"{last.detail} (gave up after {tries} attempts)")
-        return results
+            elif 400 <= code < 500:
+                done.temporary[address] = Outcome("failed", code, _words(text))
+            else:
+                done.final[address] = Outcome("failed", code, _words(text))
+        if not done.accepted:
+            _reset(smtp)
+            return
+        code, text = _command(smtp, lambda: smtp.docmd("data"))
+        if code != 354:
+            self._end_early(smtp, code, text, done.accepted, done)
+            return
+        try:
+            smtp.send(payload)
+        except smtplib.SMTPServerDisconnected as err:  # no end of data: the server discards what it got
+            raise _Abandon(Outcome("failed", None, f"connection lost while sending the message: {err}")) from None
+        self._finish(smtp, done, journal)
+
+    def _finish(self, smtp: smtplib.SMTP, done: _Transaction, journal: Journal) -> None:
+        """The final dot and its reply: after the dot, nothing is ever retried.
+
+        `SMTP.data()` sends the body and the dot in one call; the log must hear of the
+        message between the two, so they go by smtplib's own `send` and `getreply`
+        (public names, used by `data()` itself), with the socket's timeout raised to
+        RFC 5321's 10 minutes for this one reply.
+        """
+        journal.sending(done.accepted)
+        dot_sent = False
+        try:
+            smtp.sock.settimeout(self.settings.final_timeout)  # type: ignore[union-attr]
+            dot_sent = True  # from here the server may take the message, even if send() fails half-way
+            smtp.send(b".\r\n")
+            code, text = smtp.getreply()
+        except smtplib.SMTPServerDisconnected as err:
+            self._drop()
+            why = "no reply after the message (timed out)" if "timed out" in str(err) else f"connection lost ({err})"
+            since = "; the server may have accepted it: not sent again"
+            done.final.update(dict.fromkeys(done.accepted, Outcome("uncertain", None, why + since)))
+            return
+        except BaseException:  # Ctrl-C: what the log must say before the run ends
+            self._drop()
+            state = (
+                Outcome("uncertain", None, "interrupted while waiting for the server's reply; it may have the message")
+                if dot_sent
+                else Outcome("failed", None, "interrupted before the message was complete; not delivered")
+            )
+            journal.settled(dict.fromkeys(done.accepted, state))
+            raise
+        if smtp.sock is not None:
+            smtp.sock.settimeout(self.settings.timeout)
+        words = _words(text)
+        if 200 <= code < 300:
+            done.final.update(dict.fromkeys(done.accepted, Outcome("sent", code, words)))
+        elif 400 <= code < 500:
+            if code == 421:
+                self._drop()
+            done.temporary.update(dict.fromkeys(done.accepted, Outcome("failed", code, words)))
+        else:
+            done.final.update(dict.fromkeys(done.accepted, Outcome("failed", code, words)))
+
+    def _end_early(self, smtp: smtplib.SMTP, code: int, text: bytes, recipients: list[str], done: _Transaction) -> None:
+        """A refusal before the message: 421 ends the connection, 4xx is tried again, 5xx fails them all."""
+        outcome = Outcome("failed", code, _words(text))
+        if code == 421:
+            self._drop()
+            done.all_temporary(recipients, outcome)
+            return
+        _reset(smtp)
+        if 400 <= code < 500:
+            done.all_temporary(recipients, outcome)
+        else:
+            for address in recipients:
+                if address not in done.final and address not in done.deferred:
+                    done.final[address] = outcome
+
+
+class _NoJournal:
+    def sending(self, recipients: list[str]) -> None:
+        pass
+
+    def settled(self, outcomes: dict[str, Outcome]) -> None:
+        pass
+
+
+def _command(smtp: smtplib.SMTP, call: Callable[[], tuple[int, bytes]]) -> tuple[int, bytes]:
+    """A command's reply; a connection that ends before it abandons the transaction."""
+    try:
+        code, text = call()
+    except smtplib.SMTPServerDisconnected as err:
+        raise _Abandon(Outcome("failed", None, f"connection lost: {err}")) from None
+    except smtplib.SMTPResponseException as err:  # a reply line smtplib could not read
+        raise _Abandon(Outcome("failed", err.smtp_code, _words(err.smtp_error))) from None
+    if code == -1:  # smtplib's "no valid reply code"
+        raise _Abandon(Outcome("failed", None, f"unreadable reply: {_words(text)}"))
+    return code, text
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    """RSET after a transaction that sent no message; a server that hung up is found on the next command."""
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        smtp.rset()
+
+
+def _wire_bytes(msg: EmailMessage, international: bool) -> bytes:
+    """The message as it goes after DATA: no Bcc, CRLF line ends, dot-stuffed, ending in CRLF (no final dot).
+
+    As `smtplib.SMTP.send_message` flattens it; the dot is sent apart, once the log knows.
+    """
+    bare = copy.copy(msg)
+    del bare["Bcc"]
+    del bare["Resent-Bcc"]
+    with io.BytesIO() as out:
+        policy = msg.policy.clone(utf8=True) if international else msg.policy
+        BytesGenerator(out, policy=policy).flatten(bare, linesep="\r\n")
+        data = out.getvalue()
+    data = re.sub(rb"(?m)^\.", b"..", data)  # RFC 5321 4.5.2: a line starting with "." gets another
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
 
 
 def _words(reply: bytes | str) -> str:
