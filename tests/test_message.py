@@ -94,10 +94,8 @@ def test_media_types_are_the_writers_never_guessed_from_file_names(monkeypatch: 
         ("application/pdf", "attachment"),
         ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "attachment"),
     ]
-    assert [a.get_param("name") for a in msg.iter_attachments()] == [
-        "Water-borders-2010.pdf",
-        "Water-borders-2010.docx",
-    ]
+    assert [a.get_filename() for a in msg.iter_attachments()] == ["Water-borders-2010.pdf", "Water-borders-2010.docx"]
+    assert [a.get_param("name") for a in msg.iter_attachments()] == [None, None]  # the disposition names them
 
 
 def test_mime_version_is_stated_once_on_top() -> None:
@@ -122,7 +120,6 @@ def test_a_cyrillic_file_name_is_sent_rfc2231_encoded_and_read_back() -> None:
     msg, raw = composed(a_letter(attachments=(pdf,)))
 
     assert b"filename*=utf-8''%D0%92%D0%BE%D0%B4%D0%B0-2010.pdf" in raw
-    assert b"name*=utf-8''%D0%92%D0%BE%D0%B4%D0%B0-2010.pdf" in raw  # Content-Type's, for older Outlook
     assert [a.get_filename() for a in msg.iter_attachments()] == ["Вода-2010.pdf"]
 
 
@@ -339,3 +336,22 @@ def test_an_aware_utc_time_is_written_as_utc() -> None:
     msg = compose(a_letter(), SENDER, (MINISTER,), now=datetime(2010, 1, 15, 3, 30, tzinfo=UTC))
 
     assert msg["Date"] == "Fri, 15 Jan 2010 03:30:00 +0000"
+
+
+@pytest.mark.parametrize(
+    "stem",
+    ["Sécurité-énergétique-en-Asie-centrale-2010", "Председательство-Казахстана-в-ОБСЕ-2010", "Water-borders-2010"],
+)
+def test_every_attachment_keeps_its_media_type_whatever_its_name(stem: str) -> None:
+    """A hand-made Content-Type `name=` once got RFC 2047-encoded into the type itself
+    (`application/=?utf-8?q?vnd=2Eopenxml…?=`): mutt showed that type, Thunderbird a blank icon.
+    """
+    files = (Attachment(f"{stem}.docx", DOCX, b"PK\x03\x04stand-in"), Attachment(f"{stem}.pdf", PDF, b"%PDF-1.7\n"))
+    msg, raw = composed(a_letter(attachments=files))
+
+    parts = list(msg.iter_attachments())
+    assert [(p.get_content_type(), p.get_filename()) for p in parts] == [(DOCX, f"{stem}.docx"), (PDF, f"{stem}.pdf")]
+    assert all(not p.defects and not p["Content-Type"].defects for p in parts)
+    headers = re.findall(rb"^Content-Type: (\S+?)[;\r]", raw, flags=re.MULTILINE)
+    assert headers[-2:] == [DOCX.encode(), PDF.encode()]  # on the wire, as any client reads it
+    assert b"=?utf-8?" not in b"".join(re.findall(rb"^Content-Type:.*$", raw, flags=re.MULTILINE))

@@ -181,9 +181,8 @@ def compose(
             attachment.data,
             maintype=maintype,
             subtype=subtype,
-            filename=attachment.filename,
-            params={"name": attachment.filename},  # Content-Type's name: what older Outlook versions read
-        )
+            filename=attachment.filename,  # Content-Disposition, RFC 2231 when not ASCII; no Content-Type
+        )  # `name=`: the email package folds a non-ASCII one into the media type itself
     if letter.language:  # after the body: set_content() clears every Content-* header
         msg["Content-Language"] = letter.language
     for part in msg.walk():
