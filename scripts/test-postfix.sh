@@ -4,7 +4,7 @@
 # Installs Debian's postfix if missing, then makes the default instance (/etc/postfix) a test MTA:
 # - an smtpd on 127.0.0.1:2525 with no TLS or AUTH and smtpd_recipient_limit=3, so the 4th RCPT of a
 #   transaction gets "452 4.5.3 Error: too many recipients", as from a real provider's server;
-# - any address @briefgen.test delivered by Postfix's virtual(8) into one Maildir, $MAILDIRS/inbox/{new,cur,tmp},
+# - any address @briefgen.example.org delivered by Postfix's virtual(8) into one Maildir, $MAILDIRS/inbox/{new,cur,tmp},
 #   one file per recipient, starting "Delivered-To: <recipient>"; except local parts unknown-* (550 5.1.1 at
 #   RCPT) and busy-* (450 4.2.1 at RCPT);
 # - nothing relayed anywhere else, no port 25, no local delivery.
@@ -124,10 +124,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ -n "${policy:-}" ] && grep -qs "briefgen scripts/test-postfix.sh" "$policy" && rm -f "$policy"; true' EXIT
 cat >"$tmp/main.cf" <<EOF
 $MARKER
-# A test MTA on loopback: mail to any address @briefgen.test goes to the Maildir $MAILDIRS/inbox/, one file
+# A test MTA on loopback: mail to any address @briefgen.example.org goes to the Maildir $MAILDIRS/inbox/, one file
 # per recipient; nothing is relayed anywhere else. Re-run the script rather than editing this file.
 compatibility_level = 3.6
-myhostname = mta.briefgen.test
+myhostname = mta.briefgen.example.org
 myorigin = \$myhostname
 mydestination =
 relayhost =
@@ -143,14 +143,14 @@ readme_directory = no
 alias_maps =
 alias_database =
 local_transport = error:local delivery is disabled on this test MTA
-default_transport = error:this test MTA delivers only to @briefgen.test
+default_transport = error:this test MTA delivers only to @briefgen.example.org
 smtpd_tls_security_level = none
 smtp_tls_security_level = none
 smtpd_sasl_auth_enable = no
 message_size_limit = 26214400
 mailbox_size_limit = 0
 virtual_mailbox_limit = 0
-virtual_mailbox_domains = briefgen.test
+virtual_mailbox_domains = briefgen.example.org
 virtual_mailbox_base = $MAILDIRS
 virtual_mailbox_maps = regexp:$CONF/briefgen-virtual-mailboxes
 virtual_minimum_uid = $uid
@@ -166,20 +166,20 @@ bounce_queue_lifetime = 1h
 maillog_file = $LOG
 EOF
 
-# Which addresses @briefgen.test exist. Postfix will not put a part of the address into a mailbox path (no
+# Which addresses @briefgen.example.org exist. Postfix will not put a part of the address into a mailbox path (no
 # regexp substitution in virtual_mailbox_maps, by design), so every recipient shares one Maildir, $MAILDIRS/inbox/,
 # and virtual(8) writes one file per recipient that starts with "Delivered-To: <recipient>": tests/postfix.py sorts
 # by that. Local parts "unknown-*" do not exist ("550 5.1.1 ... User unknown in virtual mailbox table").
 cat >"$tmp/briefgen-virtual-mailboxes" <<'EOF'
 # briefgen test MTA: written by scripts/test-postfix.sh
 if !/^unknown-/
-/@briefgen\.test$/	inbox/
+/@briefgen\.example\.org$/	inbox/
 endif
 EOF
 # Local parts "busy-*" are refused for now ("450 4.2.1"), as by a server that asks the client to try later.
 cat >"$tmp/briefgen-recipient-access" <<'EOF'
 # briefgen test MTA: written by scripts/test-postfix.sh
-/^busy-[^@]*@briefgen\.test$/	450 4.2.1 Mailbox busy, try again later (briefgen test MTA: busy-*)
+/^busy-[^@]*@briefgen\.example\.org$/	450 4.2.1 Mailbox busy, try again later (briefgen test MTA: busy-*)
 EOF
 
 # master.cf: the package's own, for this Postfix version's services (postlog, ...), then edited with postconf.

@@ -3,11 +3,11 @@
 scripts/test-postfix.sh installs and starts it: an smtpd on 127.0.0.1:2525 with no TLS or AUTH and
 smtpd_recipient_limit=3, so that, as on a provider's server, the 4th RCPT of a transaction gets
 "452 4.5.3 Error: too many recipients" and the client must send the rest in another transaction. Every
-address @briefgen.test is delivered by Postfix's own virtual(8) agent into one Maildir, <root>/inbox/, one file
+address @briefgen.example.org is delivered by Postfix's own virtual(8) agent into one Maildir, <root>/inbox/, one file
 per recipient that starts with "Delivered-To: <recipient>" (Postfix puts no part of an address into a mailbox
 path, so there is no Maildir per local part); `messages(localpart)` sorts them by that header. Two kinds of
 local part are refused at RCPT, for the mail code's error paths: "unknown-*" with 550 5.1.1 (no such user)
-and "busy-*" with 450 4.2.1 (try later). Anything not @briefgen.test gets 554 5.7.1 (relay access denied).
+and "busy-*" with 450 4.2.1 (try later). Anything not @briefgen.example.org gets 554 5.7.1 (relay access denied).
 
 Where it is: BRIEFGEN_TEST_POSTFIX=host:port:maildir_root (CI sets it), else 127.0.0.1:2525 if a Postfix
 answers there, with the Maildirs under /var/tmp/briefgen-maildirs. Without one the test skips, but fails when
@@ -55,7 +55,7 @@ ENV = "BRIEFGEN_TEST_POSTFIX"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 2525
 DEFAULT_MAILDIRS = Path("/var/tmp/briefgen-maildirs")
-DOMAIN = "briefgen.test"
+DOMAIN = "briefgen.example.org"  # a real-looking domain: email-validator refuses the special-use .test
 RECIPIENT_LIMIT = 3  # smtpd_recipient_limit of the test listener: the 4th RCPT of a transaction gets 452 4.5.3
 LOG = Path("/var/log/postfix-briefgen.log")  # the script's maillog_file: shown when a delivery does not come
 SETUP = "start it with: sudo bash scripts/test-postfix.sh"
@@ -82,7 +82,7 @@ class PostfixServer:
         return self.maildir_root / "inbox"
 
     def address(self, localpart: str) -> str:
-        """localpart@briefgen.test: the only domain this Postfix delivers."""
+        """localpart@briefgen.example.org: the only domain this Postfix delivers."""
         return f"{localpart}@{DOMAIN}"
 
     def config(self, **smtp: object) -> str:
@@ -131,7 +131,7 @@ class PostfixServer:
         return (localpart_or_address if "@" in localpart_or_address else self.address(localpart_or_address)).lower()
 
     def messages(self, localpart: str) -> list[EmailMessage]:
-        """What was delivered to localpart@briefgen.test (or to a full address given), oldest first, each parsed
+        """What was delivered to localpart@briefgen.example.org (or to a full address given), oldest first, each parsed
         as a recipient's mail client would see it, with Postfix's Return-Path, Delivered-To and Received on top."""
         wanted = self._wanted(localpart)
         out: list[EmailMessage] = []
