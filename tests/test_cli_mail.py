@@ -381,3 +381,177 @@ def test_check_finds_a_bad_address_in_the_briefs_own_list(workspace: Path) -> No
         f"briefs/{SAMPLE.name}:{len(lines)}:15: distribution.press[1].email: 'editor at weekly.example.com' is not "
         "an email address: an email address must have an @-sign."
     )
+
+
+# ---------------------------------------------------------------- one pipeline, what a desk officer needs
+
+
+def draft(audience: str = "press") -> EmailMessage:
+    raw = Path(f"drafts/kazakhstan-osce-2010_{audience}.eml").read_bytes()
+    return email.message_from_bytes(raw, policy=policy.default)  # type: ignore[return-value]
+
+
+def bodies(msg: EmailMessage) -> tuple[str, str]:
+    return msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+
+
+def test_the_message_body_is_made_as_the_briefs_are_a_control_character_never_reaches_it(workspace: Path) -> None:
+    folder = Path("templates/press")
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "templates" / "press" / "email.md.j2", folder / "email.md.j2")
+    shutil.copy(ROOT / "templates" / "press" / "style.yaml", folder / "style.yaml")
+    template = folder / "email.md.j2"
+    template.write_text(template.read_text("utf-8") + '\nBell {{ "\\x07" }} and escape {{ "\\x1b" }}[31m red\n')
+    result = mail("-a", "press", "--from", "jane@example.org", "--eml", "drafts")
+    assert result.exit_code == 0, result.output
+    for body in bodies(draft()):
+        assert "Bell and escape [31m red" in " ".join(body.split())
+        assert "\x07" not in body and "\x1b" not in body
+
+
+def test_a_covering_note_goes_above_the_body_in_both_parts(workspace: Path) -> None:
+    Path("note.md").write_text("Embargoed until **Monday 10:00**; see the [site](https://osce.example.org).\n")
+    result = mail("-a", "press", "--from", "jane@example.org", "--eml", "drafts", "--note", "note.md")
+    assert result.exit_code == 0, result.output
+    text, html = bodies(draft())
+    first = "Convene a standing multilateral forum"
+    assert text.index("Embargoed until Monday 10:00") < text.index(first)
+    assert "<strong>Monday 10:00</strong>" in html and 'href="https://osce.example.org"' in html
+    assert html.index("Embargoed") < html.index(first)
+    from_stdin = CliRunner().invoke(
+        cli,
+        [
+            "mail",
+            f"briefs/{SAMPLE.name}",
+            "--recipients",
+            "list.csv",
+            "-a",
+            "press",
+            "--from",
+            "jane@example.org",
+            "--eml",
+            "drafts",
+            "--note",
+            "-",
+        ],
+        input="Piped *note*\n",
+    )
+    assert from_stdin.exit_code == 0, from_stdin.output
+    assert "Piped note" in bodies(draft())[0]
+
+
+def test_a_lists_note_and_individual_messages_greet_each_reader_by_name(workspace: Path) -> None:
+    Path("list.yaml").write_text(
+        "press:\n  individual: true\n  note: Under embargo until Monday.\n  recipients:\n"
+        "    - News desk <desk@daily.example.com>\n    - '\"Editor *Foreign*\" <editor@weekly.example.com>'\n",
+        encoding="utf-8",
+    )
+    with smtp_server(workspace) as server:
+        configure(server)
+        result = CliRunner().invoke(cli, ["mail", f"briefs/{SAMPLE.name}", "--recipients", "list.yaml", "--send"])
+    assert result.exit_code == 0, result.output
+    assert [r.rcpt_tos for r in server.received] == [[PRESS[0]], [PRESS[1]]]  # nobody sees the others
+    desk, editor = (server.messages_to(a)[0] for a in PRESS)
+    assert desk["To"] == "News desk <desk@daily.example.com>" and "weekly" not in str(desk)
+    text = bodies(desk)[0]
+    first = "Convene a standing multilateral forum"
+    assert text.index("Dear News desk,") < text.index("Under embargo until Monday.") < text.index(first)
+    assert "Dear Editor *Foreign*," in bodies(editor)[0]  # a name is text, never Markdown
+    assert "[1/2] press to desk@daily.example.com: 1 sent" in result.output
+
+
+def test_each_on_the_command_line_and_bcc_self(workspace: Path) -> None:
+    with smtp_server(workspace) as server:
+        configure(server)
+        result = mail("-a", "policymaker", "--send", "--each", "--bcc-self")
+    assert result.exit_code == 0, result.output
+    me = "analyst@example.org"
+    assert [r.rcpt_tos for r in server.received] == [[PM[0], me], [PM[1], me]]
+    assert all(r.message["Bcc"] is None for r in server.received)
+    assert "Dear Office of the Minister," in bodies(server.messages_to(PM[0])[0])[0]
+
+
+def test_an_address_given_twice_on_the_command_line_is_an_error(workspace: Path) -> None:
+    result = mail(
+        "-a",
+        "press",
+        "--from",
+        "jane@example.org",
+        "--eml",
+        "drafts",
+        "--to",
+        "a@example.org",
+        "--bcc",
+        "A@example.org",
+    )
+    assert result.exit_code == 1
+    assert "A@example.org is given twice (--to and --bcc); give it once" in result.output
+    assert not Path("drafts").exists()
+
+
+def test_a_brief_changed_since_it_was_sent_is_not_sent_again_without_resend(workspace: Path) -> None:
+    with smtp_server(workspace) as server:
+        configure(server)
+        assert mail("-a", "press", "--send").exit_code == 0
+        brief = Path(f"briefs/{SAMPLE.name}")
+        brief.write_text(brief.read_text("utf-8").replace("Where Astana", "Where Kazakhstan"), encoding="utf-8")
+        again = mail("-a", "press", "--send")
+        assert again.exit_code == 0, again.output
+        assert again.output.count("changed since sent on ") == 2 and "--resend to send the new version" in again.output
+        each_got_one(server, PRESS)
+
+
+def test_a_send_the_log_cannot_account_for_is_uncertain_and_never_sent_twice(workspace: Path) -> None:
+    """Killed after the final dot, before the outcome was written: the log ends in `sending`."""
+    with smtp_server(workspace) as server:
+        configure(server)
+        assert mail("-a", "press", "--send").exit_code == 0
+        log = Path("out/kazakhstan-osce-2010/sent.jsonl")
+        log.write_text("".join(line + "\n" for line in log.read_text("utf-8").splitlines()[:2]), "utf-8")
+        again = mail("-a", "press", "--send")
+        assert again.exit_code == 1
+        assert again.output.count("uncertain") >= 2
+        assert "the server may have accepted it at " in again.output and "then --resend" in again.output
+        each_got_one(server, PRESS)
+        resent = mail("-a", "press", "--send", "--resend")
+        assert resent.exit_code == 0, resent.output
+        assert len(server.messages_to(PRESS[0])) == 2
+
+
+def test_a_final_reply_that_never_comes_is_uncertain_not_retried(workspace: Path) -> None:
+    with smtp_server(workspace, script=Script(final_delay=3.0)) as server:
+        configure(server, final_timeout=0.5, retries=3)
+        result = mail("-a", "press", "--send")
+        assert result.exit_code == 1
+        assert "2 uncertain" in result.output and "may have these messages" in result.output
+        assert [e["status"] for e in log_entries()] == ["sending", "sending", "uncertain", "uncertain"]
+        import time
+
+        time.sleep(3)
+        each_got_one(server, PRESS)  # it had the message all along: one copy, never two
+        again = mail("-a", "press", "--send")
+        assert again.exit_code == 1 and "2 uncertain" in again.output
+        each_got_one(server, PRESS)
+
+
+def test_ctrl_c_while_sending_leaves_an_exact_log_and_a_summary(workspace: Path, monkeypatch) -> None:
+    from briefgen.mail import smtp
+
+    real = smtp.SmtpSender.send
+    calls = []
+
+    def interrupted_second_message(self, msg, sender, recipients, journal=None):
+        calls.append(recipients)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, msg, sender, recipients, journal)
+
+    monkeypatch.setattr(smtp.SmtpSender, "send", interrupted_second_message)
+    with smtp_server(workspace) as server:
+        configure(server)
+        result = mail("-a", "policymaker", "-a", "press", "--send")
+    assert result.exit_code == 130
+    assert "interrupted: the send log is exact" in result.output
+    assert "2 sent" in result.output and "2 not sent" in result.output
+    assert {e["recipient"] for e in log_entries() if e["status"] == "sent"} == set(PM)
+    each_got_one(server, PM)

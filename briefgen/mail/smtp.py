@@ -555,6 +555,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "from": {"type": "string", "minLength": 1, "description": "the sender: Name <address>"},
         "reply_to": {"type": "string", "minLength": 1, "description": "where replies go, if not to the sender"},
         "max_size_mb": {"type": "number", "exclusiveMinimum": 0, "description": "warn above this message size"},
+        "bcc_self": {"type": "boolean", "description": "Bcc the sender on every message, to keep a copy"},
         "smtp": SMTP_SCHEMA,
     },
 }
