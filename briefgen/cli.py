@@ -696,8 +696,8 @@ def _build_attachments(brief_path: Path, brief, wanted: dict[str, list[str]], ou
     by_formats: dict[tuple[str, ...], list[str]] = {}
     for audience, fmts in wanted.items():
         by_formats.setdefault(tuple(fmts), []).append(audience)
-    for fmts, audiences in by_formats.items():
-        request = BuildRequest([brief_path], tuple(audiences), fmts, out_dir, bib, False, roots, default_workers())
+    for formats, audiences in by_formats.items():
+        request = BuildRequest([brief_path], tuple(audiences), formats, out_dir, bib, False, roots, default_workers())
         if run_build(request):
             sys.exit(1)
 

@@ -212,16 +212,20 @@ def _mapping(
 
     problems = list(found)
     for audience, value in data.items():
-        path = (*prefix, audience)
-        line, col = pos.key_marks.get(path) or pos.marks.get(path, (None, None))
+        at = (*prefix, audience)
+        line, col = pos.key_marks.get(at) or pos.marks.get(at, (None, None))
         if audiences is not None and audience not in audiences:
             why = f"unknown audience '{audience}'" + suggestion(audience, audiences, "known")
-            problems.append(Problem(file, line, col, field_name(path), why))
+            problems.append(Problem(file, line, col, field_name(at), why))
         if not isinstance(value, list | dict):
-            problems.append(Problem(file, line, col, field_name(path), "expected a list of addresses or recipients:"))
+            problems.append(
+                Problem(
+                    file, line, col, field_name(at), "expected a list of addresses, or a mapping with `recipients:`"
+                )
+            )
             continue
         schema: dict[str, Any] = _ADDRESSES if isinstance(value, list) else LIST_SCHEMA
-        for key in reversed(path):  # validated where it stands in the file, so problems name its line
+        for key in reversed(at):  # validated where it stands in the file, so problems name its line
             schema = {"type": "object", "properties": {key: schema}}
         problems += schema_problems(_root(data, prefix, audience), schema, file, pos)
     if problems:
@@ -229,13 +233,13 @@ def _mapping(
     rows: list[_Row] = []
     settings: list[tuple[str, ListSettings]] = []
     for audience, value in data.items():
-        where: tuple[str | int, ...] = (*prefix, audience)
+        where: tuple[str, ...] = (*prefix, audience)
         entries = value
         if isinstance(value, dict):
             settings.append((audience, ListSettings(value.get("note", ""), bool(value.get("individual", False)))))
             entries, where = value["recipients"], (*where, "recipients")
         for i, entry in enumerate(entries):
-            path = (*where, i)
+            path: tuple[str | int, ...] = (*where, i)
             line, col = pos.marks.get(path, (None, None))
             if isinstance(entry, str):
                 rows.append(_Row(line, {"email": entry, "audience": audience}, {"email": (line, col)}, path, True))

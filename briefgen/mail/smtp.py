@@ -29,10 +29,11 @@ import re
 import smtplib
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.generator import BytesGenerator
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -108,13 +109,13 @@ class SmtpSettings:
         return f"{self.host}:{self.port}"
 
 
-def smtp_settings(values: dict[str, Any], origin: str, env: dict[str, str] | None = None) -> SmtpSettings:
+def smtp_settings(values: dict[str, Any], origin: str, env: Mapping[str, str] | None = None) -> SmtpSettings:
     """Settings from a config file's `smtp:` mapping (already schema-checked), then the environment."""
-    env = os.environ if env is None else env
+    found: Mapping[str, str] = os.environ if env is None else env
     merged = dict(values)
     problems = []
     for variable, name in ENVIRONMENT.items():
-        raw = env.get(variable, "").strip()
+        raw = found.get(variable, "").strip()
         if not raw:
             continue
         kind = SMTP_SCHEMA["properties"][name]
@@ -165,11 +166,11 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def password_for(settings: SmtpSettings, env: dict[str, str] | None = None) -> str:
+def password_for(settings: SmtpSettings, env: Mapping[str, str] | None = None) -> str:
     """The environment's password, else the keyring's; an error says how to store one."""
-    env = os.environ if env is None else env
-    if env.get(PASSWORD_ENV):
-        return env[PASSWORD_ENV]
+    environment: Mapping[str, str] = os.environ if env is None else env
+    if environment.get(PASSWORD_ENV):
+        return environment[PASSWORD_ENV]
     service = KEYRING_SERVICE.format(host=settings.host)
     try:
         import keyring
@@ -386,7 +387,7 @@ class SmtpSender:
             self._end_early(smtp, code, text, batch, done)
             return
         for i, address in enumerate(batch):
-            code, text = _command(smtp, lambda a=address: smtp.rcpt(a))
+            code, text = _command(smtp, partial(smtp.rcpt, address))
             if 200 <= code < 300:
                 done.accepted.append(address)
             elif code == 421:
@@ -506,7 +507,7 @@ def _wire_bytes(msg: EmailMessage, international: bool) -> bytes:
     del bare["Bcc"]
     del bare["Resent-Bcc"]
     with io.BytesIO() as out:
-        policy = msg.policy.clone(utf8=True) if international else msg.policy
+        policy = msg.policy.clone(utf8=True) if international else msg.policy  # type: ignore[call-arg]
         BytesGenerator(out, policy=policy).flatten(bare, linesep="\r\n")
         data = out.getvalue()
     data = re.sub(rb"(?m)^\.", b"..", data)  # RFC 5321 4.5.2: a line starting with "." gets another
