@@ -156,6 +156,8 @@ def send(
                 for r in d.recipients
             ]
             raise Interrupted(results + here + under_way + rest) from None
+        order = {r.email: i for i, r in enumerate(delivery.recipients)}
+        here.sort(key=lambda result: order.get(result.recipient, len(order)))  # as the list has them
         results += here
         progress(index, len(deliveries), delivery, here)
     return results
