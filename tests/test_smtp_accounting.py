@@ -207,7 +207,6 @@ def test_452_to_the_first_rcpt_is_a_temporary_failure_not_a_limit(server: Server
     assert run.limit is None
 
 
-@pytest.mark.xfail(strict=True, reason="the learnt limit counts refused recipients as accepted (smtp.py send())")
 def test_the_learnt_limit_counts_only_accepted_recipients(server: Server) -> None:
     """r0 refused (550), r1-r3 accepted, r4 gets 452: the server's limit is 3, not 4."""
     script = Script(recipient_limit=3, accept_reply=QUEUED).at("rcpt", "550 5.1.1 No such user", address=PEOPLE[0])
@@ -232,12 +231,7 @@ def test_421_at_the_second_rcpt_retries_the_whole_transaction_on_a_new_connectio
     assert run.journal.sendings == [PEOPLE[:3]]
 
 
-EHLO_UNCHECKED = pytest.mark.xfail(
-    strict=True, reason="smtp.py _connection ignores EHLO's reply code: a refusal reads as 'does not offer STARTTLS'"
-)
-
-
-@pytest.mark.parametrize("step", ["greeting", pytest.param("ehlo", marks=EHLO_UNCHECKED), "mail", "data", "final"])
+@pytest.mark.parametrize("step", ["greeting", "ehlo", "mail", "data", "final"])
 def test_421_at_any_step_is_retried_on_a_new_connection_with_backoff(server: Server, step: str) -> None:
     script = Script(accept_reply=QUEUED).at(step, "421 4.3.2 Service shutting down")
     run = _send(server, script, PEOPLE[:2], backoff=1.0)
@@ -311,12 +305,8 @@ def test_a_4xx_recipient_is_retried_alone_and_counted_alone(server: Server) -> N
         ("mail", "550 5.7.1 Sender refused"),
         ("data", "554 5.5.1 No valid recipients"),
         ("final", "554 5.6.0 Message refused"),
-        pytest.param("ehlo", "550 5.7.1 Go away", marks=EHLO_UNCHECKED),
-        pytest.param(
-            "greeting",
-            "554 5.3.2 No SMTP service here",
-            marks=pytest.mark.xfail(strict=True, reason="smtp.py retries a 5xx greeting, then says 'gave up'"),
-        ),
+        ("ehlo", "550 5.7.1 Go away"),
+        ("greeting", "554 5.3.2 No SMTP service here"),
     ],
 )
 def test_a_5xx_for_the_transaction_fails_every_recipient_at_once(server: Server, step: str, reply: str) -> None:
@@ -434,7 +424,6 @@ def test_a_drop_after_the_dot_is_uncertain_never_retried(server: Server, keep: b
     assert run.journal.calls == [("sending", PEOPLE[:2]), ("settled", run.outcomes)]
 
 
-@pytest.mark.xfail(strict=True, reason="a final dot that could not be sent is reported uncertain (smtp.py _finish)")
 def test_a_final_dot_that_could_not_be_sent_is_retried_not_uncertain(server: Server) -> None:
     """The server resets the connection after the body's first line; the journal takes 0.3 s to
     write `sending`, so the reset has arrived when the client sends the final dot: that send
@@ -445,7 +434,6 @@ def test_a_final_dot_that_could_not_be_sent_is_retried_not_uncertain(server: Ser
     assert _copies(server, PEOPLE[:2]) == [1, 1]
 
 
-@pytest.mark.xfail(strict=True, reason="smtp.py _finish: an unreadable final reply is 'failed' or escapes send()")
 @pytest.mark.parametrize("reply", ["OK queued", "250 " + "x" * 9000], ids=["no-code", "too-long"])
 def test_an_unreadable_reply_after_the_dot_is_uncertain(server: Server, reply: str) -> None:
     """The server queued the message, but its reply cannot be read: it may have it."""
@@ -502,10 +490,8 @@ def _acts(step: str) -> st.SearchStrategy[dict]:
         return st.tuples(st.sampled_from(drops), st.integers(0, 2)).map(lambda d: {**d[0], "lines": d[1]})
     waits = [{"delay": 0.7}]
     replies = [{"reply": r} for r in REPLIES]
-    if step == "ehlo":  # a refused EHLO is left out: smtp.py stops the run (EHLO_UNCHECKED above)
-        return st.sampled_from(drops * 4 + waits)
-    if step == "greeting":  # a 5xx greeting is left out: smtp.py retries it (the xfail test above)
-        return st.sampled_from([r for r in replies if r["reply"][0] == "4"] + drops * 2 + waits)
+    if step in ("ehlo", "greeting"):  # refusals here end the connection: 4xx is tried again, 5xx fails all
+        return st.sampled_from(replies + drops * 2 + waits)
     if step == "final":
         drops.append({"drop": True, "keep": False})  # the server went down before queueing it
     return st.sampled_from(replies * 3 + drops * 2 + waits)

@@ -231,9 +231,10 @@ class _Transaction:
 class _Abandon(Exception):
     """The connection ended before the message was complete: nothing was accepted."""
 
-    def __init__(self, outcome: Outcome) -> None:
+    def __init__(self, outcome: Outcome, final: bool = False) -> None:
         super().__init__(outcome.detail)
         self.outcome = outcome
+        self.final = final  # a 5xx greeting, EHLO or login: no retry can change it
 
 
 class SmtpSender:
@@ -282,12 +283,12 @@ class SmtpSender:
             else:
                 smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
             try:
-                smtp.ehlo()
+                _hello(smtp)
                 if s.security == "starttls":
                     if not smtp.has_extn("starttls"):
                         raise MailError(f"{s.server} does not offer STARTTLS; not sending in the clear")
                     smtp.starttls(context=context)
-                    smtp.ehlo()
+                    _hello(smtp)
                 if s.user:
                     if not smtp.has_extn("auth"):
                         raise MailError(f"{s.server} does not offer AUTH, but a user ({s.user}) is set")
@@ -301,11 +302,14 @@ class SmtpSender:
                 "for a private CA set smtp.ca_file"
             ) from None
         except smtplib.SMTPAuthenticationError as err:
+            if 400 <= err.smtp_code < 500:  # 454: a temporary authentication failure, tried again later
+                raise _Abandon(Outcome("failed", err.smtp_code, _words(err.smtp_error))) from None
             raise MailError(
                 f"{s.server}: login as {s.user} refused: {err.smtp_code} {_words(err.smtp_error)}"
             ) from None
         except smtplib.SMTPResponseException as err:  # 421 or 554 as the greeting or to EHLO
-            raise _Abandon(Outcome("failed", err.smtp_code, _words(err.smtp_error))) from None
+            outcome = Outcome("failed", err.smtp_code, _words(err.smtp_error))
+            raise _Abandon(outcome, final=500 <= err.smtp_code < 600) from None
         except (smtplib.SMTPException, OSError) as err:  # refused, unreachable, timed out, dropped
             raise _Abandon(Outcome("failed", None, f"connection failed: {err or type(err).__name__}")) from None
         self._smtp = smtp
@@ -349,7 +353,7 @@ class SmtpSender:
                     attempts[address] = attempts.get(address, 0) + 1
                     last[address] = done.temporary[address]
             if done.deferred:
-                accepted = len(batch) - len(done.deferred)
+                accepted = len(done.accepted)
                 if accepted and (self.limit is None or accepted < self.limit):
                     self.limit = accepted  # the server's limit, learnt: the next batches fit it
                 queue = done.deferred + queue
@@ -365,7 +369,12 @@ class SmtpSender:
             self._exchange(msg, sender, batch, journal, done)
         except _Abandon as ended:
             self._drop()
-            done.all_temporary(batch, ended.outcome)
+            if ended.final:
+                for address in batch:
+                    if address not in done.final and address not in done.deferred:
+                        done.final[address] = ended.outcome
+            else:
+                done.all_temporary(batch, ended.outcome)
         return done
 
     def _exchange(self, msg: EmailMessage, sender: str, batch: list[str], journal: Journal, done: _Transaction) -> None:
@@ -422,27 +431,37 @@ class SmtpSender:
         RFC 5321's 10 minutes for this one reply.
         """
         journal.sending(done.accepted)
-        dot_sent = False
+        since = "; the server may have accepted it: not sent again"
         try:
             smtp.sock.settimeout(self.settings.final_timeout)  # type: ignore[union-attr]
-            dot_sent = True  # from here the server may take the message, even if send() fails half-way
             smtp.send(b".\r\n")
+        except smtplib.SMTPServerDisconnected as err:
+            # sendall() failed, so the whole ".\r\n" never reached the socket (over TLS, not one whole
+            # record): the server has not seen the end of the message and discards it
+            raise _Abandon(Outcome("failed", None, f"connection lost before the end of the message ({err})")) from None
+        except BaseException:  # Ctrl-C while the dot was going: it may have gone
+            self._drop()
+            journal.settled(dict.fromkeys(done.accepted, Outcome("uncertain", None, "interrupted" + since)))
+            raise
+        try:
             code, text = smtp.getreply()
         except smtplib.SMTPServerDisconnected as err:
             self._drop()
             why = "no reply after the message (timed out)" if "timed out" in str(err) else f"connection lost ({err})"
-            since = "; the server may have accepted it: not sent again"
             done.final.update(dict.fromkeys(done.accepted, Outcome("uncertain", None, why + since)))
             return
+        except smtplib.SMTPResponseException as err:  # a reply line too long to read
+            code, text = -1, err.smtp_error if isinstance(err.smtp_error, bytes) else str(err.smtp_error).encode()
         except BaseException:  # Ctrl-C: what the log must say before the run ends
             self._drop()
-            state = (
-                Outcome("uncertain", None, "interrupted while waiting for the server's reply; it may have the message")
-                if dot_sent
-                else Outcome("failed", None, "interrupted before the message was complete; not delivered")
-            )
-            journal.settled(dict.fromkeys(done.accepted, state))
+            why = "interrupted while waiting for the server's reply; it may have the message"
+            journal.settled(dict.fromkeys(done.accepted, Outcome("uncertain", None, why)))
             raise
+        if not 200 <= code < 600:  # no reply that can be read: the server may have the message
+            self._drop()
+            why = f"unreadable reply after the message: {_words(text)!r}"
+            done.final.update(dict.fromkeys(done.accepted, Outcome("uncertain", None, why + since)))
+            return
         if smtp.sock is not None:
             smtp.sock.settimeout(self.settings.timeout)
         words = _words(text)
@@ -477,6 +496,17 @@ class _NoJournal:
 
     def settled(self, outcomes: dict[str, Outcome]) -> None:
         pass
+
+
+def _hello(smtp: smtplib.SMTP) -> None:
+    """EHLO (HELO from a server that does not know it); a refusal (421 busy, 554 no service) ends
+    the connection like one in the greeting. smtplib's own `ehlo()` returns the code unchecked.
+    """
+    code, text = smtp.ehlo()
+    if code in (500, 502):  # "command not recognised": an old server, RFC 5321 4.1.4 allows HELO
+        code, text = smtp.helo()
+    if not 200 <= code < 300:
+        raise smtplib.SMTPResponseException(code, text)
 
 
 def _command(smtp: smtplib.SMTP, call: Callable[[], tuple[int, bytes]]) -> tuple[int, bytes]:
