@@ -782,17 +782,9 @@ def mail_command(
 
     from .audience import discover, load_audiences, search_path
     from .mail.delivery import Interrupted, send
-    from .mail.letters import (
-        DEFAULT_MAX_SIZE_MB,
-        Delivery,
-        Reader,
-        built_attachments,
-        distribution,
-        letter,
-        visible_overflow,
-    )
+    from .mail.letters import DEFAULT_MAX_SIZE_MB, Delivery, built_attachments, deliveries, distribution
     from .mail.message import compose, safe_filename
-    from .mail.recipients import Recipient, brief_distribution, has_control_characters, read_recipients
+    from .mail.recipients import brief_distribution, has_control_characters, read_recipients
     from .mail.sendlog import LOG_FILE
     from .mail.smtp import SmtpSender, config_file_settings, smtp_settings
 
@@ -814,7 +806,6 @@ def mail_command(
     sender = _one_address(sender_text, origin)
     reply_to = _one_address(config["reply_to"], f"{config_file}: reply_to") if config.get("reply_to") else None
     limit_mb = max_size or float(config.get("max_size_mb") or DEFAULT_MAX_SIZE_MB)
-    keep_copy = bcc_self or bool(config.get("bcc_self"))
     given = (_addresses(to, "--to"), _addresses(cc, "--cc"), _addresses(bcc, "--bcc"))
     note = _read_note(note_path) if note_path else ""
 
@@ -840,44 +831,30 @@ def mail_command(
         else:  # the same build, in a scratch folder: a dry run writes nothing of the user's
             with _quietly():
                 _build_attachments(brief_path, brief, wanted, built_in, bib, roots)
-        deliveries: list[Delivery] = []
-        for audience in chosen:
-            files, infos = built_attachments(brief, audience, wanted[audience.name], built_in)
-            settings_of = listed.of(audience.name)
-            people = groups[audience.name]
-            copy = [Recipient(sender.email, sender.name, audience.name, "bcc", "--bcc-self")] if keep_copy else []
-            copy = [c for c in copy if c.email.casefold() not in {r.email.casefold() for r in people}]
-            text = note or settings_of.note
-            if each or settings_of.individual:
-                for r in people:
-                    one = letter(
-                        brief,
-                        audience,
-                        roots,
-                        refs,
-                        files,
-                        infos,
-                        subject=subject,
-                        note=text,
-                        reader=Reader(r.name, r.email),
-                    )
-                    deliveries.append(Delivery(one, (Recipient(r.email, r.name, r.audience, "to", r.where), *copy)))
-            else:
-                one = letter(brief, audience, roots, refs, files, infos, subject=subject, note=text)
-                deliveries.append(Delivery(one, (*people, *copy)))
-                if shown := visible_overflow(people):
-                    _warn(
-                        f"{audience.name}: one message would show {shown} To and Cc addresses to everyone; many "
-                        "servers refuse over 100: send with --each (or individual: true), or put them in Bcc"
-                    )
+        attached = {a.name: built_attachments(brief, a, wanted[a.name], built_in) for a in chosen}
     finally:
         if scratch is not None:
             scratch.cleanup()
+    messages, warnings = deliveries(
+        brief,
+        chosen,
+        roots,
+        refs,
+        groups,
+        listed,
+        attached,
+        sender=sender,
+        bcc_self=bcc_self or bool(config.get("bcc_self")),
+        each=each,
+        note=note,
+        subject=subject,
+    )
+    for warning in warnings:
+        _warn(warning)
 
     now = datetime.now(UTC)
     drafts = []
-    individual = len(deliveries) > len(chosen)
-    for delivery in deliveries:
+    for delivery in messages:
         letter_, recipients = delivery.letter, delivery.recipients
         msg = compose(letter_, sender, recipients, reply_to=reply_to, draft=True, now=now.astimezone())
         raw = msg.as_bytes()
@@ -889,10 +866,10 @@ def mail_command(
             )
         files_text = ", ".join(f"{a.filename} ({max(1, round(len(a.data) / 1024))} KB)" for a in letter_.attachments)
         people_text = f"{len(recipients)} recipient{'s' if len(recipients) != 1 else ''}"
-        if not individual or delivery is deliveries[0] or _verbosity() >= VERBOSE:
+        if not delivery.personal or delivery is messages[0] or _verbosity() >= VERBOSE:
             _say(f"{letter_.audience}: “{letter_.subject}” to {people_text}; attached {files_text}")
         stem = f"{brief.id}_{letter_.audience}"
-        if individual and len(recipients) >= 1 and recipients[0].field == "to":
+        if delivery.personal:
             stem = safe_filename(f"{stem} {recipients[0].email}", "eml", fallback=stem)[: -len(".eml")]
         drafts.append((Path(f"{stem}.eml"), raw))
 
@@ -907,17 +884,17 @@ def mail_command(
 
     smtp = SmtpSender(settings) if settings is not None else None
     try:
-        with _progress(len(deliveries) if smtp is not None else 0, "sending") as advance:
+        with _progress(len(messages) if smtp is not None else 0, "sending") as advance:
 
             def progress(index: int, total: int, delivery: Delivery, results: list) -> None:
                 advance()
                 if smtp is not None and not sys.stderr.isatty():
                     counts = ", ".join(f"{n} {s}" for s, n in _counts(results).items() if n)
-                    to_whom = f" to {delivery.recipients[0].email}" if individual else ""
+                    to_whom = f" to {delivery.recipients[0].email}" if delivery.personal else ""
                     _say(f"[{index}/{total}] {delivery.letter.audience}{to_whom}: {counts}", err=True)
 
             results = send(
-                deliveries,
+                messages,
                 brief_id=brief.id,
                 sender=sender,
                 reply_to=reply_to,

@@ -555,3 +555,76 @@ def test_ctrl_c_while_sending_leaves_an_exact_log_and_a_summary(workspace: Path,
     assert "2 sent" in result.output and "2 not sent" in result.output
     assert {e["recipient"] for e in log_entries() if e["status"] == "sent"} == set(PM)
     each_got_one(server, PM)
+
+
+def test_a_draft_whose_title_has_accents_carries_the_docx_with_its_type(workspace: Path) -> None:
+    brief = Path(f"briefs/{SAMPLE.name}")
+    brief.write_text(
+        brief.read_text("utf-8").replace(
+            'title: "Kazakhstan’s OSCE Chairmanship 2010: Where Astana Can Make a Difference"',
+            'title: "Sécurité énergétique en Asie centrale et présidence kazakhe de l’OSCE"',
+        ),
+        encoding="utf-8",
+    )
+    result = mail("-a", "practitioner", "--from", "jane@example.org", "--eml", "drafts")
+    assert result.exit_code == 0, result.output
+    raw = Path("drafts/kazakhstan-osce-2010_practitioner.eml").read_bytes()
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    found = [(a.get_content_type(), a.get_filename(), a.defects) for a in msg.iter_attachments()]  # type: ignore[attr-defined]
+    stem = "Sécurité-énergétique-en-Asie-centrale-et-présidence-kazakhe-de-l-OSCE-2010"
+    assert found == [(DOCX, f"{stem}.docx", []), ("application/pdf", f"{stem}.pdf", [])]
+    assert raw.count(b"Content-Type: " + DOCX.encode()) == 1
+
+
+def test_a_message_showing_more_than_a_hundred_addresses_is_a_warning(workspace: Path) -> None:
+    rows = "".join(f"reader{i}@mission.example.org,Reader {i},practitioner,cc\n" for i in range(101))
+    Path("list.csv").write_text("email,name,audience,field\n" + rows, encoding="utf-8")
+    result = mail("-a", "practitioner", "--from", "jane@example.org", "--eml", "drafts")
+    assert result.exit_code == 0, result.output
+    assert "warning: practitioner: one message would show 101 To and Cc addresses to everyone" in result.output
+    assert "--each" in result.output
+
+
+@pytest.mark.slow
+def test_killed_while_the_server_holds_the_message_the_rerun_never_sends_it_again(workspace: Path) -> None:
+    """SIGKILL between the final dot and the reply: the log's last word is `sending`."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    with smtp_server(workspace, script=Script(final_delay=4.0)) as server:
+        configure(server, final_timeout=60)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "briefgen",
+                "mail",
+                f"briefs/{SAMPLE.name}",
+                "--recipients",
+                "list.csv",
+                "-a",
+                "press",
+                "--send",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ},
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while [e["status"] for e in log_entries()] != ["sending", "sending"]:
+                assert time.monotonic() < deadline and process.poll() is None, "no `sending` in the log"
+                time.sleep(0.05)
+            process.send_signal(signal.SIGKILL)
+        finally:
+            process.wait()
+        time.sleep(4.5)  # the server queues it after all
+        each_got_one(server, PRESS)
+        again = mail("-a", "press", "--send")
+        assert again.exit_code == 1
+        rows = [line for line in again.output.splitlines() if line.startswith("press ")]
+        assert len(rows) == 2 and all("uncertain" in row and "--resend" in row for row in rows)
+        each_got_one(server, PRESS)

@@ -55,6 +55,7 @@ class Delivery:
 
     letter: Letter
     recipients: tuple[Recipient, ...]
+    personal: bool = False  # written to its first recipient alone (--each, individual: true)
 
 
 def built_attachments(
@@ -117,6 +118,63 @@ def letter(
         language=doc.meta.language,
         attachments=files,
     )
+
+
+def deliveries(
+    brief: Brief,
+    audiences: list[Audience],
+    roots: tuple[Path, ...],
+    refs: dict[str, Reference],
+    groups: dict[str, tuple[Recipient, ...]],
+    listed: Distribution,
+    attached: dict[str, tuple[tuple[Attachment, ...], tuple[AttachmentInfo, ...]]],
+    *,
+    sender: Recipient,
+    bcc_self: bool = False,
+    each: bool = False,
+    note: str = "",
+    subject: str | None = None,
+) -> tuple[list[Delivery], list[str]]:
+    """Every message to send, in the audiences' order, and warnings about them.
+
+    An audience's list gets one message, or one per person with `each` or its list's
+    `individual: true`; `note` (the command line's) wins over the list's own; `bcc_self`
+    adds the sender as a Bcc of every message, unless already a recipient.
+    """
+    found: list[Delivery] = []
+    warnings: list[str] = []
+    for audience in audiences:
+        files, infos = attached[audience.name]
+        settings = listed.of(audience.name)
+        people = groups[audience.name]
+        mine = {r.email.casefold() for r in people}
+        copy = (Recipient(sender.email, sender.name, audience.name, "bcc", "--bcc-self"),)
+        copy = copy if bcc_self and sender.email.casefold() not in mine else ()
+        text = note or settings.note
+        if each or settings.individual:
+            for r in people:
+                one = letter(
+                    brief,
+                    audience,
+                    roots,
+                    refs,
+                    files,
+                    infos,
+                    subject=subject,
+                    note=text,
+                    reader=Reader(r.name, r.email),
+                )
+                found.append(Delivery(one, (Recipient(r.email, r.name, r.audience, "to", r.where), *copy), True))
+            continue
+        found.append(
+            Delivery(letter(brief, audience, roots, refs, files, infos, subject=subject, note=text), (*people, *copy))
+        )
+        if shown := visible_overflow(people):
+            warnings.append(
+                f"{audience.name}: one message would show {shown} To and Cc addresses to everyone; many servers "
+                "refuse over 100: send with --each (or individual: true), or put them in Bcc"
+            )
+    return found, warnings
 
 
 def distribution(
