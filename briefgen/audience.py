@@ -19,9 +19,10 @@ from .folders import builtin_templates as builtin_templates
 from .folders import discover as discover
 from .folders import search_path as search_path
 from .fonts import font_file_problem
+from .inputs import MAX_ASSET_BYTES, InputRefused, read_input
 from .style import PATTERN_FIELDS, RUNNING_FIELDS, Style, merge, pattern_problem, style_from_dict, style_schema
 from .writers import Assets
-from .yamlsource import InputTooLarge, Positions, read_bounded, read_yaml, schema_problems
+from .yamlsource import Positions, read_yaml, schema_problems
 
 TEMPLATE_FILE = "brief.md.j2"
 EMAIL_TEMPLATE_FILE = "email.md.j2"
@@ -111,7 +112,7 @@ def logo_problem(path: Path) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        data = read_bounded(path, MAX_LOGO_BYTES)
+        data = read_input(path, MAX_LOGO_BYTES)
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in ("PNG", "JPEG"):
                 return f"a {image.format} image; use PNG or JPEG"
@@ -119,8 +120,8 @@ def logo_problem(path: Path) -> str | None:
                 return f"{image.size[0]}x{image.size[1]} pixels; at most {MAX_LOGO_SIDE} on a side"
             image.load()
         DocxImage.from_blob(data)
-    except InputTooLarge:
-        return f"larger than {MAX_LOGO_BYTES // 1_000_000} MB"
+    except InputRefused as refused:
+        return str(refused)
     except (UnidentifiedImageError, UnrecognizedImageError):
         return "not an image (is it really a PNG or JPEG?)"
     except (OSError, SyntaxError, ValueError, EOFError) as err:  # Pillow's words for damaged files
@@ -216,16 +217,46 @@ def _contrast_problem(
 
 
 def _assets(folder: Path, style: Style) -> Assets:
-    """The audience's own reference.docx (not an inherited one), its style's logo and fallback fonts."""
+    """The audience's own reference.docx (not an inherited one), its style's logo and fallback fonts.
+
+    Each is read once, through the one opener: a regular file inside the audience's folder.
+    """
     reference = folder / REFERENCE_DOCX
-    logo_bytes = Path(style.logo).read_bytes() if style.logo else None
+    logo_bytes = _asset(Path(style.logo), folder, MAX_LOGO_BYTES) if style.logo else None
     return Assets(
-        reference_docx=reference.read_bytes() if reference.is_file() else None,
+        reference_docx=_reference_docx(reference, folder) if reference.exists() or reference.is_symlink() else None,
         logo=logo_bytes,
         logo_type=("image/png" if logo_bytes.startswith(b"\x89PNG") else "image/jpeg") if logo_bytes else "",
         logo_alt=style.logo_alt if logo_bytes else "",
-        fonts=tuple(Path(f).read_bytes() for f in style.fonts.fallback),
+        fonts=tuple(_asset(Path(f), folder, MAX_ASSET_BYTES) for f in style.fonts.fallback),
     )
+
+
+def _asset(path: Path, folder: Path, limit: int) -> bytes:
+    try:
+        return read_input(path, limit, within=folder)
+    except (InputRefused, OSError) as err:
+        why = str(err) if isinstance(err, InputRefused) else (err.strerror or str(err))
+        raise TemplateError(Problem(display_path(path), None, None, "", why)) from None
+
+
+def _reference_docx(path: Path, folder: Path) -> bytes:
+    """An audience's own Word styles: a real DOCX, or an error at that file (not a crash in the writer)."""
+    import zipfile
+
+    data = _asset(path, folder, MAX_ASSET_BYTES)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError) as err:
+        raise TemplateError(
+            Problem(display_path(path), None, None, "", f"not a Word document ({err}); save it as .docx")
+        ) from None
+    if not {"word/document.xml", "word/styles.xml", "[Content_Types].xml"} <= names:
+        raise TemplateError(
+            Problem(display_path(path), None, None, "", "not a Word document (no word/styles.xml); save it as .docx")
+        )
+    return data
 
 
 def load_audiences(names: list[str] | None, roots: tuple[Path, ...]) -> list[Audience]:

@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from .errors import BibliographyError, Problem, display_path
-from .yamlsource import InputTooLarge, read_bounded
+from .inputs import InputRefused, read_input
 
 # ---------------------------------------------------------------- records
 
@@ -732,10 +732,10 @@ def load_bibliography(path: Path) -> dict[str, Reference]:
 @cache
 def _load_bibliography(path: Path, version: tuple[int, int] | None, file: str) -> dict[str, Reference]:
     try:
-        text = read_bounded(Path(path), MAX_BIBLIOGRAPHY_BYTES).decode("utf-8")
+        text = read_input(Path(path), MAX_BIBLIOGRAPHY_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise BibliographyError(Problem(file, None, None, "", "bibliography file not found")) from None
-    except InputTooLarge as too_large:
+    except InputRefused as too_large:
         raise BibliographyError(Problem(file, None, None, "", str(too_large))) from None
     except UnicodeDecodeError as e:
         raise BibliographyError(Problem(file, None, None, "", f"not UTF-8 text ({e.reason})")) from None

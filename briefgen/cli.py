@@ -924,17 +924,18 @@ def mail_command(
 
 def _read_note(path: Path) -> str:
     """The covering note: a file or, for `-`, standard input; UTF-8 Markdown."""
-    from .yamlsource import MAX_INPUT_BYTES, InputTooLarge, read_bounded
+    from .inputs import InputRefused, read_input
+    from .yamlsource import MAX_INPUT_BYTES
 
     where = "standard input" if str(path) == "-" else display_path(path)
     try:
-        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if str(path) == "-" else read_bounded(path, MAX_INPUT_BYTES)
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if str(path) == "-" else read_input(path, MAX_INPUT_BYTES)
         if len(raw) > MAX_INPUT_BYTES:
-            raise InputTooLarge(f"larger than {MAX_INPUT_BYTES // 1_000_000} MB")
+            raise InputRefused(f"larger than {MAX_INPUT_BYTES // 1_000_000} MB; not read")
         return raw.decode("utf-8")
     except FileNotFoundError:
         raise BriefgenError(f"--note: {where}: no such file") from None
-    except InputTooLarge as err:
+    except InputRefused as err:
         raise BriefgenError(f"--note: {where}: {err}") from None
     except UnicodeDecodeError as err:
         raise BriefgenError(f"--note: {where}: not UTF-8 text ({err.reason} at byte {err.start})") from None

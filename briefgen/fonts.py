@@ -53,9 +53,12 @@ def family_name(family: str) -> str:
 
 def font_file_problem(path: Path) -> str | None:
     """Why `path` cannot serve as a fallback font, or None when it can: read from its first bytes."""
+    from .inputs import MAX_ASSET_BYTES, InputRefused, read_input
+
     try:
-        with path.open("rb") as f:
-            tag = f.read(4)
+        tag = read_input(path, MAX_ASSET_BYTES, head=4)
+    except InputRefused as refused:
+        return str(refused)
     except OSError:
         return "not a file"
     reason = _SFNT_TAGS.get(tag, "not a TrueType font (.ttf)")

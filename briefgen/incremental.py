@@ -2,10 +2,12 @@
 
 Two digests, recorded per output in the brief's manifest:
 
-- `sources`: the raw input files (the brief, its .bib files, every file under the template
-  roots: templates, styles, logos, fonts) plus the toolchain. When it and the output file on
-  disk match the manifest, nothing is parsed: a rebuild with nothing changed costs a few
-  file reads, without loading the brief or importing a writer.
+- `sources`: the raw input files (the brief, its .bib files, and under the template roots
+  every file a build may read: templates, styles, reference documents, logos, fonts) plus
+  the toolchain. When it and the output file on disk match the manifest, nothing is parsed:
+  a rebuild with nothing changed costs a few file reads, without loading the brief or
+  importing a writer. Files are read through the one opener (inputs.read_input): a FIFO,
+  a device, a link out of its folder or a file over its limit is noted, never read.
 - `inputs`: the output's own inputs as the pipeline sees them: the audience's finished
   document model (the brief's fields that audience shows, the bibliography entries it
   cites, the template's output), its design, its asset files, the format and the toolchain.
@@ -64,12 +66,43 @@ def _environment() -> str:
     return os.environ.get("SOURCE_DATE_EPOCH", "").strip()
 
 
+_ASSET_SUFFIXES = (".docx", ".png", ".jpg", ".jpeg", ".ttf", ".otf")  # reference documents, logos, fonts
+
+
+def _limit(suffix: str) -> int | None:
+    """The most a build reads of a file under a template root, by its suffix; None: it never reads it."""
+    from .inputs import MAX_ASSET_BYTES, MAX_TEMPLATE_BYTES
+    from .yamlsource import MAX_INPUT_BYTES
+
+    if suffix == ".j2":
+        return MAX_TEMPLATE_BYTES
+    if suffix in (".yaml", ".yml"):
+        return MAX_INPUT_BYTES
+    return MAX_ASSET_BYTES if suffix in _ASSET_SUFFIXES else None
+
+
+def _content(path: Path, limit: int, within: Path | None = None) -> bytes:
+    """A file's digest through the one opener; a file it refuses counts as its refusal (the build says why)."""
+    from .inputs import InputRefused, read_input
+
+    try:
+        return hashlib.sha256(read_input(path, limit, within=within)).digest()
+    except InputRefused as refused:
+        return f"refused: {refused}".encode()
+
+
 def _add_tree(digest, root: Path, by_content: bool = True) -> None:
-    """Every file under `root` by relative name and content (or size and time), in a fixed order."""
+    """Every file under `root` a build may read, by relative name and content (or size and time), in order.
+
+    Other files (notes, a stray 1.5 GB video) are neither read nor looked at.
+    """
     for path in sorted(_files(root)):
+        limit = _limit(path.suffix.lower())
+        if by_content and limit is None:
+            continue
         digest.update(b"\0" + path.relative_to(root).as_posix().encode("utf-8", "surrogateescape") + b"\0")
         if by_content:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(_content(path, limit or 0, within=root))
         else:
             stat = path.stat()
             digest.update(f"{stat.st_size} {stat.st_mtime_ns}".encode())
@@ -85,10 +118,13 @@ def _files(root: Path) -> Iterable[Path]:
 
 def sources_digest(brief_path: Path, bibliographies: tuple[Path, ...], roots: tuple[Path, ...]) -> str:
     """The raw files one brief's outputs are made from, and the toolchain. OSError if one is unreadable."""
+    from .bibliography import MAX_BIBLIOGRAPHY_BYTES
+    from .yamlsource import MAX_INPUT_BYTES
+
     digest = hashlib.sha256(f"{toolchain()}\0{_environment()}\0".encode())
-    digest.update(hashlib.sha256(brief_path.read_bytes()).digest())
+    digest.update(_content(brief_path, MAX_INPUT_BYTES))
     for bib in bibliographies:
-        digest.update(b"bib\0" + hashlib.sha256(bib.read_bytes()).digest())
+        digest.update(b"bib\0" + _content(bib, MAX_BIBLIOGRAPHY_BYTES))
     for root in roots:
         digest.update(b"root\0")
         _add_tree(digest, root)
@@ -124,9 +160,12 @@ def previous_entries(previous: bytes | None, brief_id: str) -> list[dict]:
 
 
 def file_sha256(path: Path) -> str | None:
+    """An output's digest, as built; None if it is not the regular file briefgen wrote."""
+    from .inputs import InputRefused, read_input
+
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_input(path, 2_000_000_000)).hexdigest()
+    except (OSError, InputRefused):
         return None
 
 
@@ -135,13 +174,13 @@ def quick_look(brief_path: Path) -> tuple[str, tuple[Path, ...]] | None:
 
     Only for finding its manifest: when the brief is unchanged since that manifest, it was valid.
     """
-    import yaml
-
+    from .errors import BriefgenError
     from .loader import declared_bibliographies, file_id
+    from .yamlsource import read_yaml
 
-    try:
-        data = yaml.load(brief_path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError, ValueError, TypeError):
+    try:  # the reader every brief goes through: size, kind and nesting checked before libyaml sees it
+        data, _ = read_yaml(brief_path, str(brief_path), BriefgenError)
+    except (BriefgenError, OSError):
         return None
     if not isinstance(data, dict):
         return None

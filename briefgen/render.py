@@ -119,6 +119,38 @@ def _time_limit(env: _BoundedSandbox) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+class _FolderLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, reading through the one opener (inputs.read_input).
+
+    A template or a file it includes must be a regular file of at most MAX_TEMPLATE_BYTES
+    inside its template folder: a link to ~/.ssh/config or a FIFO in a shared folder is an
+    error naming the file, never read. `get_source` is the loader's public extension point.
+    """
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        from .inputs import MAX_TEMPLATE_BYTES, InputRefused, read_input
+
+        pieces = jinja2.loaders.split_template_path(template)  # refuses `..`, as Jinja's own loader does
+        for root in self.searchpath:
+            path = Path(root, *pieces)
+            if not (path.exists() or path.is_symlink()):
+                continue
+            try:
+                source = read_input(path, MAX_TEMPLATE_BYTES, within=Path(root)).decode(self.encoding)
+            except (InputRefused, UnicodeDecodeError) as err:
+                raise TemplateError(Problem(display_path(path), None, None, "", f"template {err}")) from None
+            mtime = path.stat().st_mtime_ns
+
+            def uptodate(path: Path = path, mtime: int = mtime) -> bool:
+                try:
+                    return path.stat().st_mtime_ns == mtime
+                except OSError:
+                    return False
+
+            return source, str(path), uptodate
+        raise jinja2.TemplateNotFound(template)
+
+
 @lru_cache(maxsize=8)
 def _environment(roots: tuple[Path, ...]) -> _BoundedSandbox:
     """One environment per template search path, so each template compiles once per process.
@@ -127,7 +159,7 @@ def _environment(roots: tuple[Path, ...]) -> _BoundedSandbox:
     template (`briefgen watch`) is compiled again.
     """
     env = _BoundedSandbox(
-        loader=jinja2.FileSystemLoader([str(r) for r in roots]),
+        loader=_FolderLoader([str(r) for r in roots]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,

@@ -38,6 +38,7 @@ from yaml.events import (
 )
 
 from .errors import BriefgenError, Problem, suggestion
+from .inputs import InputRefused, read_input
 from .model import UNSAFE_CHARACTERS, describe_character
 
 Path_ = tuple[str | int, ...]
@@ -432,28 +433,13 @@ def _read_pyyaml(text: str, file: str) -> tuple[Any, Positions]:
     return dates_to_text(data), pos
 
 
-class InputTooLarge(ValueError):
-    pass
-
-
-def read_bounded(path: Path, limit: int) -> bytes:
-    """A regular file's bytes, at most `limit` of them: never /dev/zero, a pipe or a 5 GB file."""
-    if path.exists() and not path.is_file():
-        raise InputTooLarge("not a regular file")
-    with path.open("rb") as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise InputTooLarge(f"larger than {limit // 1_000_000} MB; not read")
-    return data
-
-
 def read_yaml(path: Path, file: str, error: type[BriefgenError]) -> tuple[Any, Positions]:
     """Parse one YAML file; invalid YAML is an error with the parser's line."""
     try:
-        text = read_bounded(Path(path), MAX_INPUT_BYTES).decode("utf-8")
+        text = read_input(Path(path), MAX_INPUT_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise error(Problem(file, None, None, "", "no such file")) from None
-    except InputTooLarge as too_large:
+    except InputRefused as too_large:
         raise error(Problem(file, None, None, "", str(too_large))) from None
     except UnicodeDecodeError as e:
         raise error(Problem(file, None, None, "", f"not UTF-8 text ({e.reason} at byte {e.start})")) from None
