@@ -170,7 +170,7 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
                 colour_lines.setdefault(str(path[1]), (file, line, col))
         merged = merge(raw, merged)
         current = raw.get("extends")
-    template = next((f"{a}/{TEMPLATE_FILE}" for a in chain if (folders[a] / TEMPLATE_FILE).is_file()), None)
+    template = next((f"{a}/{TEMPLATE_FILE}" for a in chain if _present(folders[a] / TEMPLATE_FILE)), None)
     if template is None:
         raise TemplateError(
             Problem(
@@ -182,7 +182,7 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
             )
         )
     email_template = next(
-        (f"{a}/{EMAIL_TEMPLATE_FILE}" for a in chain if (folders[a] / EMAIL_TEMPLATE_FILE).is_file()), None
+        (f"{a}/{EMAIL_TEMPLATE_FILE}" for a in chain if _present(folders[a] / EMAIL_TEMPLATE_FILE)), None
     )
     builtin = folders[name].resolve().is_relative_to(builtin_templates().resolve())
     style = style_from_dict(merged)
@@ -214,6 +214,12 @@ def _contrast_problem(
             return Problem(file, line, col, f"colours.{key}", shortfall.describe())
     key = (text_keys or background_keys or ["?"])[0]
     return Problem(default_file, None, None, f"colours.{key}", f"{shortfall.describe()} (the default colour)")
+
+
+def _present(path: Path) -> bool:
+    """A file is there, whatever its kind: a pipe or a dangling link named brief.md.j2 is the
+    audience's template, refused by the loader with its reason, never quietly passed over."""
+    return path.exists() or path.is_symlink()
 
 
 def _assets(folder: Path, style: Style) -> Assets:

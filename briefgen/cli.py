@@ -434,7 +434,7 @@ def _unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> l
     if look is None:
         return None
     brief_id, declared = look
-    try:
+    try:  # a .bib gone since the last build: the full build says whether the brief needs one
         sources = sources_digest(path, _bibliography_paths(path, request.bib, declared), request.roots)
         folder = request.out_dir / brief_id
         previous = (folder / MANIFEST).read_bytes()

@@ -6,6 +6,7 @@ exits 1 without a traceback. Messages follow `file:line:col: field: message`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,7 +80,10 @@ def suggestion(word: str, choices: list[str], listing: str = "allowed") -> str:
 def display_path(path: Path | str) -> str:
     """Paths relative to the working directory when possible: shorter error lines."""
     p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
+    here = Path.cwd()
+    for candidate, base in ((Path(os.path.abspath(p)), here), (p.resolve(), here.resolve())):
+        try:  # a link is named as written, not by the file it points to
+            return str(candidate.relative_to(base))
+        except (ValueError, OSError, RuntimeError):
+            continue
+    return str(p)

@@ -38,6 +38,7 @@ def discover(roots: tuple[Path, ...]) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for root in roots:
         for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-            if not folder.name.startswith(("_", ".")) and (folder / STYLE_FILE).is_file():
+            style = folder / STYLE_FILE
+            if not folder.name.startswith(("_", ".")) and (style.exists() or style.is_symlink()):
                 found.setdefault(folder.name, folder)
     return found

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .brief import Brief, Group, Person, Recommendation, Section
-from .errors import BriefError, Problem, display_path, suggestion
+from .errors import BibliographyError, BriefError, Problem, display_path, suggestion
 from .yamlsource import Path_, Positions, field_name, load_schema, read_yaml, schema_problems
 
 
@@ -94,12 +94,17 @@ def _may_hold_stray_syntax(value: str) -> bool:
     return "[" in value or "{" in value or "&" in value or "%" in value
 
 
-class NoBibliography(Exception):
-    """Raised by a `known_keys` callback that found no .bib file: one problem, not one per citation."""
+class NoBibliography(BibliographyError):
+    """Raised by a `known_keys` callback that found no .bib file: one problem, not one per citation.
+
+    A BriefgenError, so that wherever it escapes (a .bib removed after a build) it is a message,
+    never an internal error; a brief that cites nothing needs no bibliography and never sees it.
+    """
 
     def __init__(self, looked_in: Iterable[str]) -> None:
-        super().__init__("no bibliography found")
         self.looked_in = tuple(looked_in)
+        places = ", ".join(self.looked_in) or "no place"
+        super().__init__(f"no bibliography found (looked in {places}); name one with --bib or `bibliography:`")
 
 
 def load_brief(
