@@ -964,8 +964,6 @@ def _report(results) -> None:
 
 # ---------------------------------------------------------------- templates and workspaces
 
-AUDIENCE_NAME = r"^[a-z0-9][a-z0-9_-]*$"
-
 
 @cli.group()
 def templates() -> None:
@@ -1019,13 +1017,13 @@ def templates_show(audience: str, templates_dir: Path | None) -> None:
 @_templates_option
 def templates_new(name: str, source: str, templates_dir: Path | None) -> None:
     """Copy an audience into ./templates/NAME, ready to edit."""
-    import re
     import shutil
 
     from .audience import STYLE_FILE, TEMPLATE_FILE, load_audience, search_path
+    from .names import audience_problem
 
-    if not re.match(AUDIENCE_NAME, name):
-        raise BriefgenError(f"'{name}': an audience name uses a-z, 0-9, - and _ only")
+    if why := audience_problem(name):
+        raise BriefgenError(f"{name!r}: {why}")
     roots = search_path(templates_dir)
     found = load_audience(source, roots)
     target = Path("templates") / name

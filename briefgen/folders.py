@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import AudienceError
+from .names import audience_problem
 
 STYLE_FILE = "style.yaml"
 
@@ -39,6 +40,6 @@ def discover(roots: tuple[Path, ...]) -> dict[str, Path]:
     for root in roots:
         for folder in sorted(p for p in root.iterdir() if p.is_dir()):
             style = folder / STYLE_FILE
-            if not folder.name.startswith(("_", ".")) and (style.exists() or style.is_symlink()):
+            if audience_problem(folder.name) is None and (style.exists() or style.is_symlink()):
                 found.setdefault(folder.name, folder)
     return found

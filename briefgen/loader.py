@@ -16,6 +16,7 @@ from typing import Any
 
 from .brief import Brief, Group, Person, Recommendation, Section
 from .errors import BibliographyError, BriefError, Problem, display_path, suggestion
+from .names import ID, MAX_ID, id_problem, reserved
 from .yamlsource import Path_, Positions, field_name, load_schema, read_yaml, schema_problems
 
 
@@ -181,6 +182,10 @@ def load_brief(
     if isinstance(date, str) and re.fullmatch(r"0\d{3}-\d\d-\d\d", date):
         line, col = pos.marks.get(("date",), (None, None))
         problems.append(Problem(file, line, col, "date", f"'{date}': a year before 1000 cannot be a brief's date"))
+    written_id = data.get("id")
+    if isinstance(written_id, str) and ID.fullmatch(written_id) and (why := id_problem(written_id)):
+        line, col = pos.marks.get(("id",), (None, None))
+        problems.append(Problem(file, line, col, "id", why))  # the schema reports other alphabets
     if "id" not in data and not file_id(Path(path)):
         problems.append(
             Problem(
@@ -254,7 +259,8 @@ def file_id(path: Path) -> str:
     `...yaml` or `../x.yaml` can never name a folder outside the output folder.
     """
     stem = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:80].strip("-")
+    found = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:MAX_ID].strip("-")
+    return f"{found}-brief" if reserved(found) else found  # con.yaml: `con` is no file name on Windows
 
 
 def declared_bibliographies(data: dict[str, Any], path: Path) -> tuple[Path, ...]:

@@ -234,3 +234,46 @@ def test_watch_survives_the_bibliography_renamed_away_for_a_moment(workspace: Pa
         watcher.terminate()
         output = watcher.communicate(timeout=30)[0]
     assert "internal error" not in output
+
+
+# ---------------------------------------------------------------- 10. names that become file names
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("a" * 241, "briefs/b.yaml:1:5: id: longer than 80 characters; output file names would be too long"),
+        ("con", "briefs/b.yaml:1:5: id: 'con' is a name Windows reserves for a device; choose another"),
+        ("lpt1", "briefs/b.yaml:1:5: id: 'lpt1' is a name Windows reserves for a device; choose another"),
+    ],
+)
+def test_an_id_no_system_can_write_is_an_error_in_check_too(workspace: Path, written: str, message: str) -> None:
+    Path("briefs/b.yaml").write_text(f"id: {written}\n" + MINIMAL_BRIEF, encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(command, "briefs/b.yaml")
+        assert result.returncode == 1
+        assert result.stderr.strip() == message
+
+
+def test_a_file_named_like_a_device_gets_an_id_that_is_not_one(workspace: Path) -> None:
+    Path("briefs/b.yaml").rename("briefs/aux.yaml")
+    result = run("build", "briefs/aux.yaml", "-a", "press", "-f", "md")
+    assert result.returncode == 0, result.stderr
+    assert Path("out/aux-brief/aux-brief_press.md").is_file()
+
+
+@pytest.mark.parametrize("name", ["trail\n", "Upper", "a b", "con", "x" * 41, "_shared", "../up"])
+def test_an_audience_name_that_is_no_file_name_is_refused(workspace: Path, name: str) -> None:
+    result = run("templates", "new", name)
+    assert result.returncode == 1
+    assert "an audience name is" in result.stderr or "reserves" in result.stderr
+    assert not Path("templates").exists() or not any(Path("templates").iterdir())
+
+
+def test_a_folder_with_such_a_name_is_no_audience(workspace: Path) -> None:
+    odd = Path("templates") / "trail\n"
+    odd.mkdir(parents=True)
+    (odd / "style.yaml").write_text("extends: press\n", encoding="utf-8")
+    result = run("build", "briefs/b.yaml", "-f", "md")
+    assert result.returncode == 0, result.stderr
+    assert not [p for p in Path("out").rglob("*") if "\n" in p.name]

@@ -20,17 +20,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from ..model import Metadata
+from ..names import WINDOWS_RESERVED
 from ..writers.common import date_text, short_title
 from .recipients import Recipient, has_control_characters
 
-# device names Windows reserves with any extension, including COM¹-COM³ and LPT¹-LPT³
-WINDOWS_RESERVED = {
-    "CON",
-    "PRN",
-    "AUX",
-    "NUL",
-    *(f"{port}{n}" for port in ("COM", "LPT") for n in "123456789¹²³"),
-}
 MAX_STEM = 80  # characters: room for a folder on Windows (MAX_PATH 260) and mail clients' lists
 MAX_STEM_BYTES = 240  # UTF-8: Linux and macOS allow 255 bytes per name, extension included
 _APOSTROPHES = "'’ʼ"
@@ -117,7 +110,7 @@ def safe_filename(text: str, extension: str, language: str = "en", fallback: str
     stem = "-".join(stem_words)
     if not stem:  # nothing readable left: the fallback (a brief id, a file stem) made safe the same way
         return safe_filename(fallback, extension, language) if fallback else f"brief.{extension}"
-    if stem.upper() in WINDOWS_RESERVED:
+    if stem.upper() in WINDOWS_RESERVED:  # the stem is the name before the extension
         stem += "-brief"
     return f"{stem}.{extension}"
 
