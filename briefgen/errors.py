@@ -7,10 +7,33 @@ exits 1 without a traceback. Messages follow `file:line:col: field: message`.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+MAX_MESSAGE = 400  # characters of one problem's message: a 3 MB value quoted whole is no message
+MAX_QUOTE = 80  # characters of a value quoted in a message
+_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """Text as a terminal should show it: line breaks, control and bidi characters escaped (\\n, \\u202e),
+    so one problem stays one line and a value cannot reorder or hide the rest of it."""
+    return _HIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def quoted(value: object, limit: int = MAX_QUOTE) -> str:
+    """A value quoted in a message: `'…'`, escaped, and cut to `limit` characters."""
+    text = printable(str(value))
+    if len(text) > limit:
+        cut = limit - 1
+        while cut > 0 and unicodedata.combining(text[cut]):
+            cut -= 1
+        text = text[:cut] + "…"
+    return f"'{text}'"
 
 
 @dataclass(frozen=True)
@@ -29,8 +52,11 @@ class Problem:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        head = f"{where}: {self.field}: " if self.field else f"{where}: "
-        return head + self.message
+        head = f"{where}: {printable(self.field)}: " if self.field else f"{where}: "
+        message = printable(self.message)
+        if len(message) > MAX_MESSAGE:  # the advice at the end stays
+            message = message[: MAX_MESSAGE - 80] + " … " + message[-77:]
+        return printable(head) + message
 
 
 class BriefgenError(click.ClickException):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .brief import Brief, Group, Person, Recommendation, Section
-from .errors import BibliographyError, BriefError, Problem, display_path, suggestion
+from .errors import BibliographyError, BriefError, Problem, display_path, quoted, suggestion
 from .names import ID, MAX_ID, id_problem, reserved
 from .yamlsource import Path_, Positions, field_name, load_schema, read_yaml, schema_problems
 
@@ -208,6 +208,16 @@ def load_brief(
             cursor = start + len(written)
             citations.append((p, value, start, cursor, citation))
             cited.update(dict.fromkeys(item.key for item in citation.items))
+
+    declared = data.get("bibliography")
+    for i, name in enumerate([declared] if isinstance(declared, str) else declared or ()):
+        if isinstance(name, str) and name and not name.lower().endswith(".bib"):
+            where = ("bibliography",) if isinstance(declared, str) else ("bibliography", i)
+            line, col = pos.marks.get(where, (None, None))
+            # any file would do otherwise: /etc/passwd's lines would come back as "entries not cited"
+            problems.append(Problem(file, line, col, field_name(where), f"{quoted(name)} is not a .bib file"))
+    if problems and any(p.field.startswith("bibliography") for p in problems):
+        raise BriefError(sorted(problems, key=lambda p: (p.line or 0, p.col or 0)))
 
     if known_keys is not None:
         try:

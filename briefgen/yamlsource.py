@@ -37,7 +37,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from .errors import BriefgenError, Problem, suggestion
+from .errors import BriefgenError, Problem, quoted, suggestion
 from .inputs import InputRefused, read_input
 from .model import UNSAFE_CHARACTERS, describe_character
 
@@ -222,11 +222,11 @@ def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions
             want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
             msg = f"expected {' or '.join(_TYPE_NAMES.get(w, w) for w in want)}, got {_describe(err.instance)}"
         elif err.validator == "enum":
-            msg = f"'{err.instance}' is not one of: {', '.join(map(str, err.validator_value))}"
+            msg = f"{quoted(err.instance)} is not one of: {', '.join(map(str, err.validator_value))}"
         elif err.validator == "format" and err.validator_value == "date":
-            msg = f"'{err.instance}' is not a date (write YYYY-MM-DD)"
+            msg = f"{quoted(err.instance)} is not a date (write YYYY-MM-DD)"
         elif err.validator == "pattern":
-            msg = f"'{err.instance}' has characters not allowed here (pattern {err.validator_value})"
+            msg = f"{quoted(err.instance)} has characters not allowed here (pattern {err.validator_value})"
         elif err.validator in ("minLength", "minItems"):
             msg = "must not be empty"
         else:

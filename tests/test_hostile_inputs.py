@@ -277,3 +277,28 @@ def test_a_folder_with_such_a_name_is_no_audience(workspace: Path) -> None:
     result = run("build", "briefs/b.yaml", "-f", "md")
     assert result.returncode == 0, result.stderr
     assert not [p for p in Path("out").rglob("*") if "\n" in p.name]
+
+
+# ---------------------------------------------------------------- weaknesses
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "/proc/self/environ", "../secret"])
+def test_a_declared_bibliography_must_be_a_bib_file(workspace: Path, name: str) -> None:
+    Path("briefs/b.yaml").write_text(f"bibliography: {name}\n" + MINIMAL_BRIEF, encoding="utf-8")
+    result = run("check", "briefs/b.yaml")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"briefs/b.yaml:1:15: bibliography: '{name}' is not a .bib file"
+    assert "root" not in result.stderr and "IdentityFile" not in result.stderr
+
+
+def test_a_bad_value_is_quoted_short_escaped_and_on_one_line(workspace: Path) -> None:
+    huge = "x" * 3_000_000
+    Path("briefs/b.yaml").write_text(
+        MINIMAL_BRIEF.replace("priority: high", f'priority: "hi\\ngh\\u202e{huge}"'), encoding="utf-8"
+    )
+    result = run("check", "briefs/b.yaml")
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert len(line) < 300
+    assert "priority: 'hi\\ngh\\u202exxxx" in line and "…' is not one of: high, medium, low" in line
+    assert "\u202e" not in result.stderr

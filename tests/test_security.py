@@ -66,7 +66,7 @@ def test_a_bibliography_that_is_not_a_regular_file_is_not_read(workspace: Path) 
     Path("briefs/b.yaml").write_text("bibliography: /dev/zero\n" + MINIMAL_BRIEF, encoding="utf-8")
     result = run("check", "briefs/b.yaml")
     assert result.exit_code == 1
-    assert "/dev/zero: not a regular file" in result.output
+    assert "briefs/b.yaml:1:15: bibliography: '/dev/zero' is not a .bib file" in result.output
 
 
 def test_an_oversized_brief_is_not_read(workspace: Path) -> None:
