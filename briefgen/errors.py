@@ -107,9 +107,11 @@ def display_path(path: Path | str) -> str:
     """Paths relative to the working directory when possible: shorter error lines."""
     p = Path(path)
     here = Path.cwd()
-    for candidate, base in ((Path(os.path.abspath(p)), here), (p.resolve(), here.resolve())):
-        try:  # a link is named as written, not by the file it points to
-            return str(candidate.relative_to(base))
-        except (ValueError, OSError, RuntimeError):
-            continue
-    return str(p)
+    try:  # a link is named as written, not by the file it points to
+        return str(Path(os.path.abspath(p)).relative_to(here))
+    except ValueError:
+        pass
+    try:
+        return str(p.resolve().relative_to(here.resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a link loop
+        return str(p)

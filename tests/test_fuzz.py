@@ -115,7 +115,8 @@ def run(root: Path, args: list[str]) -> Result:
     if result.exit_code == 1:
         assert output.strip(), "exit 1 without a word: " + shown
     outside = {p for p in after if p != OUT and not p.startswith(OUT + "/")}
-    assert outside == set(before), f"created or removed outside -o: {sorted(outside ^ set(before))}\n{shown}"
+    was = {p for p in before if p != OUT and not p.startswith(OUT + "/")}  # a run may follow another's outputs
+    assert outside == was, f"created or removed outside -o: {sorted(outside ^ was)}\n{shown}"
     changed = [p for p in outside if before[p] != after[p] and not before[p][0]]
     assert not changed, f"changed outside -o: {changed}\n{shown}"
     return result
@@ -235,3 +236,92 @@ def test_check_and_build_any_style(files: dict[str, bytes], formats: list[str]) 
 @given(files=style_files())
 def test_build_any_style_as_pdf_and_docx(files: dict[str, bytes]) -> None:
     style(files, ["pdf", "docx"])
+
+
+# ---------------------------------------------------------------- odd files in the workspace (issue 23)
+
+SECRET = "IdentityFile ~/.ssh/id_fuzz_7f3a"
+KINDS = ("fifo", "zero", "secret", "inside", "dangling", "loop", "sparse", "folder")
+PLACES = (
+    "templates/x/brief.md.j2",
+    "templates/x/inc.j2",
+    "templates/x/style.yaml",
+    "templates/x/reference.docx",
+    "templates/x/logo.png",
+    "templates/other/notes.txt",
+    "templates/other/style.yaml",
+    "templates/y.yaml",
+    "templates/trail\n/style.yaml",
+    "templates/con/style.yaml",
+    "references.bib",
+    "briefs/second.yaml",
+)
+
+
+def odd_file(root: Path, place: str, kind: str) -> None:
+    """A file no build should read in full or wait on, or a link that leads out, at `place`."""
+    path = root / place
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() or path.is_symlink():
+        path.unlink() if not path.is_dir() else None
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "secret":
+        path.symlink_to(root / "secret.txt")
+    elif kind == "inside":
+        path.symlink_to(root / "templates" / "x" / "style.yaml")
+    elif kind == "dangling":
+        path.symlink_to(root / "nowhere")
+    elif kind == "loop":
+        path.symlink_to(path)
+    elif kind == "sparse":
+        with open(path, "wb") as fh:
+            fh.truncate(3_000_000_000)
+    elif kind == "folder":
+        path.mkdir(exist_ok=True)
+
+
+@st.composite
+def odd_workspaces(draw: st.DrawFn) -> tuple[bytes, list[tuple[str, str]]]:
+    """The minimal brief (with an odd id or deep brackets, sometimes) and up to three odd files."""
+    brief = MINIMAL_BRIEF
+    extra = draw(st.sampled_from(["", "", "id: " + "a" * 200, "id: aux", "keywords: " + "[" * 5000 + "]" * 5000]))
+    brief = f"{extra}\n{brief}" if extra else brief
+    odd = draw(
+        st.lists(st.tuples(st.sampled_from(PLACES), st.sampled_from(KINDS)), max_size=3, unique_by=lambda t: t[0])
+    )
+    return brief.encode("utf-8"), odd
+
+
+N_ODD = max(1, int(25 * SCALE))
+
+
+@settings(max_examples=N_ODD)
+@given(case=odd_workspaces())
+def test_odd_files_never_hang_crash_or_leak(case: tuple[bytes, list[tuple[str, str]]]) -> None:
+    brief, odd = case
+    files: dict[str, bytes | str] = {
+        "briefs/brief.yaml": brief,
+        "references.bib": REFERENCES_BIB,
+        "secret.txt": SECRET,
+        "templates/x/style.yaml": "extends: practitioner\n",
+        "templates/x/brief.md.j2": "{% include 'x/inc.j2' %}\n",
+        "templates/x/inc.j2": "{% include 'practitioner/brief.md.j2' %}\n",
+    }
+    with workspace(files) as root:
+        for place, kind in odd:
+            odd_file(root, place, kind)
+        results = [
+            run(root, ["check", "briefs/brief.yaml"]),
+            run(root, ["build", "briefs/brief.yaml", "-a", "x", "-f", "html", "-o", OUT]),
+            run(root, ["build", "briefs/brief.yaml", "-a", "x", "-f", "html", "-o", OUT]),  # with a manifest now
+            run(root, ["build", "briefs/brief.yaml", "-f", "txt", "-o", OUT]),
+        ]
+        shown = "".join(r.output for r in results)
+        assert SECRET not in shown
+        out = root / OUT
+        for path in out.rglob("*") if out.exists() else ():
+            if path.is_file():
+                assert SECRET.encode() not in path.read_bytes(), path
