@@ -17,7 +17,7 @@ import click
 
 from . import __version__
 from .errors import BriefgenError, Problem, display_path
-from .output import os_error, write_set
+from .output import finish_interrupted, os_error, write_set
 from .writers import DEFAULT_FORMATS, FORMATS
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
@@ -437,6 +437,7 @@ def _unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> l
     try:  # a .bib gone since the last build: the full build says whether the brief needs one
         sources = sources_digest(path, _bibliography_paths(path, request.bib, declared), request.roots)
         folder = request.out_dir / brief_id
+        finish_interrupted(folder)  # a set a killed run left half renamed: whole before it is read
         previous = (folder / MANIFEST).read_bytes()
     except (BriefgenError, OSError):
         return None  # the full build reports what is missing
@@ -491,6 +492,7 @@ def _plan_brief(path: Path, audiences, request: BuildRequest, runner, ids: dict[
         )
     jobs = plan(brief, chosen, list(request.formats), request.roots, refs)
     sources = sources_digest(path, bibs, request.roots)
+    finish_interrupted(request.out_dir / brief.id)  # before the folder is read: see _unchanged_outputs
     manifest_path = request.out_dir / brief.id / MANIFEST
     previous = manifest_path.read_bytes() if manifest_path.is_file() else None
     recorded = {e.get("file"): e for e in previous_entries(previous, brief.id)}

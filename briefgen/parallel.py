@@ -3,14 +3,26 @@
 Jobs are plain data and the writers are pure, so a worker makes the same bytes as this
 process would. The pool starts at the first job and lives for the whole command, so the
 writers of many briefs are imported once per worker, not once per brief.
+
+Workers never outlive the command. If this process is killed (SIGKILL, SIGTERM, a crash),
+each worker is killed too: on Linux by the kernel (PR_SET_PDEATHSIG, set as the worker
+starts), and everywhere by a thread in the worker that waits on multiprocessing's sentinel
+of this process (end of file when it dies, whatever the start method). Ctrl-C is this
+process's to handle: workers ignore SIGINT, and leaving `Runner` with an exception (a
+KeyboardInterrupt, an error) kills the workers instead of waiting for their jobs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def default_workers() -> int:
@@ -33,10 +45,16 @@ class Later:
 
 
 class Runner:
-    """Submit jobs; get objects whose `result()` is the job's. One worker: no pool, no processes."""
+    """Submit jobs; get objects whose `result()` is the job's. One worker: no pool, no processes.
 
-    def __init__(self, workers: int) -> None:
+    Use it as a context manager, from the thread that leaves it (the main one): the pool's
+    workers are started from the submitting thread, and Linux ties their lives to it.
+    `start_method` ("fork", "spawn", "forkserver") overrides the platform's choice, for tests.
+    """
+
+    def __init__(self, workers: int, start_method: str | None = None) -> None:
         self.workers = max(1, workers)
+        self._start_method = start_method
         self._pool = None
 
     def submit(self, function: Callable[[Any], Any], job: Any):
@@ -45,21 +63,75 @@ class Runner:
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=_context())
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=_context(self._start_method), initializer=_worker_start
+            )
         return self._pool.submit(function, job)
 
     def __enter__(self) -> Runner:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=exc_info[0] is not None)
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if exc_type is None:
+            pool.shutdown(wait=True)
+            return
+        # Ctrl-C or an error: no job still running is waited for, none still queued is started.
+        _kill_workers(pool)
+        pool.shutdown(wait=True, cancel_futures=True)  # the pool sees its workers die and stops at once
 
 
-def _context():
+def _kill_workers(pool) -> None:
+    """The one private hook: ProcessPoolExecutor has no public way to stop a running job, so its
+    `_processes` (pid -> Process) are killed. Pinned by test_parallel's Ctrl-C tests, which fail
+    (the pool waits for the job) if a Python release renames it."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError):  # gone already, or closed
+            process.kill()
+
+
+def _context(start_method: str | None = None):
     """fork where it is safe (Linux): workers start in milliseconds with briefgen already imported."""
     import multiprocessing
 
+    if start_method is not None:
+        return multiprocessing.get_context(start_method)
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+def _worker_start() -> None:
+    """In each worker, first: Ctrl-C is the main process's; die when the main process dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _kill_me_with_my_parent()
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()  # the process that made the pool, whatever the start method
+    if parent is not None:
+        threading.Thread(target=_exit_when_gone, args=(parent,), name="briefgen-parent-watch", daemon=True).start()
+
+
+def _kill_me_with_my_parent() -> bool:
+    """Linux: the kernel sends SIGKILL when the parent (the main process, or a forkserver that dies with it) dies."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        done = libc.prctl(ctypes.c_int(PR_SET_PDEATHSIG), ctypes.c_ulong(signal.SIGKILL), *[ctypes.c_ulong(0)] * 3)
+    except (OSError, AttributeError):  # no libc with prctl (a static or unusual build): the thread does it
+        return False
+    return done == 0
+
+
+def _exit_when_gone(parent) -> None:
+    """Wait for the parent's sentinel (end of file: it died, even before this thread started), then exit."""
+    try:
+        parent.join()
+    except (OSError, ValueError):  # the sentinel cannot be waited on: the kernel's signal (Linux) is what is left
+        return
+    os._exit(1)
