@@ -678,6 +678,11 @@ TEMPLATES = [
     "{{ 1/0 }}",
     "{{ range(100000)|list|length }}",
     "{{ brief.groups[99] }}",
+    "{{ cycler() }}",
+    "{{ 'x'.encode('rot13') }}",
+    "{{ brief.date.today() }}",
+    "{{ 'x'.ljust(3000000000) }}",
+    "{{ brief.title|wordwrap(5) }}",
 ]
 
 

@@ -140,3 +140,84 @@ def test_an_edited_template_is_read_again(tmp_path):
     stat = template.stat()
     os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))  # a later edit, whatever the clock
     assert render_markdown("a/brief.md.j2", (tmp_path,), shape(BRIEF, "a", Style()), Style(), "a") == "new T\n"
+
+
+# ---------------------------------------------------------------- every error a located line
+
+
+def located(err: pytest.ExceptionInfo, line: int = 1) -> str:
+    """The message of a one-line TemplateError at the template's file and `line`."""
+    text = str(err.value)
+    assert "\n" not in text and "internal error" not in text, text
+    where, _, message = text.partition(": ")
+    assert where.endswith(f"t/brief.md.j2:{line}"), text
+    return message
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ 'one two three'|wordwrap(7) }}", "one two\nthree"),
+        ("{{ 'one two three'|wordwrap(7, wrapstring=' / ') }}", "one two / three"),
+        ("{{ 'one two three four'|truncate(9, leeway=0) }}", "one..."),
+        ("{{ [3, 1, 2]|sort|join(',') }} {{ [1, 2]|sum }} {{ ['a', 'B']|max }}", "1,2,3 3 B"),
+        ("{{ ['a', 'b']|map('upper')|join }} {{ [1, 2, 3]|select('odd')|list }}", "AB [1, 3]"),
+        ("{{ {'a': 1}|tojson }} {{ 'a-b'|replace('-', '+') }} {{ {'x': 'y'}|xmlattr }}", '{"a": 1} a+b  x="y"'),
+    ],
+)
+def test_filters_that_ask_for_the_environment_or_context_work(tmp_path, template, expected):
+    """The size-checking wrapper keeps Jinja's `pass_environment` (and kin): wordwrap and truncate always failed."""
+    assert render(tmp_path, template) == expected
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ 'x'.encode('rot13') }}", "LookupError: 'rot13' is not a text encoding"),
+        ("{{ 'é'.encode('ascii', 'no such handler') }}", "LookupError: unknown error handler name"),
+        ("{{ cycler() }}", "RuntimeError: at least one item has to be provided"),
+        ("{{ 'x'.encode('a\nb') }}", "LookupError: unknown encoding: a b"),
+    ],
+)
+def test_every_exception_a_template_raises_is_a_located_template_error(tmp_path, template, message):
+    with pytest.raises(TemplateError) as err:
+        render(tmp_path, "\n" + template)
+    assert located(err, line=2).startswith(message)
+
+
+def test_the_output_limit_names_the_line_that_passed_it(tmp_path, monkeypatch):
+    monkeypatch.setattr("briefgen.render.MAX_OUTPUT_CHARS", 1000)
+    with pytest.raises(TemplateError) as err:
+        render(tmp_path, "{% for a in range(2000) %}\n{{ a }}\n{% endfor %}")
+    assert located(err, line=2) == "stopped: output passed 1,000 characters (a runaway loop?)"
+
+
+# ---------------------------------------------------------------- no clock: the same output at every build
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ brief.date.today() }}",
+        "{{ brief.date.today }}",
+        "{{ (brief.date|attr('today'))() }}",
+        "{{ '{0.today}'.format(brief.date) }}",
+        "{{ [brief.date]|map(attribute='today')|first }}",
+        "{{ brief.date.fromtimestamp(0) }}",
+        "{{ brief.date.replace(day=1).today() }}",
+    ],
+)
+def test_a_template_cannot_read_the_clock(tmp_path, template):
+    with pytest.raises(TemplateError) as err:
+        render(tmp_path, template)
+    assert "reads the clock or the machine's time zone" in located(err)
+
+
+def test_dates_work_without_the_clock(tmp_path):
+    template = "{{ brief.date.year }} {{ brief.date.isoformat() }} {{ brief.date.strftime('%d %B %Y') }} {{ brief.date.replace(day=1) }} {{ '{:%Y}'.format(brief.date) }}"  # noqa: E501
+    assert render(tmp_path, template) == "2010 2010-01-15 15 January 2010 2010-01-01 2010"
+
+
+def test_random_choices_are_gone_too(tmp_path):
+    with pytest.raises(TemplateError, match="No filter named 'random'"):
+        render(tmp_path, "{{ [1, 2, 3]|random }}")
