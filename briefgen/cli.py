@@ -691,7 +691,7 @@ def _quietly():
         ctx.meta["briefgen.verbosity"] = before
 
 
-def _build_attachments(brief_path: Path, brief, wanted: dict[str, list[str]], out_dir: Path, bib, roots) -> None:
+def _build_attachments(brief_path: Path, wanted: dict[str, list[str]], out_dir: Path, bib, roots) -> None:
     """The attachments made by `build` itself (up-to-date ones left alone), one run per set of formats."""
     from .parallel import default_workers
 
@@ -829,10 +829,10 @@ def mail_command(
     try:
         if scratch is None:
             _guard_hand_edits(brief.id, files_wanted, out_dir)
-            _build_attachments(brief_path, brief, wanted, out_dir, bib, roots)
+            _build_attachments(brief_path, wanted, out_dir, bib, roots)
         else:  # the same build, in a scratch folder: a dry run writes nothing of the user's
             with _quietly():
-                _build_attachments(brief_path, brief, wanted, built_in, bib, roots)
+                _build_attachments(brief_path, wanted, built_in, bib, roots)
         attached = {a.name: built_attachments(brief, a, wanted[a.name], built_in) for a in chosen}
     finally:
         if scratch is not None:
