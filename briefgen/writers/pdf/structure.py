@@ -60,7 +60,9 @@ class Writer:
         root = self.pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
         document = self._element(self.tree.root, root)
         root.K = document
-        nums = Array()
+        # arrays are filled as Python lists and made once: extending a pikepdf Array copies it,
+        # which made a brief with thousands of notes (two links each) quadratic here
+        nums: list = []
         for i, page in enumerate(self.pages):
             page.StructParents = i
             mcids = self.by_mcid[i]
@@ -69,18 +71,18 @@ class Writer:
         for key, (annotation, element) in enumerate(self.by_annotation, start=len(self.pages)):
             annotation.StructParent = key
             nums.extend([key, element])
-        root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=nums))
+        root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=Array(nums)))
         root.ParentTreeNextKey = len(self.pages) + len(self.by_annotation)
         if self.ids:
-            names = Array()
+            names: list = []
             for ident, element in sorted(self.ids, key=lambda x: x[0].encode()):
                 names.extend([String(ident), element])
-            root.IDTree = self.pdf.make_indirect(Dictionary(Names=names))
+            root.IDTree = self.pdf.make_indirect(Dictionary(Names=Array(names)))
         self.pdf.Root.StructTreeRoot = root
 
     def _element(self, node: Node, parent: Dictionary) -> Dictionary:
         element = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
-        kids = Array()
+        kids: list = []
         first_page: int | None = None
         for kid in node.kids:
             if isinstance(kid, Node):
@@ -101,7 +103,7 @@ class Writer:
                     annotation.Contents = String(node.contents)
                 self.by_annotation.append((annotation, element))
                 kids.append(Dictionary(Type=Name.OBJR, Obj=annotation, Pg=self.pages[kid.page]))
-        element.K = kids[0] if len(kids) == 1 else kids  # one kid stands alone, as the standard allows
+        element.K = kids[0] if len(kids) == 1 else Array(kids)  # one kid stands alone, as the standard allows
         if node.alt:
             element.Alt = String(node.alt)
         if node.lang:
