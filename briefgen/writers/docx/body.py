@@ -9,7 +9,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
+from docx.oxml.table import CT_Tbl
 from docx.shared import Pt, RGBColor
+from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
@@ -182,7 +184,7 @@ class BodyWriter:
         if hasattr(where, "_tc") and self._fresh_cells.pop(id(where._tc), None) is not None:
             p = where.paragraphs[0]
         else:
-            p = where.add_paragraph()
+            p = self._add_paragraph(where)
         if style is not None:
             p._p.style = self._style_id(style)
         return p
@@ -210,9 +212,33 @@ class BodyWriter:
         """
         if hasattr(where, "_tc"):
             return where.add_table(rows=rows, cols=cols)
-        table = self.doc._body.add_table(rows, cols, self._block_width)
+        tbl = CT_Tbl.new_tbl(rows, cols, self._block_width)  # as `_Body.add_table` makes it
+        self._append_to_body(tbl)
+        table = DocxTable(tbl, self.doc._body)
         table.style = None
         return table
+
+    def _add_paragraph(self, where) -> DocxParagraph:
+        """`where.add_paragraph()`; in the body, without python-docx's search for the body's end."""
+        if hasattr(where, "_tc"):
+            return where.add_paragraph()
+        p = OxmlElement("w:p")  # as `CT_Body.add_p` makes it
+        self._append_to_body(p)
+        return DocxParagraph(p, self.doc._body)
+
+    def _append_to_body(self, element) -> None:
+        """Add a paragraph or table at the end of the body, before its section properties.
+
+        python-docx finds them (`insert_element_before(..., "w:sectPr")`) by reading every
+        element of the body, for each one added: quadratic in a long brief's paragraphs. They
+        are the body's last element, found at its end.
+        """
+        body = self.doc.element.body
+        last = body[-1] if len(body) else None
+        if last is not None and last.tag == qn("w:sectPr"):
+            last.addprevious(element)
+        else:
+            body.append(element)
 
     def _container(self, where):
         """Where a table goes: inside a box cell, or the document body."""
@@ -313,7 +339,7 @@ class BodyWriter:
                 self._spread_over_rows(table, look, box_lead(blocks))
         finally:
             self.width = outer
-        spacer = self._container(where).add_paragraph()
+        spacer = self._add_paragraph(self._container(where))
         spacer.paragraph_format.space_after = Pt(0)
         spacer.paragraph_format.line_spacing = Pt(self.theme.body.size * 0.6)
 
@@ -395,7 +421,7 @@ class BodyWriter:
             for cell in table.rows[i].cells:
                 for p in cell.paragraphs:
                     p.paragraph_format.keep_with_next = True  # Word and LibreOffice keep the row with the next
-        self._container(where).add_paragraph().paragraph_format.space_after = Pt(0)
+        self._add_paragraph(self._container(where)).paragraph_format.space_after = Pt(0)
 
 
 def rows_kept_with_next(body_rows: int) -> list[int]:
