@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import BriefgenError, Problem, display_path
+from .errors import BriefgenError, OutputError, Problem, display_path
 from .output import finish_interrupted, os_error, write_set
 from .writers import DEFAULT_FORMATS, FORMATS
 
@@ -102,6 +102,8 @@ def _debugging(ctx: click.Context | None = None) -> bool:
 
 def _failure(path: Path, err: Exception) -> BriefgenError:
     """What one brief's failure prints, so a command over many briefs goes on to the next."""
+    if isinstance(err, OutputError):
+        return err.at(display_path(path))
     if isinstance(err, BriefgenError):
         return err
     if isinstance(err, OSError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -89,6 +89,21 @@ class TemplateError(BriefgenError):
 
 class AudienceError(BriefgenError):
     """An audience was asked for that no template folder provides."""
+
+
+class OutputError(BriefgenError):
+    """A writer could not make one output (a PDF too slow to lay out, or holding what no page can).
+
+    The writer names the output and the construct ("practitioner PDF: a card box ... does not
+    fit"), not the brief it came from: whoever runs the build places it there (`at`).
+    """
+
+    def at(self, brief: str) -> OutputError:
+        """The same problems, each placed in `brief`, with the output as the field it is about."""
+        return type(self)([replace(p, file=brief, field=p.file) for p in self.problems])
+
+    def __reduce__(self):  # raised in a worker process: rebuilt from its problems, not from its message
+        return (type(self), (self.problems,))
 
 
 class MailError(BriefgenError):

@@ -24,6 +24,7 @@ from ...model import Document
 from .. import Artifact, Assets
 from ..common import byline, meta_author, release_epoch
 from .body import Builder
+from .budget import LAYOUT_SECONDS, LayoutFailed, OutOfTime, failure, layout_budget
 from .footnotes import FlushNotes, FootnoteFrame, TaggedParagraph
 from .glyphs import Glyphs
 from .pages import DocTemplate, NumberedCanvas, PageDecorations
@@ -33,10 +34,15 @@ from .styles import register_fonts, role_font
 from .tags import StructTree
 
 MEDIA_TYPE = "application/pdf"
+__all__ = ["LAYOUT_SECONDS", "MEDIA_TYPE", "LayoutFailed", "write"]
 
 
-def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
-    """Typeset the document; the same model, theme and assets always give the same bytes."""
+def write(doc: Document, theme: Theme, assets: Assets, *, layout_seconds: float = LAYOUT_SECONDS) -> Artifact:
+    """Typeset the document; the same model, theme and assets always give the same bytes.
+
+    Layout stops after `layout_seconds` with a `LayoutFailed` naming what it was laying out,
+    as it does for something no page can hold (budget.py).
+    """
     register_fonts()
     keep_callbacks_in_shaped_words()
     page_size = A4 if theme.page_size == "A4" else LETTER
@@ -114,7 +120,12 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
         made.append(canv)
         return canv
 
-    template.build(story, canvasmaker=make_canvas)
+    template.audience, template.layout_seconds = meta.audience, layout_seconds
+    with layout_budget(layout_seconds):
+        try:
+            template.build(story, canvasmaker=make_canvas)
+        except OutOfTime:  # outside any one flowable (a page's notes, the last page)
+            raise failure(meta.audience, f"the document took longer than {layout_seconds:g} s to lay out") from None
     data = finish(buf.getvalue(), tree, meta, epoch)
     return Artifact(
         data, MEDIA_TYPE, pages=made[-1].pages, notes=builder.note_count, warnings=glyphs.report(doc, theme)

@@ -57,6 +57,7 @@ from ...model import (
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
 from ..measure import CELL_MIN_EMS, cell_fit, column_widths, text_width
+from . import budget
 from .footnotes import Container, NoteParagraph, TaggedParagraph, note_anchor
 from .glyphs import Glyphs, right_to_left_runs
 from .rlhooks import LabelledList, frame_cursor, frame_of, set_row_split_range, split_in_frame_of
@@ -189,6 +190,7 @@ class Stack(Container):
         return avail_width - self.padding[1] - self.padding[3]
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        budget.check()
         width = self._inner_width(avail_width)
         placed, y, space_after = [], 0.0, None
         for child in self.children:
@@ -225,9 +227,11 @@ class FramedBox(Stack):
         padding: tuple[float, float, float, float],
         keeps_whole: Callable[[float], bool] | None = None,
         space_after: float = 0.0,
+        what: str = "box",
     ) -> None:
         super().__init__(children, padding)
         self.look, self.keeps_whole, self.space_after = look, keeps_whole, space_after
+        self.what = what  # what the reader calls it, for an error: "quote", "card box"
 
     def getSpaceBefore(self) -> float:
         return 0.0
@@ -247,7 +251,13 @@ class FramedBox(Stack):
         canv.restoreState()
         super().draw()
 
+    def _at_page_top(self) -> bool:
+        """Whether it is split at the top of a frame (it or the box it heads was given the frame)."""
+        frame = frame_of(self)
+        return frame is not None and frame_cursor(frame)[1]
+
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        budget.check()
         if avail_height < self.padding[0]:  # not even the top padding fits: no piece starts here (and no
             return []  # line-breaking: the note frame offers many such rooms, one per set of notes)
         if self.wrap(avail_width, avail_height)[1] <= avail_height:
@@ -283,12 +293,19 @@ class FramedBox(Stack):
             queue[0:1] = parts
         while taken and taken[-1].getKeepWithNext():
             queue.insert(0, taken.pop())
+        top, right, bottom, left_pad = self.padding
+        if taken and not queue and self._at_page_top():
+            # All it holds fits, its bottom padding does not: boxes nested deep, each with its
+            # padding, can be taller than a page by their paddings alone. At a page's top moving
+            # on gains nothing: the padding is squeezed into the room left (reportlab would stop).
+            squeezed = (top, right, max(0.0, room - y), left_pad)
+            return [FramedBox(taken, self.look, squeezed, space_after=self.space_after, what=self.what)]
         if not taken or not queue:
             return []
-        top, right, bottom, left_pad = self.padding
+        continued = (CONTINUED_PADDING, right, bottom, left_pad)
         return [
-            FramedBox(taken, self.look, (top, right, 0.0, left_pad)),
-            FramedBox(queue, self.look, (CONTINUED_PADDING, right, bottom, left_pad), space_after=self.space_after),
+            FramedBox(taken, self.look, (top, right, 0.0, left_pad), what=self.what),
+            FramedBox(queue, self.look, continued, space_after=self.space_after, what=self.what),
         ]
 
 
@@ -556,7 +573,7 @@ class Builder:
         right, left = self._indents(width, 18.0, 14.0)  # a quote sits narrower than the text
         padding = (3.0, right, 3.0, left)  # top right bottom left
         with self.under(self.element("BlockQuote")):
-            return [self._framed(q.blocks, self.theme.quote(), padding, width, self.theme.body.space_after)]
+            return [self._framed(q.blocks, self.theme.quote(), padding, width, self.theme.body.space_after, "quote")]
 
     def block_Rule(self, r: Rule, width: float) -> list[Flowable]:
         return [HRule(colour(self.theme.colours.rule))]
@@ -649,8 +666,9 @@ class Builder:
             return self.blocks(box.blocks, width)
         right, left = self._indents(width, 10.0, 12.0)
         padding = (8.0, right, 4.0, left)  # top right bottom left
+        what = f"{box.classes[0]} box" if box.classes else "box"
         with self.under(self.element("Div")):
-            return [self._framed(box.blocks, look, padding, width, space_after=self.theme.body.size * 0.7)]
+            return [self._framed(box.blocks, look, padding, width, self.theme.body.size * 0.7, what)]
 
     def _indents(self, width: float, *indents: float) -> tuple[float, ...]:
         """The indents a nested block takes from `width`, scaled down so its content keeps room.
@@ -666,7 +684,13 @@ class Builder:
         return tuple(i * room / total for i in indents)
 
     def _framed(
-        self, blocks: tuple[Block, ...], look: BoxLook, padding: tuple[float, ...], width: float, space_after: float
+        self,
+        blocks: tuple[Block, ...],
+        look: BoxLook,
+        padding: tuple[float, ...],
+        width: float,
+        space_after: float,
+        what: str = "box",
     ) -> FramedBox:
         """A box's blocks in a FramedBox; its lead (a card's title and priority line) keeps with what follows."""
         self.box_depth += 1
@@ -676,4 +700,4 @@ class Builder:
             self.box_depth -= 1
         for flowable in inner[: box_lead(blocks)]:  # a heading or paragraph is one flowable each
             flowable.keepWithNext = 1
-        return FramedBox(inner, look, padding, self.theme.box_keeps_whole, space_after)
+        return FramedBox(inner, look, padding, self.theme.box_keeps_whole, space_after, what)

@@ -11,16 +11,19 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, ListFlowable, Paragraph
+from reportlab.platypus.doctemplate import LayoutError
 
 from ...design import TextRole, Theme, display_title
 from ...model import Metadata
 from ..common import running_text
+from . import budget
 from .body import BalancedParagraph, KeepWithFirstLines, OutlineHeading
 from .footnotes import FootnoteFrame, TaggedParagraph
 from .glyphs import Glyphs
 from .styles import colour, paragraph_style, role_font
 from .tags import Node, StructTree, TaggingCanvas
 
+STALLS = 50  # placing the same flowable this many times in a row, on one page, without progress: it never fits
 BAND_TOP = 14 * mm  # from the page's top edge to the first line of the band
 BAND_BOTTOM = 9 * mm
 
@@ -243,6 +246,33 @@ class DocTemplate(BaseDocTemplate):
         self.keepTogetherClass = KeepWithFirstLines  # groups made by keepWithNext (headings, intros)
         self._last_outline_level = -1
         self._bookmark = 0
+        self.audience = ""  # named in an error: "practitioner PDF: ..."
+        self.layout_seconds = budget.LAYOUT_SECONDS
+        self._state: tuple[int, int, int] | None = None  # page, what comes next, how much is left
+        self._stalls = 0
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        """Place the next flowable; what cannot be placed in time, or at all, is named in one line.
+
+        reportlab stops with a LayoutError that names its own classes ("Flowable <FramedBox at
+        0x...> too large on page 2 in frame 'body'"); the user is told what they wrote instead.
+        """
+        current = flowables[0] if flowables else None
+        try:
+            super().handle_flowable(flowables)
+            self._progress(current, flowables)
+        except budget.OutOfTime:
+            raise budget.failure(
+                self.audience,
+                f"{budget.describe(current)} took longer than {self.layout_seconds:g} s to lay out "
+                f"(stopped on page {self.page}); shorten it or split it up",
+            ) from None
+        except LayoutError:
+            raise budget.failure(
+                self.audience,
+                f"{budget.describe(current)} does not fit on a page and cannot be split there "
+                f"(page {self.page}); shorten it or nest it less deeply",
+            ) from None
 
     def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
         """reportlab keeps nothing with a list: a heading before one stays with its first item instead."""
@@ -252,6 +282,18 @@ class DocTemplate(BaseDocTemplate):
         if i and isinstance(flowables[i], ListFlowable):
             flowables[i : i + 1] = flowables[i].split(self.width, self.height)  # its items, each a flowable
         super().handle_keepWithNext(flowables)
+
+    def _progress(self, current: Flowable | None, flowables: list[Flowable]) -> None:
+        """Stop when placing gets nowhere: the same flowable back in front, nothing placed, page after step.
+
+        reportlab puts a list item it cannot place back in front of the story as it would an
+        action, and groups it with what it keeps with again: without this, it loops forever.
+        """
+        state = (self.page, id(flowables[0]) if flowables else 0, len(flowables))
+        self._stalls = self._stalls + 1 if state == self._state else 0
+        self._state = state
+        if self._stalls >= STALLS:
+            raise LayoutError("no progress")  # named by handle_flowable, as reportlab's own
 
     def beforePage(self) -> None:
         for frame in self.pageTemplate.frames:

@@ -21,6 +21,9 @@ from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Frame, ListFlowable, Paragraph, Table
+from reportlab.platypus import paragraph as rl_paragraph
+
+from . import budget
 
 
 def frame_cursor(frame: Frame) -> tuple[float, bool]:
@@ -94,6 +97,11 @@ def nested_flowables(flowable: Flowable) -> list[Flowable]:
     return []
 
 
+def table_rows(table: Table) -> int:
+    """How many rows a table, or the part of it reportlab split off, holds (`_cellvalues`)."""
+    return len(table._cellvalues)
+
+
 def split_must_fail(paragraph: Paragraph, avail_width: float, avail_height: float) -> bool:
     """Whether `Paragraph.split` would return no parts because two lines do not fit, told without line-breaking.
 
@@ -114,6 +122,35 @@ def split_must_fail(paragraph: Paragraph, avail_width: float, avail_height: floa
     lines = int(avail_height / float(style.leading))
     orphans = getattr(paragraph, "allowOrphans", getattr(style, "allowOrphans", 0))
     return (not orphans and lines <= 1) or lines == 0
+
+
+def split_room(frame: Frame, flowable: Flowable) -> float:
+    """The height `Frame.split` offers a flowable: from the cursor down to the bottom edge (less the
+    padding, where the notes' room is reserved), less the space before it unless at the top.
+
+    Repeats reportlab's own arithmetic on Frame's `_y`, `_y1p`, `_atTop`, `_oASpace`, `_prevASpace`,
+    so that the footnote frame can tell which rooms a paragraph cannot split into without asking it.
+    """
+    space = 0.0
+    if not frame._atTop:
+        space = flowable.getSpaceBefore()
+        if frame._oASpace:
+            space = max(space - frame._prevASpace, 0)
+    return frame._y - frame._y1p - space
+
+
+def split_width(frame: Frame) -> float:
+    """The width `Frame.split` offers (its `_aW`)."""
+    return frame._aW
+
+
+def may_split(paragraph: Paragraph, avail_width: float, avail_height: float) -> bool:
+    """Whether `Paragraph.split` into this room could give parts: not when the room is too small to
+    measure (reportlab refuses it before anything else) or holds fewer than two lines (`split_must_fail`).
+    Never true for a smaller room when false for a larger one."""
+    if avail_width < rl_config._FUZZ or avail_height < rl_config._FUZZ:
+        return False
+    return not split_must_fail(paragraph, avail_width, avail_height)
 
 
 def set_row_split_range(table: Table, bounds: tuple[int, int] | None) -> None:
@@ -223,14 +260,14 @@ def paragraph_text(paragraph: Paragraph) -> str | None:
     return "".join(f.text for f in frags if not hasattr(f, "cbDefn"))
 
 
-def line_texts(paragraph: Paragraph) -> list[tuple[str, bool]]:
-    """The text of each line a wrapped paragraph will draw, and whether it ends at a `<br/>`.
+def line_texts(paragraph: Paragraph, upto: int | None = None) -> list[tuple[str, bool]]:
+    """The text of each line a wrapped paragraph will draw (the first `upto`), and whether it ends at a `<br/>`.
 
     reportlab keeps its lines in `blPara.lines`: `(extra space, words)` pairs when the
     paragraph is in one style (kind 0), else line objects whose `words` are fragments with
     their `text` (the markers' hold none) and a `lineBreak` flag.
     """
-    lines = paragraph.blPara.lines
+    lines = paragraph.blPara.lines[:upto]
     if paragraph.blPara.kind == 0:
         return [(" ".join(words), False) for _extra, words in lines]
     return [
@@ -297,3 +334,152 @@ def keep_callbacks_in_shaped_words() -> None:
 
     shape_word.keeps_callbacks = True  # type: ignore[attr-defined]
     paragraph.shapeFragWord = shape_word
+
+
+# ---------------------------------------------------------------- lines broken once
+
+
+def _restarts_alike(style) -> bool:
+    """Whether breaking a paragraph's words again from the start of any of its lines gives the lines it had.
+
+    reportlab breaks lines greedily, one line after the other: what a line holds depends on
+    where it starts and its width only, unless the style hyphenates (a word split at one line's
+    end is joined again and split anew), breaks right to left or CJK text, shapes words
+    (harfbuzz would shape the shaped words again), puts dots after the last line, or sizes lines
+    by their contents (auto leading).
+    """
+    auto = getattr(style, "autoLeading", "")
+    return (
+        auto in ("", "off", None)
+        and not style.wordWrap
+        and not style.endDots
+        and not getattr(style, "shaping", 0)
+        and not getattr(style, "hyphenationLang", "")
+        and not getattr(style, "uriWasteReduce", 0)
+        and not getattr(style, "embeddedHyphenation", 0)
+    )
+
+
+def _plain_boundary(paragraph: Paragraph, lines: list, start: int) -> bool:
+    """Whether line `start` goes on from the line before without a `<br/>` between them.
+
+    A second part that opens at a `<br/>` is given an empty first line when reportlab breaks it
+    again; it is left to do so. A word split over the two lines (too long for one, or at a soft
+    hyphen) needs nothing: joined again and split anew at the same width, it gives the same
+    pieces, and reportlab's own break it injected there is skipped when the words are read again.
+    """
+    if not 0 < start < len(lines):
+        return False
+    if paragraph.blPara.kind == 0:  # one fragment: no `<br/>`
+        return True
+    frags = paragraph.frags
+    if not rl_paragraph._processed_frags(frags):
+        return False
+    at = lines[start].sFW - lines[0].sFW
+    if not 0 < at < len(frags) or getattr(lines[start - 1], "lineBreak", False):
+        return False
+    first = frags[at]
+    return isinstance(first, rl_paragraph._InjectedFrag) or first[1][0]._fkind != rl_paragraph._FK_BREAK
+
+
+class LinesKept(Paragraph):
+    """A paragraph broken into lines once per width, whose split parts keep the lines they have.
+
+    reportlab breaks every line again on each `wrap`, and `split` gives the second part the
+    words of the lines left, which its own `wrap` breaks again: a paragraph running over P
+    pages is broken P times, a box n levels deep wraps what it holds n times for each piece,
+    and the footnote frame offers a paragraph citing many notes many rooms. Here `wrap` at the
+    width the lines were broken at returns them, and the second part of a split goes on with
+    the lines that were left, when breaking them again would give the same lines
+    (`_restarts_alike`, `_plain_boundary`); otherwise reportlab breaks them, as it always did.
+
+    The kept lines are reportlab's `blPara` and the size `wrap` returned, in
+    `_briefgen_lines` (width, lines, size); a part that goes on with its whole's lines finds
+    its words in `frags` from its first line's `sFW`, so `_split_blParaProcessed` counts from there.
+    """
+
+    def _kept_lines(self, avail_width: float) -> tuple | None:
+        """The lines last broken at `avail_width`, if they are the paragraph's still.
+
+        reportlab drops its lines (`del blPara`) when it refuses a split into too small a
+        room, and breaks them again on the next wrap or split: at the same width that gives
+        the same lines, so they are taken back instead (a box split page after page offered
+        its long paragraph such rooms, each costing a full line-breaking).
+        """
+        kept = self.__dict__.get("_briefgen_lines")
+        if kept is None or kept[0] != avail_width or self.__dict__.get("blPara", kept[1]) is not kept[1]:
+            return None
+        return kept
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        kept = self._kept_lines(avail_width)
+        if kept is not None:
+            self.blPara = kept[1]
+            self.width, self.height = kept[2]
+            return kept[2]
+        budget.check()  # line-breaking ahead: the one step whose cost grows with the text
+        size = super().wrap(avail_width, avail_height)
+        if "blPara" in self.__dict__:
+            self._briefgen_lines = (avail_width, self.blPara, size)
+        return size
+
+    def lines_kept_at(self, avail_width: float) -> bool:
+        """Whether its lines, held or dropped by reportlab, were broken at `avail_width` (a split uses those)."""
+        return self._kept_lines(avail_width) is not None
+
+    def goes_on_with_lines(self) -> bool:
+        """Whether it is the second part of a split that kept the lines its whole had (and holds them still)."""
+        continued = self.__dict__.get("_briefgen_continued")
+        return continued is not None and self.__dict__.get("blPara") is continued
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        kept = self._kept_lines(avail_width)
+        if kept is not None:
+            self.blPara = kept[1]  # what reportlab's split would break them into again
+        parts = super().split(avail_width, avail_height)
+        kept = self._kept_lines(avail_width)
+        if len(parts) == 2 and kept is not None and self.__dict__.get("blPara") is kept[1]:
+            _go_on_with_lines(self, parts[1], len(parts[0].blPara.lines), avail_width)
+        return parts
+
+    def _split_blParaProcessed(self, blPara, start, stop):  # reportlab's name: the words of lines start..stop
+        lines = blPara.lines
+        if not stop:
+            return []
+        base = lines[0].sFW  # 0 unless these lines go on from a paragraph this part was split from
+        if not base:
+            return super()._split_blParaProcessed(blPara, start, stop)
+        first = lines[start].sFW - base
+        end = lines[stop].sFW - base if stop != len(lines) else len(self.frags)
+        words = self.frags[first:end]
+        while words and isinstance(words[-1], rl_paragraph._InjectedFrag):
+            del words[-1]
+        if words and isinstance(words[-1], rl_paragraph._SplitFragHY):
+            words[-1].__class__ = (
+                rl_paragraph._SHYWordHS if isinstance(words[-1], rl_paragraph._SHYWord) else rl_paragraph._SplitFragLL
+            )
+        return words
+
+
+def _go_on_with_lines(whole: LinesKept, rest: Paragraph, start: int, width: float) -> None:
+    """Give `rest`, the second part `whole` was split into at line `start`, the lines it had in `whole`."""
+    blpara = whole.blPara
+    lines = blpara.lines
+    if not (isinstance(rest, LinesKept) and _restarts_alike(whole.style) and _plain_boundary(whole, lines, start)):
+        return
+    style = rest.style
+    if blpara.kind == 0:  # as reportlab makes them: from the part's one fragment, holding its words
+        kept = rest.frags[0].clone(
+            kind=0, lines=lines[start:], ascent=blpara.ascent, descent=blpara.descent, fontSize=blpara.fontSize
+        )
+    else:
+        kept = rl_paragraph.ParaLines(kind=1, lines=lines[start:])
+    height = len(kept.lines) * style.leading
+    rest.blPara = kept
+    rest._wrapWidths = [
+        width - (style.leftIndent + style.firstLineIndent) - style.rightIndent,
+        width - style.leftIndent - style.rightIndent,
+    ]
+    rest.width, rest.height = width, height
+    rest._briefgen_lines = (width, kept, (width, height))
+    rest._briefgen_continued = kept

@@ -143,15 +143,39 @@ def spaces_at_line_ends(text: str | None, lines: Sequence[tuple[str, bool]]) -> 
     return [hard or (end < len(text) and breaks_word(text[end])) for end, (_, hard) in zip(ends, lines, strict=True)]
 
 
-def split_text(text: str | None, lines: Sequence[tuple[str, bool]], first: int) -> tuple[str | None, str | None]:
+def _end_of(text: str, lines: Sequence[tuple[str, bool]]) -> int:
+    """Where in `text` the `lines` it begins with end (they are known to hold its start)."""
+    wanted = sum(not breaks_word(ch) for line, _ in lines for ch in line)
+    if not wanted:
+        return 0
+    for i, ch in enumerate(text):
+        if not breaks_word(ch):
+            wanted -= 1
+            if not wanted:
+                return i + 1
+    return len(text)
+
+
+def split_text(
+    text: str | None, lines: Sequence[tuple[str, bool]], first: int, checked: bool = False
+) -> tuple[str | None, str | None]:
     """A paragraph's text as it goes into two parts: the first `first` lines, and the rest.
 
     The first part keeps the space it was broken at, so its last line ends with one.
+    `checked`: the paragraph's lines are known to hold its text, and `lines` are its first
+    `first` only; then only the text of the first part is read.
     """
-    ends = line_ends(text, lines) if text is not None else None
-    if ends is None or not 0 < first <= len(ends):
+    if text is None:
         return None, None
-    end = start = ends[first - 1]
+    if checked:
+        if not 0 < first <= len(lines):
+            return None, None
+        end = start = _end_of(text, lines[:first])
+    else:
+        ends = line_ends(text, lines)
+        if ends is None or not 0 < first <= len(ends):
+            return None, None
+        end = start = ends[first - 1]
     while start < len(text) and breaks_word(text[start]):
         start += 1
     return text[: min(end + 1, start)], text[start:]
