@@ -95,6 +95,9 @@ DEEP = [
     "`" * 200,
     "[@doe2020]" * 300,
     "^[n]" * 300,
+    "Claim.^[Doe, p. 1.] " * 400,  # many notes in one paragraph: the PDF's layout once went quadratic in them
+    "::: card high\n" * 120 + "x\n" + ":::\n" * 120,  # boxes nested deeper than a page holds their paddings
+    "> " * 3000 + "deepest",
     "| a " * 100 + "|\n" + "|---" * 100 + "|\n" + "| 1 " * 100 + "|",
     "|a|\n|-|\n" + "|x|\n" * 400,
     "x" * 20_000,
@@ -185,7 +188,8 @@ def plain_text(**kwargs: Any) -> st.SearchStrategy[str]:
 
 GOOD_IDS = ["R1", "R2", "CA-1", "a", "x.y", "A_b-3", "9"]
 BAD_IDS = ["", "-x", "R 1", "R1\n", "../x", "x/y", "é", "R1\x00", "a" * 500, "\u202eR1", "R1?", "#R1"]
-BRIEF_IDS = ["kazakhstan-osce-2010", "b", "x1", "a-b", "abc\n", "", "-a", "A", "a_b", "../../x", "a/b", "..", "."]
+BRIEF_IDS = ["kazakhstan-osce-2010", "b", "x1", "a-b", "abc\n", "", "-a", "A", "a_b", "../../x", "a/b", "..", ".",
+             "a" * 81, "a" * 250, "con", "aux", "lpt1", "nul"]  # fmt: skip
 DATES: list[Any] = [
     "2010-01-15", dt.date(2010, 1, 15), dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.datetime(2010, 1, 15, 23, 59),
     "2010-02-30", "2010-13-01", "2010-00-10", "2010-1-5", "10000-01-01", "0000-01-01", "15.01.2010", "2010",
@@ -426,6 +430,7 @@ YAML_LINES = [
     "\x00",
     "\x85title: nel",
     "title: \u2028 line sep",
+    "keywords: " + "[" * 40_000 + "]" * 40_000,  # libyaml's recursive parser once crashed on this (SIGSEGV)
 ]
 
 
