@@ -581,8 +581,7 @@ def parse_bibtex(text: str, file: str = "<bib>") -> dict[str, Reference]:
         try:
             refs[key] = _reference(key, entry, data.entries, lines.get(key.casefold(), 0))
         except PybtexError as e:
-            line = lines.get(key.casefold())
-            raise BibliographyError(Problem(file, line, None, key, f"BibTeX: {e}")) from None
+            raise BibliographyError(Problem(file, lines.get(key.casefold()), None, key, f"BibTeX: {e}")) from None
     return refs
 
 

@@ -20,7 +20,10 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported when a pool is first needed: a single output starts none
+    from concurrent.futures import ProcessPoolExecutor
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -55,7 +58,7 @@ class Runner:
     def __init__(self, workers: int, start_method: str | None = None) -> None:
         self.workers = max(1, workers)
         self._start_method = start_method
-        self._pool = None
+        self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, function: Callable[[Any], Any], job: Any):
         if self.workers == 1:

@@ -42,12 +42,14 @@ import itertools
 import math
 import re
 import signal
+import string
 import threading
 import time
 import traceback
-from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import Callable, Generator, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
 import jinja2
 from jinja2 import nodes
@@ -305,7 +307,7 @@ def _line_count(text: str) -> int:
     return sum(text.count(c) for c in _LINE_BREAKS) + 1
 
 
-def _items(value: object) -> object:
+def _items(value: object) -> Any:
     """An iterable that will be gone through twice (counted, then used), as a list; other values as they are."""
     if isinstance(value, str | bytes | list | tuple | Mapping) or not isinstance(value, Iterable):
         return value
@@ -518,10 +520,14 @@ def _field_size(value: object, spec: str) -> int:
     return max(width, content)
 
 
-class _SizedFormatting:
-    """str.format in the sandbox, with each field's size (width, precision, value) checked before it is made."""
+class _SizedFormatting(string.Formatter):
+    """str.format in the sandbox, with each field's size (width, precision, value) checked before it is made.
+
+    Mixed in before Jinja's sandboxed formatters, which set `_env` (theirs, a `_BoundedSandbox` here).
+    """
 
     made = 0
+    _env: jinja2.Environment
 
     def vformat(self, format_string, args, kwargs):
         self.made = len(format_string)
@@ -533,7 +539,7 @@ class _SizedFormatting:
         return super().convert_field(value, conversion)
 
     def format_field(self, value, format_spec):
-        self._env.tick()
+        cast(_BoundedSandbox, self._env).tick()
         escaping = 6 if isinstance(self, SandboxedEscapeFormatter) else 1
         self.made += _field_size(value, format_spec) * escaping
         _refuse_over(self.made, "format()")
@@ -717,7 +723,7 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
                     raise TypeError("format_map() takes no keyword arguments")
                 if len(args) != 1:
                     raise TypeError(f"format_map() takes exactly one argument ({len(args)} given)")
-                args, kwargs = (), args[0]
+                args, kwargs = (), args[0]  # type: ignore[misc]  # mypy reads args[0] after args is ()
             self.tick()
             formatter = _EscapeFormatter(self, escape=text.escape) if isinstance(text, Markup) else _Formatter(self)
             return type(text)(formatter.vformat(text, args, kwargs))
@@ -760,9 +766,10 @@ def _check_binop(operator: str, left: object, right: object) -> None:
     if operator == "**":
         if isinstance(right, int) and abs(right) > 1000 and not isinstance(left, float):
             raise TemplateLimit(f"** with an exponent of {right} is too big")
-        bits = abs(left).bit_length() * right if isinstance(left, int) and isinstance(right, int) else 0
-        if bits > MAX_INT_BITS and abs(left) > 1:
-            raise TemplateLimit(f"** would make a number of about {abs(left).bit_length() * right:,} bits")
+        if isinstance(left, int) and isinstance(right, int):
+            bits = abs(left).bit_length() * right
+            if bits > MAX_INT_BITS and abs(left) > 1:
+                raise TemplateLimit(f"** would make a number of about {bits:,} bits")
     elif operator == "*":
         sequences = (str, bytes, list, tuple)
         if isinstance(left, sequences) or isinstance(right, sequences):
@@ -780,7 +787,7 @@ def _check_binop(operator: str, left: object, right: object) -> None:
         _check_comparable(left, right, what="- with")
 
 
-def _size(value: object) -> int:
+def _size(value: Any) -> int:
     """How big a `*` operand makes the result: a sequence's length, or an int's value."""
     return len(value) if isinstance(value, str | bytes | list | tuple) else max(abs(int(value)), 1)
 
@@ -908,7 +915,7 @@ def _join(name, passed, value, *args, **kwargs) -> tuple:
         size = len(items) + separator * max(len(items) - 1, 0)
     else:
         size = separator * max(len(items) - 1, 0) if hasattr(items, "__len__") else 0
-        for item in items:  # type: ignore[union-attr]
+        for item in items:
             size += _text_size(item, limit=MAX_OUTPUT_CHARS - size) + (64 if attribute is not None else 0)
             if size > MAX_OUTPUT_CHARS:
                 break
@@ -979,7 +986,7 @@ def _sum(name, passed, value, *args, **kwargs) -> tuple:
     items = _items(value)
     if isinstance(start, str | bytes | list | tuple):  # sum(start=[]) joins lists
         size = len(start)
-        for item in items:  # type: ignore[union-attr]
+        for item in items:
             size += len(item) if isinstance(item, str | bytes | list | tuple) else 0
             _refuse_over(size, f"|{name}", "items")
     return (items, *args)
@@ -1079,8 +1086,8 @@ def _environment(roots: tuple[Path, ...]) -> _BoundedSandbox:
     del env.filters["random"]  # a different choice at each build: output must be reproducible
     for name, function in list(env.filters.items()):
         env.filters[name] = _capped(env, name, function, _FILTER_CHECKS.get(name))
-    for name, function in list(env.tests.items()):
-        env.tests[name] = _capped(env, name, function, _tested)
+    for name, test in list(env.tests.items()):
+        env.tests[name] = _capped(env, name, cast(Callable[..., Any], test), _tested)
     env.globals["range"] = env.bounded_range
     del env.globals["lipsum"]  # placeholder text has no place in a brief, and n=10**9 would hang
     return env
@@ -1142,7 +1149,9 @@ def render_markdown(
         with _time_limit(env):
             tmpl = env.get_template(template)
             chunks, size = [], 0
-            stream = tmpl.generate(context, brief=brief, style=style, audience=audience, label=_labeller(style))
+            stream: Generator[str, None, None] = tmpl.generate(  # type: ignore[assignment]  # a generator, typed as an Iterator
+                context, brief=brief, style=style, audience=audience, label=_labeller(style)
+            )
             for chunk in stream:
                 size += len(chunk)
                 problem = None

@@ -20,10 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.events import (
@@ -289,8 +289,9 @@ class _TextDatesLoader(yaml.SafeLoader):
 _TOO_DEEP = f"lists and mappings nested more than {MAX_NESTING} deep"
 _STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-_TextDatesLoader.add_constructor(_TIMESTAMP_TAG, lambda loader, node: loader.construct_scalar(node))
+_TextDatesLoader.add_constructor(_TIMESTAMP_TAG, lambda loader, node: loader.construct_scalar(node))  # type: ignore[arg-type]  # a timestamp node is a ScalarNode; the stubs type it as any node
 
+_CParser: Any
 try:
     from yaml._yaml import CParser as _CParser
 except ImportError:  # PyYAML built without libyaml: the Python loader reads everything
@@ -337,7 +338,7 @@ def _read_libyaml(text: str, file: str) -> tuple[Any, Positions]:
     resolve, constructors = resolver.resolve, constructor.yaml_constructors
     pos = Positions(file, text)
     marks, scalar, key_at = pos.marks, pos.scalar, pos.key
-    get_event = _CParser(text).get_event
+    get_event: Callable[[], Any] = _CParser(text).get_event  # events read by type() below: Any, not narrowed
     get_event()  # the stream's start
     event = get_event()
     if type(event) is StreamEndEvent:
@@ -377,7 +378,7 @@ def _read_libyaml(text: str, file: str) -> tuple[Any, Positions]:
                 key = event.value
                 key_at(parent, key, event.start_mark, seen)
                 continue
-            path = (*parent, key) if seen is not None else (*parent, len(container))
+            path = (*parent, cast(str, key)) if seen is not None else (*parent, len(container))  # key: set just above
         else:
             path = ()
         mark = event.start_mark

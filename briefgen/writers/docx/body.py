@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import cast
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -10,6 +11,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.oxml.table import CT_Tbl
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
 from docx.shared import Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -115,10 +118,11 @@ class BodyWriter:
                     self.inlines(paragraph, c, container, replace(look, bold=True))
                 case Span(children=c, lang=lang):
                     self.inlines(paragraph, c, container, replace(look, lang=lang))
-                case Link(children=c, url=u) if safe_url(ooxml.xml_text(u)) is None:
-                    self.inlines(paragraph, c, container, look)  # its words only
                 case Link(children=c, url=u):
                     target = safe_url(ooxml.xml_text(u))  # the relationship's Target is XML too
+                    if target is None:
+                        self.inlines(paragraph, c, container, look)  # its words only
+                        continue
                     r_id = paragraph.part.relate_to(target, RT.HYPERLINK, is_external=True)
                     hyperlink = OxmlElement("w:hyperlink")
                     hyperlink.set(qn("r:id"), r_id)
@@ -135,7 +139,7 @@ class BodyWriter:
 
     @staticmethod
     def _run(paragraph: DocxParagraph, container, text: str, look: RunLook) -> Run:
-        r = OxmlElement("w:r")
+        r = cast(CT_R, OxmlElement("w:r"))
         container.append(r)
         run = Run(r, paragraph)
         if look.link:
@@ -158,7 +162,7 @@ class BodyWriter:
         note_id, element = self.footnotes.new()
         holder = _PartHolder(self.footnotes.part)
         for i, runs in enumerate(note_paragraphs(blocks)):
-            p_el = OxmlElement("w:p")
+            p_el = cast(CT_P, OxmlElement("w:p"))
             element.append(p_el)
             para = DocxParagraph(p_el, holder)
             p_el.style = "FootnoteText"
@@ -222,7 +226,7 @@ class BodyWriter:
         """`where.add_paragraph()`; in the body, without python-docx's search for the body's end."""
         if hasattr(where, "_tc"):
             return where.add_paragraph()
-        p = OxmlElement("w:p")  # as `CT_Body.add_p` makes it
+        p = cast(CT_P, OxmlElement("w:p"))  # as `CT_Body.add_p` makes it
         self._append_to_body(p)
         return DocxParagraph(p, self.doc._body)
 
@@ -416,8 +420,8 @@ class BodyWriter:
                 self.inlines(p, content)
                 for run in p.runs:
                     run.font.size = Pt(body.size * scale)
-        head = 1 if t.header else 0
-        for i in [*range(head), *(head + i for i in rows_kept_with_next(len(t.rows)))]:
+        header_rows = 1 if t.header else 0
+        for i in [*range(header_rows), *(header_rows + i for i in rows_kept_with_next(len(t.rows)))]:
             for cell in table.rows[i].cells:
                 for p in cell.paragraphs:
                     p.paragraph_format.keep_with_next = True  # Word and LibreOffice keep the row with the next

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import uharfbuzz as hb
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -367,7 +368,9 @@ class UsedCharacters:
         numbering = document.part.numbering_part.element if _has_numbering(document) else None
         self.numbering = numbering
         self.shown: dict[tuple, set[str]] = {}  # characters by a run's formatting (its kind)
-        self.formatting: dict[tuple, tuple] = {}  # a kind's direct layers, character and paragraph style
+        self.formatting: dict[
+            tuple, tuple[list, str | None, str | None]
+        ] = {}  # a kind's direct layers, character and paragraph style
 
     def add_part(self, element) -> None:
         for paragraph in element.iter(W_P):
@@ -444,7 +447,7 @@ def _has_numbering(document) -> bool:
     return any(rel.reltype == RT.NUMBERING for rel in document.part.rels.values())
 
 
-def _levels(numbering, num_id: str, level: str) -> dict[str, object]:
+def _levels(numbering, num_id: str, level: str) -> dict[str, Any]:
     """The w:lvl elements of a list instance by ilvl, its level overrides applied."""
     num = next((n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id), None)
     if num is None:

@@ -9,6 +9,7 @@ Word rejects out-of-order properties that LibreOffice forgives.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -17,6 +18,7 @@ from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import OxmlElement
+from docx.oxml.xmlchemy import BaseOxmlElement
 
 from ...model import UNSAFE_CHARACTERS
 
@@ -95,11 +97,11 @@ class Footnotes:
             _declare_footnote_properties(self.document_part)
         return self._part
 
-    def new(self) -> tuple[int, object]:
+    def new(self) -> tuple[int, BaseOxmlElement]:
         """A new, empty footnote: its id and its `<w:footnote>` element to fill with paragraphs."""
         note_id = self.next_id
         self.next_id += 1
-        element = OxmlElement("w:footnote")
+        element = cast(BaseOxmlElement, OxmlElement("w:footnote"))
         element.set(qn("w:id"), str(note_id))
         self.part.element.append(element)
         return note_id, element
@@ -119,14 +121,14 @@ def _declare_footnote_properties(document_part) -> None:
         settings.append(pr)
 
 
-def footnote_reference_run(note_id: int, style_id: str) -> object:
+def footnote_reference_run(note_id: int, style_id: str) -> BaseOxmlElement:
     return parse_xml(
         f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{style_id}"/></w:rPr>'
         f'<w:footnoteReference w:id="{note_id}"/></w:r>'
     )
 
 
-def footnote_ref_mark_run(style_id: str) -> object:
+def footnote_ref_mark_run(style_id: str) -> BaseOxmlElement:
     return parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{style_id}"/></w:rPr><w:footnoteRef/></w:r>')
 
 

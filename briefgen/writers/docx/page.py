@@ -145,7 +145,7 @@ def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None, logo
     for cell in cells:
         ooxml.shade_cell(cell, theme.colours.accent)
     ooxml.cell_margins(cells[0], top, left, bottom, 0 if logo_size else right)
-    if logo_size:
+    if logo and logo_size:
         ooxml.cell_margins(cells[1], 0, _twips(LOGO_GAP_MM), bottom, right)
         para = cells[1].paragraphs[0]
         para.alignment = 2  # right

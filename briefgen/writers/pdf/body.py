@@ -687,7 +687,7 @@ class Builder:
         self,
         blocks: tuple[Block, ...],
         look: BoxLook,
-        padding: tuple[float, ...],
+        padding: tuple[float, float, float, float],
         width: float,
         space_after: float,
         what: str = "box",

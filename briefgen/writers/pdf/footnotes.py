@@ -66,6 +66,7 @@ class TaggedParagraph(LinesKept):
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         parts = super().split(avail_width, avail_height)
+        texts: tuple[str | None, ...]
         if len(parts) == 2 and "blPara" in self.__dict__ and "blPara" in parts[0].__dict__:
             first = len(parts[0].blPara.lines)
             if self.read_text is not None and self.__dict__.get("_briefgen_text_of") is self.blPara:
@@ -121,7 +122,7 @@ class NoteParagraph(TaggedParagraph):
         anchors = self.anchors()
         parts = super().split(avail_width, avail_height)
         if len(parts) == 2 and self._notes_all_anchored():
-            self._share_notes(*parts, anchors)
+            self._share_notes(parts[0], parts[1], anchors)
             return parts
         # the parts hold the whole's words between them, once: the second holds the anchors the
         # first does not, so only the first is read (the rest on every page would be quadratic)
@@ -238,6 +239,8 @@ class FootnoteFrame(Frame):
     The room is reserved through the frame's public `bottomPadding`; `start_page`
     must be called when a page begins (the document template's `beforePage`).
     """
+
+    bottomPadding: float  # reportlab's, moved up and down to reserve the notes' room
 
     def __init__(self, *args, note_width: float, separator: float, carry: list[Paragraph], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -387,6 +390,7 @@ class FootnoteFrame(Frame):
         page holds; a heading citing more than a page holds would leave a blank page).
         """
         notes = notes_of(flowable)
+        parts: list[Flowable]
         if not notes:
             parts = super().split(flowable, canv)
             for part in parts:  # parts of what cites no note cite none
@@ -406,7 +410,7 @@ class FootnoteFrame(Frame):
         separator = 0 if self.placed_notes else self.separator
         position = {n: i for i, (n, _) in enumerate(notes[: len(sums) - 1])}  # the others lie beyond any k tried
         move_on: list[Flowable] = []
-        parts: list[Flowable] = []
+        parts = []
         lines = flowable.split_lines(1.0) if isinstance(flowable, NoteParagraph) else None
         k = len(sums) - 1 if lines is None else self._most_notes_with_two_lines(flowable, sums, separator)
         while k >= 0:

@@ -237,8 +237,8 @@ class Glyphs:
         out: list[str] = []
         for i, piece in enumerate(pieces):
             previous = pieces[i - 1] if i else before
-            joined = previous and not (breaks_word(previous.text[-1]) or breaks_word(piece.text[0]))
-            if joined and (piece.shaped or previous.shaped):
+            joined = previous is not None and not (breaks_word(previous.text[-1]) or breaks_word(piece.text[0]))
+            if joined and (piece.shaped or (previous is not None and previous.shaped)):
                 out.append(WORD_BREAK)  # harfbuzz shapes a word in the font of its start: no word mixes fonts
             out.append(
                 f'<font name="{piece.font}">{escape(piece.text)}</font>' if piece.fallback else escape(piece.text)
@@ -297,8 +297,8 @@ class Glyphs:
                 if where not in found:
                     found.append(where)
         by_places: dict[tuple[str, ...], list[str]] = {}
-        for ch, where in places.items():
-            by_places.setdefault(tuple(where), []).append(ch)
+        for ch, found_at in places.items():
+            by_places.setdefault(tuple(found_at), []).append(ch)
         return (*self.problems, *(_warning(lost, list(where)) for where, lost in by_places.items()))
 
 

@@ -15,7 +15,7 @@ import io
 import time
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from pikepdf import Array, Dictionary, Name, Object, String
 
 from ...model import Metadata
 from ..common import meta_author
@@ -51,7 +51,7 @@ class Writer:
         self.pdf, self.tree = pdf, tree
         self.pages = [p.obj for p in pdf.pages]
         self.by_mcid: list[dict[int, Dictionary]] = [{} for _ in self.pages]
-        self.by_annotation: list[tuple[Dictionary, Dictionary]] = []  # (annotation, its Link element)
+        self.by_annotation: list[tuple[Object, Dictionary]] = []  # (annotation, its Link element)
         self.ids: list[tuple[str, Dictionary]] = []
 
     def write(self) -> None:
@@ -130,7 +130,7 @@ def _attributes(owner: str, pairs: tuple[tuple[str, object], ...]) -> Dictionary
         if isinstance(value, str) and value.startswith("/"):
             attributes[Name("/" + key)] = Name(value)
         elif isinstance(value, tuple):
-            attributes[Name("/" + key)] = Array([round(float(v), 3) for v in value])  # type: ignore[union-attr]
+            attributes[Name("/" + key)] = Array([round(float(v), 3) for v in value])
         else:
             attributes[Name("/" + key)] = value
     return attributes

@@ -138,7 +138,7 @@ def spaces_at_line_ends(text: str | None, lines: Sequence[tuple[str, bool]]) -> 
     text as it is (poppler's `pdfinfo -struct-text`, a screen reader given it) read "Securityand".
     """
     ends = line_ends(text, lines) if text is not None else None
-    if ends is None:  # text unknown: every line but the last was most likely broken at a space
+    if text is None or ends is None:  # text unknown: every line but the last was most likely broken at a space
         return [hard or i < len(lines) - 1 for i, (_, hard) in enumerate(lines)]
     return [hard or (end < len(text) and breaks_word(text[end])) for end, (_, hard) in zip(ends, lines, strict=True)]
 
