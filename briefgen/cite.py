@@ -10,7 +10,7 @@ short list for readers who do not want a scholarly apparatus.
 from __future__ import annotations
 
 import re
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import replace
 
 from .bibliography import Reference
 from .chicago import (
@@ -26,7 +26,23 @@ from .chicago import (
     year_suffixes,
 )
 from .design import LIST_BOXES
-from .model import Block, Box, Citation, Document, Inline, ListBlock, Note, Paragraph, Superscript, Text, blocks_text
+from .model import (
+    Block,
+    Box,
+    Citation,
+    Document,
+    Inline,
+    ListBlock,
+    Node,
+    Note,
+    Paragraph,
+    Superscript,
+    Text,
+    blocks_text,
+    map_children,
+    query,
+    walk,
+)
 
 # ---------------------------------------------------------------- the walk
 
@@ -191,43 +207,23 @@ class _Resolver:
                     out.append(resolved_note)
                 if self.style == "notes":
                     self.previous_note_key = None
-            elif is_dataclass(node) and hasattr(node, "children"):
-                out.append(replace(node, children=self.inlines(node.children, in_note)))
-            else:
-                out.append(node)
+            else:  # emphasis, links, spans: their words, with citations in them resolved too
+                out.append(self.within(node, in_note))
         return _separate_markers(
             tuple(Parts().extend([n for n in out if not (isinstance(n, Text) and not n.text)]).out)
         )
 
     def blocks(self, blocks: tuple[Block, ...], in_note: bool = False) -> tuple[Block, ...]:
-        out: list[Block] = []
-        for block in blocks:
-            changes = {}
-            for f in fields(block):
-                value = getattr(block, f.name)
-                if f.name == "children":
-                    changes[f.name] = self.inlines(value, in_note)
-                elif f.name == "blocks":
-                    changes[f.name] = self.blocks(value, in_note)
-                elif f.name == "items":
-                    changes[f.name] = tuple(self.blocks(item, in_note) for item in value)
-                elif f.name in ("header",):
-                    changes[f.name] = tuple(self.inlines(c, in_note) for c in value)
-                elif f.name == "rows":
-                    changes[f.name] = tuple(tuple(self.inlines(c, in_note) for c in row) for row in value)
-            out.append(replace(block, **changes) if changes else block)
-        return tuple(out)
+        return tuple(self.within(block, in_note) for block in blocks)
+
+    def within(self, node: Node, in_note: bool) -> Node:
+        """The node with citations resolved in what it holds, in reading order."""
+        return map_children(node, lambda s: self.inlines(s, in_note), lambda s: self.blocks(s, in_note))
 
 
-def _cited_keys(node: object) -> list[str]:
+def _cited_keys(tree: tuple[Block, ...]) -> list[str]:
     """Every key cited anywhere in a model tree, in reading order."""
-    if isinstance(node, Citation):
-        return [item.key for item in node.items]
-    if isinstance(node, tuple):
-        return [k for child in node for k in _cited_keys(child)]
-    if is_dataclass(node):
-        return [k for f in fields(node) for k in _cited_keys(getattr(node, f.name))]
-    return []
+    return query(lambda node: [item.key for item in node.items] if isinstance(node, Citation) else [], tree)
 
 
 def _fill_lists(
@@ -243,29 +239,26 @@ def _fill_lists(
     The box marks where the list goes and holds its heading; the style decides what it
     lists: `full` entries, short `sources` lines, or `none` (the box and heading vanish).
     """
-    out: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Box) and set(block.classes) & set(LIST_BOXES):
-            if not cited or form == "none":
-                continue
-            if form == "sources":
-                items = tuple((Paragraph(tuple(source_line(r))),) for r in sorted_refs(cited, refs))
-                out.append(Box(block.classes, (*block.blocks, ListBlock(items))))
-                continue
-            author_date = style == "author-date"
-            entries = tuple(
-                Paragraph(
-                    tuple(bibliography_entry(r, author_date, suffixes.get(r.key, "") if author_date else "")),
-                    role="bibliography",
-                )
-                for r in sorted_refs(cited, refs)
+
+    def filled(node: Node) -> Node | tuple[()]:
+        if not (isinstance(node, Box) and set(node.classes) & set(LIST_BOXES)):
+            return node
+        if not cited or form == "none":
+            return ()
+        if form == "sources":
+            items = tuple((Paragraph(tuple(source_line(r))),) for r in sorted_refs(cited, refs))
+            return Box(node.classes, (*node.blocks, ListBlock(items)))
+        author_date = style == "author-date"
+        entries = tuple(
+            Paragraph(
+                tuple(bibliography_entry(r, author_date, suffixes.get(r.key, "") if author_date else "")),
+                role="bibliography",
             )
-            out.append(Box(block.classes, block.blocks + entries))
-            continue
-        if isinstance(block, Box):
-            block = replace(block, blocks=_fill_lists(block.blocks, cited, refs, style, suffixes, form))
-        out.append(block)
-    return tuple(out)
+            for r in sorted_refs(cited, refs)
+        )
+        return Box(node.classes, node.blocks + entries)
+
+    return walk(filled, blocks)
 
 
 class UnknownCitations(Exception):
