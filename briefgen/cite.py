@@ -21,6 +21,7 @@ from .design import LIST_BOXES
 from .model import (
     Block,
     Box,
+    Branch,
     Citation,
     Document,
     Inline,
@@ -160,7 +161,7 @@ class _Resolver:
     def blocks(self, blocks: tuple[Block, ...], in_note: bool = False) -> tuple[Block, ...]:
         return tuple(self.within(block, in_note) for block in blocks)
 
-    def within(self, node: Node, in_note: bool) -> Node:
+    def within(self, node: Branch, in_note: bool) -> Branch:
         """The node with citations resolved in what it holds, in reading order."""
         return map_children(node, lambda s: self.inlines(s, in_note), lambda s: self.blocks(s, in_note))
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, is_dataclass, replace
 from datetime import date
-from functools import cache
 from types import UnionType
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 from urllib.parse import quote
@@ -249,6 +248,7 @@ def blocks_text(blocks: tuple[Block, ...]) -> str:
 
 Node = Inline | Block | CiteItem | Author | Metadata | Document  # every class above: what walk and query visit
 Tree = TypeVar("Tree", bound=Node | tuple[Node, ...])
+Branch = TypeVar("Branch", bound=Node)
 Found = TypeVar("Found")
 Holds = Literal["inlines", "blocks", "other"]
 
@@ -277,15 +277,18 @@ def _field_of(name: str, hint: object) -> _Field | None:
     return _Field(name, depth, kind)
 
 
-@cache
+_NODE_FIELDS: dict[type, tuple[_Field, ...]] = {}
+
+
 def _node_fields(cls: type) -> tuple[_Field, ...]:
     """The fields of a node class that hold nodes, read from its type hints once: a new node
     class needs no edit here, only its fields typed as the others are."""
-    if not is_dataclass(cls):
-        return ()  # a reader's placeholder in the tree (markdown's pending note): a leaf
-    hints = get_type_hints(cls)
-    found = (_field_of(f.name, hints[f.name]) for f in fields(cls))
-    return tuple(f for f in found if f is not None)
+    known = _NODE_FIELDS.get(cls)
+    if known is None:
+        hints = get_type_hints(cls) if is_dataclass(cls) else {}  # else a reader's placeholder (a pending note): a leaf
+        found = (_field_of(name, hint) for name, hint in hints.items())
+        known = _NODE_FIELDS[cls] = tuple(f for f in found if f is not None)
+    return known
 
 
 def query(fn: Callable[[Any], Iterable[Found]], tree: Node | tuple[Node, ...]) -> list[Found]:
@@ -321,7 +324,7 @@ def walk(fn: Callable[[Any], Any], tree: Tree) -> Tree:
     replaced = _walk_node(fn, tree)
     if isinstance(replaced, tuple):
         raise TypeError(f"walk: {type(tree).__name__} is not in a tuple; it cannot be replaced by several nodes")
-    return replaced  # type: ignore[no-any-return]
+    return replaced
 
 
 def _walk_node(fn: Callable[[Any], Any], node: Any) -> Any:
@@ -358,10 +361,10 @@ def _walk_sequence(fn: Callable[[Any], Any], nodes: tuple[Any, ...]) -> tuple[An
 
 
 def map_children(
-    node: Tree,
+    node: Branch,
     inlines: Callable[[tuple[Inline, ...]], tuple[Inline, ...]],
     blocks: Callable[[tuple[Block, ...]], tuple[Block, ...]],
-) -> Tree:
+) -> Branch:
     """The node with each tuple of inlines it holds passed through `inlines`, each of blocks through `blocks`.
 
     One level only, in field order: for passes that carry what they have seen down the tree
@@ -372,10 +375,11 @@ def map_children(
     for f in _node_fields(type(node)):
         if f.kind != "other":
             old = getattr(node, f.name)
-            new = _map_sequences(inlines if f.kind == "inlines" else blocks, old, f.depth)  # type: ignore[arg-type]
+            fn: Callable[[Any], Any] = inlines if f.kind == "inlines" else blocks
+            new = _map_sequences(fn, old, f.depth)
             if new is not old:
                 changes[f.name] = new
-    return replace(node, **changes) if changes else node  # type: ignore[type-var]
+    return replace(node, **changes) if changes else node
 
 
 def _map_sequences(fn: Callable[[tuple[Any, ...]], tuple[Any, ...]], value: Any, depth: int) -> Any:

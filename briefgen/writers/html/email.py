@@ -190,13 +190,17 @@ def _stylesheet(theme: Theme, looks: dict[str, BoxLook], rtl: bool) -> str:
     as mail clients do not reliably pass styles down into tables. Sides are named from
     the text direction, since Outlook knows no logical properties (`border-inline-start`).
     """
+    start = "right" if rtl else "left"
+    return "\n".join([*_column_rules(theme, rtl), *_body_rules(theme, start), *_frame_rules(theme, looks, rtl)]) + "\n"
+
+
+def _column_rules(theme: Theme, rtl: bool) -> list[str]:
+    """The page, the centred column and its rows: marking, title band, main text, notes, footer."""
     c = theme.colours
     size = theme.body.size
-    start, end = ("right", "left") if rtl else ("left", "right")
-    gutter, gap = pt(size * 1.5), pt(size * 0.7)
-    rule_line = f"{pt(0.4)} solid {colour(c.rule)}"
+    gutter, end = pt(size * 1.5), "left" if rtl else "right"
     paper = f"background-color: {PAPER_COLOUR}"
-    rules = [
+    return [
         rule("body", "margin: 0", "padding: 0", paper, "-webkit-text-size-adjust: 100%", "-ms-text-size-adjust: 100%"),
         rule("._mail", paper),
         rule("table", "border-collapse: collapse", "mso-table-lspace: 0pt", "mso-table-rspace: 0pt"),
@@ -209,13 +213,21 @@ def _stylesheet(theme: Theme, looks: dict[str, BoxLook], rtl: bool) -> str:
         rule("._main", f"padding: {pt(size)} {gutter}"),
         rule("._main > :first-child", "margin-top: 0"),
         rule("._notes-row", f"padding: {pt(size)} {gutter} 0", f"border-top: {pt(0.5)} solid {colour(c.rule)}"),
-        rule("._footer-row", f"padding: {pt(size * 0.5)} {gutter} {pt(size * 2)}", f"border-top: {rule_line}"),
+        rule("._footer-row", f"padding: {pt(size * 0.5)} {gutter} {pt(size * 2)}", f"border-top: {_rule_line(theme)}"),
         # title band, marking, byline
         rule("._kicker", *_mail_text_css(theme.kicker), "text-transform: uppercase", "letter-spacing: 0.04em"),
         rule("h1", *_mail_text_css(theme.title)),
         rule("._subtitle", *_mail_text_css(theme.subtitle)),
         rule("._marking", *_mail_text_css(theme.marking), "text-transform: uppercase", f"text-align: {end}"),
         rule("._byline", *_mail_text_css(theme.byline)),
+    ]
+
+
+def _body_rules(theme: Theme, start: str) -> list[str]:
+    """The text's blocks: headings, paragraphs and their roles, lists, code, links, note markers, tables."""
+    c = theme.colours
+    size = theme.body.size
+    return [
         # body text
         *(rule(f"h{n + 1}, ._h{n + 1}", *_mail_text_css(theme.heading(n))) for n in range(1, 6)),
         rule("p, ul, ol", *_mail_text_css(theme.body)),
@@ -235,9 +247,19 @@ def _stylesheet(theme: Theme, looks: dict[str, BoxLook], rtl: bool) -> str:
         # tables
         rule("._data", "width: 100%"),
         rule("._data th, ._data td", f"text-align: {start}", "vertical-align: top", "padding: 3pt 6pt 4pt"),
-        rule("._data th, ._data td", f"border-bottom: {rule_line}"),
+        rule("._data th, ._data td", f"border-bottom: {_rule_line(theme)}"),
         rule("._data th", *_mail_text_css(theme.cell_head, margins=False), f"background-color: {colour(c.accent)}"),
         rule("._data td", *_mail_text_css(theme.cell, margins=False)),
+    ]
+
+
+def _frame_rules(theme: Theme, looks: dict[str, BoxLook], rtl: bool) -> list[str]:
+    """Framed boxes, quotes, rules and spacers, then the endnotes and the footer line."""
+    c = theme.colours
+    size = theme.body.size
+    start, end = ("right", "left") if rtl else ("left", "right")
+    gap = pt(size * 0.7)
+    return [
         # framed boxes: the cell carries the bar, the fill and the padding
         rule("._frame", "width: 100%"),
         rule(
@@ -255,7 +277,11 @@ def _stylesheet(theme: Theme, looks: dict[str, BoxLook], rtl: bool) -> str:
         rule("._notes li, ._notes li p", *_mail_text_css(theme.note)),
         rule("._footer", *_mail_text_css(theme.running)),
     ]
-    return "\n".join(rules) + "\n"
+
+
+def _rule_line(theme: Theme) -> str:
+    """The thin line under table cells and above the footer."""
+    return f"{pt(0.4)} solid {colour(theme.colours.rule)}"
 
 
 def _mail_text_css(role: TextRole, margins: bool = True) -> list[str]:
