@@ -1,32 +1,41 @@
 """Stage 5: resolve citations in the document model for one citation style.
 
-`notes` (Chicago notes-bibliography: full note at first citation, short form
-after, "Ibid." for a repeat), `author-date` ("(Zagorski 2009, 33)") or `none`
-(markers dropped, as the press gets). A `::: bibliography` box in a template is
-filled with the works actually cited, sorted by author; `::: sources` gets a
-short list for readers who do not want a scholarly apparatus.
+This stage finds the citations in reading order, groups runs of them, reads where each
+stands (in a note, after "see", in parentheses) and places what the style returns, a
+note's marker after the punctuation. What a citation and a list entry say is the style's
+(`citestyles`: Chicago notes or author-date), or, for `none`, nothing but the names a
+sentence needs (as the press gets). A `::: bibliography` box in a template is filled with
+the works actually cited; `::: sources` gets a short list for readers who do not want a
+scholarly apparatus.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import replace
 
 from .bibliography import Reference
-from .chicago import (
-    Parts,
-    author_inlines,
-    authors_inlines,
-    bibliography_entry,
-    full_note,
-    locator_text,
-    short_note,
-    sorted_refs,
-    source_line,
-    year_suffixes,
-)
+from .chicago import Parts
+from .citestyles import NO_MARKERS, CitationStyle, Place, citation_style
 from .design import LIST_BOXES
-from .model import Block, Box, Citation, Document, Inline, ListBlock, Note, Paragraph, Superscript, Text, blocks_text
+from .model import (
+    Block,
+    Box,
+    Branch,
+    Citation,
+    Document,
+    Inline,
+    ListBlock,
+    Node,
+    Note,
+    Paragraph,
+    Superscript,
+    Text,
+    blocks_text,
+    map_children,
+    query,
+    walk,
+)
 
 # ---------------------------------------------------------------- the walk
 
@@ -82,71 +91,24 @@ def _separate_markers(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
 
 
 class _Resolver:
-    def __init__(
-        self, refs: dict[str, Reference], style: str, keep_notes: bool = True, suffixes: dict[str, str] | None = None
-    ) -> None:
-        self.refs = refs
-        self.style = style
-        self.keep_notes = keep_notes
-        self.suffixes = suffixes or {}  # key -> "a", "b" for same author and year
-        self.cited: list[str] = []
-        self.previous_note_key: str | None = None
+    """Resolves citations in reading order: where each stands is read here, what it prints is the style's."""
 
-    def _record(self, key: str) -> bool:
-        first = key not in self.cited
-        if first:
-            self.cited.append(key)
-        return first
+    def __init__(self, style: CitationStyle, markers: bool = True, keep_notes: bool = True) -> None:
+        self.style = style
+        self.markers = markers  # False: the style key said `none`
+        self.keep_notes = keep_notes
+        self.cited: list[str] = []
 
     def citation(self, cit: Citation, in_note: bool, as_noun: bool = False, in_parens: bool = False) -> list[Inline]:
-        if self.style == "none":
-            for item in cit.items:
-                self._record(item.key)
-            # "As @doe2020 argues" and "see [@doe2020]" keep the names; other bracketed citations vanish
-            if cit.narrative or as_noun:
-                return authors_inlines([self.refs[item.key] for item in cit.items])
-            return []
-        if self.style == "author-date" or (cit.narrative and self.style != "notes"):
-            return self._author_date(cit, in_parens)
-        # notes: one note per citation, or inline note text when already inside a note
-        parts: list[Inline] = []
-        for n, item in enumerate(cit.items):
-            ref = self.refs[item.key]
-            first = self._record(item.key)
-            if item.prefix:
-                parts.append(Text(item.prefix[0].upper() + item.prefix[1:] + " " if n == 0 else item.prefix + " "))
-            if not first and self.previous_note_key == item.key and len(cit.items) == 1 and not in_note:
-                loc = locator_text(item.locator)
-                body: list[Inline] = [Text(f"Ibid., {loc}." if loc else "Ibid.")]
-            else:
-                body = full_note(ref, item.locator) if first else short_note(ref, item.locator)
-            if n < len(cit.items) - 1 and body and isinstance(body[-1], Text):  # "…, 3; Roe, …": one note
-                body[-1] = Text(re.sub(r"\.(”?)$", r"\1", body[-1].text) + "; ")
-            parts.extend(body)
-        self.previous_note_key = cit.items[0].key if len(cit.items) == 1 else None
-        if in_note:  # a note cannot hold a note (Word refuses the file): the reference is written out here
-            if cit.narrative and parts and isinstance(parts[-1], Text):
-                parts[-1] = Text(parts[-1].text.removesuffix("."))  # "As <reference> shows": mid-sentence
-            return parts
-        if cit.narrative or as_noun:  # the names stay in the sentence, the reference goes to the note
-            names = authors_inlines([self.refs[item.key] for item in cit.items])
-            return [*names, Note((Paragraph(tuple(Parts().extend(parts).out)),))]
-        return [Note((Paragraph(tuple(Parts().extend(parts).out)),))]
-
-    def _author_date(self, cit: Citation, in_parens: bool = False) -> list[Inline]:
-        p = Parts()
-        for n, item in enumerate(cit.items):
-            self._record(item.key)
-            ref = self.refs[item.key]
-            loc = locator_text(item.locator)
-            date = (ref.year or "n.d.") + self.suffixes.get(item.key, "") + (f", {loc}" if loc else "")
-            if cit.narrative:  # "Doe (2020)"; within the writer's own parentheses "(see Doe 2020)"
-                return p.extend(author_inlines(ref)).text(f" {date}" if in_parens else f" ({date})").out
-            p.text("(" if n == 0 else "; ").text(f"{item.prefix} " if item.prefix else "")
-            if not item.suppress_author:
-                p.extend(author_inlines(ref)).text(" ")
-            p.text(date)
-        return p.text(")").out
+        for item in cit.items:
+            if item.key not in self.cited:
+                self.cited.append(item.key)
+        if self.markers:
+            return self.style.citation(cit, Place(in_note, as_noun, in_parens))
+        # "As @doe2020 argues" and "see [@doe2020]" keep the names; other bracketed citations vanish
+        if cit.narrative or as_noun:
+            return self.style.names([self.style.refs[item.key] for item in cit.items])
+        return []
 
     def inlines(self, nodes: tuple[Inline, ...], in_note: bool = False) -> tuple[Inline, ...]:
         out: list[Inline] = []
@@ -189,83 +151,45 @@ class _Resolver:
                     out.append(Text(f" ({blocks_text(resolved_note.blocks)})"))
                 elif self.keep_notes:
                     out.append(resolved_note)
-                if self.style == "notes":
-                    self.previous_note_key = None
-            elif is_dataclass(node) and hasattr(node, "children"):
-                out.append(replace(node, children=self.inlines(node.children, in_note)))
-            else:
-                out.append(node)
+                self.style.note_placed()
+            else:  # emphasis, links, spans: their words, with citations in them resolved too
+                out.append(self.within(node, in_note))
         return _separate_markers(
             tuple(Parts().extend([n for n in out if not (isinstance(n, Text) and not n.text)]).out)
         )
 
     def blocks(self, blocks: tuple[Block, ...], in_note: bool = False) -> tuple[Block, ...]:
-        out: list[Block] = []
-        for block in blocks:
-            changes = {}
-            for f in fields(block):
-                value = getattr(block, f.name)
-                if f.name == "children":
-                    changes[f.name] = self.inlines(value, in_note)
-                elif f.name == "blocks":
-                    changes[f.name] = self.blocks(value, in_note)
-                elif f.name == "items":
-                    changes[f.name] = tuple(self.blocks(item, in_note) for item in value)
-                elif f.name in ("header",):
-                    changes[f.name] = tuple(self.inlines(c, in_note) for c in value)
-                elif f.name == "rows":
-                    changes[f.name] = tuple(tuple(self.inlines(c, in_note) for c in row) for row in value)
-            out.append(replace(block, **changes) if changes else block)
-        return tuple(out)
+        return tuple(self.within(block, in_note) for block in blocks)
+
+    def within(self, node: Branch, in_note: bool) -> Branch:
+        """The node with citations resolved in what it holds, in reading order."""
+        return map_children(node, lambda s: self.inlines(s, in_note), lambda s: self.blocks(s, in_note))
 
 
-def _cited_keys(node: object) -> list[str]:
+def _cited_keys(tree: tuple[Block, ...]) -> list[str]:
     """Every key cited anywhere in a model tree, in reading order."""
-    if isinstance(node, Citation):
-        return [item.key for item in node.items]
-    if isinstance(node, tuple):
-        return [k for child in node for k in _cited_keys(child)]
-    if is_dataclass(node):
-        return [k for f in fields(node) for k in _cited_keys(getattr(node, f.name))]
-    return []
+    return query(lambda node: [item.key for item in node.items] if isinstance(node, Citation) else [], tree)
 
 
-def _fill_lists(
-    blocks: tuple[Block, ...],
-    cited: list[str],
-    refs: dict[str, Reference],
-    style: str,
-    suffixes: dict[str, str],
-    form: str,
-) -> tuple[Block, ...]:
+def _fill_lists(blocks: tuple[Block, ...], cited: list[str], style: CitationStyle, form: str) -> tuple[Block, ...]:
     """Fill each list box (`::: bibliography`, `::: sources`) in the style's `bibliography` form.
 
     The box marks where the list goes and holds its heading; the style decides what it
     lists: `full` entries, short `sources` lines, or `none` (the box and heading vanish).
     """
-    out: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Box) and set(block.classes) & set(LIST_BOXES):
-            if not cited or form == "none":
-                continue
-            if form == "sources":
-                items = tuple((Paragraph(tuple(source_line(r))),) for r in sorted_refs(cited, refs))
-                out.append(Box(block.classes, (*block.blocks, ListBlock(items))))
-                continue
-            author_date = style == "author-date"
-            entries = tuple(
-                Paragraph(
-                    tuple(bibliography_entry(r, author_date, suffixes.get(r.key, "") if author_date else "")),
-                    role="bibliography",
-                )
-                for r in sorted_refs(cited, refs)
-            )
-            out.append(Box(block.classes, block.blocks + entries))
-            continue
-        if isinstance(block, Box):
-            block = replace(block, blocks=_fill_lists(block.blocks, cited, refs, style, suffixes, form))
-        out.append(block)
-    return tuple(out)
+
+    def filled(node: Node) -> Node | tuple[()]:
+        if not (isinstance(node, Box) and set(node.classes) & set(LIST_BOXES)):
+            return node
+        if not cited or form == "none":
+            return ()
+        if form == "sources":
+            items = tuple((Paragraph(tuple(style.source(r))),) for r in style.listed(cited))
+            return Box(node.classes, (*node.blocks, ListBlock(items)))
+        entries = tuple(Paragraph(tuple(style.entry(r)), role="bibliography") for r in style.listed(cited))
+        return Box(node.classes, node.blocks + entries)
+
+    return walk(filled, blocks)
 
 
 class UnknownCitations(Exception):
@@ -281,15 +205,15 @@ def resolve_citations(
 ) -> tuple[Document, list[str]]:
     """The document with citations resolved and list boxes filled, and the keys cited.
 
-    `style`: notes | author-date | none. `keep_notes=False` drops explanatory notes too
+    `style`: a name in citestyles.CITATION_STYLES, or `none`. `keep_notes=False` drops explanatory notes too
     (a two-page note for ministers has none). `bibliography`: full | sources | none.
     """
     keys = _cited_keys(doc.blocks)
     unknown = [k for k in dict.fromkeys(keys) if k not in refs]
     if unknown:
         raise UnknownCitations(unknown)
-    suffixes = year_suffixes(keys, refs) if style == "author-date" else {}
-    resolver = _Resolver(refs, style, keep_notes, suffixes)
+    citing = citation_style(style)(refs, keys)
+    resolver = _Resolver(citing, style != NO_MARKERS, keep_notes)
     blocks = resolver.blocks(doc.blocks)
-    blocks = _fill_lists(blocks, resolver.cited, refs, style, suffixes, bibliography)
+    blocks = _fill_lists(blocks, resolver.cited, citing, bibliography)
     return replace(doc, blocks=blocks), resolver.cited

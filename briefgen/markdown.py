@@ -8,7 +8,7 @@ token stream into model nodes; an unknown token fails loudly.
 from __future__ import annotations
 
 import re
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import replace
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -33,6 +33,7 @@ from .model import (
     LineBreak,
     Link,
     ListBlock,
+    Node,
     Note,
     Paragraph,
     Quote,
@@ -42,7 +43,9 @@ from .model import (
     Superscript,
     Table,
     Text,
+    query,
     safe_url,
+    walk,
 )
 
 _NARRATIVE_KEY = re.compile(KEY)
@@ -358,19 +361,11 @@ class _NoteFiller:
         self.open: list[int] = []  # the notes being filled, outermost first
         self.count = 0
 
-    def fill(self, node):
-        if isinstance(node, _PendingNote):
-            return self.note(node)
-        if isinstance(node, tuple):
-            return tuple(self.fill(n) for n in node)
-        if is_dataclass(node):
-            changes = {
-                f.name: self.fill(getattr(node, f.name))
-                for f in fields(node)
-                if isinstance(getattr(node, f.name), tuple | _PendingNote)
-            }
-            return replace(node, **changes) if changes else node
-        return node
+    def fill(self, tree: tuple) -> tuple:
+        return walk(self.placed, tree)
+
+    def placed(self, node: Node | _PendingNote) -> Node:
+        return self.note(node) if isinstance(node, _PendingNote) else node
 
     def note(self, pending: _PendingNote):
         if pending.id in self.open:
@@ -566,37 +561,18 @@ _STRAY = {
 
 def stray_syntax(text: str) -> list[tuple[str, str]]:
     """Note and citation openers the parser read as plain text, with what to do: they would print raw."""
-    found: list[tuple[str, str]] = []
 
-    def walk(nodes: tuple) -> None:
-        for node in nodes:
-            if isinstance(node, Text):
-                found.extend((opener, advice) for opener, advice in _STRAY.items() if opener in node.text)
-            elif isinstance(node, Emph | Strong | Link | Span):
-                walk(node.children)
-            elif isinstance(node, Note):
-                walk_blocks(node.blocks)
-
-    def walk_blocks(blocks: tuple) -> None:
-        for block in blocks:
-            match block:
-                case Paragraph(children=c) | Heading(children=c):
-                    walk(c)
-                case ListBlock(items=items):
-                    for item in items:
-                        walk_blocks(item)
-                case Quote(blocks=b) | Box(blocks=b):
-                    walk_blocks(b)
-                case Table(header=header, rows=rows):
-                    for cell in (*header, *(c for row in rows for c in row)):
-                        walk(cell)
+    def stray(node: Node) -> list[tuple[str, str]]:
+        if not isinstance(node, Text):
+            return []
+        return [(opener, advice) for opener, advice in _STRAY.items() if opener in node.text]
 
     try:
         blocks, conv = _parse(text)
     except BriefError as tangled:  # notes referring to notes: the loader names the field
         advice = tangled.problems[0].message + ": write the note's text out instead of referring to another note"
         return [("[^" if "[^" in text else "^[", advice)]
-    walk_blocks(blocks)
+    found = query(stray, blocks)
     for lang in conv.bad_languages:
         written = next((w for w in (f'lang="{lang}"', f"lang='{lang}'", f"lang={lang}") if w in text), "lang=")
         found.append((written, f"'{lang}' is not a language tag: write one like lang=kk, lang=sr-Latn or lang=zh-Hant"))

@@ -8,8 +8,11 @@ this module. Writers dispatch on the class name and must fail on unknown nodes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, is_dataclass, replace
 from datetime import date
+from types import UnionType
+from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 from urllib.parse import quote
 
 # Characters no text in a document may hold: C0 and C1 controls other than tab and line
@@ -239,3 +242,148 @@ def blocks_text(blocks: tuple[Block, ...]) -> str:
             case _:
                 raise TypeError(f"unknown block node {type(block).__name__}")
     return " ".join(t for t in out if t)
+
+
+# ---------------------------------------------------------------- walk and query
+
+Node = Inline | Block | CiteItem | Author | Metadata | Document  # every class above: what walk and query visit
+Tree = TypeVar("Tree", bound=Node | tuple[Node, ...])
+Branch = TypeVar("Branch", bound=Node)
+Found = TypeVar("Found")
+Holds = Literal["inlines", "blocks", "other"]
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A field that holds nodes: `depth` 0 is one node, 1 a tuple of nodes, 2 a tuple of such tuples..."""
+
+    name: str
+    depth: int
+    kind: Holds  # what its innermost tuples hold: inlines, blocks, or other nodes (authors, cited works)
+
+
+def _is_node_class(hint: object) -> bool:
+    return isinstance(hint, type) and is_dataclass(hint) and hint.__module__ == __name__
+
+
+def _field_of(name: str, hint: object) -> _Field | None:
+    depth = 0
+    while get_origin(hint) is tuple:
+        hint, depth = get_args(hint)[0], depth + 1
+    members = get_args(hint) if isinstance(hint, UnionType) else (hint,)
+    if not all(_is_node_class(m) for m in members):
+        return None  # text, numbers, dates, class names: not nodes
+    kind: Holds = "inlines" if hint == Inline else "blocks" if hint == Block else "other"
+    return _Field(name, depth, kind)
+
+
+_NODE_FIELDS: dict[type, tuple[_Field, ...]] = {}
+
+
+def _node_fields(cls: type) -> tuple[_Field, ...]:
+    """The fields of a node class that hold nodes, read from its type hints once: a new node
+    class needs no edit here, only its fields typed as the others are."""
+    known = _NODE_FIELDS.get(cls)
+    if known is None:
+        hints = get_type_hints(cls) if is_dataclass(cls) else {}  # else a reader's placeholder (a pending note): a leaf
+        found = (_field_of(name, hint) for name, hint in hints.items())
+        known = _NODE_FIELDS[cls] = tuple(f for f in found if f is not None)
+    return known
+
+
+def query(fn: Callable[[Any], Iterable[Found]], tree: Node | tuple[Node, ...]) -> list[Found]:
+    """What `fn` finds in every node of the tree, depth first in reading order (pandoc's `query`).
+
+    `fn` is called on each node (blocks, inlines, notes' contents, table cells, cited works,
+    the metadata and its authors), the node before its children, and returns what it finds
+    there (an empty list when nothing). The tree may be a node or a tuple of nodes.
+    """
+    found: list[Found] = []
+    stack: list[Any] = [tree]
+    while stack:  # a stack, not recursion: quotes and notes may nest thousands deep before they are clamped
+        node = stack.pop()
+        if isinstance(node, tuple):
+            stack.extend(reversed(node))
+            continue
+        found.extend(fn(node))
+        stack.extend(getattr(node, f.name) for f in reversed(_node_fields(type(node))))
+    return found
+
+
+def walk(fn: Callable[[Any], Any], tree: Tree) -> Tree:
+    """The tree rebuilt bottom up with `fn` applied to every node (pandoc's `walk`).
+
+    Each node's children are walked first, then `fn` gets the node with its new children and
+    returns its replacement: the node itself to keep it, another node, or, for a node in a
+    tuple (a paragraph's inlines, a box's blocks), a tuple of nodes to put in its place (empty
+    to remove it). What `fn` returns is not walked again. A node whose subtree `fn` left as it
+    was is returned as the same object, so `walk(fn, doc) is doc` tells that nothing changed.
+    """
+    if isinstance(tree, tuple):
+        return _walk_sequence(fn, tree)  # type: ignore[return-value]  # a tuple of nodes gives a tuple of nodes
+    replaced = _walk_node(fn, tree)
+    if isinstance(replaced, tuple):
+        raise TypeError(f"walk: {type(tree).__name__} is not in a tuple; it cannot be replaced by several nodes")
+    return replaced
+
+
+def _walk_node(fn: Callable[[Any], Any], node: Any) -> Any:
+    changes = {}
+    for f in _node_fields(type(node)):
+        old = getattr(node, f.name)
+        new = _walk_sequence(fn, old) if f.depth == 1 else _walk_field(fn, old, f.depth)
+        if new is not old:
+            changes[f.name] = new
+    return fn(replace(node, **changes) if changes else node)
+
+
+def _walk_field(fn: Callable[[Any], Any], value: Any, depth: int) -> Any:
+    if depth == 0:
+        return walk(fn, value)
+    if depth == 1:
+        return _walk_sequence(fn, value)
+    new = tuple(_walk_sequence(fn, v) if depth == 2 else _walk_field(fn, v, depth - 1) for v in value)
+    return value if all(n is o for n, o in zip(new, value, strict=True)) else new
+
+
+def _walk_sequence(fn: Callable[[Any], Any], nodes: tuple[Any, ...]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    changed = False
+    for node in nodes:
+        new = _walk_node(fn, node)
+        if isinstance(new, tuple):
+            out.extend(new)
+            changed = True
+        else:
+            out.append(new)
+            changed = changed or new is not node
+    return tuple(out) if changed else nodes
+
+
+def map_children(
+    node: Branch,
+    inlines: Callable[[tuple[Inline, ...]], tuple[Inline, ...]],
+    blocks: Callable[[tuple[Block, ...]], tuple[Block, ...]],
+) -> Branch:
+    """The node with each tuple of inlines it holds passed through `inlines`, each of blocks through `blocks`.
+
+    One level only, in field order: for passes that carry what they have seen down the tree
+    in reading order (citations numbered as read, "in a note" known), which a bottom-up
+    `walk` cannot. Table cells and list items are each one tuple; other fields stay.
+    """
+    changes = {}
+    for f in _node_fields(type(node)):
+        if f.kind != "other":
+            old = getattr(node, f.name)
+            fn: Callable[[Any], Any] = inlines if f.kind == "inlines" else blocks
+            new = _map_sequences(fn, old, f.depth)
+            if new is not old:
+                changes[f.name] = new
+    return replace(node, **changes) if changes else node
+
+
+def _map_sequences(fn: Callable[[tuple[Any, ...]], tuple[Any, ...]], value: Any, depth: int) -> Any:
+    if depth <= 1:  # one node is not a tuple to map: no field of the model holds a lone inline or block
+        return fn(value) if depth == 1 else value
+    new = tuple(_map_sequences(fn, v, depth - 1) for v in value)
+    return value if all(n is o for n, o in zip(new, value, strict=True)) else new

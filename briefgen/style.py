@@ -13,6 +13,7 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any
 
 from .brief import PRIORITIES
+from .citestyles import CITATION_STYLES, NO_MARKERS
 from .errors import suggestion
 from .writers import FORMATS
 
@@ -160,7 +161,7 @@ class Style:
         None, schema={"type": ["integer", "null"], "minimum": 1}, doc="a longer PDF warns (fails with --strict)"
     )
     citations: str = key(
-        "author-date", schema={"enum": ["notes", "author-date", "none"]}, doc="how citations print in the text"
+        "author-date", schema={"enum": [*CITATION_STYLES, NO_MARKERS]}, doc="how citations print in the text"
     )
     footnotes: bool = key(True, schema={"type": "boolean"}, doc="false drops explanatory ^[notes] as well")
     bibliography: str = key(

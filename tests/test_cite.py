@@ -17,6 +17,7 @@ from briefgen.model import (
     Metadata,
     Note,
     Paragraph,
+    Quote,
     Text,
     plain_text,
 )
@@ -414,3 +415,13 @@ def test_a_narrative_citations_note_marker_follows_the_full_stop(refs):
     inlines = resolve_citations(doc, refs, "notes")[0].blocks[0].children
     note_at = next(i for i, n in enumerate(inlines) if isinstance(n, Note))
     assert plain_text(inlines[:note_at]).endswith("Doe.")
+
+
+def test_bibliography_boxes_in_a_quote_or_a_list_item_are_filled_as_in_a_box(refs):
+    # filled by the generic walk: before it, only boxes reached through boxes were
+    quoted = Quote((bibliography_box(),))
+    listed = ListBlock(((Paragraph((Text("item"),)), bibliography_box()),))
+    _, [quote, listing], _ = resolve(refs, "notes", cite("doe2020"), extra_blocks=[quoted, listed])
+
+    assert [b.role for b in quote.blocks[0].blocks[1:]] == ["bibliography"]
+    assert [b.role for b in listing.items[0][1].blocks[1:]] == ["bibliography"]

@@ -28,7 +28,8 @@ from briefgen.model import (
 )
 from briefgen.style import Colours, Fonts, Page, Style
 from briefgen.writers import Artifact, Assets
-from briefgen.writers.html import email_html, write
+from briefgen.writers.html.email import email_html
+from briefgen.writers.html.page import write
 
 BRIEF = """\
 ::: keymessages
@@ -781,3 +782,21 @@ def test_a_heading_that_skips_a_level_is_announced_one_below_the_last_and_keeps_
         found = [(el.tag, el.get("class")) for el in root.iter() if re.fullmatch(r"h[2-6]", str(el.tag))]
         assert found == [("h2", None), ("h3", "_h4"), ("h4", "_h5"), ("h2", None)]
     assert re.search(r"h4, \._h4 \{[^}]*font-size", css(render(blocks)[1]))
+
+
+def test_the_page_and_the_email_are_two_writers_over_one_body_each_with_the_writer_interface():
+    from briefgen.writers.html import base, email, page
+
+    blocks = parse_markdown("Text.^[A note.]\n\n> Quoted.\n\n---\n\n| a |\n|---|\n| b |\n")
+    doc = Document(META, blocks)
+    mail = email.write(doc, theme(Style()), Assets())
+
+    assert issubclass(page.PageBody, base.HtmlBody) and issubclass(email.EmailBody, base.HtmlBody)
+    assert (mail.media_type, mail.notes) == ("text/html", 1)
+    assert mail.data.decode("utf-8") == email_html(doc, theme(Style()))
+    assert (
+        'class="_quote"' in email_html(doc, theme(Style()))
+        and "_quote" not in page.write(doc, theme(Style()), Assets()).data.decode()
+    )
+    with pytest.raises(TypeError, match="abstract"):
+        base.HtmlBody(theme(Style()))  # type: ignore[abstract]

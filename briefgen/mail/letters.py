@@ -23,7 +23,7 @@ from ..errors import BriefgenError, MailError
 from ..incremental import MANIFEST
 from ..select import shape
 from ..writers import FORMATS, Assets, writer
-from ..writers.html import email_html
+from ..writers.html.email import email_html
 from .message import Attachment, Letter, fill, pattern_values, safe_filename
 from .recipients import Distribution, Recipient
 

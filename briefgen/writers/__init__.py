@@ -63,7 +63,7 @@ FORMATS: dict[str, Format] = {
             "Word document: real Word styles and footnotes, opens in Word and LibreOffice",
         ),
         Format("pdf", "briefgen.writers.pdf", "application/pdf", "typeset PDF: embedded fonts, footnotes, outline"),
-        Format("html", "briefgen.writers.html", "text/html", "one self-contained web page: no external requests"),
+        Format("html", "briefgen.writers.html.page", "text/html", "one self-contained web page: no external requests"),
         Format(
             "txt", "briefgen.writers.text", "text/plain", "plain UTF-8 text wrapped at 72 columns, notes at the end"
         ),
