@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .app.plan import BuildRequest
-from .options import build_options, check_options, mail_options, templates_option
+from .options import build_options, check_options, complete_audiences, mail_options, templates_option
 from .output import os_error
 from .terminal import NORMAL, QUIET, VERBOSE, TerminalReporter
 from .writers import DEFAULT_FORMATS
@@ -40,8 +40,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
-            raise
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, BrokenPipeError):
+            raise  # a closed pipe (`| head`): click ends quietly, as other command-line tools do
         except OSError as exc:  # a full disk, no permission: the system's words, not a traceback
             if _debugging(ctx):
                 raise
@@ -197,7 +197,7 @@ def templates_list(templates_dir: Path | None) -> None:
 
 
 @templates.command("show")
-@click.argument("audience")
+@click.argument("audience", shell_complete=complete_audiences)
 @templates_option
 def templates_show(audience: str, templates_dir: Path | None) -> None:
     """An audience's files, the template it uses and its resolved style."""
@@ -209,7 +209,14 @@ def templates_show(audience: str, templates_dir: Path | None) -> None:
 
 @templates.command("new")
 @click.argument("name")
-@click.option("--from", "source", default="practitioner", show_default=True, help="The audience to copy.")
+@click.option(
+    "--from",
+    "source",
+    default="practitioner",
+    show_default=True,
+    shell_complete=complete_audiences,
+    help="The audience to copy.",
+)
 @templates_option
 def templates_new(name: str, source: str, templates_dir: Path | None) -> None:
     """Copy an audience into ./templates/NAME, ready to edit."""

@@ -3,11 +3,13 @@
 One method per event kind, found by the event's class name (as markdown-it-py renders one
 token type per method): an event with no method fails loudly. Results go to standard
 output, warnings, details and errors to standard error; -q keeps errors only, -v adds details.
-A progress bar is drawn on standard error when it is a terminal.
+A progress bar is drawn on standard error when it is a terminal; escape codes only on one
+that understands them (not TERM=dumb, not with NO_COLOR set).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -17,6 +19,35 @@ from .errors import display_path
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 _ERASE_LINE = "\r\x1b[K"
+
+
+def escapes_allowed(stream) -> bool:
+    """Whether `stream` is a terminal that takes escape codes (cursor moves, colours)."""
+    term = os.environ.get("TERM", "")
+    return stream.isatty() and term not in ("", "dumb") and not os.environ.get("NO_COLOR")
+
+
+class _PlainBar:
+    """A progress bar drawn with carriage returns alone, for terminals without escape codes."""
+
+    WIDTH = 36
+
+    def __init__(self, total: int, label: str, file) -> None:
+        self.total, self.label, self.file, self.done, self.shown = total, label, file, 0, ""
+        self._draw()
+
+    def update(self, steps: int) -> None:
+        self.done += steps
+        self._draw()
+
+    def _draw(self) -> None:
+        filled = self.WIDTH * self.done // self.total
+        self.shown = f"{self.label}  [{'#' * filled}{'-' * (self.WIDTH - filled)}]  {100 * self.done // self.total:3d}%"
+        self.file.write("\r" + self.shown)
+        self.file.flush()
+
+    def erase(self) -> str:
+        return "\r" + " " * len(self.shown) + "\r"
 
 
 class TerminalReporter:
@@ -38,7 +69,7 @@ class TerminalReporter:
             click.echo(message, err=err)
 
     def _erase(self) -> str:
-        return _ERASE_LINE
+        return self._bar.erase() if isinstance(self._bar, _PlainBar) else _ERASE_LINE
 
     # ------------------------------------------------------------ any command
 
@@ -52,8 +83,11 @@ class TerminalReporter:
         """A bar over the outputs being made (or messages sent): on a terminal, for more than one, unless -q."""
         if event.total < 2 or self.verbosity < NORMAL or not sys.stderr.isatty():
             return
-        self._bar_context = click.progressbar(length=event.total, label=event.label, file=sys.stderr)
-        self._bar = self._bar_context.__enter__()
+        if escapes_allowed(sys.stderr):
+            self._bar_context = click.progressbar(length=event.total, label=event.label, file=sys.stderr)
+            self._bar = self._bar_context.__enter__()
+        else:
+            self._bar = _PlainBar(event.total, event.label, sys.stderr)
 
     def _Advanced(self, event) -> None:
         if self._bar is not None:

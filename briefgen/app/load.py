@@ -66,8 +66,11 @@ def load(brief_path: Path, bib_options: tuple[Path, ...], audience_names: list[s
 def failure(path: Path, err: Exception, debug: bool) -> BriefgenError:
     """What one brief's failure reports, so a command over many briefs goes on to the next.
 
-    Under `debug` an internal error is raised again, for its traceback.
+    Under `debug` an internal error is raised again, for its traceback. A closed standard
+    output (`| head`) is no brief's failure: it ends the command.
     """
+    if isinstance(err, BrokenPipeError):
+        raise err
     if isinstance(err, OutputError):
         return err.at(display_path(path))
     if isinstance(err, BriefgenError):

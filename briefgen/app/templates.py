@@ -57,10 +57,11 @@ def show_lines(name: str, roots: tuple[Path, ...]) -> list[str]:
     from ..audience import load_audience
 
     found = load_audience(name, roots)
+    extends = " -> ".join(found.chain) if len(found.chain) > 1 else "nothing"  # the chain starts with itself
     lines = [
         f"audience: {found.name}",
         f"folder:   {display_path(found.folder)}{' (built-in)' if found.builtin else ''}",
-        f"extends:  {' -> '.join(found.chain)}",
+        f"extends:  {extends}",
         f"template: {found.template}",
         "files:",
         *(f"  {path.name}" for path in sorted(p for p in found.folder.iterdir() if p.is_file())),
