@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -55,8 +56,8 @@ class TerminalReporter:
 
     def __init__(self, verbosity: int = NORMAL) -> None:
         self.verbosity = verbosity
-        self._bar = None  # the progress bar on the terminal's last line: erased before a line is printed
-        self._bar_context = None
+        self._bar: Any = None  # the progress bar on the terminal's last line: erased before a line is printed
+        self._bar_context: Any = None  # click's bar, entered: left when the progress ends
 
     def report(self, event: Event) -> None:
         getattr(self, f"_{type(event).__name__}")(event)

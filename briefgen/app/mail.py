@@ -11,6 +11,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -33,6 +34,9 @@ from .events import (
 )
 from .load import load
 from .plan import BuildRequest
+
+if TYPE_CHECKING:
+    from ..mail.recipients import Recipient
 
 INTERRUPTED = 130  # the exit code of a send stopped by Ctrl-C, as a shell reports SIGINT
 
@@ -69,12 +73,12 @@ class MailRequest:
 class _Settings:
     """The sender and limits, from the options, the environment and mail.yaml."""
 
-    config: dict
-    config_file: object
-    sender: object
-    reply_to: object
+    config: dict[str, Any]
+    config_file: str  # "" when there is none
+    sender: Recipient
+    reply_to: Recipient | None
     limit_mb: float
-    given: tuple
+    given: tuple[list[Recipient], list[Recipient], list[Recipient]]
     note: str
 
 
@@ -145,7 +149,7 @@ def _settings(request: MailRequest) -> _Settings:
     return _Settings(config, config_file, sender, reply_to, limit_mb, given, note)
 
 
-def _addresses(values: tuple[str, ...], option: str):
+def _addresses(values: tuple[str, ...], option: str) -> list[Recipient]:
     """Addresses given on the command line, checked like a list's."""
     from ..mail.recipients import Recipient, parse_address
 
@@ -159,7 +163,7 @@ def _addresses(values: tuple[str, ...], option: str):
     return found
 
 
-def _one_address(value: str, origin: str):
+def _one_address(value: str, origin: str) -> Recipient:
     from ..mail.recipients import Recipient, parse_address
 
     try:
@@ -298,11 +302,12 @@ def _compose(request: MailRequest, settings: _Settings, brief, messages: list, r
 
 
 def _write_drafts(request: MailRequest, drafts: list, reporter: Reporter) -> None:
+    folder = request.eml_dir or Path()  # given: drafts are written only with --eml
     if request.dry_run:
         for name, _ in drafts:
-            reporter.report(DraftWritten(request.eml_dir / name, dry_run=True))
+            reporter.report(DraftWritten(folder / name, dry_run=True))
         return
-    for target in write_set(drafts, request.eml_dir):
+    for target in write_set(drafts, folder):
         reporter.report(DraftWritten(target, dry_run=False))
 
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BriefgenError, Problem, display_path
 from ..output import finish_interrupted
 from ..writers import FORMATS
 from .events import BriefUpToDate, Reporter, UpToDate, Warned
 from .load import bibliography_paths, load
+
+if TYPE_CHECKING:
+    from ..brief import Brief
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class Pending:
     """One brief planned: its jobs under way, and the outputs found up to date."""
 
     path: Path
-    brief: object
+    brief: Brief
     futures: list
     unchanged: list[dict]
     sources: str
@@ -123,7 +127,7 @@ def plan_brief(
     to_make, unchanged = [], []
     for job in jobs:
         entry = recorded.get(job.relative_path.name)
-        if _still_made(job, entry, request):
+        if entry is not None and _still_made(job, entry, request):
             unchanged.append({**entry, "folder": brief.id})
         else:
             to_make.append(job)
@@ -147,13 +151,12 @@ def _claim_id(ids: dict[str, Path], brief_id: str, path: Path) -> None:
         )
 
 
-def _still_made(job, entry: dict | None, request: BuildRequest) -> bool:
+def _still_made(job, entry: dict, request: BuildRequest) -> bool:
     """The output on disk is the one this job would make: same inputs, file as written."""
     from ..incremental import file_sha256
 
     return (
         not request.force
-        and entry is not None
         and entry.get("inputs") == job.inputs
         and file_sha256(request.out_dir / job.relative_path) == entry.get("sha256")
     )
