@@ -137,3 +137,28 @@ def test_the_terminal_renders_written_outputs_as_the_cli_always_has(capsys):
     out, err = capsys.readouterr()
     assert out == "out/b/b_press.pdf (press/brief.md.j2, 2 pages, 3 KB)\nbriefs/b.yaml: 1 output up to date\n"
     assert err == "warning: a thing\n"
+
+
+def test_a_mail_dry_run_reports_each_message_and_the_drafts_it_would_write_and_writes_nothing(workspace):
+    from briefgen.app.events import DraftWritten, MessageReady
+    from briefgen.app.mail import MailRequest, mail
+
+    (workspace / "list.csv").write_text(
+        "email,name,audience\na@example.org,Ann,press\nb@example.org,Bob,press\nc@example.org,Cy,academic\n", "utf-8"
+    )
+    options = dict.fromkeys(("to", "cc", "bcc", "audiences", "formats", "bib"), ())
+    options |= dict.fromkeys(("subject", "note_path", "config_path", "max_size"), None)
+    options |= dict.fromkeys(("each", "bcc_self", "send_now", "resend"), False)
+    asked = MailRequest(
+        Path("briefs/b.yaml"), **options, from_="Me <me@example.org>", eml_dir=Path("drafts"), dry_run=True,
+        recipients_file=Path("list.csv"), out_dir=Path("out"), roots=search_path(None),
+    )  # fmt: skip
+    events = Recorder()
+    assert mail(asked, events) == 0
+    ready = {e.audience: e for e in events.of(MessageReady)}
+    assert sorted(ready) == ["academic", "press"]
+    assert ready["press"].recipients == 2 and not ready["press"].repeat
+    assert [e.path.as_posix() for e in events.of(DraftWritten)] == ["drafts/b_press.eml", "drafts/b_academic.eml"]
+    assert all(e.dry_run for e in events.of(DraftWritten))
+    assert events.of(Written) == [] and events.of(BibliographyUsed) != []  # the scratch build reports failures only
+    assert not (workspace / "drafts").exists() and not (workspace / "out").exists()
