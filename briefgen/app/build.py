@@ -1,0 +1,103 @@
+"""`build`: every brief of a request made and written, one set per brief, reporting as it goes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import BriefgenError, Problem, display_path
+from ..output import write_set
+from .events import Advanced, Failed, ProgressEnded, ProgressStarted, Reporter, Warned, Written
+from .load import failure
+from .plan import BuildRequest, Pending, plan_brief, report_unchanged, style_warnings, unchanged_outputs, warn_again
+
+
+def run_build(request: BuildRequest, reporter: Reporter) -> int:
+    """Build every brief of `request`; the number of briefs that failed (each reported as `Failed`).
+
+    Each brief is looked at in turn (an unchanged one costs a few file reads); the outputs to
+    make are sent to the worker pool as they are found, and each brief's set is written as soon
+    as its outputs are made, in the order of the briefs.
+    """
+    from ..folders import discover
+    from ..parallel import Runner
+
+    names = list(request.audiences) or sorted(discover(request.roots))
+    loaded: list = []
+
+    def audiences() -> list:
+        from ..audience import load_audiences
+
+        if not loaded:
+            chosen = load_audiences(names, request.roots)
+            style_warnings(chosen, request.strict, reporter)
+            loaded.extend(chosen)
+        return loaded
+
+    if request.strict:
+        audiences()  # a style's low contrast fails the run even when every output is up to date
+    pending: list[Pending] = []
+    ids: dict[str, Path] = {}  # brief id -> the file that has it: two would write the same folder
+    failures = 0
+    with Runner(request.workers) as runner:
+        for path in request.paths:
+            try:
+                unchanged = None if request.force else unchanged_outputs(path, names, request)
+                if unchanged is not None:
+                    warn_again(path, unchanged, request, reporter)
+                    report_unchanged(path, unchanged, request, reporter, anything_written=False)
+                    continue
+                pending.append(plan_brief(path, audiences, request, runner, ids, reporter))
+            except Exception as err:  # one brief's failure: the others are still built
+                reporter.report(Failed(path, failure(path, err, request.debug)))
+                failures += 1
+        failures += _finish_all(pending, request, reporter)
+    return failures
+
+
+def _finish_all(pending: list[Pending], request: BuildRequest, reporter: Reporter) -> int:
+    """Wait for the briefs planned, in order, writing each set; the number that failed."""
+    failures = 0
+    reporter.report(ProgressStarted(sum(len(p.futures) for p in pending), "building"))
+    try:
+        for planned in pending:
+            try:
+                finish_brief(planned, request, reporter)
+            except Exception as err:
+                reporter.report(Failed(planned.path, failure(planned.path, err, request.debug)))
+                failures += 1
+    finally:
+        reporter.report(ProgressEnded())
+    return failures
+
+
+def finish_brief(planned: Pending, request: BuildRequest, reporter: Reporter) -> None:
+    """Wait for one brief's outputs, warn, and write them with its manifest as one set."""
+    from ..build import manifest
+    from ..incremental import MANIFEST
+
+    outputs = []
+    for future in planned.futures:
+        outputs.append(future.result())
+        reporter.report(Advanced())
+    problems = [
+        Problem(display_path(planned.path), None, None, o.audience, f"{o.relative_path.name}: {w}")
+        for o in outputs
+        for w in o.warnings
+    ]
+    if problems and request.strict:
+        raise BriefgenError(problems)
+    for p in problems:
+        reporter.report(Warned(str(p)))
+    warn_again(planned.path, planned.unchanged, request, reporter)
+    brief = planned.brief
+    folder = request.out_dir / brief.id
+    present = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
+    confirmed = frozenset(str(e.get("file")) for e in planned.unchanged)
+    files = [(o.relative_path, o.data) for o in outputs]
+    body = manifest(brief, outputs, planned.previous, present, planned.sources, confirmed)
+    if outputs or body != planned.previous:
+        files.append((Path(brief.id) / MANIFEST, body))
+    written = write_set(files, request.out_dir) if files else []
+    for target, o in zip(written, outputs, strict=False):
+        reporter.report(Written(target, planned.templates[o.audience], len(o.data), o.pages))
+    report_unchanged(planned.path, planned.unchanged, request, reporter, anything_written=bool(outputs))

@@ -1,0 +1,34 @@
+"""`check`: every brief validated and run through every audience's template, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .events import Checked, Failed, Reporter
+from .load import failure, find_briefs, load
+from .plan import style_warnings
+
+
+def run_check(
+    briefs: tuple[Path, ...], bib: tuple[Path, ...], roots: tuple[Path, ...], reporter: Reporter, debug: bool = False
+) -> int:
+    """Check each brief as `build` would read it; the number that failed (each reported as `Failed`)."""
+    from ..audience import discover, load_audiences
+    from ..build import to_document
+    from ..mail.recipients import brief_distribution
+
+    every = load_audiences(None, roots)  # style files are part of what is checked
+    style_warnings(every, False, reporter)
+    names = sorted(discover(roots))
+    bad = 0
+    for path in find_briefs(briefs):
+        try:
+            brief, refs, _ = load(path, bib, names, reporter)
+            for audience in every:
+                to_document(brief, audience, roots, refs)
+            brief_distribution(path, names)  # `mail` reads it; `build` never does
+            reporter.report(Checked(path, len(brief.recommendations), len(brief.groups)))
+        except Exception as err:
+            reporter.report(Failed(path, failure(path, err, debug)))
+            bad += 1
+    return bad

@@ -1,0 +1,162 @@
+"""What a build must make: the request, and the decisions about what is up to date.
+
+Two looks, cheapest first. `unchanged_outputs` reads the brief's id and the manifest only:
+when no raw input changed, nothing is parsed. Otherwise `plan_brief` loads the brief, makes
+each audience's document, and sends to the worker pool only the outputs whose own inputs
+changed (incremental.py says what each digest covers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import BriefgenError, Problem, display_path
+from ..output import finish_interrupted
+from ..writers import FORMATS
+from .events import BriefUpToDate, Reporter, UpToDate, Warned
+from .load import bibliography_paths, load
+
+if TYPE_CHECKING:
+    from ..brief import Brief
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What `build` and `watch` were asked for."""
+
+    paths: list[Path]
+    audiences: tuple[str, ...]  # () is every audience
+    formats: tuple[str, ...]
+    out_dir: Path
+    bib: tuple[Path, ...]
+    strict: bool
+    roots: tuple[Path, ...]
+    workers: int
+    force: bool = False
+    debug: bool = False  # an internal error raises, for its traceback
+
+
+@dataclass
+class Pending:
+    """One brief planned: its jobs under way, and the outputs found up to date."""
+
+    path: Path
+    brief: Brief
+    futures: list
+    unchanged: list[dict]
+    sources: str
+    previous: bytes | None
+    templates: dict[str, str]  # audience -> its template
+
+
+def style_warnings(audiences: list, strict: bool, reporter: Reporter) -> None:
+    """Once per run, what the audiences' styles get away with (low contrast); an error with --strict."""
+    problems = [p for a in audiences for p in a.warnings]
+    if problems and strict:
+        raise BriefgenError(problems)
+    for p in problems:
+        reporter.report(Warned(str(p)))
+
+
+def unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> list[dict] | None:
+    """The manifest entries of every output asked for, if none of their raw inputs changed; else None."""
+    from ..incremental import MANIFEST, quick_look, sources_digest, unchanged_entries
+
+    look = quick_look(path)
+    if look is None:
+        return None
+    brief_id, declared = look
+    try:  # a .bib gone since the last build: the full build says whether the brief needs one
+        sources = sources_digest(path, bibliography_paths(path, request.bib, declared), request.roots)
+        folder = request.out_dir / brief_id
+        finish_interrupted(folder)  # a set a killed run left half renamed: whole before it is read
+        previous = (folder / MANIFEST).read_bytes()
+    except (BriefgenError, OSError):
+        return None  # the full build reports what is missing
+    files = [f"{brief_id}_{a}.{FORMATS[f].name}" for a in names for f in request.formats]
+    entries = unchanged_entries(previous, brief_id, folder, files, sources)
+    return None if entries is None else [{**e, "folder": brief_id} for e in entries]
+
+
+def warn_again(path: Path, entries: list[dict], request: BuildRequest, reporter: Reporter) -> None:
+    """Warnings recorded for up-to-date outputs: a page limit still applies to a file not rebuilt."""
+    problems = [
+        Problem(display_path(path), None, None, str(e.get("audience")), f"{e.get('file')}: {w}")
+        for e in entries
+        for w in e.get("warnings") or ()
+    ]
+    if problems and request.strict:
+        raise BriefgenError(problems)
+    for p in problems:
+        reporter.report(Warned(str(p)))
+
+
+def report_unchanged(
+    path: Path, entries: list[dict], request: BuildRequest, reporter: Reporter, anything_written: bool
+) -> None:
+    """Each up-to-date output, then the brief when nothing of it was written."""
+    for e in entries:
+        reporter.report(UpToDate(request.out_dir / str(e.get("folder")) / str(e.get("file"))))
+    if entries and not anything_written:
+        reporter.report(BriefUpToDate(path, len(entries)))
+
+
+def plan_brief(
+    path: Path, audiences: Callable[[], list], request: BuildRequest, runner, ids: dict[str, Path], reporter: Reporter
+) -> Pending:
+    """Load the brief, make its documents, and send the outputs whose inputs changed to the pool.
+
+    `audiences()` loads the audiences (styles, logos, fonts) on first use, once per command.
+    """
+    from ..build import make, plan
+    from ..folders import discover
+    from ..incremental import MANIFEST, previous_entries, sources_digest
+
+    chosen = audiences()
+    brief, refs, bibs = load(path, request.bib, sorted(discover(request.roots)), reporter)
+    _claim_id(ids, brief.id, path)
+    jobs = plan(brief, chosen, list(request.formats), request.roots, refs)
+    sources = sources_digest(path, bibs, request.roots)
+    finish_interrupted(request.out_dir / brief.id)  # before the folder is read: see unchanged_outputs
+    manifest_path = request.out_dir / brief.id / MANIFEST
+    previous = manifest_path.read_bytes() if manifest_path.is_file() else None
+    recorded = {e.get("file"): e for e in previous_entries(previous, brief.id)}
+    to_make, unchanged = [], []
+    for job in jobs:
+        entry = recorded.get(job.relative_path.name)
+        if entry is not None and _still_made(job, entry, request):
+            unchanged.append({**entry, "folder": brief.id})
+        else:
+            to_make.append(job)
+    futures = [runner.submit(make, job) for job in to_make]
+    templates = {a.name: a.template for a in chosen}
+    return Pending(path, brief, futures, unchanged, sources, previous, templates)
+
+
+def _claim_id(ids: dict[str, Path], brief_id: str, path: Path) -> None:
+    """Two briefs with one id would write the same folder: the second is refused."""
+    first = ids.setdefault(brief_id, path)
+    if first != path:
+        raise BriefgenError(
+            Problem(
+                display_path(path),
+                None,
+                None,
+                "id",
+                f"'{brief_id}' is also the id of {display_path(first)}; its outputs would overwrite those",
+            )
+        )
+
+
+def _still_made(job, entry: dict, request: BuildRequest) -> bool:
+    """The output on disk is the one this job would make: same inputs, file as written."""
+    from ..incremental import file_sha256
+
+    return (
+        not request.force
+        and entry.get("inputs") == job.inputs
+        and file_sha256(request.out_dir / job.relative_path) == entry.get("sha256")
+    )
