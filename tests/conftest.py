@@ -86,6 +86,14 @@ def _fresh_bibliography_cache():
     load_bibliography.cache_clear()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="write the outputs test_golden.py builds into tests/golden/ instead of comparing them",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "literal_syntax: outputs may show syntax on purpose (code spans); no leak scan")
 
