@@ -34,12 +34,7 @@ g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
 """
 
 
-@pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "briefs").mkdir()
-    (tmp_path / "references.bib").write_text(REFERENCES_BIB, encoding="utf-8")
-    return tmp_path
+pytestmark = pytest.mark.workspace(briefs={}, bib=REFERENCES_BIB)  # each test writes its own brief
 
 
 def run(*args: str) -> Result:
