@@ -105,12 +105,12 @@ def logo_problem(path: Path) -> str | None:
     """Why a logo cannot be drawn in every format, or None: found when the style is read, not mid-build.
 
     The image is decoded in full (a truncated file fails only then) once its size is known
-    to be small, and python-docx must read its header as the DOCX writer will.
+    to be small. The DOCX writer's python-docx knows a JPEG only by a JFIF or Exif segment
+    first (the name at byte 6), so one without is refused here too, with Pillow alone.
     """
-    from docx.image.exceptions import UnrecognizedImageError
-    from docx.image.image import Image as DocxImage
     from PIL import Image, UnidentifiedImageError
 
+    not_an_image = "not an image (is it really a PNG or JPEG?)"
     try:
         data = read_input(path, MAX_LOGO_BYTES)
         with Image.open(io.BytesIO(data)) as image:
@@ -119,11 +119,12 @@ def logo_problem(path: Path) -> str | None:
             if max(image.size) > MAX_LOGO_SIDE:
                 return f"{image.size[0]}x{image.size[1]} pixels; at most {MAX_LOGO_SIDE} on a side"
             image.load()
-        DocxImage.from_blob(data)
+        if image.format == "JPEG" and data[6:10] not in (b"JFIF", b"Exif"):
+            return not_an_image
     except InputRefused as refused:
         return str(refused)
-    except (UnidentifiedImageError, UnrecognizedImageError):
-        return "not an image (is it really a PNG or JPEG?)"
+    except UnidentifiedImageError:
+        return not_an_image
     except (OSError, SyntaxError, ValueError, EOFError) as err:  # Pillow's words for damaged files
         return f"a damaged image ({err})"
     return None

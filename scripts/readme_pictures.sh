@@ -27,7 +27,7 @@ open("templates/parliament/style.yaml", "w", encoding="utf-8").write(block)' "$r
 )
 echo "docs/customising-parliament.png"
 
-# The README's Email picture: what a recipient of the practitioner brief sees, the message's
+# docs/email.md's picture: what a recipient of the practitioner brief sees, the message's
 # HTML part rendered by headless Chromium (Debian: chromium) at a mail client's reading width.
 briefgen mail briefs/kazakhstan-osce-2010.yaml -a practitioner --recipients briefs/distribution.csv \
   --from "Jane Analyst <jane.analyst@example.org>" --eml "$tmp/drafts" -o "$tmp" >/dev/null

@@ -8,14 +8,24 @@ which leaves two warnings. A rule that could not run is a finding too: silence i
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 
 from pdfua.model import Severity
 from pdfua.validator import validate
 
+CHECKED: dict[bytes, list[str]] = {}  # sha-256 of a PDF -> its findings: the same PDF is checked once per session
+
 
 def pdfua_findings(data: bytes) -> list[str]:
     """Each error, warning or skipped rule as "RULE page N: message"."""
+    key = hashlib.sha256(data).digest()
+    if key not in CHECKED:
+        CHECKED[key] = _validate(data)
+    return CHECKED[key]
+
+
+def _validate(data: bytes) -> list[str]:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
         file.write(data)
         file.flush()

@@ -76,6 +76,39 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory, sample_outputs: dict[st
     return folder
 
 
+@pytest.fixture
+def workspace(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder in tmp_path, made the working directory: no test writes to the repository.
+
+    It holds the sample brief in briefs/ and references.bib, unless the module or test says
+    otherwise with the `workspace` marker, e.g.
+    `pytestmark = pytest.mark.workspace(briefs={"b.yaml": MINIMAL_BRIEF}, bib=REFERENCES_BIB)`:
+    briefs maps a file name in briefs/ to its YAML text (or a Path to copy), bib is the text of
+    references.bib (or a Path, or None for none), templates=True copies the built-in templates.
+    SOURCE_DATE_EPOCH is unset, so dates come from the brief alone.
+    """
+    marker = request.node.get_closest_marker("workspace")
+    options = marker.kwargs if marker else {}
+    (tmp_path / "briefs").mkdir()
+    for name, brief in options.get("briefs", {SAMPLE.name: SAMPLE}).items():
+        _put(tmp_path / "briefs" / name, brief)
+    bib = options.get("bib", ROOT / "references.bib")
+    if bib is not None:
+        _put(tmp_path / "references.bib", bib)
+    if options.get("templates"):
+        shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return tmp_path
+
+
+def _put(path: Path, content: str | Path) -> None:
+    if isinstance(content, Path):
+        shutil.copyfile(content, path)
+    else:
+        path.write_text(content, encoding="utf-8")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_bibliography_cache():
     """Tests reuse relative paths like references.bib in different temporary workspaces."""
@@ -86,8 +119,17 @@ def _fresh_bibliography_cache():
     load_bibliography.cache_clear()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="write the outputs test_golden.py builds into tests/golden/ instead of comparing them",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "literal_syntax: outputs may show syntax on purpose (code spans); no leak scan")
+    config.addinivalue_line("markers", "workspace(briefs, bib, templates): what the `workspace` fixture holds")
 
 
 @pytest.fixture(autouse=True)

@@ -36,16 +36,6 @@ recommendations:
 KAZAKH_WORDS = ["Қазақстан", "Нұр-Сұлтан", "Назарбаев", "Türkmenbaşy", "Өскемен", "Şymkent"]
 
 
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    """The sample brief and bibliography, copied: the repository is never written to."""
-    (tmp_path / "briefs").mkdir()
-    shutil.copy(ROOT / "briefs" / "kazakhstan-osce-2010.yaml", tmp_path / "briefs")
-    shutil.copy(ROOT / "references.bib", tmp_path)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def run(*args: str):
     return CliRunner().invoke(cli, list(args))
 

@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen import __version__
-from briefgen.bibliography import load_bibliography
 from briefgen.cli import cli
 
 from helpers_briefs import MINIMAL_BRIEF, REFERENCES_BIB, write_brief
@@ -44,16 +43,7 @@ BAD_BRIEF_LINES = [
 ]
 
 
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    """A project folder: briefs/good.yaml, briefs/bad.yaml and references.bib; the working directory."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "references.bib").write_text(REFERENCES_BIB, encoding="utf-8")
-    write_brief(tmp_path / "briefs", MINIMAL_BRIEF, name="good.yaml")
-    write_brief(tmp_path / "briefs", BAD_BRIEF, name="bad.yaml")
-    load_bibliography.cache_clear()  # it caches by path, and every workspace has the same ./references.bib
-    yield tmp_path
-    load_bibliography.cache_clear()
+pytestmark = pytest.mark.workspace(briefs={"good.yaml": MINIMAL_BRIEF, "bad.yaml": BAD_BRIEF}, bib=REFERENCES_BIB)
 
 
 @pytest.fixture

@@ -30,18 +30,14 @@ PRESS = ["desk@daily.example.com", "editor@weekly.example.com"]
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The sample brief and bibliography, a distribution list, no mail settings in the environment."""
-    (tmp_path / "briefs").mkdir()
-    shutil.copy(SAMPLE, tmp_path / "briefs" / SAMPLE.name)
-    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
-    (tmp_path / "list.csv").write_text(LIST, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
+def workspace(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """conftest's (the sample brief and bibliography), a distribution list, no mail settings in the environment."""
+    (workspace / "list.csv").write_text(LIST, encoding="utf-8")
     for variable in ("BRIEFGEN_MAIL_FROM", "BRIEFGEN_SMTP_HOST", "BRIEFGEN_SMTP_USER", "BRIEFGEN_SMTP_PORT"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("BRIEFGEN_SMTP_PASSWORD", PASSWORD)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
-    return tmp_path
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(workspace / "no-config"))
+    return workspace
 
 
 def mail(*args: str) -> Result:

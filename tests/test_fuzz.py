@@ -46,7 +46,10 @@ OUT = "out"
 OUTPUT_NAME = re.compile(r"[a-z0-9][a-z0-9-]*/([a-z0-9][a-z0-9-]*_[a-z0-9_-]+\.(txt|html|pdf|docx)|manifest\.json)")
 MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04", ".html": b"<!DOCTYPE html", ".txt": b""}
 
-pytestmark = pytest.mark.literal_syntax  # hostile text shows syntax on purpose; the leak scan is not this test
+pytestmark = [
+    pytest.mark.literal_syntax,  # hostile text shows syntax on purpose; the leak scan is not this test
+    pytest.mark.fuzz,  # its own tier: `python -m pytest -m fuzz` (CI runs it after the README's command)
+]
 
 
 class Hang(BaseException):

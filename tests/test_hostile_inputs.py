@@ -20,14 +20,14 @@ from helpers_briefs import MINIMAL_BRIEF, REFERENCES_BIB
 SECRET = "Host bastion\n  IdentityFile ~/.ssh/id_secret_7f3a\n"
 
 
+pytestmark = pytest.mark.workspace(briefs={"b.yaml": MINIMAL_BRIEF}, bib=REFERENCES_BIB)
+
+
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "briefs").mkdir()
-    (tmp_path / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
-    (tmp_path / "references.bib").write_text(REFERENCES_BIB, encoding="utf-8")
-    (tmp_path / "secret").write_text(SECRET, encoding="utf-8")
-    return tmp_path
+def workspace(workspace: Path) -> Path:
+    """conftest's, with a file no brief or template may read."""
+    (workspace / "secret").write_text(SECRET, encoding="utf-8")
+    return workspace
 
 
 def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,16 +21,7 @@ SUMMARY = "# {{ label('summary') }}"  # a line each built-in template has
 QUICK = ("-f", "txt", "-f", "html")  # the rules do not depend on the format; these two are fast
 
 
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    """The sample brief, bibliography and built-in templates, copied so a test may edit them."""
-    (tmp_path / "briefs").mkdir()
-    shutil.copy(ROOT / BRIEF, tmp_path / "briefs")
-    shutil.copy(ROOT / "references.bib", tmp_path)
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    return tmp_path
+pytestmark = pytest.mark.workspace(templates=True)  # the built-in templates copied, so a test may edit them
 
 
 def build(*args: str) -> str:

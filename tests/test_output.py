@@ -31,6 +31,8 @@ from briefgen.output import (
 
 from helpers_briefs import MINIMAL_BRIEF, REFERENCES_BIB
 
+pytestmark = pytest.mark.workspace(briefs={"b.yaml": MINIMAL_BRIEF}, bib=REFERENCES_BIB)
+
 
 def _dead_pid() -> int:
     """A process number no process has now."""
@@ -322,15 +324,6 @@ def test_writers_of_one_folder_take_turns(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- through the CLI
-
-
-@pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "briefs").mkdir()
-    (tmp_path / "references.bib").write_text(REFERENCES_BIB, encoding="utf-8")
-    (tmp_path / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
-    return tmp_path
 
 
 def _limit_file_size(limit: int):

@@ -7,7 +7,10 @@ writes outside the output folder, a link in a .bib entry that runs a script.
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -31,12 +34,7 @@ g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
 """
 
 
-@pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "briefs").mkdir()
-    (tmp_path / "references.bib").write_text(REFERENCES_BIB, encoding="utf-8")
-    return tmp_path
+pytestmark = pytest.mark.workspace(briefs={}, bib=REFERENCES_BIB)  # each test writes its own brief
 
 
 def run(*args: str) -> Result:
@@ -297,6 +295,7 @@ def test_a_literal_brace_in_a_header_prints(workspace: Path) -> None:
         (b"not a picture at all", "not an image"),
         ("truncated", "a damaged image"),
         ("gif", "a GIF image; use PNG or JPEG"),
+        ("bare jpeg", "not an image"),  # no JFIF or Exif segment: python-docx cannot place it in a DOCX
     ],
 )
 def test_a_fake_or_damaged_logo_is_an_error_in_the_style_file(workspace: Path, content, message) -> None:
@@ -309,6 +308,8 @@ def test_a_fake_or_damaged_logo_is_an_error_in_the_style_file(workspace: Path, c
         buffer = io.BytesIO()
         Image.new("RGB", (8, 8)).save(buffer, "GIF")
         content = buffer.getvalue()
+    elif content == "bare jpeg":
+        content = _jpeg_without_its_app0_segment()
     _lab_style(workspace, "logo: logo.png\nlogo_alt: Lab emblem\n")
     (workspace / "templates" / "lab" / "logo.png").write_bytes(content)
     (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
@@ -316,6 +317,50 @@ def test_a_fake_or_damaged_logo_is_an_error_in_the_style_file(workspace: Path, c
     assert result.exit_code == 1
     assert f"templates/lab/style.yaml:2:7: logo: 'logo.png': {message}" in result.output
     assert not (workspace / "out").exists()
+
+
+def _jpeg(**save_options) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(buffer, "JPEG", **save_options)
+    return buffer.getvalue()
+
+
+def _jpeg_without_its_app0_segment() -> bytes:
+    """A JPEG Pillow decodes but python-docx does not recognise: SOI, then straight to the tables."""
+    data = _jpeg()
+    assert data[2:4] == b"\xff\xe0" and data[6:10] == b"JFIF"
+    return data[:2] + data[4 + int.from_bytes(data[4:6], "big") :]
+
+
+@pytest.mark.parametrize("kind", ["JFIF", "Exif"])
+def test_a_jfif_or_exif_logo_is_placed_in_the_docx_and_checking_it_imports_no_python_docx(workspace, kind) -> None:
+    """The style's logo is checked with Pillow alone; the python-docx the DOCX writer uses then accepts it."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0131] = "briefgen tests"  # Software
+    data = _jpeg() if kind == "JFIF" else _jpeg(exif=exif.tobytes())
+    if kind == "Exif":
+        data = data[:2] + data[4 + int.from_bytes(data[4:6], "big") :]  # Pillow wrote APP0 first: Exif leads now
+    assert data[6:10] == kind.encode()
+    _lab_style(workspace, "logo: logo.jpg\nlogo_alt: Lab emblem\n")
+    (workspace / "templates" / "lab" / "logo.jpg").write_bytes(data)
+    (workspace / "briefs" / "b.yaml").write_text(MINIMAL_BRIEF, encoding="utf-8")
+    script = (
+        "import sys\nfrom briefgen.cli import cli\n"
+        "try:\n    cli(['-q', 'build', 'briefs/b.yaml', '-a', 'lab', '-f', 'txt'], prog_name='briefgen')\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('docx' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    checked = subprocess.run([sys.executable, "-c", script], cwd=workspace, capture_output=True, text=True, env=env)
+    assert checked.stdout.strip() == "False", checked.stdout + checked.stderr
+    result = run("build", "briefs/b.yaml", "-a", "lab", "-f", "docx", "--force")
+    assert result.exit_code == 0, result.output
+    (docx,) = (workspace / "out").rglob("*.docx")
+    assert any(name.endswith(".jpg") for name in zipfile.ZipFile(docx).namelist())
 
 
 def test_a_year_before_1000_is_refused_at_the_date(workspace: Path) -> None:

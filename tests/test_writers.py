@@ -52,10 +52,11 @@ def test_the_cli_offers_exactly_the_registered_formats():
     assert set(DEFAULT_FORMATS) <= set(FORMATS)
 
 
-def test_the_readme_lists_every_format():
-    readme = (ROOT / "README.md").read_text("utf-8")
+@pytest.mark.parametrize("page", ["README.md", "docs/using.md"])
+def test_the_readme_and_the_manual_list_every_format(page):
+    text = (ROOT / page).read_text("utf-8")
     for name in FORMATS:
-        assert f"| `{name}` |" in readme, f"README's format table lacks {name}"
+        assert f"| `{name}` |" in text, f"{page}'s format table lacks {name}"
 
 
 def test_two_markers_at_one_place_are_separated_by_a_raised_comma_in_every_format():

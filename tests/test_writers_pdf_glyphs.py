@@ -233,13 +233,7 @@ recommendations:
 """
 
 
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    (tmp_path / "briefs").mkdir()
-    (tmp_path / "briefs" / "water.yaml").write_text(BRIEF, encoding="utf-8")
-    (tmp_path / "references.bib").write_text(REFERENCES_BIB, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+pytestmark = pytest.mark.workspace(briefs={"water.yaml": BRIEF}, bib=REFERENCES_BIB)
 
 
 def _style(workspace: Path, text: str) -> None:
