@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .contrast import Shortfall, colour_keys, shortfalls
 from .design import Theme, theme
@@ -72,8 +73,10 @@ def _raw_style(folder: Path) -> tuple[dict, Positions]:
                 )
             )
         data["logo"] = str(path)
-    email = data.get("email") if isinstance(data.get("email"), dict) else {}
-    patterns = [(("email", name), email.get(name), PATTERN_FIELDS) for name in ("subject", "filename")]
+    email = data["email"] if isinstance(data.get("email"), dict) else {}
+    patterns: list[tuple[tuple[str, ...], Any, tuple[str, ...]]] = [
+        (("email", name), email.get(name), PATTERN_FIELDS) for name in ("subject", "filename")
+    ]
     patterns += [((name,), data.get(name), RUNNING_FIELDS) for name in ("header", "footer")]
     for where, pattern, fields in patterns:
         if isinstance(pattern, str) and (why := pattern_problem(pattern, fields)):

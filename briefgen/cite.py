@@ -57,9 +57,10 @@ def _runs(nodes: tuple[Inline, ...]) -> list[Inline]:
             items = list(node.items)
             while True:  # "[@a][@b]", "[@a], [@b]", "[@a]; [@b]": one citation (Chicago 14.57: one note)
                 gap = 1 if pending and isinstance(pending[0], Text) and _SEPARATOR.match(pending[0].text) else 0
-                if not (len(pending) > gap and isinstance(pending[gap], Citation) and not pending[gap].narrative):
+                following = pending[gap] if len(pending) > gap else None
+                if not (isinstance(following, Citation) and not following.narrative):
                     break
-                items.extend(pending[gap].items)  # type: ignore[union-attr]
+                items.extend(following.items)
                 del pending[: gap + 1]
             node = Citation(tuple(items))
             if (

@@ -226,11 +226,12 @@ class HeadingLevels:
 
 def keeps_with_next(blocks: tuple[Block, ...], i: int) -> bool:
     """A short paragraph right before a box (a group's intro) stays on the box's page."""
+    block = blocks[i]
     return (
-        isinstance(blocks[i], Paragraph)
+        isinstance(block, Paragraph)
         and i + 1 < len(blocks)
         and isinstance(blocks[i + 1], Box)
-        and len(plain_text(blocks[i].children)) < INTRO_KEEPS_WITH_CARD
+        and len(plain_text(block.children)) < INTRO_KEEPS_WITH_CARD
     )
 
 

@@ -148,8 +148,9 @@ def deliveries(
         settings = listed.of(audience.name)
         people = groups[audience.name]
         mine = {r.email.casefold() for r in people}
-        copy = (Recipient(sender.email, sender.name, audience.name, "bcc", "--bcc-self"),)
-        copy = copy if bcc_self and sender.email.casefold() not in mine else ()
+        copy: tuple[Recipient, ...] = ()
+        if bcc_self and sender.email.casefold() not in mine:
+            copy = (Recipient(sender.email, sender.name, audience.name, "bcc", "--bcc-self"),)
         text = note or settings.note
         if each or settings.individual:
             for r in people:

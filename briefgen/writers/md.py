@@ -189,10 +189,13 @@ class _Writer:
         while i < len(blocks):
             block = blocks[i]
             if isinstance(block, Paragraph) and block.role not in ("", "code"):
-                j = i
-                while j < len(blocks) and isinstance(blocks[j], Paragraph) and blocks[j].role == block.role:
-                    j += 1
-                lines = self.role_div(block.role, blocks[i:j])  # type: ignore[arg-type]
+                same_role: list[Paragraph] = []
+                for following in blocks[i:]:
+                    if not (isinstance(following, Paragraph) and following.role == block.role):
+                        break
+                    same_role.append(following)
+                j = i + len(same_role)
+                lines = self.role_div(block.role, tuple(same_role))
                 i = j
             else:
                 lines = self.block(block)

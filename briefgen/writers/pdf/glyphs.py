@@ -562,9 +562,9 @@ def _inline_texts(
                     note = f'in the note "{_opening(plain_text(runs))}"' + _under(headings)
                     yield from _inline_texts(runs, role_font(theme.note), theme, headings, note)
             case _:
-                text = getattr(node, "text", None)
-                if isinstance(text, str):
-                    yield where, text, font
+                leaf_text = getattr(node, "text", None)
+                if isinstance(leaf_text, str):
+                    yield where, leaf_text, font
 
 
 def _leaves(inlines: tuple[Inline, ...]) -> Iterator[Inline]:
