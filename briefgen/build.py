@@ -20,7 +20,7 @@ from .design import Theme
 from .errors import Problem, TemplateError
 from .incremental import inputs_digest, previous_entries
 from .markdown import parse_inline, parse_markdown
-from .model import UNSAFE_CHARACTERS, Author, Document, Metadata, plain_text
+from .model import UNSAFE_CHARACTERS, Document, Metadata, plain_text
 from .render import render_markdown
 from .select import Shaped, shape
 from .writers import FORMATS, Artifact, Assets, writer
@@ -100,7 +100,7 @@ def metadata(shaped: Shaped, audience: Audience) -> Metadata:
     return Metadata(
         title=plain_text(parse_inline(shaped.title)),
         subtitle=plain_text(parse_inline(shaped.subtitle)) if shaped.subtitle else "",
-        authors=tuple(Author(p.name, p.affiliation) for p in shaped.authors),
+        authors=shaped.authors,
         date=shaped.date,
         organisation=shaped.organisation,
         series=shaped.series,

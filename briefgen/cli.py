@@ -53,46 +53,18 @@ def _find_briefs(paths: tuple[Path, ...]) -> list[Path]:
     return found
 
 
-def _bibliography_paths(brief_path: Path, options: tuple[Path, ...], declared: tuple[Path, ...]) -> tuple[Path, ...]:
-    """--bib (repeatable), then the brief's `bibliography:`, then references.bib beside it, above it, or here."""
-    from .loader import NoBibliography
-
-    if options:
-        return options
-    if declared:
-        return declared
-    candidates = (
-        brief_path.parent / "references.bib",
-        brief_path.parent.parent / "references.bib",
-        Path("references.bib"),
-    )
-    for candidate in candidates:
-        if candidate.is_file():
-            return (candidate,)
-    raise NoBibliography(dict.fromkeys(display_path(c) for c in candidates))
-
-
 def _load(brief_path: Path, bib_options: tuple[Path, ...], audience_names: list[str]):
     """Load a brief and its bibliographies, with every citation checked."""
-    from .bibliography import load_bibliographies
-    from .loader import load_brief
+    from .loader import load
 
-    chosen: dict[str, object] = {"bibs": (), "refs": {}}
-
-    def known_keys(declared: tuple[Path, ...]) -> dict:
-        chosen["bibs"] = _bibliography_paths(brief_path, bib_options, declared)
-        chosen["refs"] = load_bibliographies(chosen["bibs"])
-        return chosen["refs"]
-
-    brief = load_brief(brief_path, known_keys=known_keys, audiences=audience_names)
-    refs, bibs = chosen["refs"], chosen["bibs"]
-    names = ", ".join(display_path(b) for b in bibs)
-    if bibs:
-        _say(f"{display_path(brief_path)}: bibliography {names} ({len(refs)} entries)", VERBOSE, err=True)
-    unused = sorted(set(refs) - set(brief.cited))
-    if unused and bibs:
-        _warn(f"{names}: {len(unused)} entries not cited by {display_path(brief_path)}: {', '.join(unused)}")
-    return brief, refs, bibs
+    loaded = load(brief_path, bib_options, audience_names)
+    names = ", ".join(display_path(b) for b in loaded.bibliographies)
+    if loaded.bibliographies:
+        _say(f"{display_path(brief_path)}: bibliography {names} ({len(loaded.references)} entries)", VERBOSE, err=True)
+    if loaded.uncited and loaded.bibliographies:
+        uncited = ", ".join(loaded.uncited)
+        _warn(f"{names}: {len(loaded.uncited)} entries not cited by {display_path(brief_path)}: {uncited}")
+    return loaded.brief, loaded.references, loaded.files
 
 
 def _debugging(ctx: click.Context | None = None) -> bool:
@@ -318,6 +290,7 @@ def watch(
 def _watched_state(request) -> dict[str, tuple[int, int]]:
     """Size and modification time of every file a build reads: briefs, .bib files, templates and styles."""
     from .incremental import quick_look
+    from .loader import find_bibliographies
 
     try:
         built = request()
@@ -328,7 +301,7 @@ def _watched_state(request) -> dict[str, tuple[int, int]]:
     for brief in list(paths):
         look = quick_look(brief) if brief.is_file() else None
         with suppress(BriefgenError):
-            paths.extend(_bibliography_paths(brief, built.bib if built else (), look[1] if look else ()))
+            paths.extend(find_bibliographies(brief, built.bib if built else (), look[1] if look else ()))
     for root in roots:
         paths.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     state = {}
@@ -431,13 +404,14 @@ def _style_warnings(audiences: list, strict: bool) -> None:
 def _unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> list[dict] | None:
     """The manifest entries of every output asked for, if none of their raw inputs changed; else None."""
     from .incremental import MANIFEST, quick_look, sources_digest, unchanged_entries
+    from .loader import input_files
 
     look = quick_look(path)
     if look is None:
         return None
     brief_id, declared = look
     try:  # a .bib gone since the last build: the full build says whether the brief needs one
-        sources = sources_digest(path, _bibliography_paths(path, request.bib, declared), request.roots)
+        sources = sources_digest(input_files(path, request.bib, declared), request.roots)
         folder = request.out_dir / brief_id
         finish_interrupted(folder)  # a set a killed run left half renamed: whole before it is read
         previous = (folder / MANIFEST).read_bytes()
@@ -480,7 +454,7 @@ def _plan_brief(path: Path, audiences, request: BuildRequest, runner, ids: dict[
     from .incremental import MANIFEST, file_sha256, previous_entries, sources_digest
 
     chosen = audiences()
-    brief, refs, bibs = _load(path, request.bib, sorted(discover(request.roots)))
+    brief, refs, files = _load(path, request.bib, sorted(discover(request.roots)))
     first = ids.setdefault(brief.id, path)
     if first != path:
         raise BriefgenError(
@@ -493,7 +467,7 @@ def _plan_brief(path: Path, audiences, request: BuildRequest, runner, ids: dict[
             )
         )
     jobs = plan(brief, chosen, list(request.formats), request.roots, refs)
-    sources = sources_digest(path, bibs, request.roots)
+    sources = sources_digest(files, request.roots)
     finish_interrupted(request.out_dir / brief.id)  # before the folder is read: see _unchanged_outputs
     manifest_path = request.out_dir / brief.id / MANIFEST
     previous = manifest_path.read_bytes() if manifest_path.is_file() else None

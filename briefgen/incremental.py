@@ -92,19 +92,24 @@ def _content(path: Path, limit: int, within: Path | None = None) -> bytes:
 
 
 def _add_tree(digest, root: Path, by_content: bool = True) -> None:
-    """Every file under `root` a build may read, by relative name and content (or size and time), in order.
+    """Every file under `root`, by relative name and content (or size and time), in order.
 
-    Other files (notes, a stray 1.5 GB video) are neither read nor looked at.
+    Templates, styles and assets count by content. Any other file counts by its size and time,
+    never read: a template may include it (`{% include "notes.md" %}`), and a stray 1.5 GB video
+    costs one stat. A file that appears can change what a build reads (one root's template
+    shadowing another's), so the tree, not a list of the files one build read, is what counts.
     """
     for path in sorted(_files(root)):
-        limit = _limit(path.suffix.lower())
-        if by_content and limit is None:
-            continue
         digest.update(b"\0" + path.relative_to(root).as_posix().encode("utf-8", "surrogateescape") + b"\0")
-        if by_content:
-            digest.update(_content(path, limit or 0, within=root))
+        limit = _limit(path.suffix.lower())
+        if by_content and limit is not None:
+            digest.update(_content(path, limit, within=root))
         else:
-            stat = path.stat()
+            try:
+                stat = path.stat()
+            except OSError:  # a dangling link: the build says so if it reads it
+                digest.update(b"missing")
+                continue
             digest.update(f"{stat.st_size} {stat.st_mtime_ns}".encode())
 
 
@@ -116,15 +121,19 @@ def _files(root: Path) -> Iterable[Path]:
                 yield Path(folder) / name
 
 
-def sources_digest(brief_path: Path, bibliographies: tuple[Path, ...], roots: tuple[Path, ...]) -> str:
-    """The raw files one brief's outputs are made from, and the toolchain. OSError if one is unreadable."""
+def sources_digest(files: Iterable[Path], roots: tuple[Path, ...]) -> str:
+    """The raw files one brief's outputs are made from, and the toolchain. OSError if one is unreadable.
+
+    `files` are those loading the brief reads (loader.Loaded.files: the brief, then each .bib),
+    each by its absolute name and content; under the `roots`, every file a build may read.
+    """
     from .bibliography import MAX_BIBLIOGRAPHY_BYTES
     from .yamlsource import MAX_INPUT_BYTES
 
     digest = hashlib.sha256(f"{toolchain()}\0{_environment()}\0".encode())
-    digest.update(_content(brief_path, MAX_INPUT_BYTES))
-    for bib in bibliographies:
-        digest.update(b"bib\0" + _content(bib, MAX_BIBLIOGRAPHY_BYTES))
+    for path in files:
+        digest.update(b"file\0" + os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(_content(Path(path), max(MAX_INPUT_BYTES, MAX_BIBLIOGRAPHY_BYTES)))
     for root in roots:
         digest.update(b"root\0")
         _add_tree(digest, root)

@@ -13,9 +13,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from .brief import PRIORITIES, Brief, Group, Person, Recommendation, Section
+from .brief import PRIORITIES, Brief, Group, Recommendation, Section
 from .markdown import inline_markdown, parse_markdown
-from .model import Citation, Emph, Inline, Note, Paragraph, Span, Strong, Text, plain_text
+from .model import Author, Citation, Emph, Inline, Note, Paragraph, Span, Strong, Text, plain_text
 from .style import Content, Style
 
 
@@ -27,7 +27,7 @@ class Shaped:
     title: str
     subtitle: str
     date: dt.date
-    authors: tuple[Person, ...]
+    authors: tuple[Author, ...]
     organisation: str
     series: str
     language: str
