@@ -169,13 +169,15 @@ def manifest(
     present: frozenset[str] = frozenset(),
     sources: str = "",
     confirmed: frozenset[str] = frozenset(),
+    uncited: tuple[str, ...] = (),
 ) -> bytes:
     """What a build made, for people and for later commands (mail, rebuilds): deterministic JSON.
 
     Entries of a `previous` manifest for files this build did not make, and that are still
     `present` in the folder, are kept: building one audience does not forget the others.
     `sources` is the raw-input digest this build saw (incremental.sources_digest); kept entries
-    named in `confirmed` were found up to date against it and record it too.
+    named in `confirmed` were found up to date against it and record it too. `uncited` are the
+    bibliography keys the brief does not cite, whose warning a build that finds it up to date says again.
     """
     made = {o.relative_path.name for o in outputs}
     kept = []
@@ -202,6 +204,8 @@ def manifest(
     ]
     entries.sort(key=lambda e: str(e.get("file")))
     body = {"brief": brief.id, "title": brief.title, "date": brief.date.isoformat(), "outputs": entries}
+    if uncited:
+        body["uncited"] = list(uncited)
     return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -61,10 +61,9 @@ def _load(brief_path: Path, bib_options: tuple[Path, ...], audience_names: list[
     names = ", ".join(display_path(b) for b in loaded.bibliographies)
     if loaded.bibliographies:
         _say(f"{display_path(brief_path)}: bibliography {names} ({len(loaded.references)} entries)", VERBOSE, err=True)
-    if loaded.uncited and loaded.bibliographies:
-        uncited = ", ".join(loaded.uncited)
-        _warn(f"{names}: {len(loaded.uncited)} entries not cited by {display_path(brief_path)}: {uncited}")
-    return loaded.brief, loaded.references, loaded.files
+    for warning in loaded.warnings:
+        _warn(warning)
+    return loaded.brief, loaded.references, loaded
 
 
 def _debugging(ctx: click.Context | None = None) -> bool:
@@ -340,6 +339,7 @@ class _Pending:
     sources: str
     previous: bytes | None
     templates: dict[str, str]  # audience -> its template, for -v
+    uncited: tuple[str, ...] = ()  # bibliography keys the brief does not cite: the manifest records them
 
 
 def run_build(request: BuildRequest) -> int:
@@ -374,6 +374,9 @@ def run_build(request: BuildRequest) -> int:
             try:
                 unchanged = None if request.force else _unchanged_outputs(path, names, request)
                 if unchanged is not None:
+                    unchanged, warnings = unchanged
+                    for warning in warnings:  # what loading the brief warned of, said again
+                        _warn(warning)
                     _warn_again(path, unchanged, request)
                     _report_unchanged(path, unchanged, request, anything_written=False)
                     continue
@@ -401,17 +404,21 @@ def _style_warnings(audiences: list, strict: bool) -> None:
         _warn(str(p))
 
 
-def _unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> list[dict] | None:
-    """The manifest entries of every output asked for, if none of their raw inputs changed; else None."""
-    from .incremental import MANIFEST, quick_look, sources_digest, unchanged_entries
-    from .loader import input_files
+def _unchanged_outputs(
+    path: Path, names: list[str], request: BuildRequest
+) -> tuple[list[dict], tuple[str, ...]] | None:
+    """The manifest entries of every output asked for, if none of their raw inputs changed, and what loading
+    the brief warned of; else None."""
+    from .incremental import MANIFEST, quick_look, recorded_uncited, sources_digest, unchanged_entries
+    from .loader import input_files, uncited_warnings
 
     look = quick_look(path)
     if look is None:
         return None
     brief_id, declared = look
     try:  # a .bib gone since the last build: the full build says whether the brief needs one
-        sources = sources_digest(input_files(path, request.bib, declared), request.roots)
+        read = input_files(path, request.bib, declared)
+        sources = sources_digest(read, request.roots)
         folder = request.out_dir / brief_id
         finish_interrupted(folder)  # a set a killed run left half renamed: whole before it is read
         previous = (folder / MANIFEST).read_bytes()
@@ -419,7 +426,10 @@ def _unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> l
         return None  # the full build reports what is missing
     files = [f"{brief_id}_{a}.{FORMATS[f].name}" for a in names for f in request.formats]
     entries = unchanged_entries(previous, brief_id, folder, files, sources)
-    return None if entries is None else [{**e, "folder": brief_id} for e in entries]
+    if entries is None:
+        return None
+    warnings = uncited_warnings(path, read[1:], recorded_uncited(previous, brief_id))
+    return [{**e, "folder": brief_id} for e in entries], warnings
 
 
 def _warn_again(path: Path, entries: list[dict], request: BuildRequest) -> None:
@@ -454,7 +464,7 @@ def _plan_brief(path: Path, audiences, request: BuildRequest, runner, ids: dict[
     from .incremental import MANIFEST, file_sha256, previous_entries, sources_digest
 
     chosen = audiences()
-    brief, refs, files = _load(path, request.bib, sorted(discover(request.roots)))
+    brief, refs, loaded = _load(path, request.bib, sorted(discover(request.roots)))
     first = ids.setdefault(brief.id, path)
     if first != path:
         raise BriefgenError(
@@ -467,7 +477,7 @@ def _plan_brief(path: Path, audiences, request: BuildRequest, runner, ids: dict[
             )
         )
     jobs = plan(brief, chosen, list(request.formats), request.roots, refs)
-    sources = sources_digest(files, request.roots)
+    sources = sources_digest(loaded.files, request.roots)
     finish_interrupted(request.out_dir / brief.id)  # before the folder is read: see _unchanged_outputs
     manifest_path = request.out_dir / brief.id / MANIFEST
     previous = manifest_path.read_bytes() if manifest_path.is_file() else None
@@ -486,7 +496,7 @@ def _plan_brief(path: Path, audiences, request: BuildRequest, runner, ids: dict[
             to_make.append(job)
     futures = [runner.submit(make, job) for job in to_make]
     templates = {a.name: a.template for a in chosen}
-    return _Pending(path, brief, futures, unchanged, sources, previous, templates)
+    return _Pending(path, brief, futures, unchanged, sources, previous, templates, loaded.uncited)
 
 
 def _finish_brief(planned: _Pending, request: BuildRequest, advance) -> None:
@@ -513,7 +523,7 @@ def _finish_brief(planned: _Pending, request: BuildRequest, advance) -> None:
     present = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
     confirmed = frozenset(str(e.get("file")) for e in planned.unchanged)
     files = [(o.relative_path, o.data) for o in outputs]
-    body = manifest(brief, outputs, planned.previous, present, planned.sources, confirmed)
+    body = manifest(brief, outputs, planned.previous, present, planned.sources, confirmed, planned.uncited)
     if outputs or body != planned.previous:
         files.append((Path(brief.id) / MANIFEST, body))
     written = write_set(files, request.out_dir) if files else []

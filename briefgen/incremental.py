@@ -69,16 +69,18 @@ def _environment() -> str:
 _ASSET_SUFFIXES = (".docx", ".png", ".jpg", ".jpeg", ".ttf", ".otf")  # reference documents, logos, fonts
 
 
-def _limit(suffix: str) -> int | None:
-    """The most a build reads of a file under a template root, by its suffix; None: it never reads it."""
+def _limit(suffix: str) -> int:
+    """The most a build reads of a file under a template root, by its suffix.
+
+    Any file may be a template's include (`{% include "notes.md" %}`), read up to the template
+    limit; a larger one is refused, never read, whatever it holds.
+    """
     from .inputs import MAX_ASSET_BYTES, MAX_TEMPLATE_BYTES
     from .yamlsource import MAX_INPUT_BYTES
 
-    if suffix == ".j2":
-        return MAX_TEMPLATE_BYTES
     if suffix in (".yaml", ".yml"):
         return MAX_INPUT_BYTES
-    return MAX_ASSET_BYTES if suffix in _ASSET_SUFFIXES else None
+    return MAX_ASSET_BYTES if suffix in _ASSET_SUFFIXES else MAX_TEMPLATE_BYTES
 
 
 def _content(path: Path, limit: int, within: Path | None = None) -> bytes:
@@ -94,22 +96,17 @@ def _content(path: Path, limit: int, within: Path | None = None) -> bytes:
 def _add_tree(digest, root: Path, by_content: bool = True) -> None:
     """Every file under `root`, by relative name and content (or size and time), in order.
 
-    Templates, styles and assets count by content. Any other file counts by its size and time,
-    never read: a template may include it (`{% include "notes.md" %}`), and a stray 1.5 GB video
-    costs one stat. A file that appears can change what a build reads (one root's template
-    shadowing another's), so the tree, not a list of the files one build read, is what counts.
+    By content, each file up to the most a build would read of it: a stray 1.5 GB video is
+    refused unread (its size known from fstat) and counts as its refusal. A file that appears
+    can change what a build reads (one root's template shadowing another's), so the tree, not a
+    list of the files one build read, is what counts.
     """
     for path in sorted(_files(root)):
         digest.update(b"\0" + path.relative_to(root).as_posix().encode("utf-8", "surrogateescape") + b"\0")
-        limit = _limit(path.suffix.lower())
-        if by_content and limit is not None:
-            digest.update(_content(path, limit, within=root))
+        if by_content:
+            digest.update(_content(path, _limit(path.suffix.lower()), within=root))
         else:
-            try:
-                stat = path.stat()
-            except OSError:  # a dangling link: the build says so if it reads it
-                digest.update(b"missing")
-                continue
+            stat = path.stat()
             digest.update(f"{stat.st_size} {stat.st_mtime_ns}".encode())
 
 
@@ -166,6 +163,16 @@ def previous_entries(previous: bytes | None, brief_id: str) -> list[dict]:
     if not isinstance(data, dict) or data.get("brief") != brief_id or not isinstance(data.get("outputs"), list):
         return []
     return [e for e in data["outputs"] if isinstance(e, dict)]
+
+
+def recorded_uncited(previous: bytes | None, brief_id: str) -> tuple[str, ...]:
+    """The bibliography keys an earlier build of the brief found uncited (build.manifest records them)."""
+    try:
+        data = json.loads(previous or b"{}")
+    except ValueError:
+        return ()
+    keys = data.get("uncited") if isinstance(data, dict) and data.get("brief") == brief_id else None
+    return tuple(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else ()
 
 
 def file_sha256(path: Path) -> str | None:

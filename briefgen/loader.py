@@ -112,15 +112,17 @@ class NoBibliography(BibliographyError):
 def find_bibliographies(brief_path: Path, options: Iterable[Path], declared: tuple[Path, ...]) -> tuple[Path, ...]:
     """--bib (repeatable), then the brief's `bibliography:`, then references.bib beside it, above it, or here.
 
-    The brief's folder is made absolute first: `x.yaml`'s folder is `.`, and the one above it `..`,
-    not `.` again, whatever the working directory. NoBibliography when none is found.
+    The folder above the brief's is found by normalising `<folder>/..`: `x.yaml`'s folder is `.` and the
+    one above it `..` (Path.parent of `.` is `.` again), so the search works from any working directory
+    and names the files as a user would (`../references.bib`). NoBibliography when none is found.
     """
     if options := tuple(options):
         return options
     if declared:
         return declared
-    folder = Path(os.path.abspath(brief_path)).parent
-    candidates = (folder / "references.bib", folder.parent / "references.bib", Path.cwd() / "references.bib")
+    folder = Path(brief_path).parent
+    above = Path(os.path.normpath(folder / os.pardir))
+    candidates = (folder / "references.bib", above / "references.bib", Path("references.bib"))
     for candidate in candidates:
         if candidate.is_file():
             return (candidate,)
@@ -150,9 +152,22 @@ class Loaded:
     files: tuple[Path, ...]  # the brief, then each .bib file
 
     @property
-    def uncited(self) -> list[str]:
+    def uncited(self) -> tuple[str, ...]:
         """Bibliography keys no Markdown field of the brief cites."""
-        return sorted(set(self.references) - set(self.brief.cited))
+        return tuple(sorted(set(self.references) - set(self.brief.cited)))
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What loading warns of: entries no field cites. A build records them to say again when up to date."""
+        return uncited_warnings(self.brief.source, self.bibliographies, self.uncited)
+
+
+def uncited_warnings(brief_path: Path, bibliographies: Iterable[Path], uncited: Iterable[str]) -> tuple[str, ...]:
+    """The warning for bibliography entries a brief does not cite, if any: made the same from a manifest."""
+    names, keys = ", ".join(display_path(b) for b in bibliographies), list(uncited)
+    if not keys or not names:
+        return ()
+    return (f"{names}: {len(keys)} entries not cited by {display_path(brief_path)}: {', '.join(keys)}",)
 
 
 def load(path: Path, bib_options: Iterable[Path] = (), audiences: Iterable[str] | None = None) -> Loaded:
