@@ -407,8 +407,10 @@ def _style_warnings(audiences: list, strict: bool) -> None:
 def _unchanged_outputs(
     path: Path, names: list[str], request: BuildRequest
 ) -> tuple[list[dict], tuple[str, ...]] | None:
-    """The manifest entries of every output asked for, if none of their raw inputs changed, and what loading
-    the brief warned of; else None."""
+    """The manifest entries of every output asked for, if none of their raw inputs changed; else None.
+
+    With them, what loading the brief warned of, to say again (the manifest records the keys it left uncited).
+    """
     from .incremental import MANIFEST, quick_look, recorded_uncited, sources_digest, unchanged_entries
     from .loader import input_files, uncited_warnings
 
