@@ -170,6 +170,7 @@ def manifest(
     sources: str = "",
     confirmed: frozenset[str] = frozenset(),
     uncited: tuple[str, ...] = (),
+    style_warnings: dict[str, list[dict]] | None = None,
 ) -> bytes:
     """What a build made, for people and for later commands (mail, rebuilds): deterministic JSON.
 
@@ -177,7 +178,8 @@ def manifest(
     `present` in the folder, are kept: building one audience does not forget the others.
     `sources` is the raw-input digest this build saw (incremental.sources_digest); kept entries
     named in `confirmed` were found up to date against it and record it too. `uncited` are the
-    bibliography keys the brief does not cite, whose warning a build that finds it up to date says again.
+    bibliography keys the brief does not cite, whose warning a build that finds it up to date says again;
+    `style_warnings` (audience -> incremental.warning_record of each) what each output's style warned of.
     """
     made = {o.relative_path.name for o in outputs}
     kept = []
@@ -199,6 +201,7 @@ def manifest(
             "warnings": list(o.warnings),
             "inputs": o.inputs,
             "sources": sources,
+            **({"style_warnings": style_warnings[o.audience]} if (style_warnings or {}).get(o.audience) else {}),
         }
         for o in outputs
     ]

@@ -340,6 +340,7 @@ class _Pending:
     previous: bytes | None
     templates: dict[str, str]  # audience -> its template, for -v
     uncited: tuple[str, ...] = ()  # bibliography keys the brief does not cite: the manifest records them
+    style_warnings: dict[str, list[dict]] | None = None  # audience -> what its style warned of, for the manifest
 
 
 def run_build(request: BuildRequest) -> int:
@@ -350,18 +351,22 @@ def run_build(request: BuildRequest) -> int:
     as its outputs are made, in the order of the briefs.
     """
     from .folders import discover
+    from .incremental import recorded_style_warnings
     from .parallel import Runner
 
     names = list(request.audiences) or sorted(discover(request.roots))
     loaded: list = []
+    said: list = []  # the styles' warnings, said once a run: when they load, or from a manifest if they need not
 
     def audiences() -> list:
         from .audience import load_audiences
 
         if not loaded:
             chosen = load_audiences(names, request.roots)
-            _style_warnings(chosen, request.strict)
+            if not said:
+                _style_warnings(chosen, request.strict)
             loaded.extend(chosen)
+            said.append(True)
         return loaded
 
     if request.strict:
@@ -375,7 +380,10 @@ def run_build(request: BuildRequest) -> int:
                 unchanged = None if request.force else _unchanged_outputs(path, names, request)
                 if unchanged is not None:
                     unchanged, warnings = unchanged
-                    for warning in warnings:  # what loading the brief warned of, said again
+                    if not said:  # what the styles warned of when these were made
+                        warnings = (*map(str, recorded_style_warnings(unchanged, names)), *warnings)
+                        said.append(True)
+                    for warning in warnings:  # and what loading the brief warned of, said again
                         _warn(warning)
                     _warn_again(path, unchanged, request)
                     _report_unchanged(path, unchanged, request, anything_written=False)
@@ -463,7 +471,7 @@ def _plan_brief(path: Path, audiences, request: BuildRequest, runner, ids: dict[
     """
     from .build import make, plan
     from .folders import discover
-    from .incremental import MANIFEST, file_sha256, previous_entries, sources_digest
+    from .incremental import MANIFEST, file_sha256, previous_entries, sources_digest, warning_record
 
     chosen = audiences()
     brief, refs, loaded = _load(path, request.bib, sorted(discover(request.roots)))
@@ -498,7 +506,8 @@ def _plan_brief(path: Path, audiences, request: BuildRequest, runner, ids: dict[
             to_make.append(job)
     futures = [runner.submit(make, job) for job in to_make]
     templates = {a.name: a.template for a in chosen}
-    return _Pending(path, brief, futures, unchanged, sources, previous, templates, loaded.uncited)
+    style_warnings = {a.name: [warning_record(p) for p in a.warnings] for a in chosen}
+    return _Pending(path, brief, futures, unchanged, sources, previous, templates, loaded.uncited, style_warnings)
 
 
 def _finish_brief(planned: _Pending, request: BuildRequest, advance) -> None:
@@ -525,7 +534,9 @@ def _finish_brief(planned: _Pending, request: BuildRequest, advance) -> None:
     present = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
     confirmed = frozenset(str(e.get("file")) for e in planned.unchanged)
     files = [(o.relative_path, o.data) for o in outputs]
-    body = manifest(brief, outputs, planned.previous, present, planned.sources, confirmed, planned.uncited)
+    body = manifest(
+        brief, outputs, planned.previous, present, planned.sources, confirmed, planned.uncited, planned.style_warnings
+    )
     if outputs or body != planned.previous:
         files.append((Path(brief.id) / MANIFEST, body))
     written = write_set(files, request.out_dir) if files else []

@@ -33,6 +33,7 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .design import Theme
+    from .errors import Problem
     from .model import Document
     from .writers import Assets
 
@@ -173,6 +174,31 @@ def recorded_uncited(previous: bytes | None, brief_id: str) -> tuple[str, ...]:
         return ()
     keys = data.get("uncited") if isinstance(data, dict) and data.get("brief") == brief_id else None
     return tuple(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else ()
+
+
+def warning_record(problem: Problem) -> dict:
+    """A style's warning as a manifest keeps it: its file by absolute name, named again from where a later run is."""
+    return {
+        "file": os.path.abspath(problem.file),
+        "line": problem.line,
+        "col": problem.col,
+        "field": problem.field,
+        "message": problem.message,
+    }
+
+
+def recorded_style_warnings(entries: list[dict], audiences: list[str]) -> list[Problem]:
+    """What the audiences' styles warned of when these outputs were made, in the order loading them says it."""
+    from .errors import Problem, display_path
+
+    first = {}
+    for entry in entries:
+        first.setdefault(entry.get("audience"), entry)
+    problems = []
+    for name in audiences:
+        for r in first.get(name, {}).get("style_warnings") or ():
+            problems.append(Problem(display_path(r["file"]), r["line"], r["col"], r["field"], r["message"]))
+    return problems
 
 
 def file_sha256(path: Path) -> str | None:

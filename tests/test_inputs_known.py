@@ -34,6 +34,7 @@ INPUTS = (
     "templates/_shared/macros.md.j2",
     "templates/press/notes.md",  # included by the press template: read, though not a .j2 file
 )
+LOW_CONTRAST = "colours:\n  text: '#BBBBBB'\n"
 UNCITED = "\n@misc{unused2001, author = {Nobody, A.}, title = {Never cited}, year = {2001}}\n"
 
 
@@ -51,6 +52,8 @@ def built(tmp_path_factory) -> Path:
     shutil.copy(ROOT / "references.bib", work)
     shutil.copytree(ROOT / "templates", work / "templates")
     _append(work / "references.bib", UNCITED)  # a warning every full build gives
+    style = work / "templates/academic/style.yaml"  # and one a style gives: low contrast
+    style.write_text(style.read_text("utf-8").replace("colours:\n", LOW_CONTRAST, 1), encoding="utf-8")
     _append(work / "templates/press/brief.md.j2", '\n{% include "press/notes.md" %}\n')
     (work / "templates/press/notes.md").write_text("Notes for the press.\n", encoding="utf-8")
     with contextlib.chdir(work):
@@ -171,21 +174,22 @@ def test_a_file_a_template_includes_is_an_input_though_not_a_template(built):
 
 def test_a_cached_build_says_again_which_entries_no_field_cites(built):
     _, warnings, _ = _run(_edited_copy(built, BRIEF, "touch without change", ""))
-    assert warnings == ["warning: references.bib: 1 entries not cited by briefs/kazakhstan-osce-2010.yaml: unused2001"]
+    assert (
+        warnings[-1] == "warning: references.bib: 1 entries not cited by briefs/kazakhstan-osce-2010.yaml: unused2001"
+    )
     manifest = json.loads((built / "out/kazakhstan-osce-2010/manifest.json").read_text("utf-8"))
     assert manifest["uncited"] == ["unused2001"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a style's warnings are the run's, said once when the audiences load; a run that finds every "
-    "output up to date loads none (issue 24 item 1: the core's reporter should record and replay them)",
-)
 def test_a_cached_build_says_again_what_a_style_gets_away_with(built):
-    folder = _edited_copy(built, "templates/press/style.yaml", "change a value", "ab")  # text: #EEEEEE
-    first = _run(folder)
-    assert any("contrast" in w for w in first[1])
-    assert _run(folder)[1] == first[1]
+    """A style's warnings are the run's, said when the audiences load: a run that loaded none said nothing."""
+    _, warnings, _ = _run(_edited_copy(built, BRIEF, "touch without change", ""))
+    said = [w for w in warnings if w.startswith("warning: templates/academic/style.yaml:6:9: colours.text: ")]
+    assert len(said) == 3 and all("contrast" in w for w in said)  # the page, the box, the cards
+    assert warnings == [*said, warnings[-1]]  # then what loading the brief warns of, as a full build says them
+    manifest = json.loads((built / "out/kazakhstan-osce-2010/manifest.json").read_text("utf-8"))
+    [record] = {json.dumps(e.get("style_warnings")) for e in manifest["outputs"] if e["audience"] == "academic"}
+    assert json.loads(record)[0]["file"] == str(built.parent / "w/templates/academic/style.yaml")
 
 
 def test_loading_reads_exactly_the_files_a_rebuild_looks_at(built):
