@@ -87,3 +87,12 @@ def test_from_data_converts_each_key_as_declared():
     assert brief.groups == (Group("G", (Recommendation("R", "Do", "high", timeframe="2010", short="a b"),), intro="I"),)
     assert brief.overrides == {"press": {"title": "P"}}
     assert not hasattr(brief, "distribution"), "mail's list is read by briefgen/mail, never kept in the brief"
+
+
+def test_the_keys_are_listed_in_the_order_unknown_key_messages_have_always_given():
+    """`unknown key 'x' (allowed: ...)` lists the schema's keys in order: the declaration keeps it."""
+    assert list(brief_schema()["properties"]) == [
+        "id", "title", "subtitle", "date", "authors", "organisation", "series", "language", "keywords",
+        "contact", "bibliography", "summary", "key_messages", "sections", "recommendations", "distribution",
+        "audience_overrides",
+    ]  # fmt: skip

@@ -203,6 +203,24 @@ def test_loading_reads_exactly_the_files_a_rebuild_looks_at(built):
         assert loaded.uncited == ("unused2001",)
 
 
+def test_every_file_a_build_reads_is_one_its_digest_covers(built):
+    """The brief and its .bib by name (loader.input_files), the rest under a template root; outputs are not inputs."""
+    from briefgen.folders import search_path
+    from briefgen.incremental import PACKAGE_DIR
+    from briefgen.inputs import recording
+    from briefgen.loader import input_files
+
+    folder = _edited_copy(built, BRIEF, "touch without change", "")
+    with contextlib.chdir(folder), recording() as read:
+        result = CliRunner().invoke(cli, [*ARGS, "--force"])
+        named = input_files(Path(BRIEF), (), ())
+        under = (*(root.resolve() for root in search_path()), folder / "out", PACKAGE_DIR)
+    assert result.exit_code == 0, result.output
+    assert set(named) <= set(read)
+    assert folder / "templates/press/notes.md" in read  # an include, read through the one opener
+    assert [p for p in read if p not in named and not any(p.resolve().is_relative_to(u) for u in under)] == []
+
+
 # ---------------------------------------------------------------- from any working directory
 
 
