@@ -71,19 +71,24 @@ def written_name(f: Any) -> str:
     return f.metadata["name"] or f.name
 
 
-def _object(cls: type, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The schema of a mapping whose keys are the declared fields of `cls` (and `extra`, not fields)."""
-    properties = {written_name(f): {**f.metadata["schema"], **_description(f.metadata["doc"])} for f in declared(cls)}
+def _object(cls: type) -> dict[str, Any]:
+    """The schema of a mapping whose keys are the declared fields of `cls`."""
     return {
         "type": "object",
         "required": [written_name(f) for f in declared(cls) if f.metadata["required"]],
         "additionalProperties": False,
-        "properties": {**properties, **(extra or {})},
+        "properties": {written_name(f): _property(f) for f in declared(cls)},
     }
 
 
-def _description(doc: str) -> dict[str, str]:
-    return {"description": doc} if doc else {}
+def _property(f: Any) -> dict[str, Any]:
+    """A field's schema, with its description and (for editors and the reference page) a default worth saying."""
+    schema = dict(f.metadata["schema"])
+    if f.metadata["doc"]:
+        schema["description"] = f.metadata["doc"]
+    if f.default not in (MISSING, "", ()) and not f.metadata["required"]:
+        schema["default"] = f.default
+    return schema
 
 
 AUTHOR = {  # model.Author's fields as a brief writes them: the brief takes the document's Author as it is
@@ -283,7 +288,7 @@ def schema_text() -> str:
     return json.dumps(brief_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-NESTED = {"authors": Author, "sections": Section, "recommendations": Group, "items": Recommendation}
+NESTED = {"sections": Section, "recommendations": Group, "items": Recommendation}  # by the key written
 
 
 def from_data(cls: type, data: dict[str, Any], **given: Any) -> Any:
@@ -296,21 +301,12 @@ def from_data(cls: type, data: dict[str, Any], **given: Any) -> Any:
         value, convert = data[name], f.metadata["convert"]
         if convert is not None:
             value = convert(value)
-        elif name in NESTED and NESTED[name] is not Author:
+        elif name in NESTED:
             value = tuple(from_data(NESTED[name], item) for item in value)
         elif isinstance(value, list):
             value = tuple(value)
         values[f.name] = value
     return cls(**values, **given)
-
-
-def _default(f: Any) -> str:
-    if f.metadata["required"]:
-        return "required"
-    value = f.default_factory() if f.default_factory is not MISSING else f.default
-    if value is MISSING or value in ((), {}, ""):
-        return ""
-    return f"`{value}`"
 
 
 def _kind(schema: dict[str, Any]) -> str:
@@ -355,7 +351,7 @@ def reference_markdown() -> str:
         for name, sub in properties.items():
             item = sub.get("items", {})
             item = schema["$defs"]["recommendation"] if item.get("$ref") == RECOMMENDATION_REF else item
-            default = "required" if name in required else _DEFAULTS.get(f"{prefix}{name}", "")
+            default = "required" if name in required else f"`{sub['default']}`" if "default" in sub else ""
             doc = sub.get("description", "")
             lines.append(f"| `{prefix}{name}` | {_kind(sub)} | {default} | {doc} |")
             if item.get("type") == "object":
@@ -366,9 +362,6 @@ def reference_markdown() -> str:
 
     walk(schema["properties"], schema["required"], "")
     return "\n".join(lines) + "\n"
-
-
-_DEFAULTS = {"id": "the file name", "language": "`en`"}
 
 
 if __name__ == "__main__":
