@@ -20,7 +20,7 @@ from .design import Theme
 from .errors import Problem, TemplateError
 from .incremental import inputs_digest, previous_entries
 from .markdown import parse_inline, parse_markdown
-from .model import UNSAFE_CHARACTERS, Author, Document, Metadata, plain_text
+from .model import UNSAFE_CHARACTERS, Document, Metadata, plain_text
 from .render import render_markdown
 from .select import Shaped, shape
 from .writers import FORMATS, Artifact, Assets, writer
@@ -100,7 +100,7 @@ def metadata(shaped: Shaped, audience: Audience) -> Metadata:
     return Metadata(
         title=plain_text(parse_inline(shaped.title)),
         subtitle=plain_text(parse_inline(shaped.subtitle)) if shaped.subtitle else "",
-        authors=tuple(Author(p.name, p.affiliation) for p in shaped.authors),
+        authors=shaped.authors,
         date=shaped.date,
         organisation=shaped.organisation,
         series=shaped.series,
@@ -169,13 +169,17 @@ def manifest(
     present: frozenset[str] = frozenset(),
     sources: str = "",
     confirmed: frozenset[str] = frozenset(),
+    uncited: tuple[str, ...] = (),
+    style_warnings: dict[str, list[dict]] | None = None,
 ) -> bytes:
     """What a build made, for people and for later commands (mail, rebuilds): deterministic JSON.
 
     Entries of a `previous` manifest for files this build did not make, and that are still
     `present` in the folder, are kept: building one audience does not forget the others.
     `sources` is the raw-input digest this build saw (incremental.sources_digest); kept entries
-    named in `confirmed` were found up to date against it and record it too.
+    named in `confirmed` were found up to date against it and record it too. `uncited` are the
+    bibliography keys the brief does not cite, whose warning a build that finds it up to date says again;
+    `style_warnings` (audience -> incremental.warning_record of each) what each output's style warned of.
     """
     made = {o.relative_path.name for o in outputs}
     kept = []
@@ -183,6 +187,7 @@ def manifest(
         name = entry.get("file")
         if name in present - made:
             kept.append({**entry, "sources": sources} if name in confirmed else entry)
+    styles = style_warnings or {}
     entries = kept + [
         {
             "file": o.relative_path.name,
@@ -197,11 +202,14 @@ def manifest(
             "warnings": list(o.warnings),
             "inputs": o.inputs,
             "sources": sources,
+            **({"style_warnings": styles[o.audience]} if styles.get(o.audience) else {}),
         }
         for o in outputs
     ]
     entries.sort(key=lambda e: str(e.get("file")))
     body = {"brief": brief.id, "title": brief.title, "date": brief.date.isoformat(), "outputs": entries}
+    if uncited:
+        body["uncited"] = list(uncited)
     return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

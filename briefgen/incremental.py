@@ -33,6 +33,7 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .design import Theme
+    from .errors import Problem
     from .model import Document
     from .writers import Assets
 
@@ -69,16 +70,18 @@ def _environment() -> str:
 _ASSET_SUFFIXES = (".docx", ".png", ".jpg", ".jpeg", ".ttf", ".otf")  # reference documents, logos, fonts
 
 
-def _limit(suffix: str) -> int | None:
-    """The most a build reads of a file under a template root, by its suffix; None: it never reads it."""
+def _limit(suffix: str) -> int:
+    """The most a build reads of a file under a template root, by its suffix.
+
+    Any file may be a template's include (`{% include "notes.md" %}`), read up to the template
+    limit; a larger one is refused, never read, whatever it holds.
+    """
     from .inputs import MAX_ASSET_BYTES, MAX_TEMPLATE_BYTES
     from .yamlsource import MAX_INPUT_BYTES
 
-    if suffix == ".j2":
-        return MAX_TEMPLATE_BYTES
     if suffix in (".yaml", ".yml"):
         return MAX_INPUT_BYTES
-    return MAX_ASSET_BYTES if suffix in _ASSET_SUFFIXES else None
+    return MAX_ASSET_BYTES if suffix in _ASSET_SUFFIXES else MAX_TEMPLATE_BYTES
 
 
 def _content(path: Path, limit: int, within: Path | None = None) -> bytes:
@@ -92,17 +95,17 @@ def _content(path: Path, limit: int, within: Path | None = None) -> bytes:
 
 
 def _add_tree(digest, root: Path, by_content: bool = True) -> None:
-    """Every file under `root` a build may read, by relative name and content (or size and time), in order.
+    """Every file under `root`, by relative name and content (or size and time), in order.
 
-    Other files (notes, a stray 1.5 GB video) are neither read nor looked at.
+    By content, each file up to the most a build would read of it: a stray 1.5 GB video is
+    refused unread (its size known from fstat) and counts as its refusal. A file that appears
+    can change what a build reads (one root's template shadowing another's), so the tree, not a
+    list of the files one build read, is what counts.
     """
     for path in sorted(_files(root)):
-        limit = _limit(path.suffix.lower())
-        if by_content and limit is None:
-            continue
         digest.update(b"\0" + path.relative_to(root).as_posix().encode("utf-8", "surrogateescape") + b"\0")
         if by_content:
-            digest.update(_content(path, limit or 0, within=root))
+            digest.update(_content(path, _limit(path.suffix.lower()), within=root))
         else:
             stat = path.stat()
             digest.update(f"{stat.st_size} {stat.st_mtime_ns}".encode())
@@ -116,15 +119,19 @@ def _files(root: Path) -> Iterable[Path]:
                 yield Path(folder) / name
 
 
-def sources_digest(brief_path: Path, bibliographies: tuple[Path, ...], roots: tuple[Path, ...]) -> str:
-    """The raw files one brief's outputs are made from, and the toolchain. OSError if one is unreadable."""
+def sources_digest(files: Iterable[Path], roots: tuple[Path, ...]) -> str:
+    """The raw files one brief's outputs are made from, and the toolchain. OSError if one is unreadable.
+
+    `files` are those loading the brief reads (loader.Loaded.files: the brief, then each .bib),
+    each by its absolute name and content; under the `roots`, every file a build may read.
+    """
     from .bibliography import MAX_BIBLIOGRAPHY_BYTES
     from .yamlsource import MAX_INPUT_BYTES
 
     digest = hashlib.sha256(f"{toolchain()}\0{_environment()}\0".encode())
-    digest.update(_content(brief_path, MAX_INPUT_BYTES))
-    for bib in bibliographies:
-        digest.update(b"bib\0" + _content(bib, MAX_BIBLIOGRAPHY_BYTES))
+    for path in files:
+        digest.update(b"file\0" + os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(_content(Path(path), max(MAX_INPUT_BYTES, MAX_BIBLIOGRAPHY_BYTES)))
     for root in roots:
         digest.update(b"root\0")
         _add_tree(digest, root)
@@ -157,6 +164,41 @@ def previous_entries(previous: bytes | None, brief_id: str) -> list[dict]:
     if not isinstance(data, dict) or data.get("brief") != brief_id or not isinstance(data.get("outputs"), list):
         return []
     return [e for e in data["outputs"] if isinstance(e, dict)]
+
+
+def recorded_uncited(previous: bytes | None, brief_id: str) -> tuple[str, ...]:
+    """The bibliography keys an earlier build of the brief found uncited (build.manifest records them)."""
+    try:
+        data = json.loads(previous or b"{}")
+    except ValueError:
+        return ()
+    keys = data.get("uncited") if isinstance(data, dict) and data.get("brief") == brief_id else None
+    return tuple(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else ()
+
+
+def warning_record(problem: Problem) -> dict:
+    """A style's warning as a manifest keeps it: its file by absolute name, named again from where a later run is."""
+    return {
+        "file": os.path.abspath(problem.file),
+        "line": problem.line,
+        "col": problem.col,
+        "field": problem.field,
+        "message": problem.message,
+    }
+
+
+def recorded_style_warnings(entries: list[dict], audiences: list[str]) -> list[Problem]:
+    """What the audiences' styles warned of when these outputs were made, in the order loading them says it."""
+    from .errors import Problem, display_path
+
+    first: dict[object, dict] = {}
+    for entry in entries:
+        first.setdefault(entry.get("audience"), entry)
+    problems = []
+    for name in audiences:
+        for r in first.get(name, {}).get("style_warnings") or ():
+            problems.append(Problem(display_path(r["file"]), r["line"], r["col"], r["field"], r["message"]))
+    return problems
 
 
 def file_sha256(path: Path) -> str | None:

@@ -6,12 +6,17 @@ opened before reading a byte: only a regular file (a FIFO would hang the run, /d
 the memory), not larger than the limit given (known from `fstat`, not by reading), and, when
 `within` is given, not a symbolic link to anything outside that folder (a shared template
 folder linking to ~/.ssh/config). The file is read once, by the caller that needs it.
+Under `recording()`, every file it reads is noted: the tests check that a build's digest
+(incremental.sources_digest) covers each one.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 MAX_TEMPLATE_BYTES = 2_000_000  # a template or macro file; real ones are a few KB
@@ -20,6 +25,20 @@ MAX_ASSET_BYTES = 50_000_000  # a reference.docx or a font (Noto CJK is 16-20 MB
 
 class InputRefused(ValueError):
     """Why a file is not read: for a one-line error at that file."""
+
+
+_READ: ContextVar[list[Path] | None] = ContextVar("briefgen_read", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[Path]]:
+    """Every file `read_input` reads meanwhile (in this thread), absolute: what a build's digest must cover."""
+    read: list[Path] = []
+    token = _READ.set(read)
+    try:
+        yield read
+    finally:
+        _READ.reset(token)
 
 
 def read_input(path: Path, limit: int, within: Path | None = None, head: int | None = None) -> bytes:
@@ -41,6 +60,8 @@ def read_input(path: Path, limit: int, within: Path | None = None, head: int | N
             raise InputRefused("not a regular file (a pipe, device or socket); not read")
         if info.st_size > limit:
             raise InputRefused(f"larger than {_size(limit)}; not read")
+        if (read := _READ.get()) is not None:
+            read.append(Path(os.path.abspath(path)))
         if head is not None:  # a look at the file's kind (a font's tag), not a read of it
             return os.read(fd, head)
         chunks, size = [], 0

@@ -6,18 +6,22 @@ column PyYAML's node marks give, so a user fixes them all in one pass.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .brief import Brief, Group, Person, Recommendation, Section
+from .brief import MARKDOWN_REF, Brief, brief_schema, from_data
 from .errors import BibliographyError, BriefError, Problem, display_path, quoted, suggestion
 from .names import ID, MAX_ID, id_problem, reserved
-from .yamlsource import Path_, Positions, field_name, load_schema, read_yaml, schema_problems
+from .yamlsource import Path_, Positions, field_name, read_yaml, schema_problems
+
+if TYPE_CHECKING:
+    from .bibliography import Reference
 
 
 def _list(value: Any) -> list[Any]:
@@ -27,9 +31,6 @@ def _list(value: Any) -> list[Any]:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-MARKDOWN_REF = "#/$defs/markdown"  # the schema marks every Markdown field with this
 
 
 def markdown_fields(data: Any, schema: dict[str, Any], root: dict[str, Any], path: Path_ = ()):
@@ -96,7 +97,7 @@ def _may_hold_stray_syntax(value: str) -> bool:
 
 
 class NoBibliography(BibliographyError):
-    """Raised by a `known_keys` callback that found no .bib file: one problem, not one per citation.
+    """No .bib file was found for a brief: one problem, not one per citation.
 
     A BriefgenError, so that wherever it escapes (a .bib removed after a build) it is a message,
     never an internal error; a brief that cites nothing needs no bibliography and never sees it.
@@ -108,155 +109,239 @@ class NoBibliography(BibliographyError):
         super().__init__(f"no bibliography found (looked in {places}); name one with --bib or `bibliography:`")
 
 
-def load_brief(
-    path: Path,
-    *,
-    known_keys: Callable[[tuple[Path, ...]], Iterable[str]] | None = None,
-    audiences: Iterable[str] | None = None,
-) -> Brief:
-    """Read and validate one brief.
+def find_bibliographies(brief_path: Path, options: Iterable[Path], declared: tuple[Path, ...]) -> tuple[Path, ...]:
+    """--bib (repeatable), then the brief's `bibliography:`, then references.bib beside it, above it, or here.
 
-    `known_keys(declared)` gives the bibliography's keys, for citations; `declared` is the
-    brief's own `bibliography:` files, so the caller can choose the .bib files in the same pass.
-    It raises `NoBibliography` when there is none.
+    The folder above the brief's is found by normalising `<folder>/..`: `x.yaml`'s folder is `.` and the
+    one above it `..` (Path.parent of `.` is `.` again), so the search works from any working directory
+    and names the files as a user would (`../references.bib`). NoBibliography when none is found.
     """
-    from .markdown import citations_in, stray_syntax  # markdown-it: imported when a brief is read, not with this module
+    if options := tuple(options):
+        return options
+    if declared:
+        return declared
+    folder = Path(brief_path).parent
+    above = Path(os.path.normpath(folder / os.pardir))
+    candidates = (folder / "references.bib", above / "references.bib", Path("references.bib"))
+    for candidate in candidates:
+        if candidate.is_file():
+            return (candidate,)
+    raise NoBibliography(dict.fromkeys(display_path(c) for c in candidates))
 
+
+def input_files(brief_path: Path, bib_options: Iterable[Path], declared: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The files loading a brief reads: the brief, then each .bib file chosen for it (none if none is found).
+
+    What a build's digest covers (incremental.sources_digest): `load` reads exactly these, and
+    a rebuild that finds them unchanged need not load the brief to know.
+    """
+    try:
+        bibs = find_bibliographies(brief_path, bib_options, declared)
+    except NoBibliography:
+        bibs = ()
+    return tuple(Path(os.path.abspath(p)) for p in (brief_path, *bibs))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A brief with its bibliography, and every file loading read: what the build's digest covers."""
+
+    brief: Brief
+    references: dict[str, Reference]
+    bibliographies: tuple[Path, ...]  # the .bib files chosen for it, merged; () if none was found
+    files: tuple[Path, ...]  # the brief, then each .bib file
+
+    @property
+    def uncited(self) -> tuple[str, ...]:
+        """Bibliography keys no Markdown field of the brief cites."""
+        return tuple(sorted(set(self.references) - set(self.brief.cited)))
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What loading warns of: entries no field cites. A build records them to say again when up to date."""
+        return uncited_warnings(self.brief.source, self.bibliographies, self.uncited)
+
+
+def uncited_warnings(brief_path: Path, bibliographies: Iterable[Path], uncited: Iterable[str]) -> tuple[str, ...]:
+    """The warning for bibliography entries a brief does not cite, if any: made the same from a manifest."""
+    names, keys = ", ".join(display_path(b) for b in bibliographies), list(uncited)
+    if not keys or not names:
+        return ()
+    return (f"{names}: {len(keys)} entries not cited by {display_path(brief_path)}: {', '.join(keys)}",)
+
+
+def load(path: Path, bib_options: Iterable[Path] = (), audiences: Iterable[str] | None = None) -> Loaded:
+    """Read and validate one brief, find its bibliography and check every citation against it."""
+    from .bibliography import load_bibliographies
+
+    read = _validated(Path(path), audiences)
+    brief_file = Path(os.path.abspath(path))
+    try:
+        bibs = find_bibliographies(Path(path), bib_options, declared_bibliographies(read.data, Path(path)))
+    except NoBibliography as missing:
+        return Loaded(_finished(read, None, missing.looked_in), {}, (), (brief_file,))
+    references = load_bibliographies(bibs)
+    files = (brief_file, *(Path(os.path.abspath(b)) for b in bibs))
+    return Loaded(_finished(read, references, ()), references, bibs, files)
+
+
+def load_brief(path: Path, *, keys: Iterable[str] | None = None, audiences: Iterable[str] | None = None) -> Brief:
+    """Read and validate one brief; with `keys`, check its citations against them."""
+    read = _validated(Path(path), audiences)
+    return _finished(read, None if keys is None else set(keys), None)
+
+
+@dataclass
+class _Read:
+    """One brief file read and checked, before its citations meet a bibliography."""
+
+    path: Path
+    file: str  # as messages name it
+    data: dict[str, Any]
+    pos: Positions
+    problems: list[Problem]
+    citations: list[tuple[Path_, str, int, int, Any]]  # (field, its text, start, end, Citation)
+    cited: tuple[str, ...]
+
+
+def _validated(path: Path, audiences: Iterable[str] | None) -> _Read:
+    """Every problem the file shows by itself, collected; those of `bibliography:` stop here."""
     file = display_path(path)
     data, pos = read_yaml(path, file, BriefError)
     if not isinstance(data, dict):
         raise BriefError(
             Problem(file, 1, 1, "", "a brief must be a YAML mapping (title:, date:, recommendations:, ...)")
         )
+    read = _Read(path, file, data, pos, pos.problems + schema_problems(data, brief_schema(), file, pos), [], ())
+    read.problems += _duplicate_ids(read)
+    if audiences is not None:
+        read.problems += _unknown_audiences(read, sorted(audiences))
+    read.problems += _date_and_id_problems(read)
+    _markdown_checks(read)
+    read.problems += _bibliography_name_problems(read)
+    if any(p.field.startswith("bibliography") for p in read.problems):
+        raise BriefError(_in_order(read.problems))
+    return read
 
-    problems = pos.problems + schema_problems(data, load_schema("brief.schema.json"), file, pos)
 
-    seen_ids: dict[str, str] = {}
-    for g, group in enumerate(_list(data.get("recommendations"))):
-        if not isinstance(group, dict):
-            continue
-        for i, rec in enumerate(_list(group.get("items"))):
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.col or 0))
+
+
+def _at(read: _Read, path: Path_, message: str, keyed: bool = False) -> Problem:
+    """A problem at the value written at `path` (at its key, if `keyed` and the key was written)."""
+    where = (keyed and read.pos.key_marks.get(path)) or read.pos.marks.get(path)
+    line, col = where if where else (None, None)
+    return Problem(read.file, line, col, field_name(path), message)
+
+
+def _duplicate_ids(read: _Read) -> list[Problem]:
+    seen: dict[str, str] = {}
+    problems = []
+    for g, group in enumerate(_list(read.data.get("recommendations"))):
+        for i, rec in enumerate(_list(_dict(group).get("items"))):
             if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
                 continue
-            p = ("recommendations", g, "items", i, "id")
-            if rec["id"] in seen_ids:
-                line, col = pos.marks[p]
+            path = ("recommendations", g, "items", i, "id")
+            if rec["id"] in seen:
                 problems.append(
-                    Problem(
-                        file,
-                        line,
-                        col,
-                        field_name(p),
-                        f"duplicate recommendation id '{rec['id']}' (first used at {seen_ids[rec['id']]})",
-                    )
+                    _at(read, path, f"duplicate recommendation id '{rec['id']}' (first used at {seen[rec['id']]})")
                 )
             else:
-                seen_ids[rec["id"]] = field_name(p)
+                seen[rec["id"]] = field_name(path)
+    return problems
 
-    if audiences is not None:
-        known = sorted(audiences)
-        tagged: list[tuple[Path_, str]] = [
-            (("audience_overrides", name), name) for name in _dict(data.get("audience_overrides"))
-        ]
-        for s, sec in enumerate(_list(data.get("sections"))):
-            for a, name in enumerate(_list(_dict(sec).get("audiences"))):
-                tagged.append((("sections", s, "audiences", a), name))
-        for g, group in enumerate(_list(data.get("recommendations"))):
-            for i, rec in enumerate(_list(_dict(group).get("items"))):
-                for a, name in enumerate(_list(_dict(rec).get("audiences"))):
-                    tagged.append((("recommendations", g, "items", i, "audiences", a), name))
-        for p, name in tagged:
-            if isinstance(name, str) and name not in known:
-                line, col = pos.key_marks.get(p) or pos.marks.get(p, (None, None))
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        col,
-                        field_name(p),
-                        f"unknown audience '{name}'" + suggestion(name, known, "known"),
-                    )
-                )
 
+def _unknown_audiences(read: _Read, known: list[str]) -> list[Problem]:
+    data = read.data
+    tagged: list[tuple[Path_, Any]] = [
+        (("audience_overrides", name), name) for name in _dict(data.get("audience_overrides"))
+    ]
+    for s, sec in enumerate(_list(data.get("sections"))):
+        tagged += [(("sections", s, "audiences", a), name) for a, name in enumerate(_list(_dict(sec).get("audiences")))]
+    for g, group in enumerate(_list(data.get("recommendations"))):
+        for i, rec in enumerate(_list(_dict(group).get("items"))):
+            where = ("recommendations", g, "items", i, "audiences")
+            tagged += [((*where, a), name) for a, name in enumerate(_list(_dict(rec).get("audiences")))]
+    return [
+        _at(read, path, f"unknown audience '{name}'" + suggestion(name, known, "known"), keyed=True)
+        for path, name in tagged
+        if isinstance(name, str) and name not in known
+    ]
+
+
+def _date_and_id_problems(read: _Read) -> list[Problem]:
+    data, problems = read.data, []
     date = data.get("date")
     if isinstance(date, str) and re.fullmatch(r"0\d{3}-\d\d-\d\d", date):
-        line, col = pos.marks.get(("date",), (None, None))
-        problems.append(Problem(file, line, col, "date", f"'{date}': a year before 1000 cannot be a brief's date"))
+        problems.append(_at(read, ("date",), f"'{date}': a year before 1000 cannot be a brief's date"))
     written_id = data.get("id")
     if isinstance(written_id, str) and ID.fullmatch(written_id) and (why := id_problem(written_id)):
-        line, col = pos.marks.get(("id",), (None, None))
-        problems.append(Problem(file, line, col, "id", why))  # the schema reports other alphabets
-    if "id" not in data and not file_id(Path(path)):
-        problems.append(
-            Problem(
-                file, 1, 1, "id", f"the file name gives no usable id; add `id:` (a-z, 0-9 and -, as in {ID_EXAMPLE})"
-            )
-        )
+        problems.append(_at(read, ("id",), why))  # the schema reports other alphabets
+    if "id" not in data and not file_id(read.path):
+        message = f"the file name gives no usable id; add `id:` (a-z, 0-9 and -, as in {ID_EXAMPLE})"
+        problems.append(Problem(read.file, 1, 1, "id", message))
+    return problems
 
-    schema = load_schema("brief.schema.json")
+
+def _markdown_checks(read: _Read) -> None:
+    """Stray `^[`/`[@` in every Markdown field, as problems; and every citation, kept for the bibliography."""
+    from .markdown import citations_in, stray_syntax  # markdown-it: imported when a brief is read, not with this module
+
     cited: dict[str, None] = {}
-    citations = []
-    for p, value in markdown_fields(data, schema, schema):
+    schema = brief_schema()
+    for p, value in markdown_fields(read.data, schema, schema):
         for opener, advice in stray_syntax(value) if _may_hold_stray_syntax(value) else ():
             start = value.find(opener)
-            line, col = _locate(pos, p, value, start, start + len(opener))
-            problems.append(Problem(file, line, col, field_name(p), advice))
+            line, col = _locate(read.pos, p, value, start, start + len(opener))
+            read.problems.append(Problem(read.file, line, col, field_name(p), advice))
         cursor = 0
         for citation, written in citations_in(value) if "@" in value else ():  # every citation has an @
-            start = value.find(written, cursor)
-            start = max(start, 0)
+            start = max(value.find(written, cursor), 0)
             cursor = start + len(written)
-            citations.append((p, value, start, cursor, citation))
+            read.citations.append((p, value, start, cursor, citation))
             cited.update(dict.fromkeys(item.key for item in citation.items))
+    read.cited = tuple(cited)
 
-    declared = data.get("bibliography")
+
+def _bibliography_name_problems(read: _Read) -> list[Problem]:
+    declared = read.data.get("bibliography")
+    problems = []
     for i, name in enumerate([declared] if isinstance(declared, str) else declared or ()):
         if isinstance(name, str) and name and not name.lower().endswith(".bib"):
             where = ("bibliography",) if isinstance(declared, str) else ("bibliography", i)
-            line, col = pos.marks.get(where, (None, None))
             # any file would do otherwise: /etc/passwd's lines would come back as "entries not cited"
-            problems.append(Problem(file, line, col, field_name(where), f"{quoted(name)} is not a .bib file"))
-    if problems and any(p.field.startswith("bibliography") for p in problems):
-        raise BriefError(sorted(problems, key=lambda p: (p.line or 0, p.col or 0)))
+            problems.append(_at(read, where, f"{quoted(name)} is not a .bib file"))
+    return problems
 
-    if known_keys is not None:
-        try:
-            keys = set(known_keys(declared_bibliographies(data, Path(path))))
-        except NoBibliography as missing:
-            keys, looked_in = None, missing.looked_in
-        if keys is None and citations:
-            p, value, start, end, citation = citations[0]
-            line, col = _locate(pos, p, value, start, end)
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    col,
-                    field_name(p),
-                    f"cites @{citation.items[0].key} but no bibliography was found (looked in "
-                    f"{', '.join(looked_in) or 'no place'}); name one with --bib or `bibliography:`",
-                )
-            )
-        for p, value, start, end, citation in citations if keys is not None else ():
-            for item in citation.items:
-                if item.key not in keys:
-                    line, col = _locate(pos, p, value, start, end)
-                    hint = difflib.get_close_matches(item.key, sorted(keys), n=3, cutoff=0.5)
-                    problems.append(
-                        Problem(
-                            file,
-                            line,
-                            col,
-                            field_name(p),
-                            f"unknown citation key '@{item.key}'"
-                            + (f" (did you mean {', '.join('@' + h for h in hint)}?)" if hint else ""),
-                        )
-                    )
 
+def _finished(read: _Read, keys: Collection[str] | None, looked_in: tuple[str, ...] | None) -> Brief:
+    """The brief, once its citations are checked against `keys`; `looked_in`: where no bibliography was.
+
+    With neither, citations are not checked.
+    """
+    problems = list(read.problems)
+    if keys is None and looked_in is not None and read.citations:
+        p, value, start, end, citation = read.citations[0]
+        line, col = _locate(read.pos, p, value, start, end)
+        message = (
+            f"cites @{citation.items[0].key} but no bibliography was found (looked in "
+            f"{', '.join(looked_in) or 'no place'}); name one with --bib or `bibliography:`"
+        )
+        problems.append(Problem(read.file, line, col, field_name(p), message))
+    for p, value, start, end, citation in read.citations if keys is not None else ():
+        for item in citation.items:
+            if keys is not None and item.key not in keys:
+                line, col = _locate(read.pos, p, value, start, end)
+                problems.append(Problem(read.file, line, col, field_name(p), _unknown_key(item.key, keys)))
     if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.col or 0))
-        raise BriefError(problems)
-    return _to_brief(data, Path(path), tuple(cited))
+        raise BriefError(_in_order(problems))
+    return _to_brief(read.data, read.path, read.cited)
+
+
+def _unknown_key(key: str, keys: Collection[str]) -> str:
+    hint = difflib.get_close_matches(key, sorted(keys), n=3, cutoff=0.5)
+    return f"unknown citation key '@{key}'" + (f" (did you mean {', '.join('@' + h for h in hint)}?)" if hint else "")
 
 
 ID_EXAMPLE = "kazakhstan-osce-2010"
@@ -281,40 +366,12 @@ def declared_bibliographies(data: dict[str, Any], path: Path) -> tuple[Path, ...
 
 
 def _to_brief(data: dict[str, Any], path: Path, cited: tuple[str, ...]) -> Brief:
-    def recommendation(d: dict[str, Any]) -> Recommendation:
-        return Recommendation(
-            id=d["id"],
-            title=d["title"].strip(),
-            priority=d["priority"],
-            actors=tuple(d.get("actors") or ()),
-            timeframe=str(d.get("timeframe", "")),
-            rationale=d.get("rationale", ""),
-            short=re.sub(r"\s+", " ", d.get("short", "")).strip(),
-            audiences=tuple(d.get("audiences") or ()),
-        )
-
-    return Brief(
+    """The validated mapping as a Brief: each key as brief.py declares it; what the file does not say, here."""
+    return from_data(
+        Brief,
+        data,
         id=data.get("id") or file_id(path),
-        title=data["title"].strip(),
-        subtitle=data.get("subtitle", "").strip(),
-        date=dt.date.fromisoformat(data["date"]),
         source=path,
-        authors=tuple(Person(a["name"], a.get("affiliation", "")) for a in data.get("authors") or ()),
-        organisation=data.get("organisation", ""),
-        series=data.get("series", ""),
-        language=data.get("language", "en"),
-        keywords=tuple(data.get("keywords") or ()),
-        summary=data.get("summary", ""),
-        key_messages=tuple(data.get("key_messages") or ()),
-        sections=tuple(
-            Section(s["title"], s["body"], tuple(s.get("audiences") or ())) for s in data.get("sections") or ()
-        ),
-        groups=tuple(
-            Group(g["group"], tuple(recommendation(r) for r in g["items"]), g.get("intro", ""))
-            for g in data["recommendations"]
-        ),
-        contact=data.get("contact", ""),
         bibliography=declared_bibliographies(data, path),
-        overrides={k: dict(v) for k, v in (data.get("audience_overrides") or {}).items()},
         cited=cited,
     )

@@ -13,9 +13,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from .brief import PRIORITIES, Brief, Group, Person, Recommendation, Section
+from .brief import PRIORITIES, Brief, Group, Recommendation, Section
 from .markdown import inline_markdown, parse_markdown
-from .model import Citation, Emph, Inline, Note, Paragraph, Span, Strong, Text, plain_text
+from .model import Author, Citation, Emph, Inline, Note, Paragraph, Span, Strong, Text, plain_text
 from .style import Content, Style
 
 
@@ -27,7 +27,7 @@ class Shaped:
     title: str
     subtitle: str
     date: dt.date
-    authors: tuple[Person, ...]
+    authors: tuple[Author, ...]
     organisation: str
     series: str
     language: str
@@ -88,8 +88,8 @@ def _cut(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
                     return nodes[: i + 1] + _attached(rest)
         elif isinstance(node, Emph | Strong | Span):  # "**Act now.** Then ..."
             text = plain_text(node.children)
-            m = _SENTENCE_END.search(text.rstrip())
-            if m and m.end() == len(text.rstrip()) and _ends_sentence(text.rstrip(), m.end(), following):
+            end = _SENTENCE_END.search(text.rstrip())
+            if end and end.end() == len(text.rstrip()) and _ends_sentence(text.rstrip(), end.end(), following):
                 return nodes[: i + 1] + _attached(rest)
     return nodes
 

@@ -58,7 +58,7 @@ def build_sample() -> dict[str, bytes]:
     roots = search_path(ROOT / "templates")
     audiences = load_audiences(None, roots)
     refs = load_bibliography(ROOT / "references.bib")
-    brief = load_brief(SAMPLE, known_keys=lambda _declared: refs)
+    brief = load_brief(SAMPLE, keys=refs)
     return {o.relative_path.name: o.data for o in build(brief, audiences, ["docx", "pdf"], roots, refs)}
 
 

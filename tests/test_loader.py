@@ -50,7 +50,7 @@ def error_lines(path, **kwargs) -> list[str]:
 
 
 def test_it_loads_a_valid_brief_with_its_groups_ids_and_date(tmp_path):
-    brief = load_brief(write_brief(tmp_path, MINIMAL_BRIEF), known_keys=lambda _declared: BIB_KEYS, audiences=AUDIENCES)
+    brief = load_brief(write_brief(tmp_path, MINIMAL_BRIEF), keys=BIB_KEYS, audiences=AUDIENCES)
 
     assert brief.title == "Water, borders and the OSCE"
     assert brief.date == dt.date(2010, 1, 15)
@@ -272,7 +272,7 @@ def test_it_reports_an_unknown_citation_key_with_the_closest_keys(tmp_path):
         "title: Publish border incident data", "title: Publish border data, as @roe2091 urges"
     )
 
-    assert error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS) == [
+    assert error_lines(write_brief(tmp_path, text), keys=BIB_KEYS) == [
         "brief.yaml:3:44: summary: unknown citation key '@doe2002' (did you mean @doe2021, @doe2020, @roe2019?)",
         "brief.yaml:12:40: recommendations[0].items[1].title: unknown citation key '@roe2091' "
         "(did you mean @roe2019, @doe2021, @doe2020?)",
@@ -282,7 +282,7 @@ def test_it_reports_an_unknown_citation_key_with_the_closest_keys(tmp_path):
 def test_it_reports_an_unknown_citation_key_without_a_suggestion_when_none_is_close(tmp_path):
     text = MINIMAL_BRIEF.replace("[@doe2020]", "[@smith]")
 
-    assert error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS) == [
+    assert error_lines(write_brief(tmp_path, text), keys=BIB_KEYS) == [
         "brief.yaml:3:44: summary: unknown citation key '@smith'",
     ]
 
@@ -300,7 +300,7 @@ def test_it_reports_an_unknown_citation_key_without_a_suggestion_when_none_is_cl
 def test_it_points_at_an_unknown_citation_in_any_yaml_scalar_style(tmp_path, summary, expected):
     text = MINIMAL_BRIEF.replace("Astana can make a difference here [@doe2020].", summary)
 
-    [line] = error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS)
+    [line] = error_lines(write_brief(tmp_path, text), keys=BIB_KEYS)
     assert line.startswith(expected)
 
 
@@ -347,7 +347,7 @@ recommendations:
 def test_it_reports_unknown_citation_keys_together_with_other_mistakes(tmp_path):
     text = MINIMAL_BRIEF.replace("[@doe2020]", "[@smith]").replace("priority: low", "priority: urgent")
 
-    assert error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS) == [
+    assert error_lines(write_brief(tmp_path, text), keys=BIB_KEYS) == [
         "brief.yaml:3:44: summary: unknown citation key '@smith'",
         "brief.yaml:13:19: recommendations[0].items[1].priority: 'urgent' is not one of: high, medium, low",
     ]
@@ -355,12 +355,12 @@ def test_it_reports_unknown_citation_keys_together_with_other_mistakes(tmp_path)
 
 def test_a_short_line_is_loaded_on_one_line_and_its_citations_are_checked(tmp_path):
     text = MINIMAL_BRIEF.replace("timeframe: 2010", "short: >\n          Talk water\n          now [@doe2021].")
-    brief = load_brief(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS, audiences=AUDIENCES)
+    brief = load_brief(write_brief(tmp_path, text), keys=BIB_KEYS, audiences=AUDIENCES)
     assert brief.recommendations[0].short == "Talk water now [@doe2021]."
     assert "doe2021" in brief.cited
 
     bad = MINIMAL_BRIEF.replace("timeframe: 2010", "short: Talk now [@nobody].")
-    [line] = error_lines(write_brief(tmp_path, bad), known_keys=lambda _declared: BIB_KEYS)
+    [line] = error_lines(write_brief(tmp_path, bad), keys=BIB_KEYS)
     assert line.startswith("brief.yaml:10:") and "nobody" in line and ".short" in line
 
 
@@ -369,7 +369,7 @@ def test_a_note_or_citation_that_would_print_raw_is_an_error_at_its_line(tmp_pat
         "summary: Astana can make a difference here [@doe2020].",
         "summary: |\n  Astana matters.^[A note with a list:\n\n  - one\n  - two]\n\n  Unclosed [@doe2020, p. 3.",
     )
-    lines = error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS)
+    lines = error_lines(write_brief(tmp_path, text), keys=BIB_KEYS)
     assert lines[0].startswith("brief.yaml:4:18: summary: this inline note ^[…] is not closed")
     assert lines[1].startswith("brief.yaml:9:12: summary: this citation [@…] is not closed")
 
@@ -379,7 +379,7 @@ def test_a_span_language_that_is_no_language_tag_is_an_error_at_its_line(tmp_pat
         "summary: Astana can make a difference here [@doe2020].",
         'summary: |\n  Astana ([Астана]{lang=kk}) matters,\n  says [Nur-Sultan]{lang="Kazakh language"} [@doe2020].',
     )
-    [line] = error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS)
+    [line] = error_lines(write_brief(tmp_path, text), keys=BIB_KEYS)
     assert line == (
         "brief.yaml:5:21: summary: 'Kazakh language' is not a language tag: "
         "write one like lang=kk, lang=sr-Latn or lang=zh-Hant"
@@ -392,7 +392,7 @@ def test_a_language_tag_after_words_with_no_opening_bracket_is_an_error_at_its_l
         "summary: Astana can make a difference here [@doe2020].",
         "summary: Astana (Астана]{lang=kk}) matters.",
     )
-    [line] = error_lines(write_brief(tmp_path, text), known_keys=lambda _declared: BIB_KEYS)
+    [line] = error_lines(write_brief(tmp_path, text), keys=BIB_KEYS)
     assert line.startswith("brief.yaml:3:24: summary: this {lang=…} was not read as the language")
 
 

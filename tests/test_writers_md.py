@@ -418,7 +418,7 @@ def sample_documents() -> dict[str, Document]:
 
     roots = search_path(ROOT / "templates")
     refs = load_bibliography(ROOT / "references.bib")
-    brief = load_brief(SAMPLE, known_keys=lambda _declared: refs)
+    brief = load_brief(SAMPLE, keys=refs)
     return {a.name: to_document(brief, a, roots, refs)[0] for a in load_audiences(None, roots)}
 
 

@@ -172,7 +172,7 @@ def _documents(brief: Path, bib: Path) -> dict[str, tuple[Document, bytes]]:
 
     roots = search_path(ROOT / "templates")
     refs = load_bibliography(bib)
-    loaded = load_brief(brief, known_keys=lambda _declared: refs)
+    loaded = load_brief(brief, keys=refs)
     jobs = plan(loaded, load_audiences(None, roots), ["pdf"], roots, refs)
     return {job.audience: (job.document, make(job).data) for job in jobs}
 

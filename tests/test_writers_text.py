@@ -371,7 +371,7 @@ def practitioner_text() -> tuple[str, list[str]]:
 
     roots = search_path(ROOT / "templates")
     refs = load_bibliography(ROOT / "references.bib")
-    brief = load_brief(SAMPLE, known_keys=lambda _declared: refs)
+    brief = load_brief(SAMPLE, keys=refs)
     [output] = build(brief, load_audiences(["practitioner"], roots), ["txt"], roots, refs)
     return output.data.decode("utf-8"), [rec.title for group in brief.groups for rec in group.items]
 

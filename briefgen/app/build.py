@@ -19,18 +19,22 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     as its outputs are made, in the order of the briefs.
     """
     from ..folders import discover
+    from ..incremental import recorded_style_warnings
     from ..parallel import Runner
 
     names = list(request.audiences) or sorted(discover(request.roots))
     loaded: list = []
+    said: list = []  # the styles' warnings, said once a run: when they load, or from a manifest if they need not
 
     def audiences() -> list:
         from ..audience import load_audiences
 
         if not loaded:
             chosen = load_audiences(names, request.roots)
-            style_warnings(chosen, request.strict, reporter)
+            if not said:
+                style_warnings(chosen, request.strict, reporter)
             loaded.extend(chosen)
+            said.append(True)
         return loaded
 
     if request.strict:
@@ -41,10 +45,16 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     with Runner(request.workers) as runner:
         for path in request.paths:
             try:
-                unchanged = None if request.force else unchanged_outputs(path, names, request)
-                if unchanged is not None:
-                    warn_again(path, unchanged, request, reporter)
-                    report_unchanged(path, unchanged, request, reporter, anything_written=False)
+                looked = None if request.force else unchanged_outputs(path, names, request)
+                if looked is not None:
+                    entries, warnings = looked
+                    if not said:  # what the styles warned of when these were made
+                        warnings = (*map(str, recorded_style_warnings(entries, names)), *warnings)
+                        said.append(True)
+                    for warning in warnings:  # and what loading the brief warned of, said again
+                        reporter.report(Warned(warning))
+                    warn_again(path, entries, request, reporter)
+                    report_unchanged(path, entries, request, reporter, anything_written=False)
                     continue
                 pending.append(plan_brief(path, audiences, request, runner, ids, reporter))
             except Exception as err:  # one brief's failure: the others are still built
@@ -94,7 +104,9 @@ def finish_brief(planned: Pending, request: BuildRequest, reporter: Reporter) ->
     present = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
     confirmed = frozenset(str(e.get("file")) for e in planned.unchanged)
     files = [(o.relative_path, o.data) for o in outputs]
-    body = manifest(brief, outputs, planned.previous, present, planned.sources, confirmed)
+    body = manifest(
+        brief, outputs, planned.previous, present, planned.sources, confirmed, planned.uncited, planned.style_warnings
+    )
     if outputs or body != planned.previous:
         files.append((Path(brief.id) / MANIFEST, body))
     written = write_set(files, request.out_dir) if files else []

@@ -19,48 +19,17 @@ def find_briefs(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
     return found
 
 
-def bibliography_paths(brief_path: Path, options: tuple[Path, ...], declared: tuple[Path, ...]) -> tuple[Path, ...]:
-    """--bib (repeatable), then the brief's `bibliography:`, then references.bib beside it, above it, or here."""
-    from ..loader import NoBibliography
-
-    if options:
-        return options
-    if declared:
-        return declared
-    candidates = (
-        brief_path.parent / "references.bib",
-        brief_path.parent.parent / "references.bib",
-        Path("references.bib"),
-    )
-    for candidate in candidates:
-        if candidate.is_file():
-            return (candidate,)
-    raise NoBibliography(dict.fromkeys(display_path(c) for c in candidates))
-
-
 def load(brief_path: Path, bib_options: tuple[Path, ...], audience_names: list[str], reporter: Reporter):
-    """Load a brief and its bibliographies, with every citation checked."""
-    from ..bibliography import load_bibliographies
-    from ..loader import load_brief
+    """Load a brief and its bibliographies, with every citation checked: the brief, its references,
+    and the `Loaded` record of every file it read (what decides "up to date" covers exactly those)."""
+    from ..loader import load as load_brief
 
-    chosen: dict[str, object] = {"bibs": (), "refs": {}}
-
-    def known_keys(declared: tuple[Path, ...]) -> dict:
-        chosen["bibs"] = bibliography_paths(brief_path, bib_options, declared)
-        chosen["refs"] = load_bibliographies(chosen["bibs"])
-        return chosen["refs"]
-
-    brief = load_brief(brief_path, known_keys=known_keys, audiences=audience_names)
-    refs, bibs = chosen["refs"], chosen["bibs"]
-    names = ", ".join(display_path(b) for b in bibs)
-    if bibs:
-        reporter.report(BibliographyUsed(brief_path, tuple(bibs), len(refs)))
-    unused = sorted(set(refs) - set(brief.cited))
-    if unused and bibs:
-        reporter.report(
-            Warned(f"{names}: {len(unused)} entries not cited by {display_path(brief_path)}: {', '.join(unused)}")
-        )
-    return brief, refs, bibs
+    loaded = load_brief(brief_path, bib_options, audience_names)
+    if loaded.bibliographies:
+        reporter.report(BibliographyUsed(brief_path, tuple(loaded.bibliographies), len(loaded.references)))
+    for warning in loaded.warnings:
+        reporter.report(Warned(warning))
+    return loaded.brief, loaded.references, loaded
 
 
 def failure(path: Path, err: Exception, debug: bool) -> BriefgenError:

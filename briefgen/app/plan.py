@@ -17,7 +17,7 @@ from ..errors import BriefgenError, Problem, display_path
 from ..output import finish_interrupted
 from ..writers import FORMATS
 from .events import BriefUpToDate, Reporter, UpToDate, Warned
-from .load import bibliography_paths, load
+from .load import load
 
 if TYPE_CHECKING:
     from ..brief import Brief
@@ -50,6 +50,8 @@ class Pending:
     sources: str
     previous: bytes | None
     templates: dict[str, str]  # audience -> its template
+    uncited: tuple[str, ...] = ()  # bibliography keys the brief does not cite: the manifest records them
+    style_warnings: dict[str, list[dict]] | None = None  # audience -> what its style warned of, for the manifest
 
 
 def style_warnings(audiences: list, strict: bool, reporter: Reporter) -> None:
@@ -61,16 +63,21 @@ def style_warnings(audiences: list, strict: bool, reporter: Reporter) -> None:
         reporter.report(Warned(str(p)))
 
 
-def unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> list[dict] | None:
-    """The manifest entries of every output asked for, if none of their raw inputs changed; else None."""
-    from ..incremental import MANIFEST, quick_look, sources_digest, unchanged_entries
+def unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> tuple[list[dict], tuple[str, ...]] | None:
+    """The manifest entries of every output asked for, if none of their raw inputs changed; else None.
+
+    With them, what loading the brief warned of, to say again (the manifest records the keys it left uncited).
+    """
+    from ..incremental import MANIFEST, quick_look, recorded_uncited, sources_digest, unchanged_entries
+    from ..loader import input_files, uncited_warnings
 
     look = quick_look(path)
     if look is None:
         return None
     brief_id, declared = look
     try:  # a .bib gone since the last build: the full build says whether the brief needs one
-        sources = sources_digest(path, bibliography_paths(path, request.bib, declared), request.roots)
+        read = input_files(path, request.bib, declared)
+        sources = sources_digest(read, request.roots)
         folder = request.out_dir / brief_id
         finish_interrupted(folder)  # a set a killed run left half renamed: whole before it is read
         previous = (folder / MANIFEST).read_bytes()
@@ -78,7 +85,10 @@ def unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> li
         return None  # the full build reports what is missing
     files = [f"{brief_id}_{a}.{FORMATS[f].name}" for a in names for f in request.formats]
     entries = unchanged_entries(previous, brief_id, folder, files, sources)
-    return None if entries is None else [{**e, "folder": brief_id} for e in entries]
+    if entries is None:
+        return None
+    warnings = uncited_warnings(path, read[1:], recorded_uncited(previous, brief_id))
+    return [{**e, "folder": brief_id} for e in entries], warnings
 
 
 def warn_again(path: Path, entries: list[dict], request: BuildRequest, reporter: Reporter) -> None:
@@ -113,13 +123,13 @@ def plan_brief(
     """
     from ..build import make, plan
     from ..folders import discover
-    from ..incremental import MANIFEST, previous_entries, sources_digest
+    from ..incremental import MANIFEST, previous_entries, sources_digest, warning_record
 
     chosen = audiences()
-    brief, refs, bibs = load(path, request.bib, sorted(discover(request.roots)), reporter)
+    brief, refs, loaded = load(path, request.bib, sorted(discover(request.roots)), reporter)
     _claim_id(ids, brief.id, path)
     jobs = plan(brief, chosen, list(request.formats), request.roots, refs)
-    sources = sources_digest(path, bibs, request.roots)
+    sources = sources_digest(loaded.files, request.roots)
     finish_interrupted(request.out_dir / brief.id)  # before the folder is read: see unchanged_outputs
     manifest_path = request.out_dir / brief.id / MANIFEST
     previous = manifest_path.read_bytes() if manifest_path.is_file() else None
@@ -133,7 +143,8 @@ def plan_brief(
             to_make.append(job)
     futures = [runner.submit(make, job) for job in to_make]
     templates = {a.name: a.template for a in chosen}
-    return Pending(path, brief, futures, unchanged, sources, previous, templates)
+    style_warnings = {a.name: [warning_record(p) for p in a.warnings] for a in chosen}
+    return Pending(path, brief, futures, unchanged, sources, previous, templates, loaded.uncited, style_warnings)
 
 
 def _claim_id(ids: dict[str, Path], brief_id: str, path: Path) -> None:

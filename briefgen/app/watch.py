@@ -8,9 +8,9 @@ from contextlib import suppress
 from pathlib import Path
 
 from ..errors import BriefgenError
+from ..loader import find_bibliographies
 from .build import run_build
 from .events import Failed, Rebuilt, Reporter, Stopped
-from .load import bibliography_paths
 from .plan import BuildRequest
 
 
@@ -56,7 +56,7 @@ def watched_state(request: Callable[[], BuildRequest]) -> dict[str, tuple[int, i
     for brief in list(paths):
         look = quick_look(brief) if brief.is_file() else None
         with suppress(BriefgenError):
-            paths.extend(bibliography_paths(brief, built.bib if built else (), look[1] if look else ()))
+            paths.extend(find_bibliographies(brief, built.bib if built else (), look[1] if look else ()))
     for root in roots:
         paths.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     state = {}
