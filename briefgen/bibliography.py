@@ -741,7 +741,7 @@ def _load_bibliography(path: Path, version: tuple[int, int] | None, file: str) -
     return parse_bibtex(text, file)
 
 
-load_bibliography.cache_clear = _load_bibliography.cache_clear  # type: ignore[attr-defined]
+load_bibliography.cache_clear = _load_bibliography.cache_clear  # type: ignore[attr-defined]  # the cache's clear, on the public name
 
 
 def load_bibliographies(paths: Sequence[Path]) -> dict[str, Reference]:

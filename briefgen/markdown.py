@@ -56,9 +56,9 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if src[pos] == "[":
         m = BRACKETED.match(src, pos)
         cit = parse_bracketed(m["body"]) if m else None
-        if cit is None:
+        if m is None or cit is None:
             return False
-        end = m.end()  # type: ignore[union-attr]
+        end = m.end()
     elif src[pos] == "@":
         if pos > 0 and (src[pos - 1].isalnum() or src[pos - 1] in "@[\\_/:."):
             return False
@@ -110,7 +110,7 @@ def _keep_what_is_too_deep(tokenize):
 @cache
 def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"typographer": True, "html": False, "maxNesting": _PARSE_NESTING})
-    md.block.tokenize = _keep_what_is_too_deep(md.block.tokenize)  # type: ignore[method-assign]
+    md.block.tokenize = _keep_what_is_too_deep(md.block.tokenize)  # type: ignore[method-assign]  # the one hook to keep what is too deep
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin, inline=True)
     md.use(container_plugin, name="box", marker=":", validate=lambda params, *a: bool(params.strip()))
@@ -289,7 +289,7 @@ class _Converter:
                 case "citation":
                     out.append(tok.meta["citation"])
                 case "footnote_ref":
-                    out.append(_PendingNote(tok.meta["id"], tok.meta.get("label", "")))  # type: ignore[arg-type]
+                    out.append(_PendingNote(tok.meta["id"], tok.meta.get("label", "")))  # type: ignore[arg-type]  # the footnote plugin's meta: id an int
                 case "footnote_anchor":
                     pass
                 case "image":

@@ -636,11 +636,11 @@ class _Ticking:
         self._env, self._iterable = env, iterable
 
     def __len__(self) -> int:  # loop.length without going through it twice
-        return len(self._iterable)  # type: ignore[arg-type]
+        return len(self._iterable)  # type: ignore[arg-type]  # as Jinja's loop.length: a TypeError for an iterator
 
     def __iter__(self) -> Iterator[object]:
         tick = self._env.tick
-        for value in self._iterable:  # type: ignore[attr-defined]
+        for value in self._iterable:  # type: ignore[attr-defined]  # whatever the template loops over
             tick()
             yield value
 

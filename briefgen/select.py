@@ -164,7 +164,7 @@ def shape(brief: Brief, audience: str, style: Style) -> Shaped:
         language=brief.language,
         keywords=brief.keywords,
         summary=str(over.get("summary", brief.summary)),
-        key_messages=tuple(over.get("key_messages", brief.key_messages)),  # type: ignore[arg-type]
+        key_messages=tuple(over.get("key_messages", brief.key_messages)),  # type: ignore[arg-type]  # strings: the schema checked the override
         sections=sections if rules.sections else (),
         groups=tuple(kept_groups),
         contact=brief.contact,

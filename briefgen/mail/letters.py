@@ -205,7 +205,7 @@ def distribution(
         groups.setdefault(r.audience, []).append(r)
     if not named:
         if not groups:
-            raise MailError("no recipients: add a distribution list (see README, Email) or give -a and --to")
+            raise MailError("no recipients: add a distribution list (see docs/email.md) or give -a and --to")
         return {a: tuple(rs) for a, rs in groups.items()}
     empty = [a for a in named if a not in groups]
     if empty:

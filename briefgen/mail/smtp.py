@@ -130,7 +130,7 @@ def smtp_settings(values: dict[str, Any], origin: str, env: Mapping[str, str] | 
         raise MailError(problems)
     if not merged.get("host"):
         raise MailError(
-            "no mail server: set smtp.host in mail.yaml (or --config FILE) or BRIEFGEN_SMTP_HOST; see README, Email"
+            "no mail server: set smtp.host in mail.yaml (or --config FILE) or BRIEFGEN_SMTP_HOST; see docs/email.md"
         )
     security = str(merged.get("security") or "starttls")
     if security not in SECURITY:
@@ -176,7 +176,7 @@ def password_for(settings: SmtpSettings, env: Mapping[str, str] | None = None) -
         import keyring
         import keyring.errors
     except ImportError:
-        keyring = None  # type: ignore[assignment]
+        keyring = None  # type: ignore[assignment]  # optional: absent, the name is None
     if keyring is not None:
         try:
             found = keyring.get_password(service, settings.user)
@@ -433,7 +433,7 @@ class SmtpSender:
         journal.sending(done.accepted)
         since = "; the server may have accepted it: not sent again"
         try:
-            smtp.sock.settimeout(self.settings.final_timeout)  # type: ignore[union-attr]
+            smtp.sock.settimeout(self.settings.final_timeout)  # type: ignore[union-attr]  # connected: smtplib sets sock on connect
             smtp.send(b".\r\n")
         except smtplib.SMTPServerDisconnected as err:
             # sendall() failed, so the whole ".\r\n" never reached the socket (over TLS, not one whole
@@ -537,7 +537,7 @@ def _wire_bytes(msg: EmailMessage, international: bool) -> bytes:
     del bare["Bcc"]
     del bare["Resent-Bcc"]
     with io.BytesIO() as out:
-        policy = msg.policy.clone(utf8=True) if international else msg.policy  # type: ignore[call-arg]
+        policy = msg.policy.clone(utf8=True) if international else msg.policy  # type: ignore[call-arg]  # an EmailPolicy: clone takes its utf8
         BytesGenerator(out, policy=policy).flatten(bare, linesep="\r\n")
         data = out.getvalue()
     data = re.sub(rb"(?m)^\.", b"..", data)  # RFC 5321 4.5.2: a line starting with "." gets another

@@ -5,7 +5,7 @@ It gets the resolved document, the house design and the audience's files as byte
 and touches nothing else: no file system, no clock, no process-wide settings.
 Writers are imported only when used (reportlab and python-docx are slow to load).
 A new format is one module plus one line in `FORMATS`; the CLI's `-f` choices,
-the build manifest and the README's format list all read this registry.
+the build manifest and the format lists in the README and docs/using.md all read this registry.
 """
 
 from __future__ import annotations

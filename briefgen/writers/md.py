@@ -303,7 +303,7 @@ class _Writer:
         for i in range(len(nodes) - 1, -1, -1):
             after = nodes[i + 1] if i + 1 < len(nodes) else None
             bracket_next = isinstance(after, Link | Span) or (isinstance(after, Note) and not inline[i + 1])
-            inline[i] = isinstance(nodes[i], Note) and _inline_note(nodes[i]) and not bracket_next  # type: ignore[arg-type]
+            inline[i] = isinstance(nodes[i], Note) and _inline_note(nodes[i]) and not bracket_next  # type: ignore[arg-type]  # nodes[i] is a Note here: an index is not narrowed
         out = ""
         for i, node in enumerate(nodes):
             piece = self.note(node, ctx, inline=inline[i]) if isinstance(node, Note) else self.inline(node, ctx)
@@ -321,7 +321,7 @@ class _Writer:
         if not node.blocks:
             return "^[]"
         if inline:
-            return "^[" + self.inlines(node.blocks[0].children, ctx.inner()) + "]"  # type: ignore[union-attr]
+            return "^[" + self.inlines(node.blocks[0].children, ctx.inner()) + "]"  # type: ignore[union-attr]  # an inline note is one Paragraph (_inline_note)
         self.pending.append(node.blocks)
         return f"[^{len(self.pending)}]"
 

@@ -597,7 +597,7 @@ class Builder:
                 with self.under(self.element("THead")), self.under(self.element("TR")):
                     data.append([self.paragraph(c, head_styles[i], role="TH") for i, c in enumerate(t.header)])
                     for node in self.parent.kids:
-                        node.attributes = column  # type: ignore[union-attr]
+                        node.attributes = column  # type: ignore[union-attr]  # the header row's kids: the TH nodes just made
             with self.under(self.element("TBody")):
                 for row in t.rows:
                     with self.under(self.element("TR")):

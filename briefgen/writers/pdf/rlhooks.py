@@ -332,7 +332,7 @@ def keep_callbacks_in_shaped_words() -> None:
         shaped[1:] = [e for _, e in sorted([*offsets, *pieces], key=lambda item: item[0])]
         return shaped
 
-    shape_word.keeps_callbacks = True  # type: ignore[attr-defined]
+    shape_word.keeps_callbacks = True  # type: ignore[attr-defined]  # a mark on the function: installed once
     paragraph.shapeFragWord = shape_word
 
 
