@@ -35,6 +35,30 @@ _TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-")
 ORPHAN_AGE_S = 24 * 3600  # no run takes a day: an older temporary file is removed whoever seems to own it
 
 
+def _make_room_for(target: Path) -> None:
+    """Its folder made; a folder (or anything but a file) where the file goes is never replaced."""
+    if target.exists() and not target.is_file():
+        raise BriefgenError(
+            Problem(display_path(target), None, None, "", "exists and is not a file; not overwriting it")
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _set_not_written(err: OSError, target: Path, committed: bool) -> BriefgenError:
+    """One line naming the target, why, and what became of the set (finished later, or left as it was)."""
+    why = (
+        "a file stands where a folder should be"
+        if isinstance(err, FileExistsError | NotADirectoryError)
+        else (err.strerror or str(err))
+    )
+    kept = (
+        "; the next run that writes this folder finishes the set"
+        if committed
+        else "; the earlier files were left as they were"
+    )
+    return BriefgenError(Problem(display_path(target), None, None, "", why + kept))
+
+
 def write_set(files: list[tuple[Path, bytes]], out_dir: Path) -> list[Path]:
     """Write `files` (paths relative to `out_dir`) as one set; the targets, in the order given.
 
@@ -49,11 +73,7 @@ def write_set(files: list[tuple[Path, bytes]], out_dir: Path) -> list[Path]:
     target, committed = out_dir, False
     try:
         for target in targets:
-            if target.exists() and not target.is_file():
-                raise BriefgenError(
-                    Problem(display_path(target), None, None, "", "exists and is not a file; not overwriting it")
-                )
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _make_room_for(target)
         folders = list(dict.fromkeys(t.parent for t in targets))
         home = Path(os.path.commonpath([os.path.abspath(f) for f in folders]))  # the journal's: for a brief, its folder
         with _locked(home) as locked:
@@ -80,17 +100,7 @@ def write_set(files: list[tuple[Path, bytes]], out_dir: Path) -> list[Path]:
                         _finish_journal(home, locked=True)
                     raise
     except OSError as err:  # named by the file the user asked for, not by its temporary twin
-        why = (
-            "a file stands where a folder should be"
-            if isinstance(err, FileExistsError | NotADirectoryError)
-            else (err.strerror or str(err))
-        )
-        kept = (
-            "; the next run that writes this folder finishes the set"
-            if committed
-            else "; the earlier files were left as they were"
-        )
-        raise BriefgenError(Problem(display_path(target), None, None, "", why + kept)) from None
+        raise _set_not_written(err, target, committed) from None
     finally:
         if not committed:
             for temporary, _ in staged:

@@ -323,28 +323,68 @@ def _constructor() -> tuple[Any, Any]:
     return yaml.resolver.Resolver(), _TextDatesLoader("")
 
 
-def _read_libyaml(text: str, file: str) -> tuple[Any, Positions]:
-    """Data and positions from libyaml's events in one pass, as `_read_pyyaml` gives them.
+def _document_starts(get_event: Callable[[], Any]) -> bool:
+    """Past the stream's start: whether a document follows (False: the stream is empty)."""
+    get_event()  # the stream's start
+    kind = type(get_event())
+    if kind is StreamEndEvent:
+        return False
+    if kind is not DocumentStartEvent:
+        raise _LeftToPyYAML
+    return True
 
-    Raises `_LeftToPyYAML` (or whatever libyaml raises) for anything the Python loader must
-    judge: every error, aliases, repeated anchors, unusual tags, more than one document, and
-    what libyaml reads but PyYAML refuses or counts otherwise: tabs between tokens
-    (`a:\t1`, `a: 1\t`), a BOM after the start, `?` in a plain scalar inside `[...]` or `{...}`
-    and an empty one there, a block scalar's header with a comment not after a space (`|-#`).
-    """
+
+def _new_collection(event: Any, kind: Any, depth: int) -> dict | list:
+    """The empty mapping or list a start event opens; `_LeftToPyYAML` for a tag or a depth PyYAML must judge."""
+    if event.tag is not None and event.tag not in _COLLECTION_TAGS[kind]:
+        raise _LeftToPyYAML
+    if depth >= MAX_NESTING:
+        raise _LeftToPyYAML  # for its error at this node
+    return {} if kind is MappingStartEvent else []
+
+
+def _check_event(event: Any, kind: type, flow: int, anchors: set[str]) -> None:
+    """`_LeftToPyYAML` for what PyYAML reads otherwise than libyaml: a repeated anchor, and in a
+    flow collection a plain scalar holding `?` (PyYAML ends it there) or empty (a column further on in libyaml)."""
+    if event.anchor is not None:
+        if event.anchor in anchors:
+            raise _LeftToPyYAML
+        anchors.add(event.anchor)
+    if flow and kind is ScalarEvent and not event.style and ("?" in event.value or not event.value):
+        raise _LeftToPyYAML
+
+
+def _scalar_value(event: Any, path: Path_, pos: Positions) -> Any:
+    """A scalar event's value, as PyYAML's constructor makes it, with its position recorded."""
+    resolver, constructor = _constructor()
+    tag, value, mark = event.tag, event.value, event.start_mark
+    if tag is None or tag == "!":
+        tag = resolver.resolve(yaml.ScalarNode, value, event.implicit)
+    if (event.style == "|" or event.style == ">") and not _BLOCK_HEADER.match(pos.lines[mark.line], mark.column):
+        raise _LeftToPyYAML
+    pos.scalar(path, value, event.style, mark, event.end_mark)
+    if tag in _TEXT_TAGS:
+        return value
+    if tag not in _VALUE_TAGS:
+        raise _LeftToPyYAML
+    node = yaml.ScalarNode(tag, value, mark, event.end_mark, event.style)
+    return constructor.yaml_constructors[tag](constructor, node)
+
+
+# `_read_libyaml` raises `_LeftToPyYAML` (or whatever libyaml raises) for anything the Python
+# loader must judge: every error, aliases, repeated anchors, unusual tags, more than one document,
+# and what libyaml reads but PyYAML refuses or counts otherwise: tabs between tokens (`a:\t1`,
+# `a: 1\t`), a BOM after the start, `?` in a plain scalar inside `[...]` or `{...}` and an empty
+# one there, a block scalar's header with a comment not after a space (`|-#`).
+def _read_libyaml(text: str, file: str) -> tuple[Any, Positions]:
+    """Data and positions from libyaml's events in one pass, as `_read_pyyaml` gives them (C speed)."""
     if "\t" in text or text.find("\ufeff", 1) >= 0:
         raise _LeftToPyYAML
-    resolver, constructor = _constructor()
-    resolve, constructors = resolver.resolve, constructor.yaml_constructors
     pos = Positions(file, text)
-    marks, scalar, key_at = pos.marks, pos.scalar, pos.key
+    marks, key_at = pos.marks, pos.key
     get_event: Callable[[], Any] = _CParser(text).get_event  # events read by type() below: Any, not narrowed
-    get_event()  # the stream's start
-    event = get_event()
-    if type(event) is StreamEndEvent:
+    if not _document_starts(get_event):
         return None, pos
-    if type(event) is not DocumentStartEvent:
-        raise _LeftToPyYAML
     root: Any = None
     # open lists and mappings, innermost last: (container, path, keys seen or None for a list, flow style)
     stack: list[tuple[Any, Path_, set[str] | None, bool]] = []
@@ -362,14 +402,7 @@ def _read_libyaml(text: str, file: str) -> tuple[Any, Positions]:
             break
         if kind is not ScalarEvent and kind is not MappingStartEvent and kind is not SequenceStartEvent:
             raise _LeftToPyYAML  # an alias, or something libyaml should never give here
-        if event.anchor is not None:
-            if event.anchor in anchors:
-                raise _LeftToPyYAML
-            anchors.add(event.anchor)
-        if flow and kind is ScalarEvent and not event.style and ("?" in event.value or not event.value):
-            # PyYAML ends a plain scalar at `?` in a flow collection, libyaml does not;
-            # an empty value there (`{a: , b: 1}`) is a column further on in libyaml
-            raise _LeftToPyYAML
+        _check_event(event, kind, flow, anchors)
         if stack:
             container, parent, seen, _ = stack[-1]
             if seen is not None and key is None:  # a key of the innermost mapping
@@ -384,26 +417,9 @@ def _read_libyaml(text: str, file: str) -> tuple[Any, Positions]:
         mark = event.start_mark
         marks[path] = (mark.line + 1, mark.column + 1)
         if kind is ScalarEvent:
-            tag, value = event.tag, event.value
-            if tag is None or tag == "!":
-                tag = resolve(yaml.ScalarNode, value, event.implicit)
-            if (event.style == "|" or event.style == ">") and not _BLOCK_HEADER.match(
-                pos.lines[mark.line], mark.column
-            ):
-                raise _LeftToPyYAML
-            scalar(path, value, event.style, mark, event.end_mark)
-            if tag not in _TEXT_TAGS:
-                if tag not in _VALUE_TAGS:
-                    raise _LeftToPyYAML
-                node = yaml.ScalarNode(tag, value, mark, event.end_mark, event.style)
-                value = constructors[tag](constructor, node)
-            new: Any = value
+            new: Any = _scalar_value(event, path, pos)
         else:
-            if event.tag is not None and event.tag not in _COLLECTION_TAGS[kind]:
-                raise _LeftToPyYAML
-            if len(stack) >= MAX_NESTING:
-                raise _LeftToPyYAML  # for its error at this node
-            new = {} if kind is MappingStartEvent else []
+            new = _new_collection(event, kind, len(stack))
         if not stack:
             root = new
         elif seen is not None:

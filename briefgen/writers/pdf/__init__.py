@@ -46,71 +46,17 @@ def write(doc: Document, theme: Theme, assets: Assets, *, layout_seconds: float 
     register_fonts()
     keep_callbacks_in_shaped_words()
     page_size = A4 if theme.page_size == "A4" else LETTER
-    pw, ph = page_size
-    top, right, bottom, left = (m * mm for m in theme.margins)
-    width = pw - left - right
+    margins = tuple(m * mm for m in theme.margins)
+    width = page_size[0] - margins[1] - margins[3]
     glyphs = Glyphs(assets.fonts)
     tree = StructTree()  # filled in reading order: the title band, the byline, the body
-    pages = PageDecorations(
-        doc.meta, theme, page_size, (top, right, bottom, left), assets.logo, glyphs, tree, assets.logo_alt
-    )
+    pages = PageDecorations(doc.meta, theme, page_size, margins, assets.logo, glyphs, tree, assets.logo_alt)
     builder = Builder(theme, width, glyphs, tree)
-
-    story: list[Flowable] = []
-    meta_line = byline(doc.meta)
-    if meta_line:
-        line = TaggedParagraph(*glyphs.fit(escape(meta_line), builder.s.byline))
-        line.struct = builder.element("P")
-        story.append(line)
-    story.extend(builder.blocks(doc.blocks))
-    story.append(FlushNotes())
-
-    carry: list[Paragraph] = []
-    frame_kwargs = dict(
-        carry=carry,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        note_width=width,
-        separator=theme.body.size * 1.1,
-    )
-    first = FootnoteFrame(left, bottom, width, ph - bottom - pages.band_height - 7 * mm, id="first", **frame_kwargs)
-    later = FootnoteFrame(left, bottom, width, ph - top - bottom, id="body", **frame_kwargs)
+    story = _story(doc, builder, glyphs)
     buf = io.BytesIO()
-    epoch = release_epoch(doc.meta)
-    meta = doc.meta
-    template = DocTemplate(
-        buf,
-        pagesize=page_size,
-        leftMargin=left,
-        rightMargin=right,
-        topMargin=top,
-        bottomMargin=bottom,
-        title=meta.title,
-        author=meta_author(meta),
-        subject=meta.subtitle or meta.title,
-        keywords=", ".join(meta.keywords),
-        creator="briefgen",
-        producer="briefgen (reportlab)",
-        lang=meta.language,
-        displayDocTitle=1,
-        invariant=1,  # no clock or random ids in the file
-        initialFontName=role_font(theme.body),  # no stray unembedded Helvetica
-        initialFontSize=theme.body.size,
-    )
-    template.addPageTemplates(
-        [
-            PageTemplate(
-                id="First",
-                frames=[first],
-                onPage=pages.first_page,
-                onPageEnd=pages.page_end,
-                autoNextPageTemplate="Later",
-            ),
-            PageTemplate(id="Later", frames=[later], onPage=pages.later_page, onPageEnd=pages.page_end),
-        ]
-    )
+    meta, epoch = doc.meta, release_epoch(doc.meta)
+    template = _document_template(buf, meta, theme, page_size, margins)
+    template.addPageTemplates(_page_templates(theme, pages, page_size, margins))
     made: list[NumberedCanvas] = []
 
     def make_canvas(*args, **kwargs) -> NumberedCanvas:
@@ -130,3 +76,68 @@ def write(doc: Document, theme: Theme, assets: Assets, *, layout_seconds: float 
     return Artifact(
         data, MEDIA_TYPE, pages=made[-1].pages, notes=builder.note_count, warnings=glyphs.report(doc, theme)
     )
+
+
+def _story(doc: Document, builder: Builder, glyphs: Glyphs) -> list[Flowable]:
+    """What is laid out, in reading order: the byline, the body, then the notes still to print."""
+    story: list[Flowable] = []
+    meta_line = byline(doc.meta)
+    if meta_line:
+        line = TaggedParagraph(*glyphs.fit(escape(meta_line), builder.s.byline))
+        line.struct = builder.element("P")
+        story.append(line)
+    story.extend(builder.blocks(doc.blocks))
+    story.append(FlushNotes())
+    return story
+
+
+def _document_template(buf: io.BytesIO, meta, theme: Theme, page_size, margins) -> DocTemplate:
+    """The document with its metadata; nothing in it depends on the clock (`invariant`)."""
+    top, right, bottom, left = margins
+    return DocTemplate(
+        buf,
+        pagesize=page_size,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=meta.title,
+        author=meta_author(meta),
+        subject=meta.subtitle or meta.title,
+        keywords=", ".join(meta.keywords),
+        creator="briefgen",
+        producer="briefgen (reportlab)",
+        lang=meta.language,
+        displayDocTitle=1,
+        invariant=1,  # no clock or random ids in the file
+        initialFontName=role_font(theme.body),  # no stray unembedded Helvetica
+        initialFontSize=theme.body.size,
+    )
+
+
+def _page_templates(theme: Theme, pages: PageDecorations, page_size, margins) -> list[PageTemplate]:
+    """The first page (below the title band) and the later ones, each one frame with room kept for notes."""
+    top, right, bottom, left = margins
+    width, height = page_size[0] - left - right, page_size[1]
+    carry: list[Paragraph] = []  # a note split over pages: shared by both frames
+    frame_kwargs = dict(
+        carry=carry,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        note_width=width,
+        separator=theme.body.size * 1.1,
+    )
+    first = FootnoteFrame(left, bottom, width, height - bottom - pages.band_height - 7 * mm, id="first", **frame_kwargs)
+    later = FootnoteFrame(left, bottom, width, height - top - bottom, id="body", **frame_kwargs)
+    return [
+        PageTemplate(
+            id="First",
+            frames=[first],
+            onPage=pages.first_page,
+            onPageEnd=pages.page_end,
+            autoNextPageTemplate="Later",
+        ),
+        PageTemplate(id="Later", frames=[later], onPage=pages.later_page, onPageEnd=pages.page_end),
+    ]
