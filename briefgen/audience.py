@@ -134,57 +134,10 @@ def logo_problem(path: Path) -> str | None:
 
 
 def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
-    folders = discover(roots)
-    if name not in folders:
-        known = ", ".join(sorted(folders)) or "none"
-        raise AudienceError(
-            f"unknown audience '{name}' (known: {known}; searched {', '.join(map(display_path, roots))})"
-        )
-    chain: list[str] = []
-    merged: dict = {}
-    colour_lines: dict[str, tuple[str, int | None, int | None]] = {}  # key -> where the nearest style set it
-    current: str | None = name
-    while current is not None:
-        if current in chain:
-            raise TemplateError(
-                Problem(
-                    display_path(folders[current] / STYLE_FILE),
-                    None,
-                    None,
-                    "extends",
-                    f"circular extends: {' -> '.join([*chain, current])}",
-                )
-            )
-        if current not in folders:
-            child = chain[-1]
-            raise TemplateError(
-                Problem(
-                    display_path(folders[child] / STYLE_FILE),
-                    None,
-                    None,
-                    "extends",
-                    f"unknown audience '{current}' to extend",
-                )
-            )
-        chain.append(current)
-        raw, pos = _raw_style(folders[current])
-        file = display_path(folders[current] / STYLE_FILE)
-        for path, (line, col) in pos.marks.items():
-            if len(path) == 2 and path[0] == "colours":
-                colour_lines.setdefault(str(path[1]), (file, line, col))
-        merged = merge(raw, merged)
-        current = raw.get("extends")
-    template = next((f"{a}/{TEMPLATE_FILE}" for a in chain if _present(folders[a] / TEMPLATE_FILE)), None)
-    if template is None:
-        raise TemplateError(
-            Problem(
-                display_path(folders[name]),
-                None,
-                None,
-                "",
-                f"no {TEMPLATE_FILE} in this audience or the ones it extends",
-            )
-        )
+    """The audience `name` as found on `roots`: its style merged along `extends`, templates, theme and assets."""
+    folders = _folders_with(name, roots)
+    chain, merged, colour_lines = _extends_chain(name, folders)
+    template = _brief_template(name, chain, folders)
     email_template = next(
         (f"{a}/{EMAIL_TEMPLATE_FILE}" for a in chain if _present(folders[a] / EMAIL_TEMPLATE_FILE)), None
     )
@@ -204,6 +157,82 @@ def load_audience(name: str, roots: tuple[Path, ...]) -> Audience:
         email_template or DEFAULT_EMAIL_TEMPLATE,
         tuple(_contrast_problem(s, style, colour_lines, default_file) for s in shortfalls(design)),
     )
+
+
+def _folders_with(name: str, roots: tuple[Path, ...]) -> dict[str, Path]:
+    """Every audience folder on the search path, refusing a `name` not among them (saying which are)."""
+    folders = discover(roots)
+    if name not in folders:
+        known = ", ".join(sorted(folders)) or "none"
+        raise AudienceError(
+            f"unknown audience '{name}' (known: {known}; searched {', '.join(map(display_path, roots))})"
+        )
+    return folders
+
+
+def _extends_chain(
+    name: str, folders: dict[str, Path]
+) -> tuple[list[str], dict, dict[str, tuple[str, int | None, int | None]]]:
+    """The audience and the ones it extends, their styles merged (nearest wins), and where each colour was set.
+
+    Colour positions are kept so a contrast warning can point at the style line to change.
+    """
+    chain: list[str] = []
+    merged: dict = {}
+    colour_lines: dict[str, tuple[str, int | None, int | None]] = {}  # key -> where the nearest style set it
+    current: str | None = name
+    while current is not None:
+        _check_extends(current, chain, folders)
+        chain.append(current)
+        raw, pos = _raw_style(folders[current])
+        file = display_path(folders[current] / STYLE_FILE)
+        for path, (line, col) in pos.marks.items():
+            if len(path) == 2 and path[0] == "colours":
+                colour_lines.setdefault(str(path[1]), (file, line, col))
+        merged = merge(raw, merged)
+        current = raw.get("extends")
+    return chain, merged, colour_lines
+
+
+def _check_extends(current: str, chain: list[str], folders: dict[str, Path]) -> None:
+    """Refuse a circular `extends`, or one naming no audience, at the style file that says it."""
+    if current in chain:
+        raise TemplateError(
+            Problem(
+                display_path(folders[current] / STYLE_FILE),
+                None,
+                None,
+                "extends",
+                f"circular extends: {' -> '.join([*chain, current])}",
+            )
+        )
+    if current not in folders:
+        child = chain[-1]
+        raise TemplateError(
+            Problem(
+                display_path(folders[child] / STYLE_FILE),
+                None,
+                None,
+                "extends",
+                f"unknown audience '{current}' to extend",
+            )
+        )
+
+
+def _brief_template(name: str, chain: list[str], folders: dict[str, Path]) -> str:
+    """The brief's Jinja template, from the nearest audience along the chain that has one."""
+    template = next((f"{a}/{TEMPLATE_FILE}" for a in chain if _present(folders[a] / TEMPLATE_FILE)), None)
+    if template is None:
+        raise TemplateError(
+            Problem(
+                display_path(folders[name]),
+                None,
+                None,
+                "",
+                f"no {TEMPLATE_FILE} in this audience or the ones it extends",
+            )
+        )
+    return template
 
 
 def _contrast_problem(

@@ -636,80 +636,115 @@ def _page_range(pages: str) -> str:
 
 
 def _reference(key: str, entry, entries, line: int) -> Reference:
-    fields = {k.lower(): v for k, v in entry.fields.items()}
-    persons = {k.lower(): v for k, v in entry.persons.items()}
-    parent = entries.get(fields["crossref"]) if fields.get("crossref") else None
-    if parent is not None:
-        _inherit(fields, persons, parent)
-
-    def rich(*names: str) -> Rich:
-        for name in names:
-            if fields.get(name):
-                return _decode(fields[name])
-        return Rich()
-
-    def get(*names: str) -> str:
-        return rich(*names).text
-
-    def with_subtitle(title: Rich, subtitle_field: str) -> Rich:
-        subtitle = rich(subtitle_field)
-        if not subtitle:
-            return title
-        return title + (" " if title.text.endswith(("?", "!")) else ": ") + subtitle
-
-    year, month, day = get("year"), get("month"), ""
-    if date := get("date"):
-        date_year, date_month, day = _date(date)
-        year, month = year or date_year, month or date_month
-    if month.casefold() in _MONTHS:
-        month = str(_MONTHS[month.casefold()])
+    """One pybtex entry as a `Reference`: every field decoded, with what it inherits through `crossref`."""
+    fields, persons = _own_and_inherited(entry, entries)
+    year, month, day = _when(fields)
     kind = entry.type.lower()
-    if kind in ("article", "periodical"):
-        container = with_subtitle(rich("journaltitle", "journal"), "journalsubtitle")
-    else:
-        container = with_subtitle(rich("booktitle"), "booksubtitle")
-    if kind in ("online", "misc", "www") and not container:
-        container = rich("organization", "howpublished")
-    if kind == "periodical" and not container:
-        container = rich("title")
+    container = _container(fields, kind)
     doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", fields.get("doi", "").strip(), flags=re.I)
     language = _first_item(fields.get("langid") or fields.get("language") or "")
-    notes = [n for n in (rich("note"), rich("addendum")) if n]
+    note = _note(fields)
     return Reference(
         key=key,
         kind=kind,
         authors=tuple(_name(p) for p in persons.get("author", ())),
         editors=tuple(_name(p) for p in persons.get("editor", ())),
         translators=tuple(_name(p) for p in persons.get("translator", ())),
-        title=rich("title") if kind != "periodical" else rich("issuetitle", "title"),
-        subtitle=rich("subtitle") if kind != "periodical" else rich("issuesubtitle"),
-        titleaddon=rich("titleaddon"),
-        shorttitle=rich("shorttitle"),
+        title=_rich(fields, "title") if kind != "periodical" else _rich(fields, "issuetitle", "title"),
+        subtitle=_rich(fields, "subtitle") if kind != "periodical" else _rich(fields, "issuesubtitle"),
+        titleaddon=_rich(fields, "titleaddon"),
+        shorttitle=_rich(fields, "shorttitle"),
         container=container,
-        containeraddon=rich("booktitleaddon") if kind not in ("article", "periodical") else Rich(),
-        maintitle=with_subtitle(rich("maintitle"), "mainsubtitle"),
+        containeraddon=_rich(fields, "booktitleaddon") if kind not in ("article", "periodical") else Rich(),
+        maintitle=_with_subtitle(fields, _rich(fields, "maintitle"), "mainsubtitle"),
         year=year,
         month=month,
         day=day,
-        volume=get("volume"),
-        volumes=get("volumes"),
-        number=get("number", "issue"),
-        pages=_page_range(get("pages")),
+        volume=_get(fields, "volume"),
+        volumes=_get(fields, "volumes"),
+        number=_get(fields, "number", "issue"),
+        pages=_page_range(_get(fields, "pages")),
         publisher=_list_field(fields.get("publisher", "")),
         place=_list_field(fields.get("location") or fields.get("address", "")),
-        series=Rich(BIBSTRINGS[get("series")]) if get("series") in BIBSTRINGS else rich("series"),
-        edition=get("edition"),
+        series=_series(fields),
+        edition=_get(fields, "edition"),
         institution=_list_field(fields.get("institution") or fields.get("school") or fields.get("organization", "")),
-        type=get("type"),
-        note=notes[0] + ". " + notes[1] if len(notes) == 2 else (notes[0] if notes else Rich()),
+        type=_get(fields, "type"),
+        note=note,
         url=fields.get("url", "").strip(),
         doi=doi,
-        urldate=get("urldate"),
+        urldate=_get(fields, "urldate"),
         eprint=fields.get("eprint", "").strip(),
-        eprinttype=get("eprinttype", "archiveprefix").casefold(),
+        eprinttype=_get(fields, "eprinttype", "archiveprefix").casefold(),
         language=language.casefold(),
         line=line,
     )
+
+
+def _own_and_inherited(entry, entries) -> tuple[dict[str, str], dict[str, list]]:
+    """The entry's fields and persons under lower-case names, with any `crossref` parent's filled in."""
+    fields = {k.lower(): v for k, v in entry.fields.items()}
+    persons = {k.lower(): v for k, v in entry.persons.items()}
+    parent = entries.get(fields["crossref"]) if fields.get("crossref") else None
+    if parent is not None:
+        _inherit(fields, persons, parent)
+    return fields, persons
+
+
+def _rich(fields: dict[str, str], *names: str) -> Rich:
+    """The first of `names` that is set and non-empty, decoded; alias fields (`journal`, `journaltitle`) in order."""
+    for name in names:
+        if fields.get(name):
+            return _decode(fields[name])
+    return Rich()
+
+
+def _get(fields: dict[str, str], *names: str) -> str:
+    """As `_rich`, for fields whose italics do not matter (numbers, dates, types)."""
+    return _rich(fields, *names).text
+
+
+def _with_subtitle(fields: dict[str, str], title: Rich, subtitle_field: str) -> Rich:
+    """ "Title: Subtitle", or "Title? Subtitle" when the title ends a question or exclamation itself."""
+    subtitle = _rich(fields, subtitle_field)
+    if not subtitle:
+        return title
+    return title + (" " if title.text.endswith(("?", "!")) else ": ") + subtitle
+
+
+def _when(fields: dict[str, str]) -> tuple[str, str, str]:
+    """Year, month (a number if named) and day, from BibTeX's `year`/`month` or else biblatex's `date`."""
+    year, month, day = _get(fields, "year"), _get(fields, "month"), ""
+    if date := _get(fields, "date"):
+        date_year, date_month, day = _date(date)
+        year, month = year or date_year, month or date_month
+    if month.casefold() in _MONTHS:
+        month = str(_MONTHS[month.casefold()])
+    return year, month, day
+
+
+def _container(fields: dict[str, str], kind: str) -> Rich:
+    """What the work appears in: a journal for articles, a book for parts, a site or organisation for web pages."""
+    if kind in ("article", "periodical"):
+        container = _with_subtitle(fields, _rich(fields, "journaltitle", "journal"), "journalsubtitle")
+    else:
+        container = _with_subtitle(fields, _rich(fields, "booktitle"), "booksubtitle")
+    if kind in ("online", "misc", "www") and not container:
+        container = _rich(fields, "organization", "howpublished")
+    if kind == "periodical" and not container:
+        container = _rich(fields, "title")
+    return container
+
+
+def _note(fields: dict[str, str]) -> Rich:
+    """`note` and `addendum` print as one note: "Note. Addendum"."""
+    notes = [n for n in (_rich(fields, "note"), _rich(fields, "addendum")) if n]
+    return notes[0] + ". " + notes[1] if len(notes) == 2 else (notes[0] if notes else Rich())
+
+
+def _series(fields: dict[str, str]) -> Rich:
+    """A series; one given as a biblatex localisation key (`techreport`, …) prints that key's words."""
+    return Rich(BIBSTRINGS[_get(fields, "series")]) if _get(fields, "series") in BIBSTRINGS else _rich(fields, "series")
 
 
 # ---------------------------------------------------------------- files

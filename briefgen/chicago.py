@@ -454,53 +454,7 @@ def full_note(ref: Reference, locator: str) -> list[Inline]:
     names, role = creators(ref)
     if names:
         p.text(_names(names, et_al_from=4) + (f", {role}" if role else "") + ", ")
-    loc = locator_text(locator)
-    title = full_title(ref)
-    shape = _shape(ref)
-    if shape == "article":
-        _title(p, ref, title, ",")
-        p.text(" ")
-        p.rich(ref.container, italic=True)
-        if ref.series:
-            p.text(f", {_series_of_journal(ref)}" + ("," if ref.volume else ""))
-        p.text(f" {ref.volume}" if ref.volume else "")
-        p.text(f", no. {ref.number}" if ref.number else "")
-        p.text(f" ({_date_text(ref)})" if ref.year else "")
-        p.text(f": {loc or ref.pages}" if (loc or ref.pages) else "")
-    elif shape == "chapter":
-        _title(p, ref, title, ",")
-        p.text(" ")
-        p.text("in ").rich(ref.container, italic=True)
-        if ref.containeraddon:
-            p.text(", ").rich(ref.containeraddon)
-        _contributors_in_note(p, ref, book_editors=bool(ref.authors))
-        if ref.series:
-            p.text(", ").rich(_series_number(ref))
-        pub = _publication(ref)
-        p.text(f" ({pub})" if pub else "")
-        p.text(f", {loc or ref.pages}" if (loc or ref.pages) else "")
-    elif shape == "thesis":
-        _title(p, ref, title, "")
-        facts = ", ".join(x for x in (_type_words(ref), ref.institution, ref.year) if x)
-        p.text(f" ({facts})" if facts else "")
-        p.text(f", {loc}" if loc else "")
-    elif shape == "web":
-        _title(p, ref, title, ",")
-        p.text(" ")
-        p.rich(ref.container, italic=True)
-        rest = [x for x in (ref.place if not ref.container else "", _date_text(ref), loc) if x]
-        p.text((", " if ref.container else "") + ", ".join(rest))
-    else:
-        _title(p, ref, title, "")
-        _contributors_in_note(p, ref, book_editors=bool(ref.authors))
-        p.text(f", {_edition(ref)}" if _edition(ref) else "")
-        _volume_part(ref, p, ", ", capital=False)
-        if ref.series:
-            p.text(", ").rich(_series_number(ref))
-        p.text(f", {_report_number(ref)}" if _report_number(ref) else "")
-        pub = _publication(ref)
-        p.text(f" ({pub})" if pub else "")
-        p.text(f", {loc}" if loc else "")
+    _NOTE_BODIES.get(_shape(ref), _note_book)(p, ref, full_title(ref), locator_text(locator))
     if ref.note:
         p.text(", ").rich(_note_after_comma(ref.note))
     _tidy(p.out)
@@ -509,6 +463,79 @@ def full_note(ref: Reference, locator: str) -> list[Inline]:
         p.text(", " if not _ends_with(p.out, ", ") else "").extend(link)
     p.text(".")
     return _tidy(p.out)
+
+
+def _journal_issue(p: Parts, ref: Reference) -> None:
+    """ "*Journal*, n.s., 20, no. 1": the part of an article's reference notes and bibliography share."""
+    p.rich(ref.container, italic=True)
+    if ref.series:
+        p.text(f", {_series_of_journal(ref)}" + ("," if ref.volume else ""))
+    p.text(f" {ref.volume}" if ref.volume else "")
+    p.text(f", no. {ref.number}" if ref.number else "")
+
+
+def _note_article(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
+    """A note's article: "Title," *Journal* 20, no. 1 (2009): 3; the locator replaces the page range."""
+    _title(p, ref, title, ",")
+    p.text(" ")
+    _journal_issue(p, ref)
+    p.text(f" ({_date_text(ref)})" if ref.year else "")
+    p.text(f": {loc or ref.pages}" if (loc or ref.pages) else "")
+
+
+def _note_chapter(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
+    """A note's chapter: "Title," in *Book*, ed. X (Place: Publisher, Year), pages."""
+    _title(p, ref, title, ",")
+    p.text(" ")
+    p.text("in ").rich(ref.container, italic=True)
+    if ref.containeraddon:
+        p.text(", ").rich(ref.containeraddon)
+    _contributors_in_note(p, ref, book_editors=bool(ref.authors))
+    if ref.series:
+        p.text(", ").rich(_series_number(ref))
+    pub = _publication(ref)
+    p.text(f" ({pub})" if pub else "")
+    p.text(f", {loc or ref.pages}" if (loc or ref.pages) else "")
+
+
+def _note_thesis(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
+    """A note's thesis: "Title" (PhD diss., Institution, Year), locator."""
+    _title(p, ref, title, "")
+    facts = ", ".join(x for x in (_type_words(ref), ref.institution, ref.year) if x)
+    p.text(f" ({facts})" if facts else "")
+    p.text(f", {loc}" if loc else "")
+
+
+def _note_web(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
+    """A note's web page or unpublished work: "Title," *Site*, date, locator."""
+    _title(p, ref, title, ",")
+    p.text(" ")
+    p.rich(ref.container, italic=True)
+    rest = [x for x in (ref.place if not ref.container else "", _date_text(ref), loc) if x]
+    p.text((", " if ref.container else "") + ", ".join(rest))
+
+
+def _note_book(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
+    """A note's whole work: *Title*, ed. X, 2nd ed., vol. 2, Series, No. 3 (Place: Publisher, Year), locator."""
+    _title(p, ref, title, "")
+    _contributors_in_note(p, ref, book_editors=bool(ref.authors))
+    p.text(f", {_edition(ref)}" if _edition(ref) else "")
+    _volume_part(ref, p, ", ", capital=False)
+    if ref.series:
+        p.text(", ").rich(_series_number(ref))
+    p.text(f", {_report_number(ref)}" if _report_number(ref) else "")
+    pub = _publication(ref)
+    p.text(f" ({pub})" if pub else "")
+    p.text(f", {loc}" if loc else "")
+
+
+# How the body of a full note reads, by the shape of the work (`_shape`); anything else is a book.
+_NOTE_BODIES = {
+    "article": _note_article,
+    "chapter": _note_chapter,
+    "thesis": _note_thesis,
+    "web": _note_web,
+}
 
 
 def _contributors_in_note(p: Parts, ref: Reference, book_editors: bool) -> None:
@@ -536,69 +563,8 @@ def short_note(ref: Reference, locator: str) -> list[Inline]:
 def bibliography_entry(ref: Reference, author_date: bool, suffix: str = "") -> list[Inline]:
     """Chicago bibliography entry; author-date puts the year after the names (Chicago 15.9)."""
     p = Parts()
-    names, role = creators(ref)
-    if names:
-        head = _names(names, et_al_from=11, keep=7, invert_first=True) + (f", {role}" if role else "")
-        p.text(head if head.endswith(".") else head + ".")
-    title = full_title(ref)
-    shape = _shape(ref)
-    anonymous_first = author_date and not names
-    if anonymous_first:  # "*Title*. 2003. …": the title takes the author's place (Chicago 15.32)
-        _title(p, ref, title, ".", addon_sep=". ")
-    if author_date:
-        p.text(f" {ref.year or 'n.d.'}{suffix}.")
-    p.text(" " if names or author_date else "")
-    if not anonymous_first:
-        _title(p, ref, title, ".", addon_sep=". ")
-        p.text(" ")
-    if shape == "article":
-        p.rich(ref.container, italic=True)
-        if ref.series:
-            p.text(f", {_series_of_journal(ref)}" + ("," if ref.volume else ""))
-        p.text(f" {ref.volume}" if ref.volume else "")
-        p.text(f", no. {ref.number}" if ref.number else "")
-        if not author_date:
-            p.text(f" ({_date_text(ref)})" if ref.year else "")
-        elif ref.month.isdigit() and 1 <= int(ref.month) <= 12:  # the year is up front; the month stays here
-            p.text(f" ({calendar.month_name[int(ref.month)]})")
-        p.text(f": {ref.pages}." if ref.pages else ".")
-    elif shape == "chapter":
-        p.text("In ").rich(ref.container, italic=True)
-        if ref.containeraddon:
-            p.text(", ").rich(ref.containeraddon)
-        if ref.authors and ref.editors:
-            p.text(", edited by " + _names(ref.editors, et_al_from=11, keep=7))
-        if ref.translators and (ref.authors or ref.editors):
-            p.text(", translated by " + _names(ref.translators, et_al_from=11, keep=7))
-        p.text(f", {ref.pages}" if ref.pages else "")
-        p.text(". ")
-        if ref.series:
-            p.rich(_series_number(ref)).text(". ")
-        p.text(_publication(ref, with_year=not author_date) + ".")
-    elif shape == "thesis":
-        facts = [_capitalised(_type_words(ref)), ref.institution, "" if author_date else ref.year]
-        p.text(", ".join(x for x in facts if x) + ".")
-    elif shape == "web":
-        if ref.container:
-            p.rich(ref.container, italic=True).text(". ")
-        if ref.place and not ref.container:
-            p.text(f"{ref.place}. ")
-        date = _date_text(ref)
-        if date and (not author_date or date != ref.year):
-            p.text(f"{date}.")
-    else:
-        if ref.authors and ref.editors:
-            p.text("Edited by " + _names(ref.editors, et_al_from=11, keep=7) + ". ")
-        if ref.translators and (ref.authors or ref.editors):
-            p.text("Translated by " + _names(ref.translators, et_al_from=11, keep=7) + ". ")
-        p.text(_capitalised(_edition(ref)) + " " if _edition(ref) else "")
-        _volume_part(ref, p, "", capital=True)
-        p.text(". " if ref.volume or ref.volumes else "")
-        if ref.series:
-            p.rich(_series_number(ref)).text(". ")
-        p.text(f"{_report_number(ref)}. " if _report_number(ref) else "")
-        tail = _publication(ref, with_year=not author_date)
-        p.text(tail + "." if tail else "")
+    _bibliography_head(p, ref, author_date, suffix)
+    _BIBLIOGRAPHY_BODIES.get(_shape(ref), _bibliography_book)(p, ref, author_date)
     if ref.note:
         p.text(" ").rich(ref.note).text(".")
     link = _link(ref)
@@ -608,6 +574,92 @@ def bibliography_entry(ref: Reference, author_date: bool, suffix: str = "") -> l
     if out and isinstance(out[-1], Text):
         out[-1] = Text(out[-1].text.rstrip())
     return out
+
+
+def _bibliography_head(p: Parts, ref: Reference, author_date: bool, suffix: str) -> None:
+    """How every entry starts: "Names. Title." or, author-date, "Names. Year. Title." (Chicago 15.9)."""
+    names, role = creators(ref)
+    if names:
+        head = _names(names, et_al_from=11, keep=7, invert_first=True) + (f", {role}" if role else "")
+        p.text(head if head.endswith(".") else head + ".")
+    title = full_title(ref)
+    anonymous_first = author_date and not names
+    if anonymous_first:  # "*Title*. 2003. …": the title takes the author's place (Chicago 15.32)
+        _title(p, ref, title, ".", addon_sep=". ")
+    if author_date:
+        p.text(f" {ref.year or 'n.d.'}{suffix}.")
+    p.text(" " if names or author_date else "")
+    if not anonymous_first:
+        _title(p, ref, title, ".", addon_sep=". ")
+        p.text(" ")
+
+
+def _bibliography_article(p: Parts, ref: Reference, author_date: bool) -> None:
+    """ "*Journal* 20, no. 1 (2009): 3–7."; in author-date the year is up front and only the month stays."""
+    _journal_issue(p, ref)
+    if not author_date:
+        p.text(f" ({_date_text(ref)})" if ref.year else "")
+    elif ref.month.isdigit() and 1 <= int(ref.month) <= 12:  # the year is up front; the month stays here
+        p.text(f" ({calendar.month_name[int(ref.month)]})")
+    p.text(f": {ref.pages}." if ref.pages else ".")
+
+
+def _bibliography_chapter(p: Parts, ref: Reference, author_date: bool) -> None:
+    """A chapter after its title: "In *Book*, edited by X, pages. Series. Place: Publisher, Year." """
+    p.text("In ").rich(ref.container, italic=True)
+    if ref.containeraddon:
+        p.text(", ").rich(ref.containeraddon)
+    if ref.authors and ref.editors:
+        p.text(", edited by " + _names(ref.editors, et_al_from=11, keep=7))
+    if ref.translators and (ref.authors or ref.editors):
+        p.text(", translated by " + _names(ref.translators, et_al_from=11, keep=7))
+    p.text(f", {ref.pages}" if ref.pages else "")
+    p.text(". ")
+    if ref.series:
+        p.rich(_series_number(ref)).text(". ")
+    p.text(_publication(ref, with_year=not author_date) + ".")
+
+
+def _bibliography_thesis(p: Parts, ref: Reference, author_date: bool) -> None:
+    """ "PhD diss., Institution, Year."; author-date has the year up front already."""
+    facts = [_capitalised(_type_words(ref)), ref.institution, "" if author_date else ref.year]
+    p.text(", ".join(x for x in facts if x) + ".")
+
+
+def _bibliography_web(p: Parts, ref: Reference, author_date: bool) -> None:
+    """ "*Site*. Date."; the date only when author-date has not already given it as the year."""
+    if ref.container:
+        p.rich(ref.container, italic=True).text(". ")
+    if ref.place and not ref.container:
+        p.text(f"{ref.place}. ")
+    date = _date_text(ref)
+    if date and (not author_date or date != ref.year):
+        p.text(f"{date}.")
+
+
+def _bibliography_book(p: Parts, ref: Reference, author_date: bool) -> None:
+    """ "Edited by X. 2nd ed. Vol. 2. Series. No. 3. Place: Publisher, Year." for a whole work."""
+    if ref.authors and ref.editors:
+        p.text("Edited by " + _names(ref.editors, et_al_from=11, keep=7) + ". ")
+    if ref.translators and (ref.authors or ref.editors):
+        p.text("Translated by " + _names(ref.translators, et_al_from=11, keep=7) + ". ")
+    p.text(_capitalised(_edition(ref)) + " " if _edition(ref) else "")
+    _volume_part(ref, p, "", capital=True)
+    p.text(". " if ref.volume or ref.volumes else "")
+    if ref.series:
+        p.rich(_series_number(ref)).text(". ")
+    p.text(f"{_report_number(ref)}. " if _report_number(ref) else "")
+    tail = _publication(ref, with_year=not author_date)
+    p.text(tail + "." if tail else "")
+
+
+# How the body of a bibliography entry reads, by the shape of the work (`_shape`); anything else is a book.
+_BIBLIOGRAPHY_BODIES = {
+    "article": _bibliography_article,
+    "chapter": _bibliography_chapter,
+    "thesis": _bibliography_thesis,
+    "web": _bibliography_web,
+}
 
 
 def source_line(ref: Reference) -> list[Inline]:

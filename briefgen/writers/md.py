@@ -450,39 +450,53 @@ def _normal(
     """
     out: list[Inline] = []
     for node in nodes:
-        if isinstance(node, Link) and (in_link or safe_url(node.url) is None):
-            out.extend(_normal(node.children, within, in_link))
-            continue
-        if isinstance(node, Code) and not node.text.strip():
-            node = Text(node.text)  # pandoc reads a code span of spaces as an empty one
-        if isinstance(node, Emph | Strong) and type(node) in within:
-            out.extend(_normal(node.children, within, in_link))
-            continue
-        if isinstance(node, Emph | Strong | Link | Span):
-            if isinstance(node, Link):  # link text is a scope of its own for emphasis
-                inner = _normal(node.children, frozenset(), True)
-            elif isinstance(node, Span):
-                inner = _normal(node.children, within, in_link)
-            else:
-                inner = _normal(node.children, within | {type(node)}, in_link)
-            first = next((i for i, n in enumerate(inner) if not _edge(n)), len(inner))
-            last = max((i for i, n in enumerate(inner) if not _edge(n)), default=first - 1)
-            if first > last:
-                out.extend(inner)  # only spaces and line breaks: no emphasis to show, no words to link
-                continue
-            out.extend(inner[:first])
-            core = inner[first : last + 1]
-            if isinstance(node, Link):
-                out.append(Link(core, node.url))
-            elif isinstance(node, Span):
-                out.append(Span(core, node.lang))
-            else:
-                out.append(type(node)(core))
-            out.extend(inner[last + 1 :])
-            continue
-        out.append(node)
+        out.extend(_normal_node(node, within, in_link))
+    return _join_touching(out, within, in_link)
+
+
+def _normal_node(node: Inline, within: frozenset[type], in_link: bool) -> tuple[Inline, ...]:
+    """One inline made sayable (the first three rules of `_normal`); it may become several, or none."""
+    if isinstance(node, Link) and (in_link or safe_url(node.url) is None):
+        return _normal(node.children, within, in_link)
+    if isinstance(node, Code) and not node.text.strip():
+        node = Text(node.text)  # pandoc reads a code span of spaces as an empty one
+    if isinstance(node, Emph | Strong) and type(node) in within:
+        return _normal(node.children, within, in_link)
+    if isinstance(node, Emph | Strong | Link | Span):
+        return _edges_outside(node, _normal_children(node, within, in_link))
+    return (node,)
+
+
+def _normal_children(node: Emph | Strong | Link | Span, within: frozenset[type], in_link: bool) -> tuple[Inline, ...]:
+    """A container's children made sayable: link text starts a new emphasis scope, emphasis joins the scope."""
+    if isinstance(node, Link):  # link text is a scope of its own for emphasis
+        return _normal(node.children, frozenset(), True)
+    if isinstance(node, Span):
+        return _normal(node.children, within, in_link)
+    return _normal(node.children, within | {type(node)}, in_link)
+
+
+def _edges_outside(node: Emph | Strong | Link | Span, inner: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """`node` around `inner` with white space and line breaks at its edges moved outside; nothing left, no node."""
+    first = next((i for i, n in enumerate(inner) if not _edge(n)), len(inner))
+    last = max((i for i, n in enumerate(inner) if not _edge(n)), default=first - 1)
+    if first > last:
+        return inner  # only spaces and line breaks: no emphasis to show, no words to link
+    core = inner[first : last + 1]
+    wrapped: Inline
+    if isinstance(node, Link):
+        wrapped = Link(core, node.url)
+    elif isinstance(node, Span):
+        wrapped = Span(core, node.lang)
+    else:
+        wrapped = type(node)(core)
+    return (*inner[:first], wrapped, *inner[last + 1 :])
+
+
+def _join_touching(nodes: list[Inline], within: frozenset[type], in_link: bool) -> tuple[Inline, ...]:
+    """Touching text, code spans, superscripts and emphasis of one kind as one node (the last rule of `_normal`)."""
     joined: list[Inline] = []
-    for node in out:
+    for node in nodes:
         prev = joined[-1] if joined else None
         if isinstance(node, Text) and isinstance(prev, Text):
             joined[-1] = Text(prev.text + node.text)
