@@ -172,7 +172,11 @@ class Style:
         factory=dict,
     )
     labels_in: dict[str, dict[str, Label]] = key(
-        schema={"type": "object", "additionalProperties": {"type": "object", "additionalProperties": LABEL}},
+        schema={
+            "type": "object",
+            "propertyNames": {"pattern": "^[a-z]{2,3}$"},  # a language subtag: fr, ru, kk; not "french"
+            "additionalProperties": {"type": "object", "additionalProperties": LABEL},
+        },
         doc="wording for briefs in one language, over `labels`: {fr: {recommendations: Actions prioritaires}}",
         factory=dict,
     )

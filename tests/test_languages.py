@@ -314,3 +314,21 @@ def test_the_covering_email_is_in_the_briefs_language(tmp_path, language, attach
     assert greeting in text and one_page in text and pages in text
     assert attached.strip("*") in text
     assert made.language == language
+
+
+def test_labels_in_takes_language_subtags_and_labels_only(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from briefgen.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    style = tmp_path / "templates" / "mine" / "style.yaml"
+    style.parent.mkdir(parents=True)
+    for written, said in [
+        ("french: {summary: Synthèse}", "templates/mine/style.yaml:3:3: labels_in: 'french'"),
+        ("fr: {summary: 3}", "templates/mine/style.yaml:3:17: labels_in.fr.summary: expected text or a mapping"),
+        ("fr: {pages: {one: page}}", "labels_in.fr.pages"),  # a plural label needs its `other` form
+    ]:
+        style.write_text(f"extends: practitioner\nlabels_in:\n  {written}\n", encoding="utf-8")
+        result = CliRunner().invoke(cli, ["audiences"])
+        assert result.exit_code != 0 and said in result.stderr, result.stderr
