@@ -21,6 +21,7 @@ from .folders import discover as discover
 from .folders import search_path as search_path
 from .fonts import font_file_problem
 from .inputs import MAX_ASSET_BYTES, InputRefused, read_input
+from .locales import base_language
 from .style import PATTERN_FIELDS, RUNNING_FIELDS, Style, merge, pattern_problem, style_from_dict, style_schema
 from .writers import Assets
 from .yamlsource import Positions, read_yaml, schema_problems
@@ -43,6 +44,10 @@ class Audience:
     assets: Assets  # the files writers may use, read once
     email_template: str = DEFAULT_EMAIL_TEMPLATE  # the mail body's template, found like `template`
     warnings: tuple[Problem, ...] = ()  # what the style gets away with, but should not: low contrast
+
+    def theme_in(self, language: str) -> Theme:
+        """The design with its wording (page footer, notes, priorities) in a brief's language."""
+        return self.theme if base_language(language) == "en" else theme(self.style, language)
 
 
 def _raw_style(folder: Path) -> tuple[dict, Positions]:

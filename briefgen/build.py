@@ -23,6 +23,7 @@ from .markdown import parse_inline, parse_markdown
 from .model import UNSAFE_CHARACTERS, Document, Metadata, plain_text
 from .render import render_markdown
 from .select import Shaped, shape
+from .style import Style
 from .writers import FORMATS, Artifact, Assets, writer
 
 
@@ -95,6 +96,12 @@ def to_document(
     return doc, tuple(cited)
 
 
+def marking_in(style: Style, language: str) -> str:
+    """The style's marking, in the brief's language when the style words it there (`labels_in`: `marking`)."""
+    worded = style.wording(language).get("marking", style.marking) if style.marking else ""
+    return worded if isinstance(worded, str) else style.marking
+
+
 def metadata(shaped: Shaped, audience: Audience) -> Metadata:
     """The document's metadata: plain text, with the audience's overrides applied."""
     return Metadata(
@@ -107,7 +114,7 @@ def metadata(shaped: Shaped, audience: Audience) -> Metadata:
         language=shaped.language,
         keywords=shaped.keywords,
         audience=audience.name,
-        marking=audience.style.marking,
+        marking=marking_in(audience.style, shaped.language),
     )
 
 
@@ -139,8 +146,8 @@ def plan(
         doc, cited = to_document(brief, audience, roots, refs)
         for fmt in formats:
             name = Path(brief.id) / f"{brief.id}_{audience.name}.{FORMATS[fmt].name}"
-            inputs = inputs_digest(doc, audience.theme, audience.assets, fmt)
-            theme = audience.theme
+            theme = audience.theme_in(brief.language)
+            inputs = inputs_digest(doc, theme, audience.assets, fmt)
             jobs.append(Job(name, audience.name, fmt, doc, theme, audience.assets, cited, inputs, theme.max_pages))
     return jobs
 

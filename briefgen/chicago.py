@@ -10,10 +10,47 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
+
+from babel.dates import format_date, format_skeleton
 
 from .bibliography import BIBSTRINGS, Name, Reference, Rich
+from .locales import babel_locale, base_language, csl_terms
 from .model import Emph, Inline, Link, Text, plain_text, safe_url
+
+# ---------------------------------------------------------------- the document's language
+
+_LANGUAGE: ContextVar[str] = ContextVar("citation_language", default="en")
+
+
+@contextmanager
+def terms_in(language: str) -> Iterator[None]:
+    """Word references in the document's language (its CSL terms) while the citation stage runs."""
+    token = _LANGUAGE.set(language)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def term(name: str, capital: bool = False) -> str:
+    """A citation term ("ibid.", "and", "ed.") in the document's language, from locales/csl_terms.json."""
+    text = str(csl_terms(_LANGUAGE.get())[name])
+    return text[:1].upper() + text[1:] if capital else text
+
+
+def _english() -> bool:
+    return base_language(_LANGUAGE.get()) == "en"
+
+
+def _and_last() -> str:
+    """What joins the last of several names: Chicago's serial ", and "; other languages put no comma before "and"."""
+    return ", and " if _english() else f" {term('and')} "
+
 
 # ---------------------------------------------------------------- names
 
@@ -36,8 +73,8 @@ def _join(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    return ", ".join(names[:-1]) + ", and " + names[-1]
+        return f"{names[0]} {term('and')} {names[1]}"
+    return ", ".join(names[:-1]) + _and_last() + names[-1]
 
 
 def _family(n: Name) -> str:
@@ -49,9 +86,9 @@ def _names(names: tuple[Name, ...], *, et_al_from: int, keep: int = 1, invert_fi
     listed = [n for n in names if not n.is_others]
     shown = [_family_given(n) if invert_first and i == 0 else _given_family(n) for i, n in enumerate(listed)]
     if len(listed) < len(names) or len(listed) >= et_al_from:
-        return ", ".join(shown[:keep]) + (", et al." if keep > 1 else " et al.")
+        return ", ".join(shown[:keep]) + (", " if keep > 1 else " ") + term("et_al")
     if invert_first and len(shown) == 2 and not listed[0].corporate:  # "Baez, John C., and Aaron D. Lauda"
-        return f"{shown[0]}, and {shown[1]}"
+        return shown[0] + _and_last() + shown[1]
     return _join(shown)
 
 
@@ -60,9 +97,9 @@ def creators(ref: Reference) -> tuple[tuple[Name, ...], str]:
     if ref.authors:
         return ref.authors, ""
     if ref.editors:
-        return ref.editors, "ed." if len(ref.editors) == 1 else "eds."
+        return ref.editors, term("editor") if len(ref.editors) == 1 else term("editors")
     if ref.translators:
-        return ref.translators, "trans."
+        return ref.translators, term("translator")
     return (), ""
 
 
@@ -77,7 +114,7 @@ def short_author(ref: Reference) -> str:
     listed = [n for n in names if not n.is_others]
     fams = [_family(n) for n in listed]
     if len(fams) >= 4 or len(listed) < len(names):
-        return f"{fams[0]} et al."
+        return f"{fams[0]} {term('et_al')}"
     return _join(fams)
 
 
@@ -95,7 +132,7 @@ def authors_inlines(refs: list[Reference]) -> list[Inline]:
     p = Parts()
     for i, ref in enumerate(refs):
         if i:
-            p.text(" and " if len(refs) == 2 else ", and " if i == len(refs) - 1 else ", ")
+            p.text(f" {term('and')} " if len(refs) == 2 else _and_last() if i == len(refs) - 1 else ", ")
         p.extend(author_inlines(ref))
     return p.out
 
@@ -349,9 +386,28 @@ def _series_of_journal(ref: Reference) -> str:
 
 def _date_text(ref: Reference) -> str:
     if ref.month.isdigit() and 1 <= int(ref.month) <= 12:
+        if not _english() and ref.year.isdigit():
+            return _month_date(int(ref.year), int(ref.month), ref.day)
         month = calendar.month_name[int(ref.month)]
         return f"{month} {int(ref.day)}, {ref.year}" if ref.day.isdigit() else f"{month} {ref.year}"
     return ref.year
+
+
+def _month_date(year: int, month: int, day: str) -> str:
+    """A reference's date in the document's language by CLDR: "15 janvier 2009", "январь 2009 г."."""
+    locale = babel_locale(_LANGUAGE.get())
+    try:
+        if day.isdigit():
+            return format_date(date(year, month, int(day)), "long", locale=locale)
+        return format_skeleton("yMMMM", date(year, month, 1), locale=locale)
+    except ValueError:  # 31 February, year 0: as written
+        return f"{day} {month} {year}".strip()
+
+
+def _month_name(month: int) -> str:
+    if _english():
+        return calendar.month_name[month]
+    return format_skeleton("MMMM", date(2000, month, 1), locale=babel_locale(_LANGUAGE.get()))
 
 
 def locator_text(loc: str) -> str:
@@ -433,12 +489,13 @@ def _publication(ref: Reference, with_year: bool = True) -> str:
 
 def _volume_part(ref: Reference, p: Parts, sep: str, capital: bool) -> None:
     """ "vol. A of *Computers & Typesetting*", or "5 vols." for a whole set."""
+    volume = term("volume", capital) + " "
     if ref.volume and ref.maintitle:
-        p.text(sep + ("Vol. " if capital else "vol. ") + ref.volume + " of ").rich(ref.maintitle, italic=True)
+        p.text(sep + volume + ref.volume + (" of " if _english() else ", ")).rich(ref.maintitle, italic=True)
     elif ref.volume:
-        p.text(sep + ("Vol. " if capital else "vol. ") + ref.volume)
+        p.text(sep + volume + ref.volume)
     elif ref.volumes:
-        p.text(f"{sep}{ref.volumes} vols.")
+        p.text(f"{sep}{ref.volumes} {term('volumes')}")
 
 
 def _series_number(ref: Reference) -> Rich:
@@ -541,9 +598,9 @@ _NOTE_BODIES = {
 def _contributors_in_note(p: Parts, ref: Reference, book_editors: bool) -> None:
     """ ", ed. X, trans. Y" after a title; editors already heading the note are not repeated."""
     if book_editors and ref.editors:
-        p.text(", ed. " + _names(ref.editors, et_al_from=4))
+        p.text(f", {term('editor')} " + _names(ref.editors, et_al_from=4))
     if ref.translators and (ref.authors or ref.editors):
-        p.text(", trans. " + _names(ref.translators, et_al_from=4))
+        p.text(f", {term('translator')} " + _names(ref.translators, et_al_from=4))
 
 
 def short_note(ref: Reference, locator: str) -> list[Inline]:
@@ -587,7 +644,7 @@ def _bibliography_head(p: Parts, ref: Reference, author_date: bool, suffix: str)
     if anonymous_first:  # "*Title*. 2003. …": the title takes the author's place (Chicago 15.32)
         _title(p, ref, title, ".", addon_sep=". ")
     if author_date:
-        p.text(f" {ref.year or 'n.d.'}{suffix}.")
+        p.text(f" {ref.year or term('no_date')}{suffix}.")
     p.text(" " if names or author_date else "")
     if not anonymous_first:
         _title(p, ref, title, ".", addon_sep=". ")
@@ -600,19 +657,19 @@ def _bibliography_article(p: Parts, ref: Reference, author_date: bool) -> None:
     if not author_date:
         p.text(f" ({_date_text(ref)})" if ref.year else "")
     elif ref.month.isdigit() and 1 <= int(ref.month) <= 12:  # the year is up front; the month stays here
-        p.text(f" ({calendar.month_name[int(ref.month)]})")
+        p.text(f" ({_month_name(int(ref.month))})")
     p.text(f": {ref.pages}." if ref.pages else ".")
 
 
 def _bibliography_chapter(p: Parts, ref: Reference, author_date: bool) -> None:
     """A chapter after its title: "In *Book*, edited by X, pages. Series. Place: Publisher, Year." """
-    p.text("In ").rich(ref.container, italic=True)
+    p.text(term("in", capital=True) + " ").rich(ref.container, italic=True)
     if ref.containeraddon:
         p.text(", ").rich(ref.containeraddon)
     if ref.authors and ref.editors:
-        p.text(", edited by " + _names(ref.editors, et_al_from=11, keep=7))
+        p.text(f", {term('edited_by')} " + _names(ref.editors, et_al_from=11, keep=7))
     if ref.translators and (ref.authors or ref.editors):
-        p.text(", translated by " + _names(ref.translators, et_al_from=11, keep=7))
+        p.text(f", {term('translated_by')} " + _names(ref.translators, et_al_from=11, keep=7))
     p.text(f", {ref.pages}" if ref.pages else "")
     p.text(". ")
     if ref.series:
@@ -640,9 +697,9 @@ def _bibliography_web(p: Parts, ref: Reference, author_date: bool) -> None:
 def _bibliography_book(p: Parts, ref: Reference, author_date: bool) -> None:
     """ "Edited by X. 2nd ed. Vol. 2. Series. No. 3. Place: Publisher, Year." for a whole work."""
     if ref.authors and ref.editors:
-        p.text("Edited by " + _names(ref.editors, et_al_from=11, keep=7) + ". ")
+        p.text(term("edited_by", capital=True) + " " + _names(ref.editors, et_al_from=11, keep=7) + ". ")
     if ref.translators and (ref.authors or ref.editors):
-        p.text("Translated by " + _names(ref.translators, et_al_from=11, keep=7) + ". ")
+        p.text(term("translated_by", capital=True) + " " + _names(ref.translators, et_al_from=11, keep=7) + ". ")
     p.text(_capitalised(_edition(ref)) + " " if _edition(ref) else "")
     _volume_part(ref, p, "", capital=True)
     p.text(". " if ref.volume or ref.volumes else "")

@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 
 from .bibliography import Reference
-from .chicago import Parts
+from .chicago import Parts, terms_in
 from .citestyles import NO_MARKERS, CitationStyle, Place, citation_style
 from .design import LIST_BOXES
 from .model import (
@@ -213,8 +213,9 @@ def resolve_citations(
     unknown = [k for k in dict.fromkeys(keys) if k not in refs]
     if unknown:
         raise UnknownCitations(unknown)
-    citing = citation_style(style)(refs, keys)
-    resolver = _Resolver(citing, style != NO_MARKERS, keep_notes)
-    blocks = resolver.blocks(doc.blocks)
-    blocks = _fill_lists(blocks, resolver.cited, citing, bibliography)
+    with terms_in(doc.meta.language):  # "Ibid.", "and", "ed." in the document's language
+        citing = citation_style(style)(refs, keys)
+        resolver = _Resolver(citing, style != NO_MARKERS, keep_notes)
+        blocks = resolver.blocks(doc.blocks)
+        blocks = _fill_lists(blocks, resolver.cited, citing, bibliography)
     return replace(doc, blocks=blocks), resolver.cited

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .brief import PRIORITIES
 from .fonts import FAMILIES
+from .locales import plural_form
 from .model import (
     Block,
     Box,
@@ -153,8 +154,9 @@ class Theme:
         return height < self.text_area()[1] * BOX_KEEP_WHOLE_SHARE
 
 
-def theme(style: Style) -> Theme:
-    """The audience's style file resolved into the design every writer draws."""
+def theme(style: Style, language: str = "en") -> Theme:
+    """The audience's style file resolved into the design every writer draws, its wording in `language`."""
+    labels = {name: plural_form(text, 2, "en") for name, text in style.wording(language).items()}
     size = style.fonts.size
     c = style.colours
     body_family, head_family = style.fonts.body, style.fonts.headings
@@ -196,8 +198,8 @@ def theme(style: Style) -> Theme:
         cell_head=TextRole(head_family, size * 0.86, size * 1.15, BAND_TEXT_COLOUR, bold=True),
         running=TextRole(head_family, size * 0.72, size * 0.9, c.muted),
         marking=TextRole(head_family, size * 0.78, size * 1.0, c.high, bold=True),
-        priorities=tuple(Priority(p, style.label(p), getattr(c, p)) for p in PRIORITIES),
-        labels={**style.labels},
+        priorities=tuple(Priority(p, labels.get(p, p), getattr(c, p)) for p in PRIORITIES),
+        labels=labels,
         header=style.header,
         footer=style.footer,
         max_pages=style.max_pages,

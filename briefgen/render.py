@@ -61,6 +61,7 @@ from jinja2.utils import Namespace
 from markupsafe import Markup
 
 from .errors import BriefgenError, Problem, TemplateError, display_path
+from .locales import number_text, plural_form
 from .select import Shaped, first_sentence
 from .style import Style
 
@@ -1093,12 +1094,22 @@ def _environment(roots: tuple[Path, ...]) -> _BoundedSandbox:
     return env
 
 
-def _labeller(style: Style):
-    """`label('name')` for templates: a plain function, not a bound method of the style."""
+def _labeller(style: Style, language: str):
+    """`label('name')` for templates, in the brief's language, the style's own labels winning.
 
-    def label(name: str) -> str:
+    `label('more_in_full_brief', n)` picks the form CLDR's plural rule gives `n` in that language
+    and writes `n` for `{hidden}`; without a count a plural label gives its `other` form.
+    """
+    labels = style.wording(language)
+
+    def label(name: str, count: int | None = None) -> str:
         _check_text(name)
-        return style.label(str(name))
+        text = labels.get(str(name), str(name))
+        if count is None:
+            return plural_form(text, 2, "en")
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise ValueError(f"label('{name}', …): the count must be a whole number")  # named at the template's line
+        return plural_form(text, count, language).replace("{hidden}", number_text(count, language))
 
     return label
 
@@ -1150,7 +1161,7 @@ def render_markdown(
             tmpl = env.get_template(template)
             chunks, size = [], 0
             stream: Generator[str, None, None] = tmpl.generate(  # type: ignore[assignment]  # a generator, typed as an Iterator
-                context, brief=brief, style=style, audience=audience, label=_labeller(style)
+                context, brief=brief, style=style, audience=audience, label=_labeller(style, brief.language)
             )
             for chunk in stream:
                 size += len(chunk)

@@ -15,35 +15,17 @@ from typing import Any
 from .brief import PRIORITIES
 from .citestyles import CITATION_STYLES, NO_MARKERS
 from .errors import suggestion
+from .locales import Label, builtin_labels, labels_for, plural_form
 from .writers import FORMATS
 
-DEFAULT_LABELS = {
-    "summary": "Summary",
-    "key_messages": "Key messages",
-    "context": "Context",
-    "recommendations": "Recommendations",
-    "priority": "Priority",
-    "number": "No.",
-    "action": "Action",
-    "high": "High",
-    "medium": "Medium",
-    "low": "Low",
-    "actors": "Who",
-    "timeframe": "When",
-    "rationale": "Why",
-    "notes": "Notes",
-    "note": "Note {n}",  # a note marker's accessible name (PDF link description, HTML aria-label)
-    "note_backlink": "Back to note {n} in the text",
-    "bibliography": "References",
-    "sources": "Sources",
-    "page": "Page",
-    "of": "of",
-    "contact": "Contact",
-    "more_in_full_brief": "The full brief has {hidden} further recommendations.",
-    "attached": "Attached",
-    "dear": "Dear {name},",  # the greeting of a message to one person (mail --each, individual: true)
-    "pages": "pages",
+DEFAULT_LABELS: dict[str, Label] = builtin_labels("en")  # briefgen/locales/en.json; other languages beside it
+PLURAL_LABEL = {
+    "type": "object",
+    "properties": {c: {"type": "string"} for c in ("zero", "one", "two", "few", "many", "other")},
+    "required": ["other"],
+    "additionalProperties": False,
 }
+LABEL = {"anyOf": [{"type": "string"}, PLURAL_LABEL]}
 
 COLOUR = {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}
 RATIONALE_FORMS = ("full", "first-sentence", "none")
@@ -183,14 +165,29 @@ class Style:
         doc="what the logo shows, for screen readers (PDF figure, Word alt text, HTML alt); required with `logo`",
     )
     email: Email = key(schema={"type": "object"}, doc="what `briefgen mail` sends this audience", factory=Email)
-    labels: dict[str, str] = key(
-        schema={"type": "object", "additionalProperties": {"type": "string"}},
-        doc="fixed wording, e.g. in another language: " + ", ".join(DEFAULT_LABELS),
-        factory=lambda: dict(DEFAULT_LABELS),
+    labels: dict[str, Label] = key(
+        schema={"type": "object", "additionalProperties": LABEL},
+        doc="fixed wording, over the built-in wording of the brief's `language` (en, fr, de, it, ru, es, kk, uz); "
+        "a count's label may give CLDR plural forms ({one: ..., other: ...}): " + ", ".join(DEFAULT_LABELS),
+        factory=dict,
+    )
+    labels_in: dict[str, dict[str, Label]] = key(
+        schema={
+            "type": "object",
+            "propertyNames": {"pattern": "^[a-z]{2,3}$"},  # a language subtag: fr, ru, kk; not "french"
+            "additionalProperties": {"type": "object", "additionalProperties": LABEL},
+        },
+        doc="wording for briefs in one language, over `labels`: {fr: {recommendations: Actions prioritaires}}",
+        factory=dict,
     )
 
     def label(self, name: str) -> str:
-        return self.labels.get(name, DEFAULT_LABELS.get(name, name))
+        """A label as this style words it for an English brief; in a brief's language see `wording`."""
+        return plural_form(self.wording("en").get(name, name), 2)  # English "other": "pages"
+
+    def wording(self, language: str) -> dict[str, Label]:
+        """Every label for a brief in `language`: built-in wording, then `labels`, then `labels_in` that language."""
+        return labels_for(self.labels, language, self.labels_in)
 
 
 def pattern_problem(pattern: str, allowed: tuple[str, ...]) -> str | None:
@@ -286,8 +283,6 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
             value = _build(type(default), value)
         elif isinstance(value, list):
             value = tuple(value)
-        elif f.name == "labels":
-            value = {**DEFAULT_LABELS, **value}
         kwargs[f.name] = value
     return cls(**kwargs)
 

@@ -7,7 +7,7 @@ Works by the same author in the same year are told apart by a letter after the y
 from __future__ import annotations
 
 from ..bibliography import Reference
-from ..chicago import Parts, author_inlines, bibliography_entry, locator_text, year_suffixes
+from ..chicago import Parts, author_inlines, bibliography_entry, locator_text, term, year_suffixes
 from ..model import Citation, Inline
 from . import Place
 from .chicago_notes import Chicago
@@ -23,7 +23,7 @@ class ChicagoAuthorDate(Chicago):
         for n, item in enumerate(citation.items):
             ref = self.refs[item.key]
             loc = locator_text(item.locator)
-            date = (ref.year or "n.d.") + self.suffixes.get(item.key, "") + (f", {loc}" if loc else "")
+            date = (ref.year or term("no_date")) + self.suffixes.get(item.key, "") + (f", {loc}" if loc else "")
             if citation.narrative:  # "Doe (2020)"; within the writer's own parentheses "(see Doe 2020)"
                 return p.extend(author_inlines(ref)).text(f" {date}" if place.in_parens else f" ({date})").out
             p.text("(" if n == 0 else "; ").text(f"{item.prefix} " if item.prefix else "")

@@ -19,6 +19,7 @@ from ..chicago import (
     short_note,
     sorted_refs,
     source_line,
+    term,
 )
 from ..model import Citation, Inline, Note, Paragraph, Text
 from . import CitationStyle, Place
@@ -60,7 +61,8 @@ class ChicagoNotes(Chicago):
                 parts.append(Text(item.prefix[0].upper() + item.prefix[1:] + " " if n == 0 else item.prefix + " "))
             if not first and self.previous_note_key == item.key and len(citation.items) == 1 and not place.in_note:
                 loc = locator_text(item.locator)
-                body: list[Inline] = [Text(f"Ibid., {loc}." if loc else "Ibid.")]
+                ibid = term("ibid", capital=True)
+                body: list[Inline] = [Text(f"{ibid}, {loc}." if loc else ibid + ("" if ibid.endswith(".") else "."))]
             else:
                 body = full_note(ref, item.locator) if first else short_note(ref, item.locator)
             if n < len(citation.items) - 1 and body and isinstance(body[-1], Text):  # "…, 3; Roe, …": one note

@@ -113,8 +113,8 @@ def letter(
     return Letter(
         audience=audience.name,
         subject=subject or fill(audience.style.email.subject, pattern_values(doc.meta, brief.id)),
-        text=writer("txt")(doc, audience.theme, Assets()).data.decode("utf-8"),
-        html=email_html(doc, audience.theme),
+        text=writer("txt")(doc, audience.theme_in(doc.meta.language), Assets()).data.decode("utf-8"),
+        html=email_html(doc, audience.theme_in(doc.meta.language)),
         language=doc.meta.language,
         attachments=files,
     )

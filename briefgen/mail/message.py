@@ -19,9 +19,10 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from ..locales import date_text
 from ..model import Metadata
 from ..names import WINDOWS_RESERVED
-from ..writers.common import date_text, short_title
+from ..writers.common import short_title
 from .recipients import Recipient, has_control_characters
 
 MAX_STEM = 80  # characters: room for a folder on Windows (MAX_PATH 260) and mail clients' lists
@@ -61,7 +62,7 @@ def pattern_values(meta: Metadata, brief_id: str) -> dict[str, str]:
         "subtitle": meta.subtitle,
         "series": meta.series,
         "organisation": meta.organisation,
-        "date": date_text(meta.date),
+        "date": date_text(meta.date, meta.language),
         "year": str(meta.date.year) if meta.date else "",
         "id": brief_id,
     }

@@ -7,11 +7,8 @@ import os
 from datetime import date
 
 from ..errors import BriefgenError
+from ..locales import date_text
 from ..model import Metadata
-
-
-def date_text(d: date | None) -> str:
-    return f"{d.day} {calendar.month_name[d.month]} {d.year}" if d else ""
 
 
 def meta_author(meta: Metadata) -> str:
@@ -21,7 +18,7 @@ def meta_author(meta: Metadata) -> str:
 
 def byline(meta: Metadata) -> str:
     people = "; ".join(a.name + (f" ({a.affiliation})" if a.affiliation else "") for a in meta.authors)
-    return " · ".join(x for x in (people, date_text(meta.date)) if x)
+    return " · ".join(x for x in (people, date_text(meta.date, meta.language)) if x)
 
 
 class _Blank(dict):
@@ -36,7 +33,7 @@ def running_text(template: str, meta: Metadata) -> str:
         short_title=short_title(meta),
         series=meta.series,
         organisation=meta.organisation,
-        date=date_text(meta.date),
+        date=date_text(meta.date, meta.language),
         audience=meta.audience,
     )
     text = template.format_map(values)
