@@ -222,6 +222,8 @@ def test_declares_the_language_in_every_format(language: str) -> None:
     assert re.search(r'<w:defaultTabStop w:val="\d+"/><w:autoHyphenation/>', settings)  # in schema order
     defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles_xml)
     assert defaults and f'<w:lang w:val="{language}" w:eastAsia="en-US" w:bidi="ar-SA"/>' in defaults[0]
+    heading = re.search(r'<w:style [^>]*w:styleId="Heading1".*?</w:style>', styles_xml)
+    assert heading and "<w:suppressAutoHyphens/>" in heading[0]  # headings keep their words whole, as in the PDF
 
 
 def test_keeps_english_as_it_was(sample_outputs: dict[str, bytes]) -> None:
@@ -229,6 +231,7 @@ def test_keeps_english_as_it_was(sample_outputs: dict[str, bytes]) -> None:
     with zipfile.ZipFile(io.BytesIO(docx)) as z:
         assert "autoHyphenation" not in z.read("word/settings.xml").decode()
         assert '<w:lang w:val="en-US"' in z.read("word/styles.xml").decode()
+        assert "suppressAutoHyphens" not in z.read("word/styles.xml").decode()
     assert not _hyphenated_line_ends(pdf_text(sample_outputs["kazakhstan-osce-2010_academic.pdf"]))
 
 

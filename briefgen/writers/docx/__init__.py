@@ -63,6 +63,9 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     return Artifact(page.save(document, epoch), MEDIA_TYPE, notes=body.note_count)
 
 
+UNHYPHENATED_STYLES = ("Title", "Subtitle", "Kicker", "Heading 1", "Heading 2", "Heading 3", "Heading 4")
+
+
 def set_document_language(document, language: str) -> None:
     """A non-English document's language on all its text, hyphenated automatically (as the PDF is).
 
@@ -72,6 +75,9 @@ def set_document_language(document, language: str) -> None:
         return
     ooxml.set_default_language(document.styles.element, language)
     ooxml.set_auto_hyphenation(document.settings.element)
+    for name in UNHYPHENATED_STYLES:  # as in the PDF and the HTML: titles and headings keep their words whole
+        if name in document.styles:
+            ooxml.suppress_auto_hyphens(document.styles[name].element.get_or_add_pPr())
 
 
 REFERENCE_STYLES = (

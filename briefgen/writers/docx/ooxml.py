@@ -530,3 +530,8 @@ def set_auto_hyphenation(settings_element) -> None:
         settings_element.insert_element_before(
             OxmlElement("w:autoHyphenation"), *(f"w:{n}" for n in _AFTER_AUTO_HYPHENATION)
         )
+
+
+def suppress_auto_hyphens(ppr) -> None:
+    """`<w:suppressAutoHyphens/>`: paragraphs with these properties are not hyphenated."""
+    insert_in_order(ppr, OxmlElement("w:suppressAutoHyphens"), PPR_ORDER)
