@@ -24,6 +24,7 @@ from .model import UNSAFE_CHARACTERS, Document, Metadata, plain_text
 from .render import render_markdown
 from .select import Shaped, shape
 from .style import Style
+from .typography import typeset
 from .writers import FORMATS, Artifact, Assets, writer
 
 
@@ -78,7 +79,7 @@ def to_document(
     if note and note.strip() not in markdown:
         markdown = f"{note.strip()}\n\n---\n\n{markdown}"
     markdown = UNSAFE_CHARACTERS.sub("", markdown)  # a template may write them; readers refuse them in briefs
-    doc = Document(metadata(shaped, audience), parse_markdown(markdown))
+    doc = Document(metadata(shaped, audience), parse_markdown(markdown, shaped.language))
     style = audience.style
     rules = ("none", False, "none") if message else (style.citations, style.footnotes, style.bibliography)
     try:
@@ -93,7 +94,7 @@ def to_document(
                 f"the {'note or template' if note else 'template'}'s output cites {err}, which no bibliography holds",
             )
         ) from None
-    return doc, tuple(cited)
+    return typeset(doc), tuple(cited)
 
 
 def marking_in(style: Style, language: str) -> str:
@@ -105,8 +106,8 @@ def marking_in(style: Style, language: str) -> str:
 def metadata(shaped: Shaped, audience: Audience) -> Metadata:
     """The document's metadata: plain text, with the audience's overrides applied."""
     return Metadata(
-        title=plain_text(parse_inline(shaped.title)),
-        subtitle=plain_text(parse_inline(shaped.subtitle)) if shaped.subtitle else "",
+        title=plain_text(parse_inline(shaped.title, shaped.language)),
+        subtitle=plain_text(parse_inline(shaped.subtitle, shaped.language)) if shaped.subtitle else "",
         authors=shaped.authors,
         date=shaped.date,
         organisation=shaped.organisation,

@@ -47,6 +47,7 @@ from .model import (
     safe_url,
     walk,
 )
+from .typography import quotes
 
 _NARRATIVE_KEY = re.compile(KEY)
 
@@ -107,9 +108,16 @@ def _keep_what_is_too_deep(tokenize):
     return wrapper
 
 
+def parser(language: str = "en") -> MarkdownIt:
+    """The parser for Markdown in `language`: its quotation marks are the language's."""
+    return _parser(quotes(language))
+
+
 @cache
-def parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"typographer": True, "html": False, "maxNesting": _PARSE_NESTING})
+def _parser(quote_marks: str) -> MarkdownIt:
+    """One parser per set of quotation marks: English, French and Russian briefs share few."""
+    options = {"typographer": True, "html": False, "maxNesting": _PARSE_NESTING, "quotes": quote_marks}
+    md = MarkdownIt("commonmark", options)
     md.block.tokenize = _keep_what_is_too_deep(md.block.tokenize)  # type: ignore[method-assign]  # the one hook to keep what is too deep
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin, inline=True)
@@ -426,21 +434,21 @@ def _lifted(items: tuple[tuple[Block, ...], ...]) -> tuple[tuple[Block, ...], ..
     return tuple(tuple(item) for item in out)
 
 
-def parse_markdown(text: str) -> tuple[Block, ...]:
-    return _parse(text)[0]
+def parse_markdown(text: str, language: str = "en") -> tuple[Block, ...]:
+    return _parse(text, language)[0]
 
 
-def _parse(text: str) -> tuple[tuple[Block, ...], _Converter]:
+def _parse(text: str, language: str = "en") -> tuple[tuple[Block, ...], _Converter]:
     env: dict = {}
-    tokens = parser().parse(text, env)
+    tokens = parser(language).parse(text, env)
     conv = _Converter(env)
     blocks = conv.blocks(tokens)
     return _clamp(_NoteFiller(conv).fill(blocks)), conv
 
 
-def parse_inline(text: str) -> tuple[Inline, ...]:
+def parse_inline(text: str, language: str = "en") -> tuple[Inline, ...]:
     """One line of Markdown (a title, a label) as inline nodes."""
-    blocks = parse_markdown(text)
+    blocks = parse_markdown(text, language)
     if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
         return blocks[0].children
     return (Text(text.strip()),)

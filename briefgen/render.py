@@ -83,8 +83,11 @@ def _oneline(text: object) -> str:
     return re.sub(r"\s*\n\s*", " ", str(text)).strip()
 
 
-def _first_sentence(text: object) -> str:
-    return first_sentence(str(text))
+@jinja2.pass_context
+def _first_sentence(context: jinja2.runtime.Context, text: object) -> str:
+    """The filter: cut in the brief's language, whose quotation marks the sentence keeps."""
+    brief = context.get("brief")
+    return first_sentence(str(text), getattr(brief, "language", "en"))
 
 
 TIME_LIMIT_S = 10.0  # real templates render in milliseconds

@@ -104,21 +104,21 @@ def _attached(rest: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return tuple(out)
 
 
-def first_sentence(text: str) -> str:
+def first_sentence(text: str, language: str = "en") -> str:
     """The opening sentence of a Markdown field, for short forms.
 
     Cuts the parsed text, never the Markdown: never inside a citation, note, link or code
     span, and not at an abbreviation's full stop. Gives Markdown back.
     """
-    blocks = parse_markdown(text)
+    blocks = parse_markdown(text, language)  # its quotation marks, as the full text will have them
     if not blocks or not isinstance(blocks[0], Paragraph):
         return re.sub(r"\s*\n\s*", " ", text).strip()
     return inline_markdown(_cut(blocks[0].children)).strip()
 
 
-def _shown(rec: Recommendation, rules: Content) -> Recommendation:
+def _shown(rec: Recommendation, rules: Content, language: str) -> Recommendation:
     """The recommendation with only the parts the audience's style shows."""
-    short = rec.short or first_sentence(rec.rationale)
+    short = rec.short or first_sentence(rec.rationale, language)
     rationale = {"full": rec.rationale, "first-sentence": short, "none": ""}[rules.rationale]
     return replace(
         rec,
@@ -148,7 +148,7 @@ def shape(brief: Brief, audience: str, style: Style) -> Shaped:
     keep = {r.id for r in eligible}
     kept_groups: list[Group] = []
     for group in brief.groups:
-        items = tuple(_shown(r, rules) for r in group.items if r.id in keep)
+        items = tuple(_shown(r, rules, brief.language) for r in group.items if r.id in keep)
         if items:
             kept_groups.append(replace(group, items=items))
     total = len(brief.recommendations)

@@ -21,13 +21,14 @@ LEAKS: dict[str, re.Pattern[str]] = {
     "LaTeX command": re.compile(r"\\[A-Za-z]+"),
     "stray brace": re.compile(r"[{}]"),
     "Markdown link": re.compile(r"\]\(|\]\["),
-    "orphaned punctuation": re.compile(r"(?<![.\d]),[,.;]|;[,.;]|\(\s*\)|\s[,;:](?=\s|$)"),
+    # a no-break space before ; : (French typography) is meant; an ordinary space there is a leftover
+    "orphaned punctuation": re.compile(r"(?<![.\d]),[,.;]|;[,.;]|\(\s*\)| [,;:](?=\s|$)"),
 }
 
 
 def find_leaks(text: str) -> list[str]:
     """Each leak as "kind: …context…"."""
-    flat = re.sub(r"\s+", " ", text)
+    flat = re.sub(r"[^\S\u00a0\u202f]+", " ", text)  # no-break spaces kept: they are meant
     found = []
     for kind, pattern in LEAKS.items():
         for m in pattern.finditer(flat):
@@ -36,9 +37,16 @@ def find_leaks(text: str) -> list[str]:
 
 
 def pdf_text(data: bytes) -> str:
+    """The PDF's text. reportlab draws a no-break space with the space's glyph and code, so text
+    extraction reads French typography's space before ; and : as an ordinary one: in a PDF whose
+    /Lang is French such a space is given back as the no-break space it was."""
     import pypdf
 
-    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    if str(reader.trailer["/Root"].get("/Lang", "")).lower().startswith("fr"):
+        text = re.sub(r" ([;:!?])(?=\s|$)", "\u00a0\\1", text)
+    return text
 
 
 def docx_text(data: bytes) -> str:

@@ -118,7 +118,7 @@ class _Body:
     def block(self, block: Block, width: int) -> list[str]:
         match block:
             case Heading(level=level, children=c):
-                lines = _display_lines(self.inlines(display_heading(c)), width)
+                lines = _display_lines(self.inlines(c), self.inlines(display_heading(c)), width)
                 return [*lines, "-" * _longest(lines)] if level <= 1 and lines else lines
             case Paragraph(children=c, role="code"):
                 code = self.code_text(c).expandtabs(CODE_INDENT).strip("\n")
@@ -272,7 +272,7 @@ def _header(meta: Metadata) -> list[str]:
     The title's last two words are kept together when it wraps, as in the other formats.
     """
     kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
-    title = _display_lines(display_title(meta.title), WIDTH)
+    title = _display_lines(meta.title, display_title(meta.title), WIDTH)
     return _stack(
         [
             _wrap(meta.marking.upper(), WIDTH),
@@ -287,10 +287,24 @@ def _header(meta: Metadata) -> list[str]:
 # ---------------------------------------------------------------- lines and widths
 
 
-def _display_lines(text: str, width: int) -> list[str]:
-    """A title or heading wrapped with its last two words kept together (design.display_title):
-    once the lines are made, the no-break space that held them is a plain space again."""
-    return [line.replace(NBSP, " ") for line in _wrap(text, width)]
+def _display_lines(text: str, shown: str, width: int) -> list[str]:
+    """A title or heading wrapped with its last two words kept together: `shown` is `text` with
+    the no-break space design.display_title put there. Once the lines are made, that space is a
+    plain space again; the text's own no-break spaces (French "Pourquoi ?") stay."""
+    lines = _wrap(shown, width)
+    at = next((i for i, (a, b) in enumerate(zip(text, shown, strict=False)) if a != b), None)
+    if at is None or len(text) != len(shown):
+        return lines
+    joining = shown[:at].count(NBSP)  # how many no-break spaces come before the joining one
+    out = []
+    for line in lines:
+        here = line.count(NBSP)
+        if 0 <= joining < here:
+            cut = [m.start() for m in re.finditer(NBSP, line)][joining]
+            line = line[:cut] + " " + line[cut + 1 :]
+        joining -= here
+        out.append(line)
+    return out
 
 
 def _stack(parts: Iterable[list[str]]) -> list[str]:

@@ -21,9 +21,10 @@ import docx
 
 from ...design import Theme
 from ...model import Document, Metadata
+from ...typography import base_language
 from .. import Artifact, Assets
 from ..common import release_epoch
-from . import fonts, page
+from . import fonts, ooxml, page
 from .body import BodyWriter
 from .styles import ensure_styles, setup_styles
 
@@ -51,6 +52,7 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
         setup_styles(document, theme, doc.meta.language)
     else:
         ensure_styles(document)
+    set_document_language(document, doc.meta.language)
     page.setup_page(document, doc.meta, theme)
     page.title_block(document, doc.meta, theme, assets.logo, assets.logo_alt)
     body = BodyWriter(document, theme)
@@ -59,6 +61,23 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     page.set_properties(document, doc.meta, epoch)
     fonts.embed_fonts(document)  # last: it reads the finished text
     return Artifact(page.save(document, epoch), MEDIA_TYPE, notes=body.note_count)
+
+
+UNHYPHENATED_STYLES = ("Title", "Subtitle", "Kicker", "Heading 1", "Heading 2", "Heading 3", "Heading 4")
+
+
+def set_document_language(document, language: str) -> None:
+    """A non-English document's language on all its text, hyphenated automatically (as the PDF is).
+
+    An English document keeps the reference document's defaults, as it always did.
+    """
+    if base_language(language) in ("", "en"):
+        return
+    ooxml.set_default_language(document.styles.element, language)
+    ooxml.set_auto_hyphenation(document.settings.element)
+    for name in UNHYPHENATED_STYLES:  # as in the PDF and the HTML: titles and headings keep their words whole
+        if name in document.styles:
+            ooxml.suppress_auto_hyphens(document.styles[name].element.get_or_add_pPr())
 
 
 REFERENCE_STYLES = (

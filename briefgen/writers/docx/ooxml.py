@@ -491,3 +491,47 @@ def table_cell_margins(table, top: int, left: int, bottom: int, right: int) -> N
         el.set(qn("w:type"), "dxa")
         mar.append(el)
     insert_in_order(tblpr, mar, TBLPR_ORDER)
+
+
+# CT_Settings (17.15.1.78): what follows `w:autoHyphenation`, in schema order.
+_AFTER_AUTO_HYPHENATION = (
+    "consecutiveHyphenLimit", "hyphenationZone", "doNotHyphenateCaps", "showEnvelope", "summaryLength",
+    "clickAndTypeStyle", "defaultTableStyle", "evenAndOddHeaders", "bookFoldRevPrinting", "bookFoldPrinting",
+    "bookFoldPrintingSheets", "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing",
+    "displayHorizontalDrawingGridEvery", "displayVerticalDrawingGridEvery", "doNotUseMarginsForDrawingGridOrigin",
+    "drawingGridHorizontalOrigin", "drawingGridVerticalOrigin", "doNotShadeFormData", "noPunctuationKerning",
+    "characterSpacingControl", "printTwoOnOne", "strictFirstAndLastChars", "noLineBreaksAfter",
+    "noLineBreaksBefore", "savePreviewPicture", "doNotValidateAgainstSchema", "saveInvalidXml",
+    "ignoreMixedContent", "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml", "saveXmlDataOnly",
+    "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags", "alwaysMergeEmptyNamespace", "updateFields",
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+    "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+    "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+)  # fmt: skip
+
+
+def set_default_language(styles_element, lang: str) -> None:
+    """The language of all text (`w:docDefaults/w:rPrDefault`), for Latin script: Word hyphenates
+    and spell-checks by it. The East Asian and complex-script languages stay."""
+    rpr = styles_element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    if rpr is None:
+        return
+    found = rpr.find(qn("w:lang"))
+    if found is None:
+        set_language(rpr, lang, scripts=("w:val",))
+    else:
+        found.set(qn("w:val"), xml_text(lang))
+
+
+def set_auto_hyphenation(settings_element) -> None:
+    """`<w:autoHyphenation/>`: Word and LibreOffice hyphenate the text by its language's dictionary."""
+    if settings_element.find(qn("w:autoHyphenation")) is None:
+        settings_element.insert_element_before(
+            OxmlElement("w:autoHyphenation"), *(f"w:{n}" for n in _AFTER_AUTO_HYPHENATION)
+        )
+
+
+def suppress_auto_hyphens(ppr) -> None:
+    """`<w:suppressAutoHyphens/>`: paragraphs with these properties are not hyphenated."""
+    insert_in_order(ppr, OxmlElement("w:suppressAutoHyphens"), PPR_ORDER)

@@ -16,6 +16,7 @@ from html import escape
 
 from ...design import PAPER_COLOUR, BoxLook, Theme, display_title
 from ...model import Document, Metadata
+from ...typography import base_language
 from .. import Artifact, Assets
 from ..common import byline, meta_author, running_text
 from .base import HtmlBody
@@ -202,7 +203,18 @@ def _stylesheet(theme: Theme, meta: Metadata, looks: dict[str, BoxLook]) -> str:
         rule("body > footer", *text_css(theme.running), f"border-top: {rule_line}"),
         rule("body > footer", f"padding-top: {pt(size * 0.5)}", f"padding-bottom: {pt(size * 2)}"),
     ]
-    return "\n".join([*rules, _page_css(theme, meta), _print_css()]) + "\n"
+    return "\n".join([*rules, *_hyphenation_css(meta), _page_css(theme, meta), _print_css()]) + "\n"
+
+
+def _hyphenation_css(meta: Metadata) -> list[str]:
+    """Running text hyphenated by the browser's dictionary for `<html lang>`, as the PDF is;
+    headings and code are not. English is not, as it never was."""
+    if base_language(meta.language) in ("", "en"):
+        return []
+    return [
+        rule("p, li, td, th", "hyphens: auto", "-webkit-hyphens: auto"),
+        rule("h1, h2, h3, h4, pre", "hyphens: manual"),
+    ]
 
 
 def _page_css(theme: Theme, meta: Metadata) -> str:

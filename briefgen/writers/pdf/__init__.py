@@ -51,7 +51,7 @@ def write(doc: Document, theme: Theme, assets: Assets, *, layout_seconds: float 
     glyphs = Glyphs(assets.fonts)
     tree = StructTree()  # filled in reading order: the title band, the byline, the body
     pages = PageDecorations(doc.meta, theme, page_size, margins, assets.logo, glyphs, tree, assets.logo_alt)
-    builder = Builder(theme, width, glyphs, tree)
+    builder = Builder(theme, width, glyphs, tree, doc.meta.language)
     story = _story(doc, builder, glyphs)
     buf = io.BytesIO()
     meta, epoch = doc.meta, release_epoch(doc.meta)

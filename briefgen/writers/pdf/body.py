@@ -381,13 +381,18 @@ class Builder:
     """Turns blocks into flowables; counts the notes it numbers."""
 
     def __init__(
-        self, theme: Theme, width: float, glyphs: Glyphs | None = None, tree: StructTree | None = None
+        self,
+        theme: Theme,
+        width: float,
+        glyphs: Glyphs | None = None,
+        tree: StructTree | None = None,
+        language: str = "en",
     ) -> None:
         self.theme, self.width = theme, width
         self.glyphs = glyphs or Glyphs()  # fallback fonts for what the text fonts lack
         self.tree = tree or StructTree()
         self.parent = self.tree.root  # the structure element the blocks being built belong to
-        self.s = styles(theme)
+        self.s = styles(theme, language)
         self.accent = colour(theme.colours.accent)
         self.note_count = 0
         self.pending_notes: list[tuple[int, Paragraph]] = []

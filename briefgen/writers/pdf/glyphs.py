@@ -58,6 +58,7 @@ from .styles import UnshapedTTFont, role_font, text_faces
 MAX_UNBROKEN = 40  # characters: a longer right-to-left run may break at its spaces
 WORD_BREAK = '<font size="0.01"> </font>'  # a space too narrow to see: reportlab starts a new word there
 NBSP = "\u00a0"
+NARROW_NBSP = "\u202f"
 JOINED_SCRIPTS = frozenset({"arabic"})  # bundled fallback families harfbuzz shapes
 RTL_CLASSES = frozenset({"R", "AL"})
 STRONG_CLASSES = frozenset({"L", "R", "AL"})
@@ -211,6 +212,7 @@ class Glyphs:
         The style is a shaping copy of `style` when a shaped fallback run (Arabic, an audience's
         font) is in the text, so harfbuzz joins its letters and lays it out; otherwise `style`.
         """
+        markup = markup.replace(NARROW_NBSP, NBSP)  # reportlab breaks lines at U+202F (its `_wsc`)
         if all(ord(c) in self._plain for c in markup):
             return markup, style
         rewriter = _Rewriter(self, style.fontName)

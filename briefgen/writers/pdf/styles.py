@@ -13,6 +13,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from ... import fonts
 from ...design import PARAGRAPH_ROLES, TextRole, Theme
+from ...typography import hyphenation_language
 
 
 class UnshapedTTFont(TTFont):
@@ -67,13 +68,13 @@ def colour(hex_colour: str) -> colors.Color:
     return colors.HexColor(hex_colour)
 
 
-def paragraph_style(name: str, role: TextRole, flowing: bool = True) -> ParagraphStyle:
+def paragraph_style(name: str, role: TextRole, flowing: bool = True, hyphenate: str = "") -> ParagraphStyle:
     """A reportlab style for one text role.
 
-    `flowing` text (the story) never leaves a widow or orphan line and is not
-    hyphenated; the title band keeps reportlab's defaults.
+    `flowing` text (the story) never leaves a widow or orphan line, and is hyphenated with
+    pyphen's dictionary `hyphenate` when one is given; the title band keeps reportlab's defaults.
     """
-    extra = dict(alignment=TA_LEFT, hyphenationLang="", allowWidows=0, allowOrphans=0) if flowing else {}
+    extra = dict(alignment=TA_LEFT, hyphenationLang=hyphenate, allowWidows=0, allowOrphans=0) if flowing else {}
     return ParagraphStyle(
         name,
         fontName=role_font(role),
@@ -104,12 +105,19 @@ class Styles:
         return self.roles.get(name, self.roles[""])
 
 
-def styles(theme: Theme) -> Styles:
+def styles(theme: Theme, language: str = "en") -> Styles:
+    """The styles of a document in `language`: its running text (body, notes, table cells) is
+    hyphenated in that language, headings and code are not; English is not (as it never was)."""
+    hyphenate = hyphenation_language(language)
+    roles = {
+        name: paragraph_style(name or "body", theme.role(name), hyphenate=hyphenate) for name in ("", *PARAGRAPH_ROLES)
+    }
+    roles["code"] = paragraph_style("code", theme.role("code"))
     return Styles(
         headings=tuple(paragraph_style(f"h{i + 1}", role) for i, role in enumerate(theme.headings)),
-        roles={name: paragraph_style(name or "body", theme.role(name)) for name in ("", *PARAGRAPH_ROLES)},
+        roles=roles,
         byline=paragraph_style("byline", theme.byline),
-        note=paragraph_style("note", theme.note),
-        cell=paragraph_style("cell", theme.cell),
+        note=paragraph_style("note", theme.note, hyphenate=hyphenate),
+        cell=paragraph_style("cell", theme.cell, hyphenate=hyphenate),
         cell_head=paragraph_style("cell_head", theme.cell_head),
     )
