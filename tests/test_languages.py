@@ -297,7 +297,13 @@ def test_pdf_footer_and_date_in_the_language(tmp_path, language, page_one):
     ("language", "attached", "greeting", "one_page", "pages"),
     [
         ("en", "**Attached:**", "Dear Ada Lovelace,", "(1 page)", "(3 pages)"),
-        ("fr", "**Pièces jointes:**", "À l’attention de Ada Lovelace,", "(1 page)", "(3 pages)"),
+        (
+            "fr",
+            "**Pièces jointes :**",
+            "À l’attention de Ada Lovelace,",
+            "(1 page)",
+            "(3 pages)",
+        ),  # the colon after a no-break space (typography.py)
         ("ru", "**Вложения:**", "Уважаемый(-ая) Ada Lovelace!", "(1 стр.)", "(3 стр.)"),
     ],
 )
