@@ -261,3 +261,28 @@ def test_the_command_line_runs_init_and_stamp(workspace):
     assert again.exit_code == 1 and "briefs/b.ru.yaml exists" in again.output
     stamped = runner.invoke(cli, ["translate", "stamp", "briefs/b.ru.yaml"])
     assert stamped.exit_code == 0 and "11 fields stamped" in stamped.output
+
+
+def test_a_translation_given_by_name_is_checked_and_built_alone(workspace):
+    _translate(workspace)
+    checked = Recorder()
+    assert run_check((Path("briefs/b.ru.yaml"),), (), search_path(None), checked) == 0
+    assert [e.brief for e in checked.of(Checked)] == [Path("briefs/b.ru.yaml")]
+    both = Recorder()
+    assert run_check((Path("briefs/b.yaml"), Path("briefs/b.ru.yaml")), (), search_path(None), both) == 0
+    assert [e.brief for e in both.of(Checked)] == [Path("briefs/b.yaml"), Path("briefs/b.ru.yaml")]
+    events = Recorder()
+    request = BuildRequest(
+        [Path("briefs/b.ru.yaml")], ("practitioner",), ("md",), Path("out"), (), False, search_path(None), 1
+    )
+    assert run_build(request, events) == 0
+    assert [e.output.as_posix() for e in events.of(Written)] == ["out/b.ru/b.ru_practitioner.md"]
+
+
+def test_init_from_a_whole_translated_brief_takes_its_text_and_checks_clean(workspace):
+    whole = SOURCE.replace("Water and the OSCE", "Вода и ОБСЕ").replace("Context", "Контекст")
+    (workspace / "full-ru.yaml").write_text(whole.replace("date:", "language: ru\ndate:"), encoding="utf-8")
+    init_translation(Path("briefs/b.yaml"), "ru", Path("full-ru.yaml"))
+    text = (workspace / "briefs" / "b.ru.yaml").read_text("utf-8")
+    assert "title: Вода и ОБСЕ" in text and "untranslated" not in text and "language: ru" in text
+    assert _checked(workspace) == ([], [])

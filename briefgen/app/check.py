@@ -17,25 +17,26 @@ def run_check(
     from ..audience import discover, load_audiences
     from ..build import to_document
     from ..mail.recipients import brief_distribution
-    from ..translation import translations_beside
+    from .translate import variants
 
     every = load_audiences(None, roots)  # style files are part of what is checked
     style_warnings(every, False, reporter)
     names = sorted(discover(roots))
     bad = 0
-    for path in find_briefs(briefs):
-        for translation in (None, *translations_beside(path).values()):
-            shown = translation or path
-            try:
-                brief, refs, _ = load(path, bib, names, reporter, translation)
-                for audience in every:
-                    to_document(brief, audience, roots, refs)
-                if translation is None:
-                    brief_distribution(path, names)  # `mail` reads it; `build` never does
-                reporter.report(Checked(shown, len(brief.recommendations), len(brief.groups)))
-            except Exception as err:
-                reporter.report(Failed(shown, failure(shown, err, debug)))
-                bad += 1
-                if translation is None:
-                    break  # its translations cannot be checked without it
+    failed: set[Path] = set()  # briefs that could not be loaded: their translations cannot be checked
+    for path, translation in variants(find_briefs(briefs), ()):
+        shown = translation or path
+        if path in failed:
+            continue
+        try:
+            brief, refs, _ = load(path, bib, names, reporter, translation)
+            for audience in every:
+                to_document(brief, audience, roots, refs)
+            if translation is None:
+                brief_distribution(path, names)  # `mail` reads it; `build` never does
+            reporter.report(Checked(shown, len(brief.recommendations), len(brief.groups)))
+        except Exception as err:
+            reporter.report(Failed(shown, failure(shown, err, debug)))
+            bad += 1
+            failed.add(path)
     return bad

@@ -15,7 +15,15 @@ from typing import Any
 import yaml
 
 from ..errors import BriefError, BriefgenError, Problem, display_path
-from ..translation import LANGUAGE_PATTERN, digest, leaves, shape_of, source_of, translations_beside
+from ..translation import (
+    LANGUAGE_PATTERN,
+    digest,
+    leaves,
+    shape_of,
+    source_of,
+    translation_language,
+    translations_beside,
+)
 from ..yamlsource import field_name, read_yaml
 
 HEADER = (
@@ -130,19 +138,26 @@ def source_language(brief_path: Path) -> str:
 def variants(paths: list[Path], languages: tuple[str, ...]) -> list[tuple[Path, Path | None]]:
     """Each brief, then each of its translations: (brief, None) or (brief, translation), as `languages` picks.
 
-    No `languages`: every language of every brief. A language no brief is written or translated in is an error.
+    No `languages`: every language of every brief. A translation given as a path stands for
+    itself alone. A language no brief is written or translated in is an error.
     """
-    chosen: list[tuple[Path, Path | None]] = []
+    chosen: dict[tuple[Path, Path | None], None] = {}  # in order, each once (`briefs/*.yaml` names both)
     found: set[str] = set()
     for path in paths:
-        translations = translations_beside(path)
-        if not languages:
-            chosen += [(path, None), *((path, t) for t in translations.values())]
+        if language := translation_language(path):
+            source = source_of(path)
+            if source is not None and (not languages or language in languages):
+                chosen[(source, path)] = None
+                found.add(language)
             continue
-        own = source_language(path)
+        translations = translations_beside(path)
+        own = source_language(path) if languages else ""
         found.update(lang for lang in languages if lang == own or lang in translations)
-        chosen += [(path, None)] if own in languages else []
-        chosen += [(path, translations[lang]) for lang in languages if lang in translations and lang != own]
+        if not languages or own in languages:
+            chosen[(path, None)] = None
+        chosen.update(
+            dict.fromkeys((path, t) for lang, t in translations.items() if not languages or lang in languages)
+        )
     if missing := [lang for lang in languages if lang not in found]:
         raise BriefgenError(f"no brief is written or translated in {', '.join(missing)} (-l/--language)")
-    return chosen
+    return list(chosen)
