@@ -126,28 +126,27 @@ def schema_text() -> str:
 # ---------------------------------------------------------------- the source's text, in the translation's layout
 
 
-def _fields(obj: Any) -> dict[str, Any]:
-    """An object's declared text fields that hold something, by written name (tuples as lists)."""
+def _texts(obj: Any, declaration: type, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The text fields `declaration` declares, taken from `obj` (a field of the same name) when they hold
+    something, by written name (tuples as lists)."""
     found = {}
-    for f in declared(type(obj)):
-        value = getattr(obj, f.name)
-        if f.name in ("id", "priority", "audiences", "items") or value in ("", ()):
+    for f in declared(declaration):
+        if written_name(f) in skip or (value := getattr(obj, f.name)) in ("", ()):
             continue
         found[written_name(f)] = list(value) if isinstance(value, tuple) else value
     return found
 
 
+NESTED = ("sections", "groups", "recommendations", "audience_overrides")  # the translation's keys holding more
+
+
 def shape_of(brief: Brief) -> dict[str, Any]:
     """Every text field of `brief`, laid out as a translation holds them: what `translate init` writes."""
-    shape: dict[str, Any] = {}
-    for name in ("title", "subtitle", "organisation", "series", "summary", "key_messages", "contact"):
-        value = getattr(brief, name)
-        if value:
-            shape[name] = list(value) if isinstance(value, tuple) else value
+    shape = _texts(brief, Translation, skip=(*BOOKKEEPING, *NESTED))
     if brief.sections:
-        shape["sections"] = [_fields(s) for s in brief.sections]
-    shape["groups"] = [_fields(g) for g in brief.groups]
-    shape["recommendations"] = {r.id: _fields(r) for r in brief.recommendations}
+        shape["sections"] = [_texts(s, SectionText) for s in brief.sections]
+    shape["groups"] = [_texts(g, GroupText) for g in brief.groups]
+    shape["recommendations"] = {r.id: _texts(r, RecommendationText) for r in brief.recommendations}
     if brief.overrides:
         shape["audience_overrides"] = {name: dict(fields_) for name, fields_ in brief.overrides.items()}
     return shape
@@ -378,8 +377,7 @@ def translated(brief: Brief, data: dict[str, Any]) -> Brief:
         items = tuple(replace(r, **_converted(Recommendation, texts.get(r.id, {}))) for r in g.items)
         return replace(g, **_converted(Group, text), items=items)
 
-    top = {k: v for k, v in data.items() if k not in (*BOOKKEEPING, "sections", "groups", "recommendations")}
-    top.pop("audience_overrides", None)
+    top = {k: v for k, v in data.items() if k not in (*BOOKKEEPING, *NESTED)}
     overrides = {
         name: {**fields_, **data.get("audience_overrides", {}).get(name, {})}
         for name, fields_ in brief.overrides.items()

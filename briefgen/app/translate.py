@@ -20,6 +20,7 @@ from ..translation import (
     digest,
     leaves,
     shape_of,
+    source_digests,
     source_of,
     translation_language,
     translations_beside,
@@ -76,7 +77,7 @@ def init_translation(brief_path: Path, language: str, text_from: Path | None = N
     shape = shape_of(load_brief(text_from) if text_from else source)
     untranslated = [] if text_from else [field_name(p) for p in leaves(shape)]
     body = {"language": language, **shape, **({"untranslated": untranslated} if untranslated else {})}
-    body["source"] = {field_name(p): digest(t) for p, t in leaves(shape_of(source)).items()}
+    body["source"] = source_digests(source)
     header = HEADER.format(source=brief_path.name, language=language, name=target.name)
     target.write_text(header + "\n" + dump(body), encoding="utf-8")
     return target
