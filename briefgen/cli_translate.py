@@ -28,9 +28,12 @@ def translate_init(brief: Path, language: str, text_from: Path | None, force: bo
     from .errors import display_path
 
     target = init_translation(brief, language, text_from, force)
-    click.echo(
-        f"{display_path(target)}: translate each text, then run `briefgen translate stamp {display_path(target)}`"
-    )
+    if text_from is not None:
+        click.echo(f"{display_path(target)}: the text of {display_path(text_from)}, stamped; `briefgen check` it")
+    else:
+        click.echo(
+            f"{display_path(target)}: translate each text, then run `briefgen translate stamp {display_path(target)}`"
+        )
 
 
 @translate.command("stamp")

@@ -66,6 +66,9 @@ class Translation:
     subtitle: str = key("", schema=TEXT, doc="the line under it")
     organisation: str = key("", schema={"type": "string", "minLength": 1}, doc="who publishes it")
     series: str = key("", schema={"type": "string", "minLength": 1}, doc="e.g. Policy Brief No. 3")
+    keywords: tuple[str, ...] = key(
+        (), schema={"type": "array", "items": {"type": "string", "minLength": 1}}, doc="the files' keywords, in order"
+    )
     summary: str = key("", schema=TEXT, doc="the summary")
     key_messages: tuple[str, ...] = key((), schema=TEXTS, doc="the key messages, one per source message, in order")
     contact: str = key("", schema=TEXT, doc="the contact line")
