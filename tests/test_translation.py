@@ -286,3 +286,14 @@ def test_init_from_a_whole_translated_brief_takes_its_text_and_checks_clean(work
     text = (workspace / "briefs" / "b.ru.yaml").read_text("utf-8")
     assert "title: Вода и ОБСЕ" in text and "untranslated" not in text and "language: ru" in text
     assert _checked(workspace) == ([], [])
+
+
+def test_the_sample_russian_translation_is_in_step_with_its_source(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    events = Recorder()
+    assert run_check((Path("briefs/kazakhstan-osce-2010.yaml"),), (), search_path(None), events) == 0
+    assert [e.brief for e in events.of(Checked)] == [
+        Path("briefs/kazakhstan-osce-2010.yaml"),
+        Path("briefs/kazakhstan-osce-2010.ru.yaml"),
+    ]
+    assert [e.message for e in events.of(Warned) if ".ru.yaml" in e.message] == []
