@@ -297,3 +297,14 @@ def test_the_sample_russian_translation_is_in_step_with_its_source(monkeypatch):
         Path("briefs/kazakhstan-osce-2010.ru.yaml"),
     ]
     assert [e.message for e in events.of(Warned) if ".ru.yaml" in e.message] == []
+
+
+def test_mail_builds_only_the_brief_s_own_language(workspace):
+    _translate(workspace)
+    (workspace / "list.csv").write_text("email,name,audience\na@example.org,A,practitioner\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["mail", "briefs/b.yaml", "--recipients", "list.csv", "--from", "Me <me@example.org>", "--eml", "drafts"],
+    )
+    assert result.exit_code == 0, result.output
+    assert (workspace / "out" / "b").is_dir() and not (workspace / "out" / "b.ru").exists()
