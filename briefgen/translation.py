@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,6 +106,7 @@ class Translation:
     )
 
 
+STAMP = "update it and run `briefgen translate stamp`"
 BOOKKEEPING = ("language", "untranslated", "source")  # keys that are not the brief's text
 
 
@@ -230,6 +231,15 @@ class _Check:
     pos: Any
     problems: list[Problem]
     stale: list[Problem]
+    changed: list[tuple[Path_, str]] = field(default_factory=list)  # fields whose source text changed: (path, now)
+
+    def say_changed(self, source: Path, digests: dict[str, str]) -> None:
+        """A warning per changed field, with the text it was translated from when git still has it."""
+        wanted = {field_name(p): digests[field_name(p)] for p, _ in self.changed}
+        old = texts_in_history(source, wanted) if wanted else {}
+        for path, now in self.changed:
+            was = f"was: {quoted(old[field_name(path)])}; " if field_name(path) in old else ""
+            self.stale.append(self.at(path, f"changed since translated ({was}source now: {quoted(now)}); {STAMP}"))
 
     def at(self, path: Path_, message: str, keyed: bool = False) -> Problem:
         where = (keyed and self.pos.key_marks.get(path)) or self.pos.marks.get(path)
@@ -285,11 +295,50 @@ def _text_checks(check: _Check, source: dict[Path_, str], translated: dict[Path_
             check.problems.append(_citation_problem(check, path, text, keys, want))
         if (n := _notes(text)) != (m := _notes(was)):
             check.problems.append(check.at(path, f"{n} notes (^[...]); the source field has {m}"))
-        if digests.get(name) != digest(was):
-            said = "changed since translated" if name in digests else "no source digest recorded"
-            check.stale.append(
-                check.at(path, f"{said} (source now: {quoted(was)}); update it and run `briefgen translate stamp`")
-            )
+        if name not in digests:
+            check.stale.append(check.at(path, f"no source digest recorded (source now: {quoted(was)}); {STAMP}"))
+        elif digests[name] != digest(was):
+            check.changed.append((path, was))
+
+
+def texts_in_history(source: Path, wanted: dict[str, str], versions: int = 30) -> dict[str, str]:
+    """Field -> the text a translation was made from, found in git's earlier versions of the source.
+
+    `wanted` maps each field to the digest recorded for it; the newest `versions` commits that
+    touched the source are read, newest first, until every field is found. Nothing when the
+    source is in no git repository (or git is missing): a digest alone cannot give the text back.
+    """
+    import subprocess
+    import tempfile
+
+    from .loader import load_brief
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes] | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=source.parent or ".", capture_output=True, timeout=20)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done if done.returncode == 0 else None
+
+    log = git("log", f"-n{versions}", "--format=%H", "--", source.name)
+    found: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for commit in log.stdout.decode().split() if log else ():
+            shown = git("show", f"{commit}:./{source.name}")
+            if shown is None:
+                continue
+            (Path(scratch) / source.name).write_bytes(shown.stdout)
+            try:
+                then = leaves(shape_of(load_brief(Path(scratch) / source.name)))
+            except BriefError:
+                continue  # a version that was not a valid brief
+            for path, text in then.items():
+                name = field_name(path)
+                if name in wanted and name not in found and digest(text) == wanted[name]:
+                    found[name] = text
+            if len(found) == len(wanted):
+                break
+    return found
 
 
 def _citation_problem(check: _Check, path: Path_, text: str, keys: set[str], want: set[str]) -> Problem:
@@ -342,6 +391,7 @@ def check_translation(brief: Brief, path: Path) -> tuple[dict[str, Any], list[Pr
     _compare(check, shape, data)
     digests = data.get("source") or {}
     _text_checks(check, leaves(shape), leaves(data), digests)
+    check.say_changed(brief.source, digests)
     if untranslated := data.get("untranslated"):
         message = (
             f"{len(untranslated)} fields still hold the source text (first: {untranslated[0]}); "

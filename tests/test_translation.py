@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -308,3 +310,21 @@ def test_mail_builds_only_the_brief_s_own_language(workspace):
     )
     assert result.exit_code == 0, result.output
     assert (workspace / "out" / "b").is_dir() and not (workspace / "out" / "b.ru").exists()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_changed_field_names_the_text_it_was_translated_from_when_git_has_it(workspace):
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=workspace, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "--allow-empty", "-m", "start")
+    _translate(workspace)
+    git("add", "briefs/b.yaml")
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-m", "the brief as translated")
+    source = workspace / "briefs" / "b.yaml"
+    source.write_text(SOURCE.replace("Two priorities", "Three priorities"), encoding="utf-8")
+    assert _checked(workspace)[1] == [
+        "briefs/b.ru.yaml:3:11: subtitle: changed since translated (was: 'Two priorities'; "
+        "source now: 'Three priorities'); update it and run `briefgen translate stamp`"
+    ]
