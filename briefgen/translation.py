@@ -315,7 +315,8 @@ def texts_in_history(source: Path, wanted: dict[str, str], versions: int = 30) -
 
     def git(*args: str) -> subprocess.CompletedProcess[bytes] | None:
         try:
-            done = subprocess.run(["git", *args], cwd=source.parent or ".", capture_output=True, timeout=20)
+            command = ["git", "-c", "core.fsmonitor=false", "--no-pager", *args]  # reads history, runs nothing
+            done = subprocess.run(command, cwd=source.parent, capture_output=True, timeout=20, stdin=subprocess.DEVNULL)
         except (OSError, subprocess.SubprocessError):
             return None
         return done if done.returncode == 0 else None
