@@ -328,3 +328,28 @@ def test_a_changed_field_names_the_text_it_was_translated_from_when_git_has_it(w
         "briefs/b.ru.yaml:3:11: subtitle: changed since translated (was: 'Two priorities'; "
         "source now: 'Three priorities'); update it and run `briefgen translate stamp`"
     ]
+
+
+def test_a_broken_translation_fails_alone_and_the_source_is_still_built(workspace):
+    _translate(workspace, RUSSIAN.replace("  R2:", "  R9:"), stamp=False)
+    events = Recorder()
+    assert run_build(_request(), events) == 1
+    [failed] = events.of(Failed)
+    assert failed.brief == Path("briefs/b.ru.yaml")
+    assert failed.message.splitlines() == [
+        "briefs/b.ru.yaml:11:1: recommendations: recommendation 'R2' of briefs/b.yaml is not translated in "
+        "briefs/b.ru.yaml",
+        "briefs/b.ru.yaml:16:3: recommendations.R9: no recommendation 'R9' in briefs/b.yaml",
+    ]
+    assert [e.output.as_posix() for e in events.of(Written)] == ["out/b/b_practitioner.md"]
+    assert not (workspace / "out" / "b.ru").exists()
+
+
+def test_stamp_replaces_a_flow_style_untranslated_list_and_a_hand_written_source_block(workspace):
+    path = _translate(
+        workspace, RUSSIAN + "untranslated: [title, subtitle]\nsource:\n  title: 000000000000\n", stamp=False
+    )
+    stamp_translation(Path("briefs/b.ru.yaml"))
+    text = path.read_text("utf-8")
+    assert text.startswith(RUSSIAN) and "untranslated" not in text and "000000000000" not in text
+    assert _checked(workspace) == ([], [])
