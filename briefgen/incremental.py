@@ -197,9 +197,9 @@ def recorded_warnings(previous: bytes | None, brief_id: str) -> list[Problem]:
         return []
     records = data.get("warnings") if isinstance(data, dict) and data.get("brief") == brief_id else None
     return [
-        Problem(display_path(r["file"]), r["line"], r["col"], r["field"], r["message"])
-        for r in records or ()
-        if isinstance(r, dict)
+        Problem(display_path(r["file"]), r.get("line"), r.get("col"), str(r.get("field", "")), str(r.get("message")))
+        for r in (records if isinstance(records, list) else ())
+        if isinstance(r, dict) and isinstance(r.get("file"), str)
     ]
 
 
