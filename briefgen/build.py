@@ -179,6 +179,7 @@ def manifest(
     confirmed: frozenset[str] = frozenset(),
     uncited: tuple[str, ...] = (),
     style_warnings: dict[str, list[dict]] | None = None,
+    warnings: tuple[dict, ...] = (),
 ) -> bytes:
     """What a build made, for people and for later commands (mail, rebuilds): deterministic JSON.
 
@@ -187,7 +188,8 @@ def manifest(
     `sources` is the raw-input digest this build saw (incremental.sources_digest); kept entries
     named in `confirmed` were found up to date against it and record it too. `uncited` are the
     bibliography keys the brief does not cite, whose warning a build that finds it up to date says again;
-    `style_warnings` (audience -> incremental.warning_record of each) what each output's style warned of.
+    `style_warnings` (audience -> incremental.warning_record of each) what each output's style warned of;
+    `warnings` (warning_record each) what loading warned of besides: a translation's stale fields.
     """
     made = {o.relative_path.name for o in outputs}
     kept = []
@@ -218,6 +220,8 @@ def manifest(
     body = {"brief": brief.id, "title": brief.title, "date": brief.date.isoformat(), "outputs": entries}
     if uncited:
         body["uncited"] = list(uncited)
+    if warnings:
+        body["warnings"] = list(warnings)
     return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

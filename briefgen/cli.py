@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .app.plan import BuildRequest
+from .cli_translate import translate
 from .options import build_options, check_options, complete_audiences, mail_options, templates_option
 from .output import os_error
 from .terminal import NORMAL, QUIET, VERBOSE, TerminalReporter
@@ -67,7 +68,9 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
     ctx.meta["briefgen.verbosity"] = QUIET if quiet else VERBOSE if verbose else NORMAL
 
 
-def _request(briefs, audiences, formats, out_dir, bib, strict, workers, templates_dir, force=False) -> BuildRequest:
+def _request(
+    briefs, audiences, languages, formats, out_dir, bib, strict, workers, templates_dir, force=False
+) -> BuildRequest:
     from .app.load import find_briefs
     from .folders import search_path
     from .parallel import default_workers
@@ -83,20 +86,21 @@ def _request(briefs, audiences, formats, out_dir, bib, strict, workers, template
         workers or default_workers(),
         force,
         _debugging(),
+        tuple(languages),
     )
 
 
 @cli.command()
 @build_options
 @click.option("--force", is_flag=True, help="Rebuild every output, also those whose inputs have not changed.")
-def build(briefs, audiences, formats, out_dir, bib, strict, workers, templates_dir, force: bool) -> None:
+def build(briefs, audiences, languages, formats, out_dir, bib, strict, workers, templates_dir, force: bool) -> None:
     """Build BRIEFS (default: briefs/*.yaml) for each audience, in each format.
 
     Outputs whose inputs have not changed since the last build are left as they are.
     """
     from .app.build import run_build
 
-    request = _request(briefs, audiences, formats, out_dir, bib, strict, workers, templates_dir, force)
+    request = _request(briefs, audiences, languages, formats, out_dir, bib, strict, workers, templates_dir, force)
     if run_build(request, _reporter()):
         sys.exit(1)
 
@@ -106,7 +110,7 @@ def build(briefs, audiences, formats, out_dir, bib, strict, workers, templates_d
 @click.option(
     "--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True, help="Seconds between looks."
 )
-def watch(briefs, audiences, formats, out_dir, bib, strict, workers, templates_dir, interval: float) -> None:
+def watch(briefs, audiences, languages, formats, out_dir, bib, strict, workers, templates_dir, interval: float) -> None:
     """Build, then rebuild what an edit affects whenever a brief, template, style or bibliography changes.
 
     Each rebuild prints the files it wrote and its time. Stop with Ctrl-C.
@@ -114,7 +118,7 @@ def watch(briefs, audiences, formats, out_dir, bib, strict, workers, templates_d
     from .app.watch import watch as watch_briefs
 
     def request() -> BuildRequest:
-        return _request(briefs, audiences, formats, out_dir, bib, strict, workers, templates_dir)
+        return _request(briefs, audiences, languages, formats, out_dir, bib, strict, workers, templates_dir)
 
     watch_briefs(request, interval, _reporter())
 
@@ -151,6 +155,9 @@ def _echo(lines: list[str]) -> None:
 
 def main() -> None:
     cli(prog_name="briefgen")
+
+
+cli.add_command(translate)
 
 
 @cli.command("mail")

@@ -187,6 +187,22 @@ def warning_record(problem: Problem) -> dict:
     }
 
 
+def recorded_warnings(previous: bytes | None, brief_id: str) -> list[Problem]:
+    """What loading a translation warned of (its stale fields) when the manifest was written (build.manifest)."""
+    from .errors import Problem, display_path
+
+    try:
+        data = json.loads(previous or b"{}")
+    except ValueError:
+        return []
+    records = data.get("warnings") if isinstance(data, dict) and data.get("brief") == brief_id else None
+    return [
+        Problem(display_path(r["file"]), r.get("line"), r.get("col"), str(r.get("field", "")), str(r.get("message")))
+        for r in (records if isinstance(records, list) else ())
+        if isinstance(r, dict) and isinstance(r.get("file"), str)
+    ]
+
+
 def recorded_style_warnings(entries: list[dict], audiences: list[str]) -> list[Problem]:
     """What the audiences' styles warned of when these outputs were made, in the order loading them says it."""
     from .errors import Problem, display_path

@@ -149,7 +149,9 @@ class Loaded:
     brief: Brief
     references: dict[str, Reference]
     bibliographies: tuple[Path, ...]  # the .bib files chosen for it, merged; () if none was found
-    files: tuple[Path, ...]  # the brief, then each .bib file
+    files: tuple[Path, ...]  # the brief, then each .bib file (then the translation file, for a translation)
+    translation: Path | None = None  # the translation file the brief's text came from (translation.load_translation)
+    stale: tuple[Problem, ...] = ()  # a translation's fields whose source text changed since they were translated
 
     @property
     def uncited(self) -> tuple[str, ...]:
@@ -158,7 +160,12 @@ class Loaded:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """What loading warns of: entries no field cites. A build records them to say again when up to date."""
+        """What loading warns of: entries no field cites (a translation: its stale fields, the source said the rest).
+
+        A build records them to say again when up to date.
+        """
+        if self.translation is not None:
+            return tuple(str(p) for p in self.stale)
         return uncited_warnings(self.brief.source, self.bibliographies, self.uncited)
 
 

@@ -77,7 +77,18 @@ def build_options(f):
                 type=click.Choice(list(FORMATS)),
                 help=f"Output format (repeatable; default: {' and '.join(DEFAULT_FORMATS)}).",
             ),
-            out_option("Output folder; files go to OUT/<brief-id>/<brief-id>_<audience>.<format>."),
+            click.option(
+                "-l",
+                "--language",
+                "languages",
+                multiple=True,
+                help="Language to build (repeatable): the brief's own or a translation's, e.g. -l ru "
+                "(default: every language; see docs/translations.md).",
+            ),
+            out_option(
+                "Output folder; files go to OUT/<brief-id>/<brief-id>_<audience>.<format>, "
+                "a translation's to OUT/<brief-id>.<lang>/<brief-id>.<lang>_<audience>.<format>."
+            ),
             _bib_option(BIB_HELP),
             click.option(
                 "--strict",

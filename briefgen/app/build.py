@@ -21,6 +21,7 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     from ..folders import discover
     from ..incremental import recorded_style_warnings
     from ..parallel import Runner
+    from .translate import variants
 
     names = list(request.audiences) or sorted(discover(request.roots))
     loaded: list = []
@@ -42,10 +43,13 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     pending: list[Pending] = []
     ids: dict[str, Path] = {}  # brief id -> the file that has it: two would write the same folder
     failures = 0
+    failed: set[Path] = set()  # briefs that could not be loaded
     with Runner(request.workers) as runner:
-        for path in request.paths:
+        for path, translation in variants(request.paths, request.languages):
+            if translation is not None and path in failed:
+                continue  # the brief's failure was said; its translations cannot be made without it
             try:
-                looked = None if request.force else unchanged_outputs(path, names, request)
+                looked = None if request.force else unchanged_outputs(path, names, request, translation)
                 if looked is not None:
                     entries, warnings = looked
                     if not said:  # what the styles warned of when these were made
@@ -53,13 +57,15 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
                         said.append(True)
                     for warning in warnings:  # and what loading the brief warned of, said again
                         reporter.report(Warned(warning))
-                    warn_again(path, entries, request, reporter)
-                    report_unchanged(path, entries, request, reporter, anything_written=False)
+                    warn_again(translation or path, entries, request, reporter)
+                    report_unchanged(translation or path, entries, request, reporter, anything_written=False)
                     continue
-                pending.append(plan_brief(path, audiences, request, runner, ids, reporter))
+                pending.append(plan_brief(path, audiences, request, runner, ids, reporter, translation))
             except Exception as err:  # one brief's failure: the others are still built
-                reporter.report(Failed(path, failure(path, err, request.debug)))
+                shown = translation or path
+                reporter.report(Failed(shown, failure(shown, err, request.debug)))
                 failures += 1
+                failed.add(path)
         failures += _finish_all(pending, request, reporter)
     return failures
 
@@ -105,7 +111,15 @@ def finish_brief(planned: Pending, request: BuildRequest, reporter: Reporter) ->
     confirmed = frozenset(str(e.get("file")) for e in planned.unchanged)
     files = [(o.relative_path, o.data) for o in outputs]
     body = manifest(
-        brief, outputs, planned.previous, present, planned.sources, confirmed, planned.uncited, planned.style_warnings
+        brief,
+        outputs,
+        planned.previous,
+        present,
+        planned.sources,
+        confirmed,
+        planned.uncited,
+        planned.style_warnings,
+        planned.loading_warnings,
     )
     if outputs or body != planned.previous:
         files.append((Path(brief.id) / MANIFEST, body))

@@ -12,23 +12,31 @@ from .plan import style_warnings
 def run_check(
     briefs: tuple[Path, ...], bib: tuple[Path, ...], roots: tuple[Path, ...], reporter: Reporter, debug: bool = False
 ) -> int:
-    """Check each brief as `build` would read it; the number that failed (each reported as `Failed`)."""
+    """Check each brief, and each translation beside it, as `build` would read them; the number that failed
+    (each reported as `Failed`)."""
     from ..audience import discover, load_audiences
     from ..build import to_document
     from ..mail.recipients import brief_distribution
+    from .translate import variants
 
     every = load_audiences(None, roots)  # style files are part of what is checked
     style_warnings(every, False, reporter)
     names = sorted(discover(roots))
     bad = 0
-    for path in find_briefs(briefs):
+    failed: set[Path] = set()  # briefs that could not be loaded: their translations cannot be checked
+    for path, translation in variants(find_briefs(briefs), ()):
+        shown = translation or path
+        if path in failed:
+            continue
         try:
-            brief, refs, _ = load(path, bib, names, reporter)
+            brief, refs, _ = load(path, bib, names, reporter, translation)
             for audience in every:
                 to_document(brief, audience, roots, refs)
-            brief_distribution(path, names)  # `mail` reads it; `build` never does
-            reporter.report(Checked(path, len(brief.recommendations), len(brief.groups)))
+            if translation is None:
+                brief_distribution(path, names)  # `mail` reads it; `build` never does
+            reporter.report(Checked(shown, len(brief.recommendations), len(brief.groups)))
         except Exception as err:
-            reporter.report(Failed(path, failure(path, err, debug)))
+            reporter.report(Failed(shown, failure(shown, err, debug)))
             bad += 1
+            failed.add(path)
     return bad

@@ -234,14 +234,16 @@ def _guard_hand_edits(brief_id: str, names: list[str], out_dir: Path) -> None:
 def _build_attachments(request: MailRequest, wanted: dict[str, list[str]], out_dir: Path, reporter: Reporter) -> None:
     """The attachments made by `build` itself (up-to-date ones left alone), one run per set of formats."""
     from ..parallel import default_workers
+    from .translate import source_language
 
+    own = (source_language(request.brief_path),)  # the brief's own language: a translation is not mailed
     by_formats: dict[tuple[str, ...], list[str]] = {}
     for audience, fmts in wanted.items():
         by_formats.setdefault(tuple(fmts), []).append(audience)
     for formats, audiences in by_formats.items():
         build = BuildRequest(
             [request.brief_path], tuple(audiences), formats, out_dir, request.bib, False, request.roots,
-            default_workers(), debug=request.debug,
+            default_workers(), debug=request.debug, languages=own,
         )  # fmt: skip
         if run_build(build, reporter):
             raise _AttachmentsFailed

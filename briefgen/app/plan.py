@@ -37,6 +37,7 @@ class BuildRequest:
     workers: int
     force: bool = False
     debug: bool = False  # an internal error raises, for its traceback
+    languages: tuple[str, ...] = ()  # () is the brief's own language and every translation beside it
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Pending:
     templates: dict[str, str]  # audience -> its template
     uncited: tuple[str, ...] = ()  # bibliography keys the brief does not cite: the manifest records them
     style_warnings: dict[str, list[dict]] | None = None  # audience -> what its style warned of, for the manifest
+    loading_warnings: tuple[dict, ...] = ()  # a translation's stale fields (warning_record), for the manifest
 
 
 def style_warnings(audiences: list, strict: bool, reporter: Reporter) -> None:
@@ -63,13 +65,24 @@ def style_warnings(audiences: list, strict: bool, reporter: Reporter) -> None:
         reporter.report(Warned(str(p)))
 
 
-def unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> tuple[list[dict], tuple[str, ...]] | None:
+def unchanged_outputs(
+    path: Path, names: list[str], request: BuildRequest, translation: Path | None = None
+) -> tuple[list[dict], tuple[str, ...]] | None:
     """The manifest entries of every output asked for, if none of their raw inputs changed; else None.
 
-    With them, what loading the brief warned of, to say again (the manifest records the keys it left uncited).
+    With them, what loading the brief warned of, to say again (the manifest records the keys it left
+    uncited, and a translation's stale fields). With `translation`, the outputs of that translation.
     """
-    from ..incremental import MANIFEST, quick_look, recorded_uncited, sources_digest, unchanged_entries
+    from ..incremental import (
+        MANIFEST,
+        quick_look,
+        recorded_uncited,
+        recorded_warnings,
+        sources_digest,
+        unchanged_entries,
+    )
     from ..loader import input_files, uncited_warnings
+    from ..translation import translation_language
 
     look = quick_look(path)
     if look is None:
@@ -77,6 +90,8 @@ def unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> tu
     brief_id, declared = look
     try:  # a .bib gone since the last build: the full build says whether the brief needs one
         read = input_files(path, request.bib, declared)
+        if translation is not None:
+            brief_id, read = f"{brief_id}.{translation_language(translation)}", (*read, translation.absolute())
         sources = sources_digest(read, request.roots)
         folder = request.out_dir / brief_id
         finish_interrupted(folder)  # a set a killed run left half renamed: whole before it is read
@@ -87,7 +102,10 @@ def unchanged_outputs(path: Path, names: list[str], request: BuildRequest) -> tu
     entries = unchanged_entries(previous, brief_id, folder, files, sources)
     if entries is None:
         return None
-    warnings = uncited_warnings(path, read[1:], recorded_uncited(previous, brief_id))
+    if translation is not None:
+        warnings = tuple(str(p) for p in recorded_warnings(previous, brief_id))
+    else:
+        warnings = uncited_warnings(path, read[1:], recorded_uncited(previous, brief_id))
     return [{**e, "folder": brief_id} for e in entries], warnings
 
 
@@ -115,9 +133,15 @@ def report_unchanged(
 
 
 def plan_brief(
-    path: Path, audiences: Callable[[], list], request: BuildRequest, runner, ids: dict[str, Path], reporter: Reporter
+    path: Path,
+    audiences: Callable[[], list],
+    request: BuildRequest,
+    runner,
+    ids: dict[str, Path],
+    reporter: Reporter,
+    translation: Path | None = None,
 ) -> Pending:
-    """Load the brief, make its documents, and send the outputs whose inputs changed to the pool.
+    """Load the brief (or its `translation`), make its documents, and send the outputs whose inputs changed to the pool.
 
     `audiences()` loads the audiences (styles, logos, fonts) on first use, once per command.
     """
@@ -126,7 +150,7 @@ def plan_brief(
     from ..incremental import MANIFEST, previous_entries, sources_digest, warning_record
 
     chosen = audiences()
-    brief, refs, loaded = load(path, request.bib, sorted(discover(request.roots)), reporter)
+    brief, refs, loaded = load(path, request.bib, sorted(discover(request.roots)), reporter, translation)
     _claim_id(ids, brief.id, path)
     jobs = plan(brief, chosen, list(request.formats), request.roots, refs)
     sources = sources_digest(loaded.files, request.roots)
@@ -144,6 +168,9 @@ def plan_brief(
     futures = [runner.submit(make, job) for job in to_make]
     templates = {a.name: a.template for a in chosen}
     style_warnings = {a.name: [warning_record(p) for p in a.warnings] for a in chosen}
+    if translation is not None:
+        stale = tuple(warning_record(p) for p in loaded.stale)
+        return Pending(translation, brief, futures, unchanged, sources, previous, templates, (), style_warnings, stale)
     return Pending(path, brief, futures, unchanged, sources, previous, templates, loaded.uncited, style_warnings)
 
 

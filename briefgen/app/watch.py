@@ -44,8 +44,10 @@ def _one_round(request: Callable[[], BuildRequest], reporter: Reporter) -> None:
 
 
 def watched_state(request: Callable[[], BuildRequest]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file a build reads: briefs, .bib files, templates and styles."""
+    """Size and modification time of every file a build reads: briefs, their translations, .bib files,
+    templates and styles."""
     from ..incremental import quick_look
+    from ..translation import translations_beside
 
     try:
         built = request()
@@ -55,6 +57,7 @@ def watched_state(request: Callable[[], BuildRequest]) -> dict[str, tuple[int, i
     roots = () if built is None else built.roots
     for brief in list(paths):
         look = quick_look(brief) if brief.is_file() else None
+        paths.extend(translations_beside(brief).values())
         with suppress(BriefgenError):
             paths.extend(find_bibliographies(brief, built.bib if built else (), look[1] if look else ()))
     for root in roots:
