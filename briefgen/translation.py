@@ -325,7 +325,7 @@ def texts_in_history(source: Path, wanted: dict[str, str], versions: int = 30) -
     found: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for commit in log.stdout.decode().split() if log else ():
-            shown = git("show", f"{commit}:./{source.name}")
+            shown = git("cat-file", "blob", f"{commit}:./{source.name}")  # plumbing: no textconv, no pager
             if shown is None:
                 continue
             (Path(scratch) / source.name).write_bytes(shown.stdout)
