@@ -11,6 +11,10 @@ for audience in policymaker practitioner press academic; do
     "docs/first-page-${audience}"
   echo "docs/first-page-${audience}.png"
 done
+# the Russian translation beside it (briefs/kazakhstan-osce-2010.ru.yaml), built by the same command
+pdftoppm -r 45 -png -f 1 -l 1 -singlefile "$tmp/kazakhstan-osce-2010.ru/kazakhstan-osce-2010.ru_practitioner.pdf" \
+  docs/first-page-practitioner-ru
+echo "docs/first-page-practitioner-ru.png"
 
 # docs/customising.md's picture: its worked example, run in a scratch workspace.
 repo=$(pwd)
