@@ -301,22 +301,35 @@ def _text_checks(check: _Check, source: dict[Path_, str], translated: dict[Path_
             check.changed.append((path, was))
 
 
+HISTORY_SECONDS = 5.0  # for the whole search: a warning's "was" text is worth no more than that
+
+
 def texts_in_history(source: Path, wanted: dict[str, str], versions: int = 30) -> dict[str, str]:
     """Field -> the text a translation was made from, found in git's earlier versions of the source.
 
     `wanted` maps each field to the digest recorded for it; the newest `versions` commits that
     touched the source are read, newest first, until every field is found. Nothing when the
     source is in no git repository (or git is missing): a digest alone cannot give the text back.
+    The search stops after `HISTORY_SECONDS` in all, with what it found: a slow or stuck git never
+    holds up a build for more than that.
     """
     import subprocess
     import tempfile
+    import time
 
     from .loader import load_brief
 
+    deadline = time.monotonic() + HISTORY_SECONDS
+
     def git(*args: str) -> subprocess.CompletedProcess[bytes] | None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
         try:
             command = ["git", "-c", "core.fsmonitor=false", "--no-pager", *args]  # reads history, runs nothing
-            done = subprocess.run(command, cwd=source.parent, capture_output=True, timeout=20, stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                command, cwd=source.parent, capture_output=True, timeout=left, stdin=subprocess.DEVNULL
+            )
         except (OSError, subprocess.SubprocessError):
             return None
         return done if done.returncode == 0 else None
@@ -325,6 +338,8 @@ def texts_in_history(source: Path, wanted: dict[str, str], versions: int = 30) -
     found: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for commit in log.stdout.decode().split() if log else ():
+            if time.monotonic() > deadline:
+                break
             shown = git("cat-file", "blob", f"{commit}:./{source.name}")  # plumbing: no textconv, no pager
             if shown is None:
                 continue
