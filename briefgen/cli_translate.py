@@ -45,3 +45,30 @@ def translate_stamp(translation: Path) -> None:
 
     path, count = stamp_translation(translation)
     click.echo(f"{display_path(path)}: {count} fields stamped")
+
+
+@translate.command("export")
+@click.argument("brief", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--to", "language", required=True, help="Language of the translation, a BCP 47 tag such as ru or kk.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="The PO file (default: stdout).")
+def translate_export(brief: Path, language: str, output: Path | None) -> None:
+    """Write BRIEF's translation into a language as a gettext PO file, for Poedit, Weblate and the like."""
+    from .app.po import export_po
+
+    written = export_po(brief, language)
+    if output is None:
+        click.echo(written, nl=False)
+    else:
+        output.write_bytes(written)
+
+
+@translate.command("import")
+@click.argument("po", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("brief", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def translate_import(po: Path, brief: Path) -> None:
+    """Turn a translated PO file back into BRIEF's translation file, <brief>.<lang>.yaml, checking citations."""
+    from .app.po import import_po
+    from .errors import display_path
+
+    path, stamped, open_ = import_po(po, brief)
+    click.echo(f"{display_path(path)}: {stamped} fields stamped, {open_} untranslated or stale")
