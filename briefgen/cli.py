@@ -177,6 +177,8 @@ def mail_command(**options) -> None:
         raise click.UsageError("give --eml DIR to write drafts, or --send to send")
     if (options["to"] or options["cc"] or options["bcc"]) and not options["audiences"]:
         raise click.UsageError("--to, --cc and --bcc need -a AUDIENCE: which brief should they get?")
+    if options["language"] and not (options["to"] or options["cc"] or options["bcc"]):
+        raise click.UsageError("-l/--language is the language of --to/--cc/--bcc; a list gives each recipient's own")
     if options["subject"] is not None and has_control_characters(options["subject"]):
         raise click.BadParameter("must be one line", param_hint="--subject")
     roots = search_path(options.pop("templates_dir"))

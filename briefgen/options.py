@@ -131,6 +131,13 @@ _MAIL_RECIPIENTS = [
     click.option("--cc", multiple=True, help="Copy to this address (repeatable; needs -a)."),
     click.option("--bcc", multiple=True, help="Blind copy to this address (repeatable; needs -a)."),
     click.option(
+        "-l",
+        "--language",
+        default="",
+        help="The language of the addresses given with --to/--cc/--bcc: they get the brief's translation "
+        "into it, where there is one (a list gives each recipient's `language`).",
+    ),
+    click.option(
         "--from", "from_", help="Sender, 'Name <address>' (default: mail.yaml `from:` or BRIEFGEN_MAIL_FROM)."
     ),
     click.option("--subject", help="Subject line (default: the audience's email.subject pattern)."),

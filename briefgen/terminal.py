@@ -144,7 +144,8 @@ class TerminalReporter:
             return
         files = ", ".join(f"{name} ({max(1, round(size / 1024))} KB)" for name, size in event.attachments)
         people = f"{event.recipients} recipient{'s' if event.recipients != 1 else ''}"
-        self.say(f"{event.audience}: “{event.subject}” to {people}; attached {files}")
+        language = f" ({event.language})" if event.language else ""
+        self.say(f"{event.audience}{language}: “{event.subject}” to {people}; attached {files}")
 
     def _DraftWritten(self, event) -> None:
         self.say(f"{'would write' if event.dry_run else 'draft'} {display_path(event.path)}")
@@ -154,7 +155,8 @@ class TerminalReporter:
         if event.over_smtp and not sys.stderr.isatty():  # a log file gets a line per message, not a bar
             counts = ", ".join(f"{n} {s}" for s, n in event.counts if n)
             to_whom = f" to {event.recipient}" if event.recipient else ""
-            self.say(f"[{event.index}/{event.total}] {event.audience}{to_whom}: {counts}", err=True)
+            language = f" ({event.language})" if event.language else ""
+            self.say(f"[{event.index}/{event.total}] {event.audience}{language}{to_whom}: {counts}", err=True)
 
     def _MailReport(self, event) -> None:
         """The closing table: one line per recipient, then the counts; under -q, what needs attention alone."""
@@ -165,11 +167,12 @@ class TerminalReporter:
             results = [r for r in results if r.status in ("failed", "uncertain", "not sent")]
         if not results:
             return
-        width_a = max(len("audience"), *(len(r.audience) for r in results))
+        shown = [f"{r.audience} ({r.language})" if r.language else r.audience for r in results]
+        width_a = max(len("audience"), *map(len, shown))
         width_r = max(len("recipient"), *(len(r.recipient) for r in results))
         click.echo(f"{'audience':<{width_a}}  {'recipient':<{width_r}}  {'status':<10}  detail")
-        for r in results:
-            click.echo(f"{r.audience:<{width_a}}  {r.recipient:<{width_r}}  {r.status:<10}  {r.detail}".rstrip())
+        for r, audience in zip(results, shown, strict=True):
+            click.echo(f"{audience:<{width_a}}  {r.recipient:<{width_r}}  {r.status:<10}  {r.detail}".rstrip())
         counts = {s: sum(r.status == s for r in results) for s in STATES}
         click.echo(", ".join(f"{n} {s}" for s, n in counts.items() if n or s in ("sent", "failed")))
 

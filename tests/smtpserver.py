@@ -456,3 +456,11 @@ def smtp_server(tmp: Path, security: str = "starttls", script: Script | None = N
         yield Server("127.0.0.1", controller.port, ca_file, security, received, handler)
     finally:
         controller.stop()
+
+
+def without_mail_settings(monkeypatch, folder: Path) -> None:
+    """No sender or server from the environment or the user's config: each test says its own."""
+    for variable in ("BRIEFGEN_MAIL_FROM", "BRIEFGEN_SMTP_HOST", "BRIEFGEN_SMTP_USER", "BRIEFGEN_SMTP_PORT"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("BRIEFGEN_SMTP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / "no-config"))

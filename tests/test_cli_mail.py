@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from briefgen.cli import cli
 
 from conftest import ROOT, SAMPLE
-from smtpserver import PASSWORD, Script, Server, smtp_server
+from smtpserver import PASSWORD, Script, Server, smtp_server, without_mail_settings
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LIST = """email,name,audience,field
@@ -33,10 +33,7 @@ PRESS = ["desk@daily.example.com", "editor@weekly.example.com"]
 def workspace(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """conftest's (the sample brief and bibliography), a distribution list, no mail settings in the environment."""
     (workspace / "list.csv").write_text(LIST, encoding="utf-8")
-    for variable in ("BRIEFGEN_MAIL_FROM", "BRIEFGEN_SMTP_HOST", "BRIEFGEN_SMTP_USER", "BRIEFGEN_SMTP_PORT"):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("BRIEFGEN_SMTP_PASSWORD", PASSWORD)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(workspace / "no-config"))
+    without_mail_settings(monkeypatch, workspace)
     return workspace
 
 

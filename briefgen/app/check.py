@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .events import Checked, Failed, Reporter
+from ..errors import display_path
+from .events import Checked, Failed, Reporter, Warned
 from .load import failure, find_briefs, load
 from .plan import style_warnings
 
@@ -32,11 +33,25 @@ def run_check(
             brief, refs, _ = load(path, bib, names, reporter, translation)
             for audience in every:
                 to_document(brief, audience, roots, refs)
-            if translation is None:
-                brief_distribution(path, names)  # `mail` reads it; `build` never does
+            if translation is None:  # `mail` reads the list; `build` never does
+                _check_languages(brief_distribution(path, names), brief.language, path, reporter)
             reporter.report(Checked(shown, len(brief.recommendations), len(brief.groups)))
         except Exception as err:
             reporter.report(Failed(shown, failure(shown, err, debug)))
             bad += 1
             failed.add(path)
     return bad
+
+
+def _check_languages(listed, own: str, path: Path, reporter: Reporter) -> None:
+    """What `mail` would warn of: readers of a language the brief is not translated into, one note for several."""
+    from ..mail.languages import check_notes, variants
+    from ..translation import translations_beside
+
+    groups: dict[str, tuple] = {}
+    for r in listed.recipients:
+        groups[r.audience] = (*groups.get(r.audience, ()), r)
+    readers, warnings = variants(groups, own, translations_beside(path))
+    warnings += check_notes(readers, {a: listed.of(a) for a in groups}, own, "")
+    for warning in warnings:
+        reporter.report(Warned(f"{display_path(path)}: distribution: {warning}"))

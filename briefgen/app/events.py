@@ -136,6 +136,7 @@ class MessageReady(Event):
     recipients: int
     attachments: tuple[tuple[str, int], ...]  # file name, bytes
     repeat: bool
+    language: str = ""  # a translation's language; "" for the brief's own
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ class MessageSent(Event):
     recipient: str | None  # the one recipient of a personal message
     counts: tuple[tuple[str, int], ...]  # state -> recipients so far
     over_smtp: bool  # False for a dry run: nothing went anywhere
+    language: str = ""  # a translation's language; "" for the brief's own
 
 
 @dataclass(frozen=True)

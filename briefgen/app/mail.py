@@ -67,6 +67,7 @@ class MailRequest:
     max_size: float | None
     roots: tuple[Path, ...]
     debug: bool = False
+    language: str = ""  # what readers given with --to/--cc/--bcc read (-l); "" = the brief's language
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class _Settings:
     sender: Recipient
     reply_to: Recipient | None
     limit_mb: float
-    given: tuple[list[Recipient], list[Recipient], list[Recipient]]
+    given: tuple[list[Recipient], ...]  # --to, --cc, --bcc
     note: str
 
 
@@ -106,17 +107,30 @@ def mail(request: MailRequest, reporter: Reporter) -> int:
     )
     groups = distribution(listed, request.audiences, *settings.given)
     chosen = load_audiences(list(groups), roots)
+    readers = _variants(request, settings, brief.language, groups, listed, reporter)
     smtp = _smtp_settings(request, settings)  # wrong settings stop the command before anything is built
     try:
-        attached = _attachments(request, brief, chosen, reporter)
+        editions = _editions(request, brief, chosen, readers, names, reporter)
     except _AttachmentsFailed:
         return 1
-    messages = _deliveries(request, settings, brief, chosen, refs, groups, listed, attached, reporter)
-    drafts = _compose(request, settings, brief, messages, reporter)
+    messages = _deliveries(request, settings, editions, chosen, refs, readers, listed, reporter)
+    drafts = _compose(request, settings, brief.id, messages, reporter)
     if request.eml_dir is not None:
         _write_drafts(request, drafts, reporter)
         return 0
     return _send(request, settings, smtp, brief, messages, reporter)
+
+
+def _variants(request: MailRequest, settings: _Settings, own: str, groups, listed, reporter: Reporter) -> list:
+    """Each audience's recipients by the language they get (mail/languages.py); what that leaves unsaid, warned."""
+    from ..mail.languages import check_notes, variants
+    from ..translation import translations_beside
+
+    readers, warnings = variants(groups, own, translations_beside(request.brief_path))
+    warnings += check_notes(readers, {a: listed.of(a) for a in groups}, own, settings.note)
+    for warning in warnings:
+        reporter.report(Warned(warning))
+    return readers
 
 
 def _smtp_settings(request: MailRequest, settings: _Settings):
@@ -144,13 +158,16 @@ def _settings(request: MailRequest) -> _Settings:
     sender = _one_address(sender_text, origin)
     reply_to = _one_address(config["reply_to"], f"{config_file}: reply_to") if config.get("reply_to") else None
     limit_mb = request.max_size or float(config.get("max_size_mb") or DEFAULT_MAX_SIZE_MB)
-    given = (_addresses(request.to, "--to"), _addresses(request.cc, "--cc"), _addresses(request.bcc, "--bcc"))
+    given = tuple(
+        _addresses(values, option, _language(request.language))
+        for values, option in ((request.to, "--to"), (request.cc, "--cc"), (request.bcc, "--bcc"))
+    )
     note = read_note(request.note_path) if request.note_path else ""
     return _Settings(config, config_file, sender, reply_to, limit_mb, given, note)
 
 
-def _addresses(values: tuple[str, ...], option: str) -> list[Recipient]:
-    """Addresses given on the command line, checked like a list's."""
+def _addresses(values: tuple[str, ...], option: str, language: str) -> list[Recipient]:
+    """Addresses given on the command line, checked like a list's, who read `language` (-l)."""
     from ..mail.recipients import Recipient, parse_address
 
     found = []
@@ -159,8 +176,21 @@ def _addresses(values: tuple[str, ...], option: str) -> list[Recipient]:
             name, email = parse_address(value)
         except ValueError as err:
             raise click.BadParameter(str(err), param_hint=option) from None
-        found.append(Recipient(email, name, "", "to", option))
+        found.append(Recipient(email, name, "", "to", option, language))
     return found
+
+
+def _language(tag: str) -> str:
+    """-l's language tag, checked as a list's `language` is."""
+    import re
+
+    from ..mail.recipients import normal_language
+    from ..translation import LANGUAGE_PATTERN
+
+    language = normal_language(tag)
+    if language and not re.fullmatch(LANGUAGE_PATTERN, language):
+        raise click.BadParameter(f"'{tag}' is not a language tag: write one like ru, fr or sr-Latn", param_hint="-l")
+    return language
 
 
 def _one_address(value: str, origin: str) -> Recipient:
@@ -192,23 +222,48 @@ def read_note(path: Path) -> str:
         raise BriefgenError(f"--note: {where}: not UTF-8 text ({err.reason} at byte {err.start})") from None
 
 
-def _attachments(request: MailRequest, brief, chosen: list, reporter: Reporter) -> dict:
-    """Each audience's attachments, built first (a dry run builds them in a scratch folder it then removes)."""
+def _editions(request: MailRequest, brief, chosen: list, readers: list, names: list[str], reporter: Reporter) -> dict:
+    """Each language mailed (the brief's own: SOURCE) as an `Edition`: its brief and attachments, built first.
+
+    Every language's files are checked for hand edits before any is built. A dry run builds
+    them in a scratch folder it then removes: it writes nothing of the user's.
+    """
     import tempfile
 
-    from ..mail.letters import built_attachments
+    from ..mail.languages import SOURCE
+    from ..mail.letters import Edition, built_attachments
+    from ..translation import translations_beside
 
-    wanted = {a.name: list(request.formats) or list(a.style.email.attach) for a in chosen}
-    files_wanted = [f"{brief.id}_{a}.{FORMATS[f].name}" for a, fmts in wanted.items() for f in fmts]
+    translations = translations_beside(request.brief_path)
+    quiet = FailuresOnly(reporter)  # the build says the translation's warnings
+    plans = []  # (language, its brief, audience -> formats)
+    for language in dict.fromkeys(v.language for v in readers):
+        mailed = (
+            brief
+            if language == SOURCE
+            else load(request.brief_path, request.bib, names, quiet, translations[language])[0]
+        )
+        audiences = {v.audience for v in readers if v.language == language}
+        wanted = {a.name: list(request.formats) or list(a.style.email.attach) for a in chosen if a.name in audiences}
+        plans.append((language, mailed, wanted))
     scratch = tempfile.TemporaryDirectory(prefix="briefgen-dry-run-") if request.dry_run else None
     built_in = Path(scratch.name) if scratch else request.out_dir
     try:
-        if scratch is None:
-            _guard_hand_edits(brief.id, files_wanted, request.out_dir)
-            _build_attachments(request, wanted, built_in, reporter)
-        else:  # the same build, in a scratch folder: a dry run writes nothing of the user's
-            _build_attachments(request, wanted, built_in, FailuresOnly(reporter))
-        return {a.name: built_attachments(brief, a, wanted[a.name], built_in) for a in chosen}
+        for _, mailed, wanted in plans if scratch is None else ():
+            _guard_hand_edits(
+                mailed.id,
+                [f"{mailed.id}_{a}.{FORMATS[f].name}" for a, fs in wanted.items() for f in fs],
+                request.out_dir,
+            )
+        editions = {}
+        for language, mailed, wanted in plans:
+            _build_attachments(request, wanted, language or brief.language, built_in, quiet if scratch else reporter)
+            by_name = {a.name: a for a in chosen}
+            attached = {
+                name: built_attachments(mailed, by_name[name], formats, built_in) for name, formats in wanted.items()
+            }
+            editions[language] = Edition(mailed, attached)
+        return editions
     finally:
         if scratch is not None:
             scratch.cleanup()
@@ -231,36 +286,36 @@ def _guard_hand_edits(brief_id: str, names: list[str], out_dir: Path) -> None:
             )
 
 
-def _build_attachments(request: MailRequest, wanted: dict[str, list[str]], out_dir: Path, reporter: Reporter) -> None:
-    """The attachments made by `build` itself (up-to-date ones left alone), one run per set of formats."""
+def _build_attachments(
+    request: MailRequest, wanted: dict[str, list[str]], language: str, out_dir: Path, reporter: Reporter
+) -> None:
+    """The attachments in one language made by `build` itself (up-to-date ones left alone), one run per
+    set of formats."""
     from ..parallel import default_workers
-    from .translate import source_language
 
-    own = (source_language(request.brief_path),)  # the brief's own language: a translation is not mailed
     by_formats: dict[tuple[str, ...], list[str]] = {}
     for audience, fmts in wanted.items():
         by_formats.setdefault(tuple(fmts), []).append(audience)
     for formats, audiences in by_formats.items():
         build = BuildRequest(
             [request.brief_path], tuple(audiences), formats, out_dir, request.bib, False, request.roots,
-            default_workers(), debug=request.debug, languages=own,
+            default_workers(), debug=request.debug, languages=(language,),
         )  # fmt: skip
         if run_build(build, reporter):
             raise _AttachmentsFailed
 
 
-def _deliveries(request: MailRequest, settings: _Settings, brief, chosen, refs, groups, listed, attached, reporter):
-    """The messages to send, one per audience or (--each) per recipient; their warnings reported."""
+def _deliveries(request: MailRequest, settings: _Settings, editions: dict, chosen, refs, readers, listed, reporter):
+    """The messages to send, one per audience and language or (--each) per recipient; their warnings reported."""
     from ..mail.letters import deliveries
 
     messages, warnings = deliveries(
-        brief,
         chosen,
+        readers,
+        editions,
         request.roots,
         refs,
-        groups,
         listed,
-        attached,
         sender=settings.sender,
         bcc_self=request.bcc_self or bool(settings.config.get("bcc_self")),
         each=request.each,
@@ -272,7 +327,7 @@ def _deliveries(request: MailRequest, settings: _Settings, brief, chosen, refs, 
     return messages
 
 
-def _compose(request: MailRequest, settings: _Settings, brief, messages: list, reporter: Reporter) -> list:
+def _compose(request: MailRequest, settings: _Settings, brief_id: str, messages: list, reporter: Reporter) -> list:
     """Each message as a draft (.eml name, bytes), reported with its size checked against the limit."""
     from datetime import UTC, datetime
 
@@ -295,8 +350,9 @@ def _compose(request: MailRequest, settings: _Settings, brief, messages: list, r
             )
         files = tuple((a.filename, len(a.data)) for a in letter_.attachments)
         repeat = delivery.personal and delivery is not messages[0]
-        reporter.report(MessageReady(letter_.audience, letter_.subject, len(recipients), files, repeat))
-        stem = f"{brief.id}_{letter_.audience}"
+        translated = letter_.language if delivery.brief_id != brief_id else ""
+        reporter.report(MessageReady(letter_.audience, letter_.subject, len(recipients), files, repeat, translated))
+        stem = f"{delivery.brief_id}_{letter_.audience}"
         if delivery.personal:
             stem = safe_filename(f"{stem} {recipients[0].email}", "eml", fallback=stem)[: -len(".eml")]
         drafts.append((Path(f"{stem}.eml"), raw))
@@ -343,7 +399,10 @@ def _send_all(request: MailRequest, settings: _Settings, smtp, brief, messages: 
     def progress(index: int, total: int, delivery, results: list) -> None:
         to_whom = delivery.recipients[0].email if delivery.personal else None
         counts = tuple(_counts(results).items())
-        reporter.report(MessageSent(index, total, delivery.letter.audience, to_whom, counts, smtp is not None))
+        language = results[0].language if results else ""
+        reporter.report(
+            MessageSent(index, total, delivery.letter.audience, to_whom, counts, smtp is not None, language)
+        )
 
     reporter.report(ProgressStarted(len(messages) if smtp is not None else 0, "sending"))
     try:

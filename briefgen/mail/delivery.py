@@ -10,7 +10,7 @@ While it goes, the transport reports to a journal that writes the log as things 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +32,7 @@ class Result:
     recipient: str
     status: str  # one of STATES
     detail: str = ""
+    language: str = ""  # of a translation's message; "" for the brief's own
 
 
 class Interrupted(Exception):
@@ -76,6 +77,7 @@ class _LogJournal:
                 attachments=self.template.attachments,
                 code=o.code if o else None,
                 detail=o.detail if o else "",
+                language=self.template.language,
             )
             for address, o in outcomes.items()
         ]
@@ -156,6 +158,8 @@ def send(
                 for r in d.recipients
             ]
             raise Interrupted(results + here + under_way + rest) from None
+        if delivery.brief_id not in ("", brief_id):  # a translation's message: the table says which
+            here = [replace(r, language=delivery.letter.language) for r in here]
         order = {r.email: i for i, r in enumerate(delivery.recipients)}
         here.sort(key=lambda result: order.get(result.recipient, len(order)))  # as the list has them
         results += here
@@ -169,13 +173,17 @@ def _triage(
     """Who of this message's recipients the log already accounts for (results), and who is due."""
     letter_ = delivery.letter
     hashes = sorted(a.sha256 for a in letter_.attachments)
-    known = {} if resend else latest(entries, brief_id, letter_.audience)
+    same = {} if resend else latest(entries, brief_id, letter_.audience, letter_.language)
+    known = {} if resend else latest(entries, brief_id, letter_.audience)  # a reader whose language changed
     results: list[Result] = []
     due: list[Recipient] = []
     for r in delivery.recipients:
-        e = known.get(r.email.casefold())
+        e = same.get(r.email.casefold()) or known.get(r.email.casefold())
         if e is None or e.status == "failed":
             due.append(r)
+        elif e.status == "sent" and e.language not in ("", letter_.language):
+            why = f"sent in '{e.language}' on {_shown(e.time)}; --resend to send it in '{letter_.language}'"
+            results.append(Result(letter_.audience, r.email, "skipped", why))
         elif e.status == "sent" and sorted(str(a.get("sha256")) for a in e.attachments) != hashes:
             why = f"changed since sent on {_shown(e.time)}; --resend to send the new version"
             results.append(Result(letter_.audience, r.email, "skipped", why))
@@ -204,4 +212,5 @@ def _template(brief_id: str, delivery: Delivery, message_id: str, smtp: SmtpSend
         attachments=tuple(
             {"name": a.filename, "sha256": a.sha256, "bytes": len(a.data)} for a in delivery.letter.attachments
         ),
+        language=delivery.letter.language,
     )

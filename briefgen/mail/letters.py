@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from ..audience import Audience
@@ -24,6 +25,7 @@ from ..incremental import MANIFEST
 from ..select import shape
 from ..writers import FORMATS, Assets, writer
 from ..writers.html.email import email_html
+from .languages import Variant
 from .message import Attachment, Letter, fill, pattern_values, safe_filename
 from .recipients import Distribution, Recipient
 
@@ -56,6 +58,7 @@ class Delivery:
     letter: Letter
     recipients: tuple[Recipient, ...]
     personal: bool = False  # written to its first recipient alone (--each, individual: true)
+    brief_id: str = ""  # the brief whose attachments it carries: the brief's, or a translation's (`<id>.<lang>`)
 
 
 def built_attachments(
@@ -120,14 +123,21 @@ def letter(
     )
 
 
+@dataclass(frozen=True)
+class Edition:
+    """One language of the brief as mailed: the brief (or its translation) and each audience's attachments."""
+
+    brief: Brief
+    attached: dict[str, tuple[tuple[Attachment, ...], tuple[AttachmentInfo, ...]]]
+
+
 def deliveries(
-    brief: Brief,
     audiences: list[Audience],
+    variants: list[Variant],
+    editions: dict[str, Edition],
     roots: tuple[Path, ...],
     refs: dict[str, Reference],
-    groups: dict[str, tuple[Recipient, ...]],
     listed: Distribution,
-    attached: dict[str, tuple[tuple[Attachment, ...], tuple[AttachmentInfo, ...]]],
     *,
     sender: Recipient,
     bcc_self: bool = False,
@@ -135,46 +145,37 @@ def deliveries(
     note: str = "",
     subject: str | None = None,
 ) -> tuple[list[Delivery], list[str]]:
-    """Every message to send, in the audiences' order, and warnings about them.
+    """Every message to send, in the audiences' order (the brief's own language first), and warnings.
 
-    An audience's list gets one message, or one per person with `each` or its list's
-    `individual: true`; `note` (the command line's) wins over the list's own; `bcc_self`
-    adds the sender as a Bcc of every message, unless already a recipient.
+    Each audience's readers of one language (a `Variant`) get one message, or one per person
+    with `each` or its list's `individual: true`; `note` (the command line's) wins over the
+    list's own; `bcc_self` adds the sender as a Bcc of every message, unless already a recipient.
     """
     found: list[Delivery] = []
     warnings: list[str] = []
     for audience in audiences:
-        files, infos = attached[audience.name]
         settings = listed.of(audience.name)
-        people = groups[audience.name]
-        mine = {r.email.casefold() for r in people}
-        copy: tuple[Recipient, ...] = ()
-        if bcc_self and sender.email.casefold() not in mine:
-            copy = (Recipient(sender.email, sender.name, audience.name, "bcc", "--bcc-self"),)
-        text = note or settings.note
-        if each or settings.individual:
-            for r in people:
-                one = letter(
-                    brief,
-                    audience,
-                    roots,
-                    refs,
-                    files,
-                    infos,
-                    subject=subject,
-                    note=text,
-                    reader=Reader(r.name, r.email),
+        for variant in (v for v in variants if v.audience == audience.name):
+            edition = editions[variant.language]
+            files, infos = edition.attached[audience.name]
+            people = variant.recipients
+            copy: tuple[Recipient, ...] = ()
+            if bcc_self and sender.email.casefold() not in {r.email.casefold() for r in people}:
+                copy = (Recipient(sender.email, sender.name, audience.name, "bcc", "--bcc-self"),)
+            text = note or settings.note_in(edition.brief.language) or ""
+
+            one = partial(letter, edition.brief, audience, roots, refs, files, infos, subject=subject, note=text)
+            if each or settings.individual:
+                for r in people:
+                    personal = (replace(r, field="to"), *copy)
+                    found.append(Delivery(one(reader=Reader(r.name, r.email)), personal, True, edition.brief.id))
+                continue
+            found.append(Delivery(one(), (*people, *copy), False, edition.brief.id))
+            if shown := visible_overflow(people):
+                warnings.append(
+                    f"{audience.name}: one message would show {shown} To and Cc addresses to everyone; many servers "
+                    "refuse over 100: send with --each (or individual: true), or put them in Bcc"
                 )
-                found.append(Delivery(one, (Recipient(r.email, r.name, r.audience, "to", r.where), *copy), True))
-            continue
-        found.append(
-            Delivery(letter(brief, audience, roots, refs, files, infos, subject=subject, note=text), (*people, *copy))
-        )
-        if shown := visible_overflow(people):
-            warnings.append(
-                f"{audience.name}: one message would show {shown} To and Cc addresses to everyone; many servers "
-                "refuse over 100: send with --each (or individual: true), or put them in Bcc"
-            )
     return found, warnings
 
 
@@ -199,7 +200,7 @@ def distribution(
             first = seen.setdefault(r.email.casefold(), r)
             if first is not r:
                 raise MailError(f"{r.email} is given twice ({first.where} and {r.where}); give it once")
-        return {a: tuple(Recipient(r.email, r.name, a, r.field, r.where) for r in given) for a in named}
+        return {a: tuple(replace(r, audience=a) for r in given) for a in named}
     groups: dict[str, list[Recipient]] = {}
     for r in listed.recipients:
         groups.setdefault(r.audience, []).append(r)
@@ -214,7 +215,7 @@ def distribution(
 
 
 def _as(r: Recipient, field: str) -> Recipient:
-    return Recipient(r.email, r.name, r.audience, field, r.where)
+    return replace(r, field=field)
 
 
 def visible_overflow(recipients: tuple[Recipient, ...]) -> int:

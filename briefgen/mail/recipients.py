@@ -4,7 +4,9 @@ A list is data the analyst keeps: a CSV file with the mail-merge columns
 `email,name,audience` (and optionally `field`: to, cc or bcc), a YAML list of the same
 mappings, or a mapping audience -> addresses (in a YAML file or as the brief's own
 `distribution:`), where an audience may also carry a covering `note:` and
-`individual: true` (a message of its own for each recipient). Every address is checked
+`individual: true` (a message of its own for each recipient). A recipient, or a whole
+list, may give a `language`: they get the brief's translation into it, where there is one
+(mail/languages.py). Every address is checked
 (email-validator, no DNS lookups) and every mistake is reported with its file and line,
 all at once, before anything is built or sent. Only `mail` and `check` read lists:
 `build` does not depend on them.
@@ -14,12 +16,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import MailError, Problem, display_path, suggestion
+from ..translation import LANGUAGE_PATTERN
 from ..yamlsource import field_name
 
 if TYPE_CHECKING:  # the email package is imported when an address is read (the brief model holds recipients)
@@ -36,6 +40,7 @@ RECIPIENT_SCHEMA: dict[str, Any] = {
         "name": {"type": "string"},
         "audience": {"type": "string", "minLength": 1},
         "field": {"enum": list(FIELDS)},
+        "language": {"type": "string", "minLength": 1, "description": "BCP 47 tag: the language they read"},
     },
 }
 _ADDRESSES = {
@@ -55,8 +60,15 @@ LIST_SCHEMA: dict[str, Any] = {  # an audience's entry when it says more than it
     "additionalProperties": False,
     "properties": {
         "recipients": _ADDRESSES,
-        "note": {"type": "string", "description": "a covering note (Markdown) above the message"},
+        "note": {
+            "type": ["string", "object"],
+            "minLength": 1,
+            "minProperties": 1,
+            "additionalProperties": {"type": "string", "minLength": 1},
+            "description": "a covering note (Markdown) above the message; or language -> note",
+        },
         "individual": {"type": "boolean", "description": "a message of its own for each recipient"},
+        "language": {"type": "string", "minLength": 1, "description": "the language of everyone on this list"},
     },
 }
 
@@ -68,6 +80,7 @@ class Recipient:
     audience: str = ""
     field: str = "to"  # the header the address goes in: to | cc | bcc
     where: str = ""  # "file:line" where the list names this recipient, for messages
+    language: str = ""  # BCP 47, normalised; "" = the brief's own
 
     @property
     def header(self) -> Address:
@@ -84,6 +97,14 @@ class ListSettings:
 
     note: str = ""  # Markdown placed above the message's generated body
     individual: bool = False  # one message per recipient ("Dear ..."), nobody sees the others
+    notes_in: tuple[tuple[str, str], ...] = ()  # language -> note, when the note is given per language
+    where: str = ""  # "file:line" of the audience's entry, for messages
+
+    def note_in(self, language: str) -> str | None:
+        """The note for readers of `language`; None when notes are given per language and this one has none."""
+        if not self.notes_in:
+            return self.note
+        return dict(self.notes_in).get(language)
 
 
 @dataclass(frozen=True)
@@ -235,18 +256,34 @@ def _mapping(
     for audience, value in data.items():
         where: tuple[str, ...] = (*prefix, audience)
         entries = value
+        common: dict[str, Any] = {"audience": audience}
         if isinstance(value, dict):
-            settings.append((audience, ListSettings(value.get("note", ""), bool(value.get("individual", False)))))
+            settings.append((audience, _list_settings(value, file, pos.marks.get(where, (None, None))[0])))
+            if "language" in value:
+                common["language"] = value["language"]
             entries, where = value["recipients"], (*where, "recipients")
         for i, entry in enumerate(entries):
             path: tuple[str | int, ...] = (*where, i)
             line, col = pos.marks.get(path, (None, None))
             if isinstance(entry, str):
-                rows.append(_Row(line, {"email": entry, "audience": audience}, {"email": (line, col)}, path, True))
+                rows.append(_Row(line, {"email": entry, **common}, {"email": (line, col)}, path, True))
             else:
                 marks = {k: pos.marks.get((*path, k), (line, col)) for k in entry}
-                rows.append(_Row(line, {**entry, "audience": audience}, marks, path))
+                rows.append(_Row(line, {**common, **entry}, marks, path))
     return Distribution(_checked(rows, file, None), tuple(settings))
+
+
+def _list_settings(value: dict[str, Any], file: str, line: int | None) -> ListSettings:
+    note = value.get("note", "")
+    notes_in = tuple((normal_language(k), v) for k, v in note.items()) if isinstance(note, dict) else ()
+    where = f"{file}:{line}" if line else file
+    return ListSettings(note if isinstance(note, str) else "", bool(value.get("individual", False)), notes_in, where)
+
+
+def normal_language(tag: str) -> str:
+    """A language tag as briefgen names files: primary subtag lower case (`RU` -> `ru`, `fr-CH` kept)."""
+    primary, dash, rest = tag.strip().partition("-")
+    return primary.lower() + dash + rest
 
 
 def _root(data: dict[str, Any], prefix: tuple[str, ...], audience: str) -> dict[str, Any]:
@@ -354,6 +391,11 @@ def _checked(rows: list[_Row], file: str, audiences: list[str] | None) -> tuple[
         field = str(row.values.get("field") or "to").lower()
         if field not in FIELDS:
             found_here.append(row.problem(file, "field", f"'{field}' is not one of: {', '.join(FIELDS)}"))
+        language = normal_language(str(row.values.get("language") or ""))
+        if language and not re.fullmatch(LANGUAGE_PATTERN, language):
+            found_here.append(
+                row.problem(file, "language", f"'{language}' is not a language tag: write one like ru, fr or sr-Latn")
+            )
         key = (audience, email.casefold())
         if email and key in first_seen:
             earlier = f"line {first_seen[key]}" if first_seen[key] else "earlier"
@@ -364,7 +406,7 @@ def _checked(rows: list[_Row], file: str, audiences: list[str] | None) -> tuple[
             problems += found_here
             continue
         first_seen[key] = row.line
-        found.append(Recipient(email, name, audience, field, f"{file}:{row.line}" if row.line else file))
+        found.append(Recipient(email, name, audience, field, f"{file}:{row.line}" if row.line else file, language))
     if problems:
         raise MailError(problems)
     return tuple(found)

@@ -34,6 +34,7 @@ class Entry:
     attachments: tuple[dict[str, Any], ...]  # {name, sha256, bytes}
     code: int | None = None
     detail: str = ""
+    language: str = ""  # of the message (BCP 47); logs written before translations were mailed have none
 
     def as_json(self) -> str:
         data = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -65,8 +66,9 @@ def read_log(path: Path) -> tuple[list[Entry], list[str]]:
 UNANSWERED = "the run ended after the message was sent, before the server's reply was recorded"
 
 
-def latest(entries: list[Entry], brief: str, audience: str) -> dict[str, Entry]:
-    """Address (case-folded) -> what the log knows of it, for one brief and audience.
+def latest(entries: list[Entry], brief: str, audience: str, language: str | None = None) -> dict[str, Entry]:
+    """Address (case-folded) -> what the log knows of it, for one brief and audience (and `language`:
+    messages in it, or of a log that did not record languages).
 
     A delivery is never undone: once `sent`, a later failed or uncertain resend leaves the
     latest `sent` entry. Otherwise the latest record counts, and a `sending` that nothing
@@ -76,7 +78,7 @@ def latest(entries: list[Entry], brief: str, audience: str) -> dict[str, Entry]:
     sent: dict[str, Entry] = {}
     other: dict[str, Entry] = {}
     for e in entries:
-        if e.brief == brief and e.audience == audience:
+        if e.brief == brief and e.audience == audience and (language is None or e.language in (language, "")):
             (sent if e.status == "sent" else other)[e.recipient.casefold()] = e
     found = {address: e for address, e in other.items() if address not in sent}
     for address, e in found.items():
