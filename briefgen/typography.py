@@ -35,6 +35,7 @@ _QUOTES = {
     "it": "«»“”",
     "es": "«»“”",
     "kk": "«»“”",
+    "uz": "“”’‘",  # CLDR 44-47: Uzbek (Latin) quotes as English does, its inner pair turned round
 }
 
 

@@ -69,6 +69,17 @@ def test_msgfmt_accepts_the_export(workspace):
     (workspace / "ru.po").write_bytes(export_po(BRIEF, "ru"))
     done = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", "ru.po"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # not even a warning of a header left at its placeholder
+
+
+def test_the_po_header_names_the_brief_not_placeholders(workspace):
+    po = export_po(BRIEF, "ru").decode("utf-8")
+    header = po[: po.index('msgctxt "title"')]
+    assert "Project-Id-Version: kazakhstan-osce-2010 2010-01-15" in header
+    assert "Report-Msgid-Bugs-To: briefs@example.org" in header and "Language-Team: ru" in header
+    assert "# Translation into 'ru' of briefs/kazakhstan-osce-2010.yaml" in header
+    for placeholder in ("FULL NAME", "EMAIL@ADDRESS", "ORGANIZATION", "VERSION", "LL@li.org"):
+        assert placeholder not in header
 
 
 def _filled(workspace: Path, change=lambda name, text: text) -> Path:

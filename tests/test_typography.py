@@ -48,6 +48,7 @@ LANGUAGES = list(QUOTES)
         ("it", "«»“”"),
         ("es", "«»“”"),
         ("kk", "«»“”"),
+        ("uz", "“”’‘"),
         ("tlh", "“”‘’"),  # a language briefgen has no marks for is set as English
         ("", "“”‘’"),
     ],
@@ -63,6 +64,7 @@ def test_gives_each_language_its_quotation_marks(tag: str, marks: str) -> None:
         ("fr", "He said «yes» and ‹no› to Astana’s plan"),
         ("ru", "He said «yes» and „no“ to Astana’s plan"),
         ("de", "He said „yes“ and ‚no‘ to Astana’s plan"),
+        ("uz", "He said “yes” and ’no‘ to Astana’s plan"),
     ],
 )
 def test_parses_straight_quotes_as_the_language_s_own(language: str, expected: str) -> None:

@@ -67,8 +67,18 @@ def export_po(brief_path: Path, language: str) -> bytes:
     old = texts_in_history(brief_path, changed) if changed and texts else {}
     when = datetime.combine(brief.date, time(), UTC)
     catalog = Catalog(
-        locale=language.replace("-", "_"), project="briefgen", creation_date=when, revision_date=when, fuzzy=False
+        locale=language.replace("-", "_"),
+        header_comment=PO_HEADER.format(language=language, file=file, title=brief.title.replace("\n", " ")),
+        project=brief.id,
+        version=brief.date.isoformat(),
+        copyright_holder=brief.organisation or "",
+        msgid_bugs_address=_address(brief.contact),
+        creation_date=when,
+        revision_date=when,
+        language_team=language,
+        fuzzy=False,
     )
+    catalog.last_translator = ""  # the translator's tool fills it in; never Babel's "FULL NAME <EMAIL@ADDRESS>"
     for path, text in source.items():
         name = field_name(path)
         string = texts.get(path, "") if name not in untranslated else ""
@@ -84,6 +94,21 @@ def export_po(brief_path: Path, language: str) -> bytes:
     out = io.BytesIO()
     write_po(out, catalog, include_previous=True, sort_output=False)
     return out.getvalue()
+
+
+PO_HEADER = """\
+# Translation into '{language}' of {file}: {title}
+# Each entry is one text field of the brief (msgctxt: its place; the reference: its line).
+# Keep every [@citation] and ^[note]; `briefgen translate import` turns this file into the translation.
+#"""
+
+
+def _address(contact: str) -> str:
+    """The contact's email address, where it is one: where a translator asks about the source."""
+    from email.utils import parseaddr
+
+    address = parseaddr(contact)[1]
+    return address if "@" in address else ""
 
 
 def _changed(digests: dict[str, str], path: Path_, text: str) -> bool:
