@@ -19,7 +19,7 @@ from .cite import UnknownCitations, resolve_citations
 from .design import Theme
 from .errors import Problem, TemplateError
 from .incremental import inputs_digest, previous_entries
-from .markdown import parse_inline, parse_markdown
+from .markdown import parse_inline, parse_markdown, quoted_plain
 from .model import UNSAFE_CHARACTERS, Document, Metadata, plain_text
 from .render import render_markdown
 from .select import Shaped, shape
@@ -110,8 +110,8 @@ def metadata(shaped: Shaped, audience: Audience) -> Metadata:
         subtitle=plain_text(parse_inline(shaped.subtitle, shaped.language)) if shaped.subtitle else "",
         authors=shaped.authors,
         date=shaped.date,
-        organisation=shaped.organisation,
-        series=shaped.series,
+        organisation=quoted_plain(shaped.organisation, shaped.language),
+        series=quoted_plain(shaped.series, shaped.language),
         language=shaped.language,
         keywords=shaped.keywords,
         audience=audience.name,

@@ -43,6 +43,7 @@ from .model import (
     Superscript,
     Table,
     Text,
+    plain_text,
     query,
     safe_url,
     walk,
@@ -494,6 +495,14 @@ def _escaped(text: str) -> str:
     """Text that reads back as itself: every character Markdown, pandoc citations or typography could take."""
     text = _SYNTAX.sub(r"\\\1", text)
     return re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", re.sub(r"^(\s*)([-+=:])", r"\1\\\2", text))
+
+
+def quoted_plain(text: str, language: str) -> str:
+    """Plain text (an organisation, a series) with the language's quotation marks, as a title gets them,
+    and nothing else read as Markdown."""
+    if "'" not in text and '"' not in text:
+        return text
+    return plain_text(parse_inline(re.sub(r"\\([\"'])", r"\1", _escaped(text)), language))
 
 
 def _citation_markdown(cit: Citation) -> str:

@@ -157,4 +157,5 @@ def typeset(doc: Document) -> Document:
 
 
 def _spaced_metadata(meta: Metadata) -> Metadata:
-    return replace(meta, title=french_spacing(meta.title), subtitle=french_spacing(meta.subtitle))
+    spaced = {name: french_spacing(getattr(meta, name)) for name in ("title", "subtitle", "organisation", "series")}
+    return replace(meta, **spaced)

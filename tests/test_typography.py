@@ -160,7 +160,9 @@ def _built(language: str) -> dict[str, bytes]:
 
     text = SAMPLE.read_text(encoding="utf-8").replace("language: en", f"language: {language}")
     text = text.replace("“", '"').replace("”", '"')
-    assert f"language: {language}" in text and '"normal"' in text
+    organisation = "organisation: Central Asia Security Programme"
+    text = text.replace(organisation, "organisation: 'Central Asia \"Security\" Programme'")
+    assert f"language: {language}" in text and '"normal"' in text and '"Security"' in text
     folder = Path(tempfile.mkdtemp())
     path = folder / f"sample-{language}.yaml"
     path.write_text(text, encoding="utf-8")
@@ -189,6 +191,11 @@ def test_prints_the_language_s_quotation_marks_in_every_format(language: str) ->
         flat = re.sub(r"\s+", " ", text)
         assert re.search(f"{opening}\\s?normal\\s?{closing}", flat), (fmt, language)
         assert "“normal”" not in flat, (fmt, language)
+        if fmt in ("txt", "html", "pdf"):  # the organisation's line (the DOCX has it in a header part)
+            assert re.search(f"{opening}\\s?Security\\s?{closing}", flat), (fmt, language)
+    with zipfile.ZipFile(io.BytesIO(_built(language)["docx"])) as docx:
+        headers = "".join(docx.read(n).decode() for n in docx.namelist() if n.startswith("word/header"))
+    assert re.search(f"{opening}\\s?Security\\s?{closing}", headers), language
 
 
 def test_prints_french_no_break_spaces_in_every_format() -> None:
