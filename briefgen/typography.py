@@ -157,5 +157,10 @@ def typeset(doc: Document) -> Document:
 
 
 def _spaced_metadata(meta: Metadata) -> Metadata:
-    spaced = {name: french_spacing(getattr(meta, name)) for name in ("title", "subtitle", "organisation", "series")}
-    return replace(meta, **spaced)
+    return replace(
+        meta,
+        title=french_spacing(meta.title),
+        subtitle=french_spacing(meta.subtitle),
+        organisation=french_spacing(meta.organisation),
+        series=french_spacing(meta.series),
+    )
