@@ -160,6 +160,55 @@ class Reference:
     language: str = ""
     line: int = 0
 
+    @property
+    def language_tag(self) -> str:
+        """The work's language as BCP 47 ("de" for `langid = {ngerman}`), "" when unsaid or unknown."""
+        return language_tag(self.language)
+
+
+# babel's language names, which biblatex's `langid` takes, as BCP 47 language subtags
+_BABEL_LANGUAGES = {
+    "en": "english american british usenglish ukenglish canadian australian newzealand",
+    "fr": "french francais canadien acadian",
+    "de": "german ngerman austrian naustrian swissgerman nswissgerman",
+    "ru": "russian",
+    "uk": "ukrainian",
+    "kk": "kazakh",
+    "uz": "uzbek",
+    "it": "italian",
+    "es": "spanish",
+    "pt": "portuguese portuges brazil brazilian",
+    "nl": "dutch",
+    "pl": "polish",
+    "cs": "czech",
+    "sv": "swedish",
+    "da": "danish",
+    "nb": "norsk norwegian",
+    "fi": "finnish",
+    "el": "greek",
+    "la": "latin",
+    "tr": "turkish",
+    "hu": "magyar hungarian",
+    "be": "belarusian",
+    "bg": "bulgarian",
+    "sr": "serbian",
+    "hr": "croatian",
+    "ro": "romanian",
+}
+_BABEL_TAGS = {name: tag for tag, names in _BABEL_LANGUAGES.items() for name in names.split()}
+
+
+def language_tag(babel_name: str) -> str:
+    """A `langid` or `language` field as BCP 47: "english" -> "en", "ngerman" -> "de", "langgerman" -> "de".
+
+    A field already written as a tag ("de", "pt-BR") stays; a name babel does not know gives "".
+    """
+    name = babel_name.strip().casefold()
+    name = name.removeprefix("lang") if name.removeprefix("lang") in _BABEL_TAGS else name
+    if name in _BABEL_TAGS:
+        return _BABEL_TAGS[name]
+    return babel_name.strip() if re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", babel_name.strip()) else ""
+
 
 # ---------------------------------------------------------------- biblatex localisation keys
 

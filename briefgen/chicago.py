@@ -19,8 +19,9 @@ from datetime import date
 from babel.dates import format_date, format_skeleton
 
 from .bibliography import BIBSTRINGS, Name, Reference, Rich
-from .locales import babel_locale, base_language, csl_terms
-from .model import Emph, Inline, Link, Text, plain_text, safe_url
+from .locales import babel_locale, base_language, csl_terms, primary_language
+from .model import Emph, Inline, Link, Span, Text, plain_text, safe_url
+from .typography import quotes
 
 # ---------------------------------------------------------------- the document's language
 
@@ -45,6 +46,29 @@ def term(name: str, capital: bool = False) -> str:
 
 def _english() -> bool:
     return base_language(_LANGUAGE.get()) == "en"
+
+
+def _quotes() -> str:
+    """The document's quotation marks, open, close, inner open, inner close (typography.quotes)."""
+    return quotes(_LANGUAGE.get())
+
+
+_CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "bg", "sr", "kk", "mk"})
+
+
+def _foreign(ref: Reference) -> str:
+    """The work's language tag when a non-English brief cites a work in another language, else "".
+
+    Its title then goes in a span in that language: typography leaves French spacing out of an
+    English title, and screen readers and hyphenation switch. A Russian title in Latin letters is
+    `ru-Latn`. English briefs print as they always did.
+    """
+    tag = ref.language_tag
+    if _english() or not tag or primary_language(tag) == primary_language(_LANGUAGE.get()):
+        return ""
+    if primary_language(tag) in _CYRILLIC_LANGUAGES and not re.search("[\u0400-\u04ff]", ref.title.text):
+        return f"{tag}-Latn"
+    return tag
 
 
 def _and_last() -> str:
@@ -281,28 +305,33 @@ def _shape(ref: Reference) -> str:
 
 
 def _swap_quotes(title: Rich) -> Rich:
-    """Quotation marks inside a quoted title turn single (Chicago 13.30)."""
-    return Rich(title.text.replace("“", "‘").replace("”", "’"), title.italic)
+    """Quotation marks inside a quoted title turn inner ones (Chicago 13.30): ‘ ’ in English, ‹ › in French."""
+    marks = _quotes()
+    return Rich(title.text.translate(str.maketrans("“”", marks[2:4])), title.italic)
 
 
 def _title(p: Parts, ref: Reference, title: Rich, punct: str, *, addon: bool = True, addon_sep: str = ", ") -> None:
     """A title as the entry's kind sets it, its `titleaddon` (not in short forms), then `punct`.
 
-    American usage: a comma or full stop goes inside the closing quotation mark.
+    American usage: a comma or full stop goes inside the closing quotation mark; other
+    languages put it after (« Titre », …). A work in another language than the brief's has
+    its title in a span in that language (`_foreign`).
     """
     if not title:
         return
     addon_text = ref.titleaddon if addon else Rich()
     if title.text.endswith(("?", "!")) and not addon_text:
         punct = ""  # "What Is X?" takes no comma or full stop after it
+    inside = punct if _english() and not addon_text else ""
     if _is_quoted(ref):
-        p.text("“").rich(_swap_quotes(title)).text(("" if addon_text else punct) + "”")
+        marks = _quotes()
+        p.text(marks[0]).rich(_swap_quotes(title), lang=_foreign(ref)).text(inside + marks[1])
     else:
-        p.rich(title, italic=True)
+        p.rich(title, italic=True, lang=_foreign(ref))
     if addon_text:
         p.text(" " if addon_text.text[:1] in "[(" else addon_sep).rich(addon_text)
         p.text(punct)
-    elif not _is_quoted(ref):
+    elif not (_is_quoted(ref) and inside):
         p.text(punct)
 
 
@@ -341,9 +370,18 @@ _DEFAULT_TYPES = {
 def _type_words(ref: Reference) -> str:
     """The kind of document in words: "PhD diss.", "Technical Report", or the `type` field as written."""
     key = ref.type or _DEFAULT_TYPES.get(ref.kind, "")
-    if key == "report":
-        return "Report"
+    if not _english() and key in _CHICAGO_TYPES or key == "report":
+        return _localised_type(key)
     return _CHICAGO_TYPES.get(key) or BIBSTRINGS.get(key) or key
+
+
+def _localised_type(key: str) -> str:
+    """A kind of document in the brief's language, by its CSL term: "thèse", "Bericht", "дис."."""
+    if key.endswith("thesis"):
+        return term("thesis")
+    if key.startswith("pat"):
+        return term("patent", capital=True)
+    return term("report", capital=True)
 
 
 def _report_number(ref: Reference) -> str:
@@ -358,29 +396,50 @@ def _capitalised(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _ordinal(number: str) -> str:
+def _ordinal(number: str, gender: str = "") -> str:
+    """ "2" -> "2nd", "2ᵉ", "2-е", "2.": the CSL locale's short ordinal (CSL 1.0.2, "Ordinal Suffixes").
+
+    A two-digit term (ordinal-11) wins over a one-digit one (ordinal-01), which wins over
+    `ordinal`; a term of the noun's gender over one without.
+    """
     if not number.isdigit():
         return number
     n = int(number)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    found: dict[tuple[int, bool], str] = {}  # (rank, of the gender) -> suffix
+    for name, gender_form, match, text in csl_terms(_LANGUAGE.get())["ordinals"]:
+        rank = 0 if name == "ordinal" else 1 if int(name[-2:]) < 10 else 2
+        match = match or ("last-digit" if rank == 1 else "last-two-digits")
+        value = {"whole-number": n, "last-digit": n % 10, "last-two-digits": n % 100}[match]
+        if (gender_form and gender_form != gender) or (rank and value != int(name[-2:])):
+            continue
+        found[(rank, bool(gender_form))] = text
+    return f"{n}{found[max(found)] if found else ''}"
 
 
 def _edition(ref: Reference) -> str:
-    """ "2" -> "2nd ed."; words ("Rev. and expanded") stay as written, with "ed." only if missing."""
+    """ "2" -> "2nd ed.", "2ᵉ éd.", "2-е изд."; words ("Rev. and expanded") stay as written, with "ed." only if missing."""
     if not ref.edition:
         return ""
+    edition = term("edition")
     if ref.edition.isdigit():
-        return "" if ref.edition == "1" else f"{_ordinal(ref.edition)} ed."
-    return ref.edition if re.search(r"\bed(\.|ition)", ref.edition, re.I) else f"{ref.edition} ed."
+        gender = str(csl_terms(_LANGUAGE.get())["edition_gender"])
+        ordinal = _ordinal(ref.edition, gender)
+        return "" if ref.edition == "1" else ordinal + ("" if ordinal.endswith("-") else " ") + edition  # "2-бас."
+    said = re.search(r"\bed(\.|ition)", ref.edition, re.I) if _english() else edition in ref.edition
+    return ref.edition if said else f"{ref.edition} {edition}"
 
 
 _SERIES_ABBREVIATIONS = {"new series": "n.s.", "old series": "o.s."}
 
 
 def _series_of_journal(ref: Reference) -> str:
-    """A journal's series: 3 -> "3rd ser.", new series -> "n.s." (Chicago 14.180)."""
+    """A journal's series: 3 -> "3rd ser.", new series -> "n.s." (Chicago 14.180).
+
+    CSL has no term for a series: outside English the field prints as the .bib writes it.
+    """
     series = str(ref.series)
+    if not _english():
+        return series
     return f"{_ordinal(series)} ser." if series.isdigit() else _SERIES_ABBREVIATIONS.get(series, series)
 
 
@@ -462,8 +521,14 @@ class Parts:
                 self.out.append(Emph((Text(s),)))
         return self
 
-    def rich(self, r: Rich, italic: bool = False) -> Parts:
-        """Field text; inside an italic title its own italic words go roman (Chicago 8.171)."""
+    def rich(self, r: Rich, italic: bool = False, lang: str = "") -> Parts:
+        """Field text; inside an italic title its own italic words go roman (Chicago 8.171).
+
+        With `lang`, the text goes in a span in that language (a title in another language than the brief's).
+        """
+        if lang and r.text:
+            self.out.append(Span(tuple(Parts().rich(r, italic).out), lang))
+            return self
         for run, run_italic in r.runs():
             if run_italic != italic:
                 self.emph(run)
@@ -491,7 +556,9 @@ def _volume_part(ref: Reference, p: Parts, sep: str, capital: bool) -> None:
     """ "vol. A of *Computers & Typesetting*", or "5 vols." for a whole set."""
     volume = term("volume", capital) + " "
     if ref.volume and ref.maintitle:
-        p.text(sep + volume + ref.volume + (" of " if _english() else ", ")).rich(ref.maintitle, italic=True)
+        p.text(sep + volume + ref.volume + (" of " if _english() else ", ")).rich(
+            ref.maintitle, italic=True, lang=_foreign(ref)
+        )
     elif ref.volume:
         p.text(sep + volume + ref.volume)
     elif ref.volumes:
@@ -524,11 +591,11 @@ def full_note(ref: Reference, locator: str) -> list[Inline]:
 
 def _journal_issue(p: Parts, ref: Reference) -> None:
     """ "*Journal*, n.s., 20, no. 1": the part of an article's reference notes and bibliography share."""
-    p.rich(ref.container, italic=True)
+    p.rich(ref.container, italic=True, lang=_foreign(ref))
     if ref.series:
         p.text(f", {_series_of_journal(ref)}" + ("," if ref.volume else ""))
     p.text(f" {ref.volume}" if ref.volume else "")
-    p.text(f", no. {ref.number}" if ref.number else "")
+    p.text(f", {term('issue')} {ref.number}" if ref.number else "")
 
 
 def _note_article(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
@@ -544,7 +611,7 @@ def _note_chapter(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
     """A note's chapter: "Title," in *Book*, ed. X (Place: Publisher, Year), pages."""
     _title(p, ref, title, ",")
     p.text(" ")
-    p.text("in ").rich(ref.container, italic=True)
+    p.text(term("in") + " ").rich(ref.container, italic=True, lang=_foreign(ref))
     if ref.containeraddon:
         p.text(", ").rich(ref.containeraddon)
     _contributors_in_note(p, ref, book_editors=bool(ref.authors))
@@ -567,7 +634,7 @@ def _note_web(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
     """A note's web page or unpublished work: "Title," *Site*, date, locator."""
     _title(p, ref, title, ",")
     p.text(" ")
-    p.rich(ref.container, italic=True)
+    p.rich(ref.container, italic=True, lang=_foreign(ref))
     rest = [x for x in (ref.place if not ref.container else "", _date_text(ref), loc) if x]
     p.text((", " if ref.container else "") + ", ".join(rest))
 
@@ -663,7 +730,7 @@ def _bibliography_article(p: Parts, ref: Reference, author_date: bool) -> None:
 
 def _bibliography_chapter(p: Parts, ref: Reference, author_date: bool) -> None:
     """A chapter after its title: "In *Book*, edited by X, pages. Series. Place: Publisher, Year." """
-    p.text(term("in", capital=True) + " ").rich(ref.container, italic=True)
+    p.text(term("in", capital=True) + " ").rich(ref.container, italic=True, lang=_foreign(ref))
     if ref.containeraddon:
         p.text(", ").rich(ref.containeraddon)
     if ref.authors and ref.editors:
@@ -686,7 +753,7 @@ def _bibliography_thesis(p: Parts, ref: Reference, author_date: bool) -> None:
 def _bibliography_web(p: Parts, ref: Reference, author_date: bool) -> None:
     """ "*Site*. Date."; the date only when author-date has not already given it as the year."""
     if ref.container:
-        p.rich(ref.container, italic=True).text(". ")
+        p.rich(ref.container, italic=True, lang=_foreign(ref)).text(". ")
     if ref.place and not ref.container:
         p.text(f"{ref.place}. ")
     date = _date_text(ref)
@@ -720,13 +787,21 @@ _BIBLIOGRAPHY_BODIES = {
 
 
 def source_line(ref: Reference) -> list[Inline]:
-    """Press "Sources": who, what, when, and where to read it."""
+    """Press "Sources": who, what, where, when, and where to read it.
+
+    The title and the journal or site are set as the notes and the bibliography set them
+    (`_title`: quotation marks or italics, the punctuation by the language's rule, a foreign
+    title's span), so the four audiences' lists read alike.
+    """
     p = Parts()
     who = short_author(ref) if creators(ref)[0] else ""
     p.text(f"{who}, " if who else "")
-    p.text("“").rich(_swap_quotes(full_title(ref))).text("”")
-    where = str(ref.container) if _is_quoted(ref) else ref.publisher or ref.institution
-    p.text(f", {where}" if where else "").text(f" ({ref.year})" if ref.year else "")
+    container = ref.container if _is_quoted(ref) else Rich()
+    publisher = "" if _is_quoted(ref) else ref.publisher or ref.institution
+    _title(p, ref, full_title(ref), "," if container or publisher else "", addon=False)
+    if container:
+        p.text(" ").rich(container, italic=True, lang=_foreign(ref))
+    p.text(f" {publisher}" if publisher else "").text(f" ({ref.year})" if ref.year else "")
     link = _link(ref)
     if link:
         p.text(". ").extend(link)

@@ -281,9 +281,13 @@ def test_the_sources_box_lists_the_cited_works_in_short_form(refs):
     assert heading == Heading(1, (Text("Sources"),))
     assert isinstance(listing, ListBlock)
     assert [plain_text(item[0].children) for item in listing.items] == [
-        "Doe, “Water and Borders”, Central Asian Survey (2020).",
-        "Roe, “Budgets and Borders: Central Asia since 1991”, Routledge (2019).",
+        "Doe, “Water and Borders,” Central Asian Survey (2020).",
+        "Roe, Budgets and Borders: Central Asia since 1991, Routledge (2019).",
     ]
+    # set as the notes and the bibliography set them: a journal and a book in italics, the comma inside
+    doe, roe = (item[0].children for item in listing.items)
+    assert Emph((Text("Central Asian Survey"),)) in doe
+    assert Emph((Text("Budgets and Borders: Central Asia since 1991"),)) in roe
 
 
 def test_bibliography_boxes_nested_in_other_boxes_are_filled_too(refs):
