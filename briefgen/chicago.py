@@ -370,7 +370,7 @@ _DEFAULT_TYPES = {
 def _type_words(ref: Reference) -> str:
     """The kind of document in words: "PhD diss.", "Technical Report", or the `type` field as written."""
     key = ref.type or _DEFAULT_TYPES.get(ref.kind, "")
-    if not _english() and key in _CHICAGO_TYPES or key == "report":
+    if (not _english() and key in _CHICAGO_TYPES) or key == "report":
         return _localised_type(key)
     return _CHICAGO_TYPES.get(key) or BIBSTRINGS.get(key) or key
 
@@ -417,7 +417,7 @@ def _ordinal(number: str, gender: str = "") -> str:
 
 
 def _edition(ref: Reference) -> str:
-    """ "2" -> "2nd ed.", "2ᵉ éd.", "2-е изд."; words ("Rev. and expanded") stay as written, with "ed." only if missing."""
+    """ "2" -> "2nd ed.", "2ᵉ éd.", "2-е изд."; words ("Rev. and expanded") stay, with "ed." only if missing."""
     if not ref.edition:
         return ""
     edition = term("edition")

@@ -82,7 +82,9 @@ def _flat(text: str) -> str:
     return re.sub(r"[ \n]+", " ", text)
 
 
-@pytest.mark.parametrize(("babel", "tag"), [("english", "en"), ("ngerman", "de"), ("russian", "ru"), ("de-CH", "de-CH")])
+@pytest.mark.parametrize(
+    ("babel", "tag"), [("english", "en"), ("ngerman", "de"), ("russian", "ru"), ("de-CH", "de-CH")]
+)
 def test_babel_language_names_become_bcp47(babel, tag):
     assert language_tag(babel) == tag
     parsed = parse_bibtex(f"@book{{a, title={{T}}, langid={{{babel}}}}}")["a"].language_tag
