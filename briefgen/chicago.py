@@ -153,11 +153,16 @@ def author_inlines(ref: Reference) -> list[Inline]:
 
 def authors_inlines(refs: list[Reference]) -> list[Inline]:
     """Several works' authors in a sentence: "Doe and Roe", "Doe, Roe, and *Chicago Manual*"."""
+    return joined([author_inlines(ref) for ref in refs])
+
+
+def joined(items: list[list[Inline]]) -> list[Inline]:
+    """Several things a sentence names, joined as names are: "A and B", "A, B, and C" ("A, B et C")."""
     p = Parts()
-    for i, ref in enumerate(refs):
+    for i, item in enumerate(items):
         if i:
-            p.text(f" {term('and')} " if len(refs) == 2 else _and_last() if i == len(refs) - 1 else ", ")
-        p.extend(author_inlines(ref))
+            p.text(f" {term('and')} " if len(items) == 2 else _and_last() if i == len(items) - 1 else ", ")
+        p.extend(item)
     return p.out
 
 

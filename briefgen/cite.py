@@ -77,6 +77,13 @@ def _runs(nodes: tuple[Inline, ...]) -> list[Inline]:
     return out
 
 
+def _only_citations(nodes: list[Inline]) -> bool:
+    """Whether a paragraph says nothing but citations ("[@a]."): a lone note marker would say nothing."""
+    return any(isinstance(n, Citation) for n in nodes) and all(
+        isinstance(n, Citation) or (isinstance(n, Text) and _SEPARATOR.match(n.text.replace(".", ""))) for n in nodes
+    )
+
+
 def _separate_markers(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """Two note markers at one place would read as one number ("¹⁰¹¹"): a superscript comma
     goes between them ("¹⁰,¹¹"), and the space between them goes."""
@@ -100,52 +107,26 @@ class _Resolver:
         self.keep_notes = keep_notes
         self.cited: list[str] = []
 
-    def citation(self, cit: Citation, in_note: bool, as_noun: bool = False, in_parens: bool = False) -> list[Inline]:
+    def citation(self, cit: Citation, place: Place) -> list[Inline]:
         for item in cit.items:
             if item.key not in self.cited:
                 self.cited.append(item.key)
         if self.markers:
-            return self.style.citation(cit, Place(in_note, as_noun, in_parens))
-        # "As @doe2020 argues" and "see [@doe2020]" keep the names; other bracketed citations vanish
-        if cit.narrative or as_noun:
+            return self.style.citation(cit, place)
+        # "As @doe2020 argues", "see [@doe2020]" and a paragraph that is only "[@doe2020]." keep the names;
+        # other bracketed citations vanish
+        if cit.narrative or place.as_noun or place.alone:
             return self.style.names([self.style.refs[item.key] for item in cit.items])
         return []
 
     def inlines(self, nodes: tuple[Inline, ...], in_note: bool = False) -> tuple[Inline, ...]:
         out: list[Inline] = []
         pending = _runs(nodes)
+        alone = not in_note and _only_citations(pending)
         while pending:
             node = pending.pop(0)
             if isinstance(node, Citation):
-                before = out[-1].text if out and isinstance(out[-1], Text) else ""
-                after = pending[0].text if pending and isinstance(pending[0], Text) else ""
-                in_parens = "(" in before and ")" in after and before.rfind("(") > before.rfind(")")
-                paired = len(pending) > 1 and isinstance(pending[1], Citation) and _PAIRED.fullmatch(after)
-                as_noun = bool(_NOUN_AFTER.search(before) or paired)  # "see [@a]", "compare [@a] and [@b]"
-                resolved = self.citation(node, in_note, as_noun, in_parens)
-                if (not resolved or isinstance(resolved[0], Note)) and out and isinstance(out[-1], Text):
-                    out[-1] = Text(out[-1].text.rstrip(" "))  # "text [@k]." -> "text." or "text.¹"
-                if not resolved and pending and isinstance(pending[0], Text) and out:
-                    # "works [@a], and" -> "works, and" but "agree [@a], [@b]." -> "agree."
-                    pending[0] = Text(re.sub(r"^[,;]+(?=[.,;:!?)]|$)", "", pending[0].text))
-                if resolved and isinstance(resolved[-1], Note) and pending and isinstance(pending[0], Text):
-                    # a note marker goes after the punctuation that follows it, as Chicago has it
-                    # ("… and Markey.¹⁰", the narrative's names staying before the stop)
-                    m = re.match(r"^[.,;:!?]+", pending[0].text)
-                    if m:
-                        resolved.insert(len(resolved) - 1, Text(m.group(0)))
-                        pending[0] = Text(pending[0].text[m.end() :])
-                if (
-                    in_note
-                    and resolved
-                    and isinstance(resolved[-1], Text)
-                    and resolved[-1].text.endswith(".")
-                    and pending
-                    and isinstance(pending[0], Text)
-                    and pending[0].text[:1] in ".,;:"
-                ):
-                    resolved[-1] = Text(resolved[-1].text[:-1])  # "…, 3." + "." -> "…, 3."
-                out.extend(resolved)
+                out.extend(self._placed(node, out, pending, in_note, alone))
             elif isinstance(node, Note):
                 resolved_note = Note(self.blocks(node.blocks, in_note=True))  # citations in it still count
                 if in_note:  # a note written inside a note: its text in parentheses, never a nested note
@@ -158,6 +139,43 @@ class _Resolver:
         return _separate_markers(
             tuple(Parts().extend([n for n in out if not (isinstance(n, Text) and not n.text)]).out)
         )
+
+    def _placed(
+        self, node: Citation, out: list[Inline], pending: list[Inline], in_note: bool, alone: bool
+    ) -> list[Inline]:
+        """What stands for one citation, read from the words around it; `out` and `pending` lose the
+        punctuation the citation takes over (a note's marker goes after the stop)."""
+        before = out[-1].text if out and isinstance(out[-1], Text) else ""
+        after = pending[0].text if pending and isinstance(pending[0], Text) else ""
+        in_parens = "(" in before and ")" in after and before.rfind("(") > before.rfind(")")
+        paired = len(pending) > 1 and isinstance(pending[1], Citation) and _PAIRED.fullmatch(after)
+        as_noun = bool(_NOUN_AFTER.search(before) or paired)  # "see [@a]", "compare [@a] and [@b]"
+        resolved = self.citation(node, Place(in_note, as_noun, in_parens, alone))
+        if (not resolved or isinstance(resolved[0], Note)) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text.rstrip(" "))  # "text [@k]." -> "text." or "text.¹"
+            if re.match(r"[.,;:!?]", after) and out[-1].text.endswith((",", ";", ":")):
+                # "BibTeX: [@a]." -> "BibTeX.¹": what the colon introduced went to the note
+                out[-1] = Text(out[-1].text[:-1])
+        if not resolved and pending and isinstance(pending[0], Text) and out:
+            # "works [@a], and" -> "works, and" but "agree [@a], [@b]." -> "agree."
+            pending[0] = Text(re.sub(r"^[,;]+(?=[.,;:!?)]|$)", "", pending[0].text))
+        if resolved and isinstance(resolved[-1], Note) and pending and isinstance(pending[0], Text):
+            # a note marker goes after the punctuation that follows it, as Chicago has it
+            # ("… and Markey.¹⁰", the narrative's names staying before the stop)
+            m = re.match(r"^[.,;:!?]+", pending[0].text)
+            if m:
+                resolved.insert(len(resolved) - 1, Text(m.group(0)))
+                pending[0] = Text(pending[0].text[m.end() :])
+        written_out = resolved and isinstance(resolved[-1], Text) and resolved[-1].text.endswith(".")
+        if (
+            (in_note or alone)
+            and written_out
+            and pending
+            and isinstance(pending[0], Text)
+            and pending[0].text[:1] in ".,;:"
+        ):
+            resolved[-1] = Text(resolved[-1].text[:-1])  # "…, 3." + "." -> "…, 3."
+        return resolved
 
     def blocks(self, blocks: tuple[Block, ...], in_note: bool = False) -> tuple[Block, ...]:
         return tuple(self.within(block, in_note) for block in blocks)
