@@ -166,15 +166,10 @@ class _Resolver:
             if m:
                 resolved.insert(len(resolved) - 1, Text(m.group(0)))
                 pending[0] = Text(pending[0].text[m.end() :])
-        written_out = resolved and isinstance(resolved[-1], Text) and resolved[-1].text.endswith(".")
-        if (
-            (in_note or alone)
-            and written_out
-            and pending
-            and isinstance(pending[0], Text)
-            and pending[0].text[:1] in ".,;:"
-        ):
-            resolved[-1] = Text(resolved[-1].text[:-1])  # "…, 3." + "." -> "…, 3."
+        last = resolved[-1] if resolved else None
+        follows = pending[0].text[:1] if pending and isinstance(pending[0], Text) else ""
+        if (in_note or alone) and isinstance(last, Text) and last.text.endswith(".") and follows and follows in ".,;:":
+            resolved[-1] = Text(last.text[:-1])  # "…, 3." + "." -> "…, 3."
         return resolved
 
     def blocks(self, blocks: tuple[Block, ...], in_note: bool = False) -> tuple[Block, ...]:
