@@ -712,7 +712,7 @@ def _reference(key: str, entry, entries, line: int) -> Reference:
         volume=_get(fields, "volume"),
         volumes=_get(fields, "volumes"),
         number=_get(fields, "number", "issue"),
-        pages=_page_range(_get(fields, "pages")),
+        pages=_page_range(_get(fields, "pages")) or _get(fields, "eid"),  # an article number stands for pages
         publisher=_list_field(fields.get("publisher", "")),
         place=_list_field(fields.get("location") or fields.get("address", "")),
         series=_series(fields),

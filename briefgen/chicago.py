@@ -71,6 +71,17 @@ def _foreign(ref: Reference) -> str:
     return tag
 
 
+def _both_roles(name: str, capital: bool = False) -> str:
+    """CSL's "ed. & trans.", "edited & translated by"; Chicago spells the "and" out (14.104)."""
+    text = term(name, capital)
+    return text.replace("&", term("and")) if _english() else text
+
+
+def _edited_and_translated(ref: Reference) -> bool:
+    """One person (or the same people) both edited and translated the work: named once (Chicago 14.104)."""
+    return bool(ref.editors) and ref.editors == ref.translators
+
+
 def _and_last() -> str:
     """What joins the last of several names: Chicago's serial ", and "; other languages put no comma before "and"."""
     return ", and " if _english() else f" {term('and')} "
@@ -120,6 +131,8 @@ def creators(ref: Reference) -> tuple[tuple[Name, ...], str]:
     """Who heads the entry, and the role word after them ("ed.", "eds.", "trans.")."""
     if ref.authors:
         return ref.authors, ""
+    if ref.editors and _edited_and_translated(ref):
+        return ref.editors, _both_roles("editor_translator" if len(ref.editors) == 1 else "editors_translators")
     if ref.editors:
         return ref.editors, term("editor") if len(ref.editors) == 1 else term("editors")
     if ref.translators:
@@ -200,6 +213,7 @@ _PHRASE_STARTS = {
     "es": "de del en con por para sin sobre entre hacia hasta desde según contra tras ante bajo",
 }
 _PHRASE_STARTS_BY_LANGUAGE = {lang: frozenset(words.split()) for lang, words in _PHRASE_STARTS.items()}
+_ALL_PHRASE_STARTS = frozenset().union(*_PHRASE_STARTS_BY_LANGUAGE.values())
 _INITIAL_ARTICLES = {
     "en": {"a", "an", "the"},
     "fr": {"le", "la", "les"},
@@ -254,7 +268,7 @@ def short_title(ref: Reference) -> Rich:
     carbene" would read as a fragment). A natural break is punctuation inside the main
     title, or (in English, French, German and Spanish) a preposition after two words
     or more: "Patterns of Discovery | in the Social Sciences". The cut never ends on an
-    article, preposition or conjunction; with no such break the main title is kept whole.
+    article, preposition or conjunction; with no such break, the first four words (`_first_words`).
     """
     if ref.shorttitle:
         return ref.shorttitle
@@ -281,9 +295,27 @@ def short_title(ref: Reference) -> Rich:
         if punctuated or starts_phrase:
             best = n
     if not best:
-        return main
+        return _first_words(main, words)
     cut = main[: words[best - 1][1]].strip(" ,;:–—-")
     return cut[:-1] if _ends_sentence(cut.text.split()[-1]) else cut
+
+
+def _first_words(main: Rich, words: list[tuple[int, int]]) -> Rich:
+    """A title with no natural break: at most its first four words (Chicago 14.30), before a function
+    word if one follows the second to fourth ("Kazakhstan spas OBSE | ot …"), never ending on one.
+    A question or exclamation of five words stays whole: "What Is to Be Done?" cut asks something else."""
+    if len(words) <= 5 and main.text.endswith(("?", "!")):
+        return main
+    word = [main.text[start:end] for start, end in words]
+
+    def weak(w: str) -> bool:  # a title's cut never ends on these: "Statement on | the Reform Agenda"
+        return is_function_word(w) or is_function_word(w, _ALL_PHRASE_STARTS)
+
+    before_function_word = [n for n in (2, 3, 4) if is_function_word(word[n]) and not weak(word[n - 1])]
+    n = max(before_function_word, default=4)
+    while n > 1 and weak(word[n - 1]):
+        n -= 1
+    return main[: words[n - 1][1]].strip(" ,;:–—-")
 
 
 def _ends_sentence(word: str) -> bool:
@@ -619,6 +651,7 @@ def _note_chapter(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
     p.text(term("in") + " ").rich(ref.container, italic=True, lang=_foreign(ref))
     if ref.containeraddon:
         p.text(", ").rich(ref.containeraddon)
+    _volume_part(ref, p, ", ", capital=False)  # "in *Book*, vol. 5 of *Kants Werke*"
     _contributors_in_note(p, ref, book_editors=bool(ref.authors))
     if ref.series:
         p.text(", ").rich(_series_number(ref))
@@ -669,9 +702,11 @@ _NOTE_BODIES = {
 
 def _contributors_in_note(p: Parts, ref: Reference, book_editors: bool) -> None:
     """ ", ed. X, trans. Y" after a title; editors already heading the note are not repeated."""
+    both = _edited_and_translated(ref)
     if book_editors and ref.editors:
-        p.text(f", {term('editor')} " + _names(ref.editors, et_al_from=4))
-    if ref.translators and (ref.authors or ref.editors):
+        role = _both_roles("editor_translator") if both else term("editor")
+        p.text(f", {role} " + _names(ref.editors, et_al_from=4))
+    if ref.translators and (ref.authors or ref.editors) and not both:
         p.text(f", {term('translator')} " + _names(ref.translators, et_al_from=4))
 
 
@@ -738,10 +773,8 @@ def _bibliography_chapter(p: Parts, ref: Reference, author_date: bool) -> None:
     p.text(term("in", capital=True) + " ").rich(ref.container, italic=True, lang=_foreign(ref))
     if ref.containeraddon:
         p.text(", ").rich(ref.containeraddon)
-    if ref.authors and ref.editors:
-        p.text(f", {term('edited_by')} " + _names(ref.editors, et_al_from=11, keep=7))
-    if ref.translators and (ref.authors or ref.editors):
-        p.text(f", {term('translated_by')} " + _names(ref.translators, et_al_from=11, keep=7))
+    _volume_part(ref, p, ", ", capital=False)
+    _contributors_in_list(p, ref, ", ", "")
     p.text(f", {ref.pages}" if ref.pages else "")
     p.text(". ")
     if ref.series:
@@ -768,10 +801,7 @@ def _bibliography_web(p: Parts, ref: Reference, author_date: bool) -> None:
 
 def _bibliography_book(p: Parts, ref: Reference, author_date: bool) -> None:
     """ "Edited by X. 2nd ed. Vol. 2. Series. No. 3. Place: Publisher, Year." for a whole work."""
-    if ref.authors and ref.editors:
-        p.text(term("edited_by", capital=True) + " " + _names(ref.editors, et_al_from=11, keep=7) + ". ")
-    if ref.translators and (ref.authors or ref.editors):
-        p.text(term("translated_by", capital=True) + " " + _names(ref.translators, et_al_from=11, keep=7) + ". ")
+    _contributors_in_list(p, ref, "", ". ")
     p.text(_capitalised(_edition(ref)) + " " if _edition(ref) else "")
     _volume_part(ref, p, "", capital=True)
     p.text(". " if ref.volume or ref.volumes else "")
@@ -780,6 +810,19 @@ def _bibliography_book(p: Parts, ref: Reference, author_date: bool) -> None:
     p.text(f"{_report_number(ref)}. " if _report_number(ref) else "")
     tail = _publication(ref, with_year=not author_date)
     p.text(tail + "." if tail else "")
+
+
+def _contributors_in_list(p: Parts, ref: Reference, before: str, after: str) -> None:
+    """ "Edited by X. Translated by Y. " after a book's title, ", edited by X" after a chapter's book;
+    "Edited and translated by X" when they are the same people; editors heading the entry are not repeated."""
+    capital = not before
+    both = _edited_and_translated(ref)
+    if ref.authors and ref.editors:
+        role = _both_roles("edited_translated_by", capital) if both else term("edited_by", capital)
+        p.text(f"{before}{role} " + _names(ref.editors, et_al_from=11, keep=7) + after)
+    if ref.translators and (ref.authors or ref.editors) and not both:
+        role = term("translated_by", capital)
+        p.text(f"{before}{role} " + _names(ref.translators, et_al_from=11, keep=7) + after)
 
 
 # How the body of a bibliography entry reads, by the shape of the work (`_shape`); anything else is a book.

@@ -57,6 +57,9 @@ WANTED = (
     ("thesis", "thesis", "long", None),  # a dissertation's kind, outside English ("PhD diss." is Chicago's)
     ("report", "report", "long", None),
     ("patent", "patent", "long", None),
+    ("editor_translator", "editortranslator", "short", "single"),  # one person both edited and translated
+    ("editors_translators", "editortranslator", "short", "multiple"),
+    ("edited_translated_by", "editortranslator", "verb", None),
 )
 # Terms some CSL locales leave in English (the term is there, untranslated): the word a
 # published brief in that language prints, written here, and listed in docs/languages.md.
@@ -93,6 +96,9 @@ HAND_WRITTEN = {
         "thesis": "дис.",
         "report": "есеп",
         "patent": "патент",
+        "editor_translator": "ред. және ауд.",
+        "editors_translators": "ред. және ауд.",
+        "edited_translated_by": "ред. және ауд.",
         "ordinals": [["ordinal", "", "", "-"]],  # "2-бас.": GOST's digit, hyphen, abbreviation
         "edition_gender": "",
     },
@@ -117,6 +123,9 @@ HAND_WRITTEN = {
         "thesis": "dis.",
         "report": "hisobot",
         "patent": "patent",
+        "editor_translator": "tahr. va tarj.",
+        "editors_translators": "tahr. va tarj.",
+        "edited_translated_by": "tahr. va tarj.",
         "ordinals": [["ordinal", "", "", "-"]],  # "2-nashr": Uzbek writes an ordinal digit with a hyphen
         "edition_gender": "",
     },

@@ -7,7 +7,16 @@ Works by the same author in the same year are told apart by a letter after the y
 from __future__ import annotations
 
 from ..bibliography import Reference
-from ..chicago import Parts, author_inlines, bibliography_entry, joined, locator_text, term, year_suffixes
+from ..chicago import (
+    Parts,
+    author_inlines,
+    bibliography_entry,
+    joined,
+    locator_text,
+    short_author,
+    term,
+    year_suffixes,
+)
 from ..model import Citation, CiteItem, Inline
 from . import Place
 from .chicago_notes import Chicago
@@ -22,14 +31,27 @@ class ChicagoAuthorDate(Chicago):
         if citation.narrative or place.as_noun:  # "as Doe (2020) shows", "see the site and Hamm (2006)"
             return joined([self._named(item, place) for item in citation.items])
         p = Parts()
-        for n, item in enumerate(citation.items):
-            ref = self.refs[item.key]
-            date = self._date(item)
+        for n, group in enumerate(self._by_author(citation.items)):
+            item = group[0]
             p.text("(" if n == 0 else "; ").text(f"{item.prefix} " if item.prefix else "")
             if not item.suppress_author:
-                p.extend(author_inlines(ref)).text(" ")
-            p.text(date)
+                p.extend(author_inlines(self.refs[item.key])).text(" ")
+            with_pages = any(i.locator for i in group)  # "(Wong 1999a, 33; 1999b, 12)"
+            p.text(("; " if with_pages else ", ").join(self._date(i) for i in group))
         return p.text(")").out
+
+    def _by_author(self, items: tuple[CiteItem, ...]) -> list[list[CiteItem]]:
+        """One author's works cited together share the name, in date order: "(Wong 1999a, 1999b; Doe 2020)"
+        (Chicago 15.29); the authors stay in the writer's order. A prefix or a suppressed name stands alone."""
+        groups: dict[str, list[CiteItem]] = {}
+        for n, item in enumerate(items):
+            alone = item.prefix or item.suppress_author
+            groups.setdefault(f"#{n}" if alone else short_author(self.refs[item.key]), []).append(item)
+
+        def dated(item: CiteItem) -> tuple[str, str]:
+            return self.refs[item.key].year, self.suffixes.get(item.key, "")
+
+        return [sorted(group, key=dated) for group in groups.values()]
 
     def _date(self, item: CiteItem) -> str:
         """ "2020", "2004a, 33", "n.d.": what follows the names."""
