@@ -582,9 +582,29 @@ class Parts:
         return self
 
 
+def _listed(items: tuple[str, ...], english: str) -> str:
+    """A biblatex list (places, publishers) joined with the brief's "and"; English as the .bib reading has it."""
+    if _english() or not items or items[-1] == "others":
+        return english
+    return _join(list(items))
+
+
+def _place(ref: Reference) -> str:
+    return _listed(ref.place_items, ref.place)
+
+
+def _institution(ref: Reference) -> str:
+    return _listed(ref.institution_items, ref.institution)
+
+
+def _publisher(ref: Reference) -> str:
+    """The publisher, else the institution: "Walter de Gruyter", "Uppsala Universitet"."""
+    return _listed(ref.publisher_items, ref.publisher) or _institution(ref)
+
+
 def _publication(ref: Reference, with_year: bool = True) -> str:
     """ "Place: Publisher, Year", whichever parts there are; a patent gives its full date."""
-    bits = ": ".join(b for b in (ref.place, ref.publisher or ref.institution) if b)
+    bits = ": ".join(b for b in (_place(ref), _publisher(ref)) if b)
     when = _date_text(ref) if ref.kind == "patent" else ref.year
     return ", ".join(b for b in (bits, when if with_year else "") if b)
 
@@ -663,7 +683,7 @@ def _note_chapter(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
 def _note_thesis(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
     """A note's thesis: "Title" (PhD diss., Institution, Year), locator."""
     _title(p, ref, title, "")
-    facts = ", ".join(x for x in (_type_words(ref), ref.institution, ref.year) if x)
+    facts = ", ".join(x for x in (_type_words(ref), _institution(ref), ref.year) if x)
     p.text(f" ({facts})" if facts else "")
     p.text(f", {loc}" if loc else "")
 
@@ -673,7 +693,7 @@ def _note_web(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
     _title(p, ref, title, ",")
     p.text(" ")
     p.rich(ref.container, italic=True, lang=_foreign(ref))
-    rest = [x for x in (ref.place if not ref.container else "", _date_text(ref), loc) if x]
+    rest = [x for x in (_place(ref) if not ref.container else "", _date_text(ref), loc) if x]
     p.text((", " if ref.container else "") + ", ".join(rest))
 
 
@@ -784,7 +804,7 @@ def _bibliography_chapter(p: Parts, ref: Reference, author_date: bool) -> None:
 
 def _bibliography_thesis(p: Parts, ref: Reference, author_date: bool) -> None:
     """ "PhD diss., Institution, Year."; author-date has the year up front already."""
-    facts = [_capitalised(_type_words(ref)), ref.institution, "" if author_date else ref.year]
+    facts = [_capitalised(_type_words(ref)), _institution(ref), "" if author_date else ref.year]
     p.text(", ".join(x for x in facts if x) + ".")
 
 
@@ -793,7 +813,7 @@ def _bibliography_web(p: Parts, ref: Reference, author_date: bool) -> None:
     if ref.container:
         p.rich(ref.container, italic=True, lang=_foreign(ref)).text(". ")
     if ref.place and not ref.container:
-        p.text(f"{ref.place}. ")
+        p.text(f"{_place(ref)}. ")
     date = _date_text(ref)
     if date and (not author_date or date != ref.year):
         p.text(f"{date}.")
@@ -845,7 +865,7 @@ def source_line(ref: Reference) -> list[Inline]:
     who = short_author(ref) if creators(ref)[0] else ""
     p.text(f"{who}, " if who else "")
     container = ref.container if _is_quoted(ref) else Rich()
-    publisher = "" if _is_quoted(ref) else ref.publisher or ref.institution
+    publisher = "" if _is_quoted(ref) else _publisher(ref)
     _title(p, ref, full_title(ref), "," if container or publisher else "", addon=False)
     if container:
         p.text(" ").rich(container, italic=True, lang=_foreign(ref))

@@ -121,6 +121,8 @@ def test_the_styles_words_are_the_briefs_language(french, russian):
     for english in ("PhD diss.", "2nd ed.", "no. 4"):
         assert english not in fr_notes and english not in ru_notes
     assert "Thèse, Uppsala Universitet." in _flat(french["academic.txt"])
+    # biblatex lists are joined with the language's "and"
+    assert "München, Berlin et New York" in fr_notes and "Taschenbuch-Verlag и Walter de Gruyter" in ru_notes
 
 
 def test_quotation_marks_around_a_title_are_the_briefs_language(french, russian):
