@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, get_month_names
 
 from .bibliography import BIBSTRINGS, Name, Reference, Rich
 from .locales import babel_locale, base_language, csl_terms, primary_language
@@ -503,7 +503,8 @@ def _month_date(year: int, month: int, day: str) -> str:
 def _month_name(month: int) -> str:
     if _english():
         return calendar.month_name[month]
-    return format_skeleton("MMMM", date(2000, month, 1), locale=babel_locale(_LANGUAGE.get()))
+    # the wide stand-alone name ("décembre", "декабрь"): CLDR's "MMMM" skeleton gives "déc."
+    return str(get_month_names("wide", "stand-alone", locale=babel_locale(_LANGUAGE.get()))[month])
 
 
 def locator_text(loc: str) -> str:

@@ -28,6 +28,7 @@ KOSYREV = """
   titleaddon = {[{Kazakhstan} has saved the {OSCE} from disappearance]},
   journal    = {Novosti Azerbaijan},
   year       = {2007},
+  month      = dec,
   language   = {russian},
 }
 
@@ -121,6 +122,7 @@ def test_the_styles_words_are_the_briefs_language(french, russian):
     for english in ("PhD diss.", "2nd ed.", "no. 4"):
         assert english not in fr_notes and english not in ru_notes
     assert "Thèse, Uppsala Universitet." in _flat(french["academic.txt"])
+    assert "*Novosti Azerbaijan*]{lang=ru-Latn} (décembre)." in french["academic.md"]  # the month in full, not "déc."
     # biblatex lists are joined with the language's "and"
     assert "München, Berlin et New York" in fr_notes and "Taschenbuch-Verlag и Walter de Gruyter" in ru_notes
 
