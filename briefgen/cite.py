@@ -18,6 +18,7 @@ from .bibliography import Reference
 from .chicago import Parts, terms_in
 from .citestyles import NO_MARKERS, CitationStyle, Place, citation_style
 from .design import LIST_BOXES
+from .locales import base_language
 from .model import (
     Block,
     Box,
@@ -41,9 +42,30 @@ from .model import (
 
 _SEPARATOR = re.compile(r"^[\s,;]*$")  # what stands between two citations that are one run: "[@a], [@b]"
 _OPEN_PAREN = re.compile(r"\s*\($")
-# a bracketed citation after one of these words is the sentence's noun: "see [@a]", "and [@b]"
-_PAIRED = re.compile(r"\s+(?:and|or)\s+")
-_NOUN_AFTER = re.compile(r"(?:^|\s)(?:and|or|see|in|by|of|from|with|to|cf\.|also|e\.g\.,?|like|than)\s*$", re.I)
+# A bracketed citation after one of these words is the sentence's noun: "see [@a]", "and [@b]".
+# English's words, and in the languages whose names do not decline the few that make a citation the
+# sentence's noun: "and", "or", "see", "cf." ("voir [@a]", "[@a] und [@b]"). Russian and Kazakh decline
+# names after a preposition ("в работе Загорского"): a name cannot stand there as the .bib has it.
+_AND_OR = {"en": "and|or", "fr": "et|ou", "de": "und|oder", "es": "y|e|o|u", "it": "e|ed|o"}
+_NOUN_WORDS = {
+    "en": r"see|in|by|of|from|with|to|cf\.|also|e\.g\.,?|like|than",
+    "fr": r"voir|cf\.|aussi|par|chez",
+    "de": r"siehe|vgl\.|auch|bei",
+    "es": r"véase|vea|cf\.|también",
+    "it": r"vedi|cfr\.|anche",
+}
+
+
+def _paired(language: str) -> re.Pattern[str]:
+    """ "[@a] and [@b]": the words between two citations that make both the sentence's nouns."""
+    return re.compile(rf"\s+(?:{_AND_OR['en']}|{_AND_OR.get(language, _AND_OR['en'])})\s+")
+
+
+def _noun_after(language: str) -> re.Pattern[str]:
+    """ "see [@a]", "and [@b]": a bracketed citation after one of these words is the sentence's noun."""
+    found = (_AND_OR["en"], _NOUN_WORDS["en"], _AND_OR.get(language, ""), _NOUN_WORDS.get(language, ""))
+    words = "|".join(w for w in dict.fromkeys(found) if w)
+    return re.compile(rf"(?:^|\s)(?:{words})\s*$", re.I)
 
 
 def _runs(nodes: tuple[Inline, ...]) -> list[Inline]:
@@ -101,8 +123,11 @@ def _separate_markers(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
 class _Resolver:
     """Resolves citations in reading order: where each stands is read here, what it prints is the style's."""
 
-    def __init__(self, style: CitationStyle, markers: bool = True, keep_notes: bool = True) -> None:
+    def __init__(
+        self, style: CitationStyle, markers: bool = True, keep_notes: bool = True, language: str = "en"
+    ) -> None:
         self.style = style
+        self.paired, self.noun_after = _paired(base_language(language)), _noun_after(base_language(language))
         self.markers = markers  # False: the style key said `none`
         self.keep_notes = keep_notes
         self.cited: list[str] = []
@@ -148,8 +173,8 @@ class _Resolver:
         before = out[-1].text if out and isinstance(out[-1], Text) else ""
         after = pending[0].text if pending and isinstance(pending[0], Text) else ""
         in_parens = "(" in before and ")" in after and before.rfind("(") > before.rfind(")")
-        paired = len(pending) > 1 and isinstance(pending[1], Citation) and _PAIRED.fullmatch(after)
-        as_noun = bool(_NOUN_AFTER.search(before) or paired)  # "see [@a]", "compare [@a] and [@b]"
+        paired = len(pending) > 1 and isinstance(pending[1], Citation) and self.paired.fullmatch(after)
+        as_noun = bool(self.noun_after.search(before) or paired)  # "see [@a]", "compare [@a] and [@b]"
         resolved = self.citation(node, Place(in_note, as_noun, in_parens, alone))
         if (not resolved or isinstance(resolved[0], Note)) and out and isinstance(out[-1], Text):
             out[-1] = Text(out[-1].text.rstrip(" "))  # "text [@k]." -> "text." or "text.¹"
@@ -228,7 +253,7 @@ def resolve_citations(
         raise UnknownCitations(unknown)
     with terms_in(doc.meta.language):  # "Ibid.", "and", "ed." in the document's language
         citing = citation_style(style)(refs, keys)
-        resolver = _Resolver(citing, style != NO_MARKERS, keep_notes)
+        resolver = _Resolver(citing, style != NO_MARKERS, keep_notes, doc.meta.language)
         blocks = resolver.blocks(doc.blocks)
         blocks = _fill_lists(blocks, resolver.cited, citing, bibliography)
     return replace(doc, blocks=blocks), resolver.cited

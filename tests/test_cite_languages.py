@@ -133,3 +133,14 @@ def test_quotation_marks_around_a_title_are_the_briefs_language(french, russian)
     assert "«Kritik der praktischen Vernunft», в" in ru_notes
     assert "«Comparison of methods" in ru_notes and "“" not in ru_notes
     assert "“Kritik" not in fr_notes
+
+
+def test_a_french_and_or_see_makes_the_citation_the_sentences_noun():
+    from briefgen.cite import resolve_citations
+    from briefgen.model import Citation, CiteItem, Document, Metadata, Paragraph, Text, plain_text
+
+    refs = parse_bibtex(EXAMPLES.read_text(encoding="utf-8"))
+    both = Citation((CiteItem("worman"), CiteItem("geer")))
+    doc = Document(Metadata("B", language="fr"), (Paragraph((Text("le site de l’OSCE et "), both, Text("."))),))
+    out, _ = resolve_citations(doc, refs, "author-date")
+    assert plain_text(out.blocks[0].children) == "le site de l’OSCE et Worman (2002) et de Geer (1985)."
