@@ -58,7 +58,7 @@ def build_checked(folder: Path) -> Path:
         stem = (translation or SAMPLE).name.removesuffix(".yaml")
         for audience in audiences:
             document = to_document(brief, audience, roots, refs)[0]
-            mail = email_html(document, audience.theme)
+            mail = email_html(document, audience.theme_in(document.meta.language))
             (folder / f"{stem}_{audience.name}.mail.html").write_text(mail, encoding="utf-8")
     return folder
 
