@@ -63,7 +63,7 @@ def outloud_findings(path: Path) -> tuple[list[str], Counter[str]]:
     warnings = Counter[str]()
     for finding in result.findings:
         if finding.severity == "error":
-            errors.append(f"{finding.rule} page {finding.page}: {finding.message}")
+            errors.append(f"{finding.rule} page {finding.page}: {finding.message}: {finding.evidence or ''}")
         elif finding.severity == "warning":
             warnings[finding.rule] += finding.count
     return errors, warnings

@@ -20,6 +20,12 @@ pytestmark = pytest.mark.checkers
 
 AUDIENCES = ("policymaker", "practitioner", "press", "academic")
 TRANSLATION = SAMPLE.with_name(SAMPLE.stem + ".ru.yaml")
+FIELD_NOTES = ROOT / "tests" / "data" / "briefs" / "field-notes.yaml"  # five scripts, every citation form
+BRIEFS = (  # (brief, bibliography, translation)
+    (SAMPLE, ROOT / "references.bib", None),
+    (SAMPLE, ROOT / "references.bib", TRANSLATION),
+    (FIELD_NOTES, ROOT / "tests" / "data" / "biblatex-examples.bib", None),
+)
 # outloud's warnings per sample PDF, by rule: a ratchet, lowered as they are fixed, never raised.
 # What is left is outloud's heuristics misreading a sound tree:
 # - ORD-001 (content painted out of tag order): outloud 0.2.1 lists an element's own marked content
@@ -27,16 +33,24 @@ TRANSLATION = SAMPLE.with_name(SAMPLE.stem + ".ru.yaml")
 #   reads as scrambled to it (each page with an emphasised action counts: 2 in the policymaker brief);
 # - PAG-001: a short note ("15 Ibid.") at the foot of three pages looks like a running footer to it;
 # - LNK-010: "www.rbcdaily.ru", a newspaper's name in a reference, looks like an address with no link.
+# - TAG-002 (an error): a one-page PDF's running footer, a Pagination artifact, is prose to it, as
+#   it finds page furniture only by its recurring on two pages; allowed there and nowhere else.
 OUTLOUD_WARNINGS: dict[str, Counter[str]] = {
-    "policymaker": Counter({"ORD-001": 2}),  # the second action, now on page 1, holds Strong and Em
-    "practitioner": Counter({"ORD-001": 5, "PAG-001": 1, "LNK-010": 1}),
-    "press": Counter({"ORD-001": 1}),
-    "academic": Counter({"ORD-001": 5, "LNK-010": 1}),
-    "ru_policymaker": Counter({"ORD-001": 1}),
-    "ru_practitioner": Counter({"ORD-001": 8, "LNK-010": 1}),
-    "ru_press": Counter({"ORD-001": 2}),
-    "ru_academic": Counter({"ORD-001": 6, "LNK-010": 1}),
+    "kazakhstan-osce-2010_policymaker": Counter({"ORD-001": 2}),  # the second action, now on page 1
+    "kazakhstan-osce-2010_practitioner": Counter({"ORD-001": 5, "PAG-001": 1, "LNK-010": 1}),
+    "kazakhstan-osce-2010_press": Counter({"ORD-001": 1}),
+    "kazakhstan-osce-2010_academic": Counter({"ORD-001": 5, "LNK-010": 1}),
+    "kazakhstan-osce-2010.ru_policymaker": Counter({"ORD-001": 1}),
+    "kazakhstan-osce-2010.ru_practitioner": Counter({"ORD-001": 8, "LNK-010": 1}),
+    "kazakhstan-osce-2010.ru_press": Counter({"ORD-001": 2}),
+    "kazakhstan-osce-2010.ru_academic": Counter({"ORD-001": 6, "LNK-010": 1}),
+    # LNK-010 here is right: the brief's contact is a bare address, which Markdown does not link
+    "field-notes_policymaker": Counter({"ORD-001": 1, "LNK-010": 1}),
+    "field-notes_practitioner": Counter({"ORD-001": 4, "LNK-010": 1}),
+    "field-notes_press": Counter({"LNK-010": 1}),
+    "field-notes_academic": Counter({"ORD-001": 2, "LNK-010": 1}),
 }
+OUTLOUD_ONE_PAGE_FOOTER = ("field-notes_policymaker", "TAG-002")
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +59,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def build_checked(folder: Path) -> Path:
-    """Each audience's PDF, DOCX, web page and mail body, for the sample and its translation, as
-    files (the checkers read files): built as `briefgen build` builds them."""
+    """Each audience's PDF, DOCX, web page and mail body, for the sample, its translation and the
+    field-notes stress brief, as files (the checkers read files): built as `briefgen build` builds them."""
     from briefgen.app.load import load
     from briefgen.audience import load_audiences, search_path
     from briefgen.build import build, to_document
@@ -54,11 +68,12 @@ def build_checked(folder: Path) -> Path:
 
     roots = search_path(ROOT / "templates")
     audiences = load_audiences(None, roots)
-    for translation in (None, TRANSLATION):
-        brief, refs, _ = load(SAMPLE, (ROOT / "references.bib",), [a.name for a in audiences], _Quiet(), translation)
+    names = [a.name for a in audiences]
+    for path, bib, translation in BRIEFS:
+        brief, refs, _ = load(path, (bib,), names, _Quiet(), translation)
         for output in build(brief, audiences, ["pdf", "docx", "html"], roots, refs):
             (folder / output.relative_path.name).write_bytes(output.data)
-        stem = (translation or SAMPLE).name.removesuffix(".yaml")
+        stem = (translation or path).name.removesuffix(".yaml")
         for audience in audiences:
             document = to_document(brief, audience, roots, refs)[0]
             mail = email_html(document, audience.theme_in(document.meta.language))
@@ -79,9 +94,12 @@ def _html(folder: Path) -> list[Path]:
 
 @pytest.mark.parametrize("name", OUTLOUD_WARNINGS)
 def test_outloud_finds_no_error_and_no_more_warnings_than_recorded(built: Path, name: str):
-    stem = TRANSLATION.stem if name.startswith("ru_") else SAMPLE.stem
-    pdf = built / f"{stem}_{name.removeprefix('ru_')}.pdf"
+    pdf = built / f"{name}.pdf"
     errors, warnings = outloud_findings(pdf)
+    if name == OUTLOUD_ONE_PAGE_FOOTER[0]:
+        footer = [e for e in errors if e.startswith(OUTLOUD_ONE_PAGE_FOOTER[1]) and "Page 1 of 1" in e]
+        assert len(footer) == 1, errors
+        errors.remove(footer[0])
     assert errors == [], pdf.name
     worse = {rule: n for rule, n in warnings.items() if n > OUTLOUD_WARNINGS[name][rule]}
     assert not worse, f"{pdf.name}: more outloud warnings than recorded: {worse} (all: {dict(warnings)})"
@@ -89,22 +107,22 @@ def test_outloud_finds_no_error_and_no_more_warnings_than_recorded(built: Path, 
 
 def test_the_nu_html_checker_finds_no_error_in_any_page_or_mail(built: Path):
     found = vnu_errors(_html(built))
-    assert len(found) == 2 * 2 * len(AUDIENCES)
+    assert len(found) == 2 * len(BRIEFS) * len(AUDIENCES)
     assert {name: errors for name, errors in found.items() if errors} == {}
 
 
 def test_axe_finds_no_violation_in_any_page_or_mail(built: Path):
     found = axe_violations(_html(built))
-    assert len(found) == 2 * 2 * len(AUDIENCES)
+    assert len(found) == 2 * len(BRIEFS) * len(AUDIENCES)
     assert {name: violations for name, violations in found.items() if violations} == {}
 
 
-# pdfua's findings in LibreOffice's PDF/UA export of each sample DOCX: a ratchet like the one above.
-# Cards and boxes are framed paragraphs now (13 findings in the practitioner brief when they were
-# one-cell tables). Left: UA-15-003, the title band, a table so a logo can sit in a second cell,
-# exported as a Table with no header cell; UA-13-004, the band's top in page one's header, a shape
-# marked decorative as Word marks it, which LibreOffice 7.4 exports as a Figure with no /Alt.
-LIBREOFFICE_PDFUA = {"policymaker": 2, "practitioner": 2, "press": 2, "academic": 2}
+# pdfua's findings in LibreOffice's PDF/UA export of each DOCX. Cards and boxes are framed paragraphs
+# now (13 findings in the sample's practitioner brief when they were one-cell tables). Left, once per
+# file, on page 1: UA-15-003, the title band, a table so a logo can sit in a second cell, exported as
+# a Table with no header cell; UA-13-004, the band's top in page one's header, a shape marked
+# decorative as Word marks it, which LibreOffice 7.4 exports as a Figure with no /Alt.
+LIBREOFFICE_PDFUA_LEFT = Counter(["UA-13-004 page 1", "UA-15-003 page 1"])
 PDFUA_EXPORT = 'pdf:writer_pdf_Export:{"PDFUACompliance":{"type":"boolean","value":"true"}}'
 
 
@@ -119,6 +137,6 @@ def test_libreoffice_pdfua_export_of_each_docx_passes_pdfua(built: Path, tmp_pat
     command = [soffice, "--headless", profile, "--convert-to", PDFUA_EXPORT, "--outdir", str(tmp_path)]
     subprocess.run(command + [str(d) for d in docx], check=True, capture_output=True, timeout=600)
     found = {d.stem: pdfua_findings((tmp_path / f"{d.stem}.pdf").read_bytes()) for d in docx}
-    assert len(found) == 2 * len(AUDIENCES)
-    worse = {s: f for s, f in found.items() if len(f) > LIBREOFFICE_PDFUA[s.rsplit("_", 1)[1]]}
+    assert len(found) == len(BRIEFS) * len(AUDIENCES)
+    worse = {stem: f for stem, f in found.items() if Counter(x.split(":")[0] for x in f) - LIBREOFFICE_PDFUA_LEFT}
     assert not worse, worse
