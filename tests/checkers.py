@@ -50,6 +50,13 @@ def missing(what: str) -> None:
     pytest.skip(message)
 
 
+# outloud 0.2.1's ORD-001 (content painted out of tag order) lists each element's own marked content
+# before its children's (outloud/rules/order.py over model.Document.elements), so every paragraph
+# holding a link, an emphasis or a note reference mid-text reads as scrambled to it, and its count
+# follows the page breaks. The reading order is checked through poppler (test_writers_pdf_tags.py).
+OUTLOUD_SKIPPED = ("ORD-001",)
+
+
 def outloud_findings(path: Path) -> tuple[list[str], Counter[str]]:
     """outloud's errors, each as "RULE page N: message" (a rule that crashed is one too: silence is
     not a pass), and its warnings counted by rule (a finding may stand for many places)."""
@@ -57,7 +64,7 @@ def outloud_findings(path: Path) -> tuple[list[str], Counter[str]]:
         from outloud import check
     except ImportError:
         missing("outloud (pip)")
-    result = check(str(path))
+    result = check(str(path), skip=OUTLOUD_SKIPPED)
     assert result.error is None, f"outloud could not read {path.name}: {result.error}"
     errors = [f"{run.rule} crashed: {run.reason}" for run in result.runs if run.status == "crashed"]
     warnings = Counter[str]()
