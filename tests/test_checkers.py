@@ -1,8 +1,8 @@
-"""The sample, every audience, English and its Russian translation, through checkers nobody here wrote.
-
-outloud on each PDF, vnu and axe-core on each HTML page and mail body, LibreOffice's PDF/UA export
-of each DOCX (tests/checkers.py drives them). Marked `checkers`: they need Chromium, java and npm
-packages, so `python -m pytest` leaves them out; `python -m pytest -m checkers` runs them, as CI does.
+"""The sample, its Russian translation and the field-notes brief, every audience, through checkers
+nobody here wrote: outloud on each PDF, vnu and axe-core on each web page and mail body, LibreOffice's
+PDF/UA export of each DOCX (tests/checkers.py drives them). Marked `checkers` and `slow`: they need
+Chromium, java and npm packages, so neither `python -m pytest` nor the quick tier runs them;
+`python -m pytest -m checkers` does, as CI does.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from checkers import axe_violations, outloud_findings, vnu_errors
 from conftest import ROOT, SAMPLE
 
-pytestmark = pytest.mark.checkers
+pytestmark = [pytest.mark.checkers, pytest.mark.slow]  # slow too: the quick tier and the floors run leave them out
 
 AUDIENCES = ("policymaker", "practitioner", "press", "academic")
 TRANSLATION = SAMPLE.with_name(SAMPLE.stem + ".ru.yaml")
