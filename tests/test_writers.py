@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from importlib import import_module
 
 import docx
 import pypdf
 import pytest
+from docx.oxml.ns import qn
 
 from briefgen.cli import build as build_command
 from briefgen.design import theme
@@ -17,7 +19,9 @@ from briefgen.model import Document, Metadata
 from briefgen.style import Style
 from briefgen.writers import DEFAULT_FORMATS, FORMATS, Artifact, Assets, writer
 
-from conftest import ROOT
+from conftest import ROOT, require_program
+
+SAMPLE_TITLE = "Kazakhstan’s OSCE Chairmanship 2010: Where Astana Can Make a Difference"
 
 DOC = Document(
     Metadata(title="Interface"),
@@ -69,3 +73,34 @@ def test_two_markers_at_one_place_are_separated_by_a_raised_comma_in_every_forma
     body = docx.Document(io.BytesIO(writer("docx")(doc, theme(Style()), Assets()).data)).element.xml
     assert re.search(r'<w:vertAlign w:val="superscript"/>\s*</w:rPr>\s*<w:t>,</w:t>', body)
     assert "<sup>,</sup>" in writer("html")(doc, theme(Style()), Assets()).data.decode()
+
+
+def test_key_messages_is_a_heading_of_the_sections_rank_in_the_pdf_the_docx_and_the_html(tmp_path):
+    """Heading navigation (a screen reader's, Word's pane, the PDF outline) reaches the key messages:
+    before issue 26 their label was a bold paragraph, skipped. It keeps a small look, announced at
+    the rank of the "Summary" after it."""
+    from briefgen.audience import load_audiences, search_path
+    from briefgen.bibliography import load_bibliography
+    from briefgen.build import build
+    from briefgen.loader import load_brief
+
+    from conftest import SAMPLE
+
+    roots = search_path(ROOT / "templates")
+    practitioner = [a for a in load_audiences(None, roots) if a.name == "practitioner"]
+    refs = load_bibliography(ROOT / "references.bib")
+    made = build(load_brief(SAMPLE, keys=refs), practitioner, ["pdf", "docx", "html"], roots, refs)
+    data = {o.relative_path.suffix: o.data for o in made}
+
+    page = data[".html"].decode("utf-8")
+    assert re.findall(r"<h2[^>]*>([^<]*)</h2>", page)[:2] == ["Key messages", "Summary"]
+    pdf = tmp_path / "practitioner.pdf"
+    pdf.write_bytes(data[".pdf"])
+    tree = subprocess.run([require_program("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True)
+    headings = re.findall(r'^ *(H\d) \(block\)\n *"([^"]*)"', tree.stdout, flags=re.M)
+    assert headings[:3] == [("H1", SAMPLE_TITLE), ("H2", "Key messages"), ("H2", "Summary")]
+    body = docx.Document(io.BytesIO(data[".docx"])).element.body
+    texts = [(p, "".join(t.text or "" for t in p.iter(qn("w:t")))) for p in body.iter(qn("w:p"))]
+    [label] = [p for p, text in texts if text == "Key\xa0messages"]  # no word alone on the line
+    assert label.pPr.pStyle.val.startswith("Heading")
+    assert label.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == "0"  # Word's level 1, as "Summary"

@@ -35,11 +35,11 @@ def test_headings_use_word_heading_styles(sample_outputs):
     assert ("Heading 1", "Summary") in headings
     assert ("Heading 1", "Recommendations") in headings
     assert ("Heading 2", "Central Asia") in headings
-    # recommendation cards are tables; their titles are Heading 3 inside the cell
-    cells = [p for t in doc.tables for c in t._cells for p in c.paragraphs]
-    card_titles = [p.text.replace("\xa0", " ") for p in cells if p.style.name == "Heading 3"]
+    # recommendation cards are paragraphs in the card's frame; their titles are Heading 3
+    card_titles = [text for style, text in headings if style == "Heading 3"]
     assert card_titles[0] == "CA-1 · Convene a standing multilateral forum on water management"
     assert len(card_titles) == 10
+    cells = [p for t in doc.tables for c in t._cells for p in c.paragraphs]  # the title band
     title = [p for p in cells if p.style.name == "Title"]
     assert title and title[0].text.startswith("Kazakhstan’s OSCE Chairmanship 2010")
 
@@ -338,23 +338,81 @@ LONG_CARD = (
 )
 
 
-def test_a_long_box_splits_between_rows_keeping_its_title_with_its_first_paragraph():
+def _box_paragraphs(data: bytes, first_text: str) -> list:
+    """The framed paragraphs of the box whose first paragraph starts with `first_text`."""
+    paragraphs = list(_xml(data, "word/document.xml").find(W + "body").iterchildren(W + "p"))
+    start = next(i for i, p in enumerate(paragraphs) if "".join(p.itertext()).startswith(first_text))
+    box = []
+    for p in paragraphs[start:]:
+        style = _style_of(p) or ""
+        if not (style.startswith("Card") or p.find(f"{W}pPr/{W}pBdr") is not None):
+            break
+        box.append(p)
+    return box
+
+
+def _style_of(p) -> str | None:
+    ppr = p.find(W + "pPr")
+    return None if ppr is None else _val(ppr, "pStyle")
+
+
+def _keeps(p, what: str) -> bool:
+    return p.find(f"{W}pPr/{W}{what}") is not None
+
+
+def test_a_box_is_paragraphs_in_its_own_word_style_not_a_layout_table():
+    """LibreOffice's PDF/UA export made each one-cell table a Table with no header (pdfua UA-15-003):
+    13 errors in the practitioner brief (issue 26). The card's plain paragraphs take "Card High",
+    whose left border is the bar and whose shading the fill; its heading keeps Heading 3 and takes
+    the same frame directly."""
+    data = _docx("::: card high\n### X-1 · Short\n\n**Priority:** High\n\nOne line.\n:::\n\nAfter.\n")
+    body = _xml(data, "word/document.xml").find(W + "body")
+    assert len(body.findall(W + "tbl")) == 1  # the title band's alone
+    box = _box_paragraphs(data, "X-1")
+    assert [_style_of(p) for p in box] == ["Heading3", "CardHigh", "CardHigh"]
+    styles = _xml(data, "word/styles.xml")
+    card = next(s for s in styles.iter(W + "style") if s.get(W + "styleId") == "CardHigh")
+    assert card.find(f"{W}name").get(W + "val") == "Card High"
+    bar = card.find(f"{W}pPr/{W}pBdr/{W}left")
+    heading_bar = box[0].find(f"{W}pPr/{W}pBdr/{W}left")
+    assert bar.get(W + "val") == "single" and bar.get(W + "color") == heading_bar.get(W + "color")
+    assert card.find(f"{W}pPr/{W}shd").get(W + "fill") == box[0].find(f"{W}pPr/{W}shd").get(W + "fill")
+    # a short box stays whole: every paragraph unsplit and kept with the next, but the last
+    assert [_keeps(p, "keepLines") for p in box] == [True] * 3
+    assert [_keeps(p, "keepNext") for p in box] == [True, True, False]
+
+
+def test_a_reference_docx_restyles_every_card_of_a_priority():
+    from briefgen.design import theme
+    from briefgen.markdown import parse_markdown
+    from briefgen.model import Document as Doc
+    from briefgen.model import Metadata
+    from briefgen.style import Style
+    from briefgen.writers import Assets
+    from briefgen.writers.docx import write
+
+    reference = docx.Document()
+    custom = reference.styles.add_style("Card High", 1)
+    custom.font.italic = True  # and no frame: the user's style wins
+    buffer = io.BytesIO()
+    reference.save(buffer)
+    model = Doc(Metadata(title="T"), parse_markdown("::: card high\n### X-1 · A\n\nWhy.\n:::\n"))
+    data = write(model, theme(Style()), Assets(reference_docx=buffer.getvalue())).data
+    styles = _xml(data, "word/styles.xml")
+    [card] = [s for s in styles.iter(W + "style") if s.find(W + "name").get(W + "val") == "Card High"]
+    assert card.find(f"{W}pPr/{W}pBdr") is None and card.find(f"{W}rPr/{W}i") is not None
+    assert [_style_of(p) for p in _box_paragraphs(data, "Why")] == [card.get(W + "styleId")]
+
+
+def test_a_long_box_keeps_its_title_with_its_first_paragraph_and_splits_between_paragraphs():
     long_paragraph = "LONGPARA " + "A paragraph of twenty lines or so. " * 90
-    trs = _table_rows(_docx(LONG_CARD.replace("\n:::", f"\n\n{long_paragraph}\n:::")), "X-1")
-    first = "".join(trs[0].itertext())
-    assert "CARDTITLE" in first and "Priority: High" in first and "RATIO0" in first and "RATIO1" not in first
-    assert len(trs) == 1 + 13 + 1  # the lead with the first paragraph, then a row for each paragraph
-    splits = {"".join(tr.itertext()).split()[0]: tr.find(f"{W}trPr/{W}cantSplit") is None for tr in trs}
-    assert splits == {"X-1": False, **{f"RATIO{k}": False for k in range(1, 14)}, "LONGPARA": True}  # long: splits
-    for tr in trs:  # the bar and the fill on every row, so on every page
-        tcpr = tr.find(f"{W}tc/{W}tcPr")
-        assert tcpr.find(f"{W}tcBorders/{W}left").get(W + "val") == "single"
-        assert tcpr.find(W + "shd") is not None
-
-
-def test_a_short_box_stays_whole():
-    trs = _table_rows(_docx("::: card high\n### X-1 · Short\n\n**Priority:** High\n\nOne line.\n:::\n"), "X-1")
-    assert len(trs) == 1 and trs[0].find(f"{W}trPr/{W}cantSplit") is not None
+    box = _box_paragraphs(_docx(LONG_CARD.replace("\n:::", f"\n\n{long_paragraph}\n:::")), "X-1")
+    first = ["".join(p.itertext()).split()[0] for p in box]
+    assert first == ["X-1", "Priority:", *(f"RATIO{k}" for k in range(14)), "LONGPARA"]
+    assert [_keeps(p, "keepNext") for p in box] == [True, True] + [False] * 15  # the title and facts line
+    assert [_keeps(p, "keepLines") for p in box] == [True] * 16 + [False]  # a long paragraph may split
+    for p in box[1:]:  # the bar and the fill on every paragraph, so on every page
+        assert _style_of(p) == "CardHigh"
 
 
 def test_inline_code_names_the_mono_font_for_every_script():
@@ -671,13 +729,8 @@ def test_a_long_brief_does_no_whole_body_work_per_block(monkeypatch):
     )
     body = _xml(_docx(boxes + "\n\nAfter the boxes."), "word/document.xml").find(W + "body")
     assert len(walks) < 20, {name: walks.count(name) for name in set(walks)}
-    tables = body.findall(W + "tbl")[1:]  # the first is the title band
-    assert len(tables) == 60 and "Key 59." in "".join(tables[-1].itertext())
-    width = int(tables[0].find(f"{W}tblGrid/{W}gridCol").get(W + "w"))
-    page = body.find(W + "sectPr")
-    margins = page.find(W + "pgMar")
-    expected = int(page.find(W + "pgSz").get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
-    assert abs(width - expected) <= 1  # as wide as the text, as Document.add_table makes a table
+    framed = [p for p in body.iter(W + "p") if _style_of(p) == "KeyMessages"]
+    assert len(framed) == 2 * 60 and "Key 59." in "".join(framed[-2].itertext())  # the label and "More"
     indented = [p for p in body.iter(W + "p") if "".join(p.itertext()).startswith("More ")]
     assert len(indented) == 60 and all(p.find(f"{W}pPr/{W}ind") is not None for p in indented)
 
@@ -736,8 +789,7 @@ def test_a_screen_reader_finds_headings_table_headers_language_and_priorities(sa
     first_row = re.search(r"<w:tr[ >].*?</w:tr>", overview, re.S).group(0)
     assert "<w:tblHeader/>" in first_row  # repeated on each page, and announced as the header
     doc = document(sample_outputs, "practitioner")
-    cells = (c for t in doc.tables for row in t.rows for c in row.cells)  # a card is a one-cell table
-    cards = list(dict.fromkeys(p.text for c in cells for p in c.paragraphs if p.text.startswith("Priority:")))
+    cards = [p.text for p in doc.paragraphs if p.text.startswith("Priority:")]
     assert len(cards) >= 10 and all(re.match(r"Priority: (High|Medium|Low)\b", c) for c in cards)  # never colour alone
 
 
@@ -766,8 +818,8 @@ def test_words_in_another_language_carry_it_on_their_runs_in_the_body_and_in_not
 def test_a_heading_that_skips_a_level_keeps_its_style_and_is_outlined_one_below_the_last():
     body = _xml(_docx("# Context\n\n### Deep\n\n#### Deeper\n\n# Back\n"), "word/document.xml")
     found = [
-        (_val(p.find(W + "pPr"), "pStyle"), _val(p.find(W + "pPr"), "outlineLvl"))
+        (_style_of(p), _val(p.find(W + "pPr"), "outlineLvl"))
         for p in body.iter(W + "p")
-        if (_val(p.find(W + "pPr"), "pStyle") or "").startswith("Heading")
+        if (_style_of(p) or "").startswith("Heading")
     ]
     assert found == [("Heading1", None), ("Heading3", "1"), ("Heading4", "2"), ("Heading1", None)]

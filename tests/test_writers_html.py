@@ -800,3 +800,22 @@ def test_the_page_and_the_email_are_two_writers_over_one_body_each_with_the_writ
     )
     with pytest.raises(TypeError, match="abstract"):
         base.HtmlBody(theme(Style()))  # type: ignore[abstract]
+
+
+def test_a_note_back_link_is_underlined_in_the_page_and_the_mail_and_a_marker_is_not():
+    """axe's link-in-text-block (WCAG 1.4.1): the "↩︎" ends the note's text, so colour alone must
+    not tell it from that text (issue 26: 26 failures in the practitioner page)."""
+    page = render()[1]
+    assert "a[role=doc-backlink] { text-decoration: underline" in page
+    assert "a[role=doc-noteref] { text-decoration: none" in page
+    _, root = render_email()
+    [back, *_] = [a for a in root.iter("a") if a.get("role") == "doc-backlink"]
+    [mark, *_] = [a for a in root.iter("a") if a.get("role") == "doc-noteref"]
+    assert "text-decoration: underline" in back.get("style")
+    assert "text-decoration: none" in mark.get("style")
+
+
+def test_every_meta_element_of_the_mail_has_a_content():
+    """The HTML standard requires `content` with `name` (the Nu HTML Checker's error in every mail)."""
+    _, root = render_email()
+    assert all(meta.get("content") is not None for meta in root.iter("meta") if meta.get("name"))

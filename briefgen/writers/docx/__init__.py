@@ -1,8 +1,9 @@
 """DOCX writer: the document model -> a Word document with real Word styles.
 
 Headings use Heading 1-4, lists Word numbering (ordered lists restart), notes are
-real footnotes (`word/footnotes.xml`), boxes and cards are shaded tables (a tall box one row per
-paragraph, so it splits across pages with its bar).
+real footnotes (`word/footnotes.xml`), boxes and cards are paragraphs framed by their own Word
+style ("Card High", "Key Messages": a bar as the left border, a shading), so they split across
+pages like text and a reference.docx restyles them.
 Styles come from a reference document, as with pandoc: the packaged one restyled
 from the audience's theme, or the audience's own `reference.docx` kept as it is.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -55,11 +56,12 @@ from ...model import (
 from ...model import Paragraph as Para
 from ..measure import cell_fit, column_widths, estimated_height, line_count
 from . import ooxml
-from .styles import ROLE_STYLES
+from .styles import ROLE_STYLES, box_style_name
 
 TWIPS_PER_POINT = 20
 EIGHTHS_PER_POINT = 8  # border widths
-BOX_MARGINS = (140, 220, 60, 200)  # a box cell's margins in twips: top left bottom right
+BOX_MARGINS = (140, 220, 60, 220)  # a box's text from its frame, twips: top left bottom right (the indents)
+BOX_PADDING = 8  # points between the bar (or the fill's edge) and the text; the rest of the indent is outside
 CELL_MARGINS = (60, 100, 60, 100)  # a table cell's
 BULLET = "•"  # every level, as in the PDF
 WORD_FONT_SLACK = 1.1  # a DOCX reader may set the text in a wider font than the one measured
@@ -94,7 +96,7 @@ class BodyWriter:
         self.footnotes = ooxml.Footnotes(document.part)
         self.note_count = 0
         self.levels = HeadingLevels()
-        self._fresh_cells: dict[int, object] = {}  # box cells whose empty first paragraph is still unused
+        self._box_styles: dict[str, tuple] = {}  # box style name -> what _box_style found
         self.width = theme.text_area()[0]  # points: where the block being written is set
         self._bullets: int | None = None  # the one list instance every bullet list shares
         self._style_ids: dict[str, str | None] = {}  # paragraph style name -> id (None: the default style)
@@ -184,11 +186,8 @@ class BodyWriter:
                 self._last_paragraph(where).paragraph_format.keep_with_next = True
 
     def _paragraph(self, where, style: str | None = None) -> DocxParagraph:
-        """A new paragraph; a new box cell's empty first paragraph is used first."""
-        if hasattr(where, "_tc") and self._fresh_cells.pop(id(where._tc), None) is not None:
-            p = where.paragraphs[0]
-        else:
-            p = self._add_paragraph(where)
+        """A new paragraph, in the Word style `style` (None: Normal)."""
+        p = self._add_paragraph(where)
         if style is not None:
             p._p.style = self._style_id(style)
         return p
@@ -320,69 +319,91 @@ class BodyWriter:
         self._box(box.blocks, where, depth, look)
 
     def _box(self, blocks: tuple[Block, ...], where, depth: int, look: BoxLook) -> None:
-        """A table in the box's look: a coloured bar at the left, an optional fill.
+        """The box as paragraphs in its own Word style, not a layout table (pandoc's custom-style lesson).
 
-        A short box is one row that cannot split. A taller one is spread over rows, one
-        per paragraph, as Word and LibreOffice break a page between rows and draw the bar
-        and fill on every row: the first row holds the lead (a card's title and priority
-        line) and the short paragraph after it, and a short paragraph's row never splits
-        (LibreOffice keeps no widow or orphan lines inside a split row).
+        Its plain paragraphs take the box's style ("Card High", "Key Messages"...), whose left border
+        is the bar and whose shading the fill, so a reference.docx restyles every box of a kind, and
+        Word's navigation and a screen reader meet headings and text, not a one-cell table; its
+        headings and list items keep their own styles and take the style's frame directly. Word and
+        LibreOffice draw consecutive paragraphs framed alike as one box and break a page between
+        them as between any paragraphs: a short box keeps all of them together, a taller one its
+        lead (a card's title and facts line) with what follows.
         """
-        table = self._table(where, 1, 1)
-        ooxml.table_width_full(table)
-        cell = table.cell(0, 0)
-        self._box_cell(cell, look, first=True, last=True)
-        margins = BOX_MARGINS[1] + BOX_MARGINS[3]
-        outer, self.width = self.width, self.width - margins / TWIPS_PER_POINT
+        container = where._tc if hasattr(where, "_tc") else self.doc.element.body
+        end = container[-1] if len(container) and container[-1].tag == qn("w:sectPr") else None
+        before = end.getprevious() if end is not None else (container[-1] if len(container) else None)
+        outer, self.width = self.width, self.width - (BOX_MARGINS[1] + BOX_MARGINS[3]) / TWIPS_PER_POINT
         try:
-            self._fresh_cells[id(cell._tc)] = cell._tc
-            self.blocks(blocks, cell, depth)
-            if self.theme.box_keeps_whole(estimated_height(blocks, self.theme, self.width)):
-                ooxml.keep_row_whole(table.rows[0])
-            else:
-                self._spread_over_rows(table, look, box_lead(blocks))
+            self.blocks(blocks, where, depth)
+            whole = self.theme.box_keeps_whole(estimated_height(blocks, self.theme, self.width))
+            made = before.itersiblings() if before is not None else iter(container)
+            paragraphs = [e for e in made if e.tag == qn("w:p") and e is not end]
+            short = [whole or self._short_paragraph_element(p) for p in paragraphs]
         finally:
             self.width = outer
+        self._frame([p for p in paragraphs if not self._framed(p)], look)
+        lead = box_lead(blocks)
+        for i, p in enumerate(paragraphs):
+            fmt = DocxParagraph(p, where).paragraph_format
+            if short[i]:  # a short paragraph never splits, nor a short box: read as one unit
+                fmt.keep_together = True
+            if i < len(paragraphs) - 1 and (whole or i < lead):
+                fmt.keep_with_next = True
         spacer = self._add_paragraph(self._container(where))
         spacer.paragraph_format.space_after = Pt(0)
         spacer.paragraph_format.line_spacing = Pt(self.theme.body.size * 0.6)
 
-    def _box_cell(self, cell, look: BoxLook, first: bool, last: bool) -> None:
-        if look.fill:
-            ooxml.shade_cell(cell, look.fill)
-        ooxml.cell_borders(cell, left=(round(look.bar_width * EIGHTHS_PER_POINT), look.bar))
-        top, left, bottom, right = BOX_MARGINS
-        ooxml.cell_margins(cell, top if first else 0, left, bottom if last else 0, right)
-
-    def _spread_over_rows(self, table, look: BoxLook, lead: int) -> None:
-        """Move a tall box's paragraphs (and tables) from its one cell into a row each."""
-        cell = table.cell(0, 0)
-        content = [child for child in cell._tc if child.tag in (qn("w:p"), qn("w:tbl"))]
-        lead = max(lead, 1)
-        if lead < len(content) and self._short_element(content[lead]):
-            lead += 1
-        units = [content[:lead], *([element] for element in content[lead:])]
-        self._box_cell(cell, look, first=True, last=len(units) == 1)
-        if all(self._short_element(element) for element in units[0]):
-            ooxml.keep_row_whole(table.rows[0])
-        for i, unit in enumerate(units[1:], start=1):
-            row = table.add_row()
-            tc = row.cells[0]._tc
-            for empty in tc.findall(qn("w:p")):
-                tc.remove(empty)
-            tc.extend(unit)
-            if unit[-1].tag == qn("w:tbl"):
-                tc.append(OxmlElement("w:p"))  # a cell ends with a paragraph
-            self._box_cell(row.cells[0], look, first=False, last=i == len(units) - 1)
-            if self._short_element(unit[0]):
-                ooxml.keep_row_whole(row)
-
-    def _short_element(self, element) -> bool:
-        """A paragraph of at most `KEEP_LINES` lines (as body text), which never splits."""
-        if element.tag != qn("w:p"):
-            return False
+    def _short_paragraph_element(self, element) -> bool:
+        """A paragraph of at most `KEEP_LINES` lines (as body text) at the current width."""
         text = "".join(t.text or "" for t in element.iter(qn("w:t")))
         return line_count(text, self.theme.body, self.width) <= KEEP_LINES
+
+    @staticmethod
+    def _framed(p) -> bool:
+        """Framed already, by a box inside this one (or a rule): the innermost box's frame stays."""
+        return p.pPr is not None and p.pPr.find(qn("w:pBdr")) is not None
+
+    def _frame(self, paragraphs: list, look: BoxLook) -> None:
+        """Plain paragraphs take the box's style; the others its frame and its indents added to theirs."""
+        style_id, borders, shading, (left, right) = self._box_style(look)
+        step = round(self.theme.body.size * LIST_INDENT * TWIPS_PER_POINT)  # a list level's indent
+        for p in paragraphs:
+            ppr = p.get_or_add_pPr()
+            ind = ppr.find(qn("w:ind"))
+            if p.style is None:  # Normal
+                p.style = style_id
+                if ind is not None:  # a list item's further paragraph, indented under its text
+                    ooxml.indent(ppr, left + int(ind.get(qn("w:left"), "0")), right)
+                continue
+            for frame in (borders, shading):
+                if frame is not None:
+                    ooxml.insert_in_order(ppr, deepcopy(frame), ooxml.PPR_ORDER)
+            level = ppr.find(f"{qn('w:numPr')}/{qn('w:ilvl')}")
+            if level is not None:  # a list item: its level's indent (body._list_levels) inside the box's
+                ooxml.indent(ppr, left + step * (int(level.get(qn("w:val"))) + 1), right, hanging=step)
+            else:
+                ooxml.indent(ppr, left + (int(ind.get(qn("w:left"), "0")) if ind is not None else 0), right)
+
+    def _box_style(self, look: BoxLook) -> tuple[str | None, object, object, tuple[int, int]]:
+        """The box's paragraph style (made unless the reference.docx has it): its id, its border and
+        shading elements, and its left and right indents in twips."""
+        name = box_style_name(look)
+        if name not in self._box_styles:
+            styles = {style.name: style for style in self.doc.styles}  # no lookup by name: an XPath each
+            style = styles.get(name)
+            if style is None:
+                style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+                style.base_style = styles["Normal"]
+                ppr = style.element.get_or_add_pPr()
+                bar = (round(look.bar_width * EIGHTHS_PER_POINT), look.bar)
+                ooxml.box_frame(ppr, bar, look.fill, BOX_PADDING)
+                ooxml.indent(ppr, BOX_MARGINS[1], BOX_MARGINS[3])
+            ppr = style.element.pPr
+            ind = ppr.find(qn("w:ind")) if ppr is not None else None
+            indents = tuple(int(ind.get(qn(f"w:{side}"), "0")) if ind is not None else 0 for side in ("left", "right"))
+            found = [ppr.find(qn(f"w:{tag}")) if ppr is not None else None for tag in ("pBdr", "shd")]
+            self._box_styles[name] = (style.style_id, found[0], found[1], indents)
+        return self._box_styles[name]
 
     def block_Table(self, t: Table, where, depth: int) -> None:
         ncols = max([len(t.header), *(len(r) for r in t.rows)])

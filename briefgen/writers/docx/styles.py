@@ -6,7 +6,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING
 from docx.shared import Pt
 
-from ...design import TextRole, Theme
+from ...design import BoxLook, TextRole, Theme
 from . import ooxml
 
 # Styles briefgen adds to Word's built-in ones; a user's reference.docx may already define them.
@@ -21,6 +21,16 @@ CUSTOM_STYLES = (
 
 # The paragraph roles of the document model and the Word style each gets ("" is Normal).
 ROLE_STYLES = {"bibliography": "Bibliography", "small": "Byline", "code": None}
+
+
+BOX_STYLES = {"keymessages": "Key Messages", "quote": "Box Quote"}  # a box kind's style; others: "Box <kind>"
+
+
+def box_style_name(look: BoxLook) -> str:
+    """The Word style of a box's paragraphs: "Card High" for a high-priority card, "Key Messages"..."""
+    if look.kind == "card":
+        return f"Card {look.priority.title()}".strip()
+    return BOX_STYLES.get(look.kind, f"Box {look.kind}")
 
 
 def get_or_add(document, name: str, kind: WD_STYLE_TYPE, base: str | None = None):

@@ -18,6 +18,20 @@ def rule(selector: str, *declarations: str) -> str:
     return f"{selector} {{ {'; '.join(declarations)} }}"
 
 
+def note_link_rules() -> list[str]:
+    """How note markers and back-links are told from the text, decided once for the page and the mail.
+
+    A marker is a raised number: its place tells it apart, so it has no underline. A back-link
+    ("↩︎") ends the note's own text, where colour alone would tell it from that text; WCAG 1.4.1
+    (axe's link-in-text-block) asks for an underline or a contrast of 3:1 with the text, which a
+    house colour cannot promise, so it keeps the underline.
+    """
+    return [
+        rule("a[role=doc-noteref]", "text-decoration: none"),
+        rule("a[role=doc-backlink]", "text-decoration: underline", "text-underline-offset: 0.15em"),
+    ]
+
+
 def text_css(role: TextRole) -> list[str]:
     """A text role in CSS: its font, size, unitless leading (so zoom and user spacing work), colour, spacing."""
     return [

@@ -15,7 +15,7 @@ from ...model import Document, Metadata
 from .. import Artifact, Assets
 from ..common import byline, running_text
 from .base import HtmlBody, is_rtl, language_tag
-from .css import box_rule, colour, font_stack, hanging, pt, rule, text_css
+from .css import box_rule, colour, font_stack, hanging, note_link_rules, pt, rule, text_css
 
 MEDIA_TYPE = "text/html"
 EMAIL_WIDTH = 640  # px: the mail column, as wide as a reading pane shows without scrolling sideways
@@ -143,7 +143,7 @@ def _markup(meta: Metadata, theme: Theme, main: str, notes: str, rtl: bool) -> s
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="x-apple-disable-message-reformatting">',
+        '<meta name="x-apple-disable-message-reformatting" content="">',  # HTML requires a content
         '<meta name="color-scheme" content="light">',
         '<meta name="supported-color-schemes" content="light">',
         f"<title>{title}</title>",
@@ -243,7 +243,7 @@ def _body_rules(theme: Theme, start: str) -> list[str]:
         # a long web address breaks anywhere, or it would widen the fluid column on a phone
         rule("a", f"color: {colour(c.accent)}", "text-decoration: underline", *BREAK_ANYWHERE),
         rule("sup", "font-size: 0.75em", "line-height: 0", "vertical-align: super"),
-        rule("a[role=doc-noteref], a[role=doc-backlink]", "text-decoration: none"),
+        *note_link_rules(),
         # tables
         rule("._data", "width: 100%"),
         rule("._data th, ._data td", f"text-align: {start}", "vertical-align: top", "padding: 3pt 6pt 4pt"),

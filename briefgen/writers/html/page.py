@@ -20,7 +20,7 @@ from ...typography import base_language
 from .. import Artifact, Assets
 from ..common import byline, meta_author, running_text
 from .base import HtmlBody
-from .css import box_rule, colour, font_stack, hanging, pt, rule, text_css
+from .css import box_rule, colour, font_stack, hanging, note_link_rules, pt, rule, text_css
 
 MEDIA_TYPE = "text/html"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}  # CSS @page size keywords
@@ -180,7 +180,8 @@ def _stylesheet(theme: Theme, meta: Metadata, looks: dict[str, BoxLook]) -> str:
         rule("a", f"color: {colour(c.accent)}"),
         rule("a:focus-visible", f"outline: 2px solid {colour(c.accent)}", "outline-offset: 2px"),
         rule("sup", "font-size: 0.75em", "line-height: 0", "vertical-align: super"),
-        rule("a[role=doc-noteref], a[role=doc-backlink]", "text-decoration: none", "padding: 0 0.1em"),
+        rule("a[role=doc-noteref], a[role=doc-backlink]", "padding: 0 0.1em"),
+        *note_link_rules(),
         rule("hr", "border: 0", f"border-top: {pt(0.75)} solid {colour(c.rule)}", f"margin: {pt(size)} 0"),
         # tables
         rule("table", "border-collapse: collapse", "width: 100%", f"margin: 0 0 {pt(size * 0.6)}"),

@@ -419,10 +419,12 @@ class Builder:
             match node:
                 case Text(text=t):
                     out.append(self._text(t))
-                case Emph(children=c):
-                    out.append(f"<i>{self.markup(c)}</i>")
+                case Emph(children=c):  # Em and Strong: PDF 2.0's types, role-mapped to Span (structure.py)
+                    em = self.tree.node("Em")
+                    out.append(f"{self.tree.open(em)}<i>{self.markup(c)}</i>{self.tree.close(em)}")
                 case Strong(children=c):
-                    out.append(f"<b>{self.markup(c)}</b>")
+                    strong = self.tree.node("Strong")
+                    out.append(f"{self.tree.open(strong)}<b>{self.markup(c)}</b>{self.tree.close(strong)}")
                 case Span(children=c, lang=lang):
                     span = self.tree.node("Span", lang=lang)
                     out.append(f"{self.tree.open(span)}{self.markup(c)}{self.tree.close(span)}")
@@ -475,12 +477,13 @@ class Builder:
 
     def _note_paragraph(self, n: int, blocks: tuple[Block, ...], note: Node) -> Paragraph:
         body = " ".join(self.markup(runs) for runs in note_paragraphs(blocks))
+        label = self.tree.node("Lbl")  # the note's number, a link back to its marker: what it answers
         back = self.tree.node("Link", contents=self.theme.label("note_backlink").replace("{n}", str(n)))
         para = TaggedParagraph(
             *self.glyphs.fit(
-                f'<a name="{_note_target(n)}"/>{self.tree.open(back)}<super>'
-                f'<a href="{self.tree.href(back, "#" + note_anchor(n))}">{n}</a></super>{self.tree.close(back)}'
-                f"\u2002{body}",
+                f'<a name="{_note_target(n)}"/>{self.tree.open(label)}{self.tree.open(back)}<super>'
+                f'<a href="{self.tree.href(back, "#" + note_anchor(n))}">{n}</a></super>'
+                f"{self.tree.close(back)}{self.tree.close(label)}\u2002{body}",
                 self.s.note,
             )
         )

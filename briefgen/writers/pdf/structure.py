@@ -21,6 +21,9 @@ from ...model import Metadata
 from ..common import meta_author
 from .tags import Annotation, Marked, Node, StructTree
 
+# Structure types PDF 2.0 added, which PDF/UA-1 (on PDF 1.7) reads through /RoleMap as a standard type
+ROLE_MAP = {"Em": "Span", "Strong": "Span"}
+
 
 def finish(data: bytes, tree: StructTree, meta: Metadata, epoch: int) -> bytes:
     """The PDF reportlab wrote, made a tagged PDF/UA-1 document."""
@@ -78,6 +81,8 @@ class Writer:
             for ident, element in sorted(self.ids, key=lambda x: x[0].encode()):
                 names.extend([String(ident), element])
             root.IDTree = self.pdf.make_indirect(Dictionary(Names=Array(names)))
+        if roles := {n.role for n in self.tree.nodes} & set(ROLE_MAP):
+            root.RoleMap = Dictionary({"/" + r: Name("/" + ROLE_MAP[r]) for r in sorted(roles)})
         self.pdf.Root.StructTreeRoot = root
 
     def _element(self, node: Node, parent: Dictionary) -> Dictionary:
@@ -99,6 +104,7 @@ class Writer:
                     kids.append(Dictionary(Type=Name.MCR, Pg=self.pages[kid.page], MCID=kid.mcid))
             elif isinstance(kid, Annotation):
                 annotation = self.pages[kid.page].Annots[kid.index]
+                annotation.F = 4  # Print: a printed page shows what the screen does (reportlab writes 0)
                 if node.contents:
                     annotation.Contents = String(node.contents)
                 self.by_annotation.append((annotation, element))
