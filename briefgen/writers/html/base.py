@@ -32,6 +32,7 @@ from ...model import (
     Superscript,
     Table,
     Text,
+    plain_text,
     safe_url,
 )
 
@@ -94,18 +95,19 @@ class HtmlBody(ABC):
     def table(self, table: Table) -> str:
         """Header cells are column headers for screen readers; short rows are padded to a full grid."""
         ncols = max([len(table.header), *(len(r) for r in table.rows)])
-        aligns = [f' style="text-align:{a}"' if a else "" for a in (*table.align, *[""] * ncols)[:ncols]]
+        aligns = [f"text-align:{a}" if a else "" for a in (*table.align, *[""] * ncols)[:ncols]]
         out = [self.table_start()]
         fill = self.header_cell_attributes()
         if table.header:
             cells = "".join(
-                f'<th scope="col"{fill}{aligns[i]}>{self.inlines(c)}</th>' for i, c in enumerate(table.header)
+                f'<th scope="col"{fill}{_cell_style(aligns[i], c)}>{self.inlines(c)}</th>'
+                for i, c in enumerate(table.header)
             )
             out.append(f"<thead><tr>{cells}{'<td></td>' * (ncols - len(table.header))}</tr></thead>")
         if table.rows:
             out.append("<tbody>")
             for row in table.rows:
-                cells = "".join(f"<td{aligns[i]}>{self.inlines(c)}</td>" for i, c in enumerate(row))
+                cells = "".join(f"<td{_cell_style(aligns[i], c)}>{self.inlines(c)}</td>" for i, c in enumerate(row))
                 out.append(f"<tr>{cells}{'<td></td>' * (ncols - len(row))}</tr>")
             out.append("</tbody>")
         out.append(self.table_end())
@@ -268,3 +270,19 @@ def language_tag(language: str) -> str:
     """
     tag = language.strip()
     return tag if LANGUAGE_TAG.fullmatch(tag) else "und"
+
+
+UNBROKEN_WORD = 16  # characters: a cell of one word this short (an id, "G10-10") is never broken
+
+
+def _cell_style(align: str, cell: tuple[Inline, ...]) -> str:
+    """A cell's style attribute: its alignment, and no line break in a cell of one short word.
+
+    The PDF and DOCX give a column at least its longest word; a browser gives it its narrowest
+    (min-content) width, which breaks "CA-1" after its hyphen. Inline, so the email keeps it.
+    """
+    words = plain_text(cell).split()
+    rules = [
+        r for r in (align, "white-space:nowrap" if len(words) == 1 and len(words[0]) <= UNBROKEN_WORD else "") if r
+    ]
+    return f' style="{";".join(rules)}"' if rules else ""

@@ -56,7 +56,7 @@ from ...model import (
 )
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
-from ..measure import CELL_MIN_EMS, cell_fit, column_widths, text_width
+from ..measure import CELL_MIN_EMS, cell_fit, column_widths, room_for, text_width
 from . import budget
 from .footnotes import Container, NoteParagraph, TaggedParagraph, note_anchor
 from .glyphs import Glyphs, right_to_left_runs
@@ -640,7 +640,7 @@ class Builder:
         for row, role in [*rows, *((r, self.theme.cell) for r in t.rows)]:
             for i, cell in enumerate(row):
                 longest = max((text_width(w, role) for w in plain_text(cell).split()), default=0.0)
-                floors[i] = max(floors[i], min(longest * scale + 2 * padding, share))
+                floors[i] = max(floors[i], min(room_for(longest * scale + 2 * padding), share))
         return floors
 
     @staticmethod
