@@ -7,14 +7,23 @@ reader gets it: the PDF's text (pypdf), the DOCX's XML, the HTML's markup.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pypdf
 import pytest
 from click.testing import CliRunner
+from docx import Document as Docx
+from docx.oxml.ns import qn
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from briefgen.audience import load_audiences, search_path
 from briefgen.cli import cli
+from briefgen.design import LIST_NUMBER_GAP, LIST_NUMBER_SCALE, Theme, theme
+from briefgen.writers.measure import text_width
+from briefgen.writers.pdf.styles import face_name, register_fonts
 
+from conftest import ROOT
 from helpers_briefs import REFERENCES_BIB
 
 
@@ -60,3 +69,57 @@ def test_the_overview_ids_never_break_in_the_html(workspace):
     html = (_build("-f", "html", "-a", "practitioner") / "ids_practitioner.html").read_text(encoding="utf-8")
     assert '<td style="white-space:nowrap">G10-10</td>' in html
     assert re.search(r"<td>Open a regional", html)  # a cell of many words still wraps
+
+
+# ---------------------------------------------------------------- list numbers keep clear of their text
+
+
+def _policymaker_theme() -> Theme:
+    audiences = {a.name: a for a in load_audiences(None, search_path(ROOT / "templates"))}
+    return theme(audiences["policymaker"].style)
+
+
+def _drawn(page) -> list[tuple[str, float, float]]:
+    """(text, x, y) of each piece of text a PDF page draws."""
+    shown: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            shown.append((text.strip(), cm[4] + tm[4], round(cm[5] + tm[5], 1)))
+
+    page.extract_text(visitor_text=visit)
+    return shown
+
+
+def test_two_digit_list_numbers_keep_a_gap_before_their_text_in_the_pdf(workspace):
+    """ "15." and its text: at least LIST_NUMBER_GAP ems apart (they were about 1 mm apart)."""
+    pdf = pypdf.PdfReader(_build("-f", "pdf", "-a", "policymaker") / "ids_policymaker.pdf")
+    look = _policymaker_theme()
+    register_fonts()
+    number_font, number_size = face_name(look.headings[0].family, "Bold"), look.body.size * LIST_NUMBER_SCALE
+    checked = 0
+    for page in pdf.pages:
+        shown = _drawn(page)
+        for number, x, y in (s for s in shown if re.fullmatch(r"1\d\.", s[0])):
+            text_x = min(sx for text, sx, sy in shown if abs(sy - y) < look.body.size / 2 and sx > x)  # its line
+            gap = text_x - (x + stringWidth(number, number_font, number_size))
+            assert gap >= LIST_NUMBER_GAP * look.body.size - 0.01, (number, gap)
+            checked += 1
+    assert checked == 7  # 10. to 16.
+
+
+def test_two_digit_list_numbers_keep_a_gap_before_their_text_in_the_docx(workspace):
+    """The numbering's hanging indent holds "16." (bold, at the body size) and the gap; it was 0.58 cm."""
+    document = Docx(str(_build("-f", "docx", "-a", "policymaker") / "ids_policymaker.docx"))
+    numbered = [p for p in document.paragraphs if p.style is not None and p.style.name == "List Number"]
+    assert len(numbered) == 16
+    num_id = str(numbered[0]._p.pPr.numPr.numId.val)
+    numbering = document.part.numbering_part.element
+    num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+    indent = abstract.find(qn("w:lvl")).find(qn("w:pPr")).find(qn("w:ind"))
+    hanging = int(indent.get(qn("w:hanging"))) / 20  # twips to points: the number's room before the text
+    look = _policymaker_theme()
+    number = replace(look.headings[0], size=look.body.size, bold=True)
+    assert hanging >= text_width("16.", number) + LIST_NUMBER_GAP * look.body.size

@@ -19,7 +19,7 @@ from functools import cache
 import uharfbuzz as hb
 
 from .. import fonts
-from ..design import LIST_INDENT, TextRole, Theme
+from ..design import LIST_INDENT, LIST_NUMBER_GAP, TextRole, Theme
 from ..model import Block, Box, Heading, ListBlock, Paragraph, Quote, Rule, Table, blocks_text, plain_text
 
 NO_BREAK_SPACE = 0xA0
@@ -96,6 +96,21 @@ def room_for(width: float) -> float:
     and then the word breaks ("G10-1" / "0").
     """
     return math.ceil(width * 100) / 100
+
+
+def list_indent(lst: ListBlock, number: TextRole, body_size: float, slack: float = 1.0) -> float:
+    """How far a list's text stands from the left edge of its numbers, in points.
+
+    `LIST_INDENT` body sizes, unless the list's widest number (set in `number`, widened by
+    `slack`) and a gap of `LIST_NUMBER_GAP` ems need more: "15." must not touch its text.
+    Bullets always fit the least indent.
+    """
+    least = body_size * LIST_INDENT
+    if not lst.ordered or not lst.items:
+        return least
+    numbers = range(lst.start, lst.start + len(lst.items))
+    widest = max(text_width(f"{n}.", number) for n in numbers)
+    return max(least, room_for(widest * slack + body_size * LIST_NUMBER_GAP))
 
 
 CELL_MIN_EMS = 2.0  # a table column keeps room for this many ems of its text, about four letters
