@@ -6,7 +6,9 @@ reader gets it: the PDF's text (pypdf), the DOCX's XML, the HTML's markup.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +22,13 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from briefgen.audience import load_audiences, search_path
 from briefgen.cli import cli
 from briefgen.design import LIST_NUMBER_GAP, LIST_NUMBER_SCALE, Theme, theme
+from briefgen.markdown import parse_markdown
+from briefgen.model import Document, Metadata
+from briefgen.style import Style
+from briefgen.typography import typeset
+from briefgen.writers import Assets
 from briefgen.writers.measure import text_width
+from briefgen.writers.pdf import write as pdf_write
 from briefgen.writers.pdf.styles import face_name, register_fonts
 
 from conftest import ROOT
@@ -53,7 +61,12 @@ def _build(*options: str) -> Path:
 
 
 def _pdf_lines(path: Path) -> list[str]:
-    return [line.strip() for page in pypdf.PdfReader(path).pages for line in page.extract_text().splitlines()]
+    return _pdf_text_lines(path.read_bytes())
+
+
+def _pdf_text_lines(pdf: bytes) -> list[str]:
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    return [line.strip() for page in pages for line in page.extract_text().splitlines()]
 
 
 # ---------------------------------------------------------------- ids never break
@@ -123,3 +136,23 @@ def test_two_digit_list_numbers_keep_a_gap_before_their_text_in_the_docx(workspa
     look = _policymaker_theme()
     number = replace(look.headings[0], size=look.body.size, bold=True)
     assert hanging >= text_width("16.", number) + LIST_NUMBER_GAP * look.body.size
+
+
+# ---------------------------------------------------------------- a label keeps its value
+
+
+def test_a_label_never_ends_a_line_without_its_value_in_the_pdf():
+    """Eighty lines of growing length put "When:" at every place of a line, the end among them."""
+    text = "\n\n".join(f"{'Words ' * (k // 3)}{'x' * (k % 3)} · **When:** 2010–2011" for k in range(80))
+    document = typeset(Document(Metadata(title="Labels"), parse_markdown(text)))
+    lines = _pdf_text_lines(pdf_write(document, theme(Style()), Assets()).data)
+    assert sum(line.endswith("2010–2011") for line in lines) == 80
+    assert not [line for line in lines if line.endswith("When:")]
+
+
+def test_a_label_keeps_its_value_in_the_docx_and_html(workspace):
+    out = _build("-f", "docx", "-f", "html", "-a", "practitioner")
+    html = (out / "ids_practitioner.html").read_text(encoding="utf-8")
+    assert html.count("<strong>When:</strong>\u00a02010–2011") == 22  # every card
+    xml = zipfile.ZipFile(out / "ids_practitioner.docx").read("word/document.xml").decode()
+    assert len(re.findall(r"When:</w:t></w:r><w:r><w:t xml:space=\"preserve\">\u00a02010", xml)) == 22
