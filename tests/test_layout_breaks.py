@@ -156,3 +156,31 @@ def test_a_label_keeps_its_value_in_the_docx_and_html(workspace):
     assert html.count("<strong>When:</strong>\u00a02010–2011") == 22  # every card
     xml = zipfile.ZipFile(out / "ids_practitioner.docx").read("word/document.xml").decode()
     assert len(re.findall(r"When:</w:t></w:r><w:r><w:t xml:space=\"preserve\">\u00a02010", xml)) == 22
+
+
+# ---------------------------------------------------------------- the running header
+
+
+def _header_rules(pdf: Path) -> list[tuple[float, ...]]:
+    """Horizontal lines drawn in the top 100 points of page 2: the running header's rule."""
+    page = pypdf.PdfReader(pdf).pages[1]
+    data = page.get_contents().get_data().decode("latin-1")
+    found = re.findall(r"(-?[\d.]+) (-?[\d.]+) m\s+(-?[\d.]+) (-?[\d.]+) l", data)
+    lines = [tuple(float(v) for v in line) for line in found]
+    return [line for line in lines if line[1] == line[3] and line[1] > float(page.mediabox.height) - 100]
+
+
+def _header_borders(docx: Path) -> list[bool]:
+    with zipfile.ZipFile(docx) as package:
+        return [b"w:pBdr" in package.read(n) for n in package.namelist() if n.startswith("word/header")]
+
+
+def test_no_header_rule_over_nothing_when_a_brief_has_no_organisation(workspace):
+    (workspace / "briefs" / "org.yaml").write_text(
+        _brief().replace("date:", "organisation: OSCE Academy\ndate:", 1), encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["build", "-f", "pdf", "-f", "docx", "-a", "practitioner"])
+    assert result.exit_code == 0, result.output
+    bare, named = Path("out/ids/ids_practitioner"), Path("out/org/org_practitioner")
+    assert _header_rules(bare.with_suffix(".pdf")) == [] and not any(_header_borders(bare.with_suffix(".docx")))
+    assert len(_header_rules(named.with_suffix(".pdf"))) == 1 and any(_header_borders(named.with_suffix(".docx")))
