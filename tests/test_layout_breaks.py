@@ -23,10 +23,11 @@ from briefgen.audience import load_audiences, search_path
 from briefgen.cli import cli
 from briefgen.design import LIST_NUMBER_GAP, LIST_NUMBER_SCALE, Theme, theme
 from briefgen.markdown import parse_markdown
-from briefgen.model import Document, Metadata
+from briefgen.model import Box, Document, Metadata, Paragraph, Text
 from briefgen.style import Style
 from briefgen.typography import typeset
 from briefgen.writers import Assets
+from briefgen.writers.html.page import write as html_write
 from briefgen.writers.measure import text_width
 from briefgen.writers.pdf import write as pdf_write
 from briefgen.writers.pdf.styles import face_name, register_fonts
@@ -184,3 +185,29 @@ def test_no_header_rule_over_nothing_when_a_brief_has_no_organisation(workspace)
     bare, named = Path("out/ids/ids_practitioner"), Path("out/org/org_practitioner")
     assert _header_rules(bare.with_suffix(".pdf")) == [] and not any(_header_borders(bare.with_suffix(".docx")))
     assert len(_header_rules(named.with_suffix(".pdf"))) == 1 and any(_header_borders(named.with_suffix(".docx")))
+
+
+# ---------------------------------------------------------------- the reference list's indent
+
+
+def _padding_left(css: str, element: str, cls: str) -> float:
+    """The left padding, in points, the rules of `css` give an `element` of class `cls`, added up."""
+    total = 0.0
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        if any(s.strip() in (f".{cls}", f"{element}.{cls}") for s in selectors.split(",")):
+            padding = re.search(r"padding-left:\s*([\d.]+)pt", body)
+            total += float(padding[1]) if padding else 0.0
+    return total
+
+
+def test_the_html_reference_list_hangs_as_far_as_the_pdfs():
+    """The PDF's entries hang by the bibliography role's `hanging` (styles.py: leftIndent); the HTML's
+    box around them has the class too and was indented as well, 16.8 pt further in."""
+    look = theme(Style())
+    entry = Paragraph((Text("Doe, Jane. 2020. “Water and Borders.” Central Asian Survey."),), role="bibliography")
+    html = html_write(Document(Metadata(title="Sources"), (Box(("bibliography",), (entry,)),)), look, Assets())
+    page = html.data.decode("utf-8")
+    assert '<div class="bibliography">' in page and '<p class="bibliography">' in page
+    css = re.search(r"<style>(.*?)</style>", page, re.S)[1]
+    indent = _padding_left(css, "div", "bibliography") + _padding_left(css, "p", "bibliography")
+    assert indent == pytest.approx(look.bibliography.hanging, abs=0.05)

@@ -10,7 +10,7 @@ from html import escape
 
 import css_inline
 
-from ...design import PAPER_COLOUR, BoxLook, TextRole, Theme, display_title
+from ...design import LIST_INDENT, PAPER_COLOUR, BoxLook, TextRole, Theme, display_title
 from ...model import Document, Metadata
 from .. import Artifact, Assets
 from ..common import byline, running_text
@@ -231,7 +231,7 @@ def _body_rules(theme: Theme, start: str) -> list[str]:
         # body text
         *(rule(f"h{n + 1}, ._h{n + 1}", *_mail_text_css(theme.heading(n))) for n in range(1, 6)),
         rule("p, ul, ol", *_mail_text_css(theme.body)),
-        rule("ul, ol", f"padding-{start}: {pt(size * 1.5)}"),
+        rule("ul, ol", f"padding-{start}: {pt(size * LIST_INDENT)}"),
         rule("li", *_mail_text_css(theme.body, margins=False)),
         rule("li > p", f"margin-bottom: {pt(size * 0.3)}"),
         # paragraph roles: on the paragraphs only, not on a list box (`::: bibliography`) of the same name

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from ...design import PAPER_COLOUR, BoxLook, Theme, display_title
+from ...design import LIST_INDENT, PAPER_COLOUR, BoxLook, Theme, display_title
 from ...model import Document, Metadata
 from ...typography import base_language
 from .. import Artifact, Assets
@@ -169,11 +169,13 @@ def _stylesheet(theme: Theme, meta: Metadata, looks: dict[str, BoxLook]) -> str:
         *(rule(f"h{n + 1}, ._h{n + 1}", *text_css(theme.heading(n))) for n in range(1, 6)),
         rule("h1, h2, h3, h4", "text-wrap: balance"),  # no title ends with one word alone, as in the PDF
         rule("p, ul, ol", "margin-top: 0", f"margin-bottom: {pt(theme.body.space_after)}"),
-        rule("ul, ol", f"padding-left: {pt(size * 1.5)}"),
+        rule("ul, ol", f"padding-left: {pt(size * LIST_INDENT)}"),
         rule("li > p", f"margin-bottom: {pt(size * 0.3)}"),
         rule("li::marker", f"color: {colour(c.accent)}"),
         rule(".small", *text_css(theme.small)),
-        rule(".bibliography", *text_css(theme.bibliography), *hanging(theme.bibliography)),
+        # on the entries only: the `::: bibliography` box around them has the class too, and indented as
+        # well it put the list 16.8 pt further in than the PDF's (whose entries hang by this alone)
+        rule("p.bibliography", *text_css(theme.bibliography), *hanging(theme.bibliography)),
         rule("pre", *text_css(theme.code), "white-space: pre-wrap", "overflow-wrap: anywhere"),
         rule("code", f"font-family: {font_stack(theme.code)}", "font-size: 0.92em"),
         rule("pre code", "font-size: inherit"),
