@@ -23,7 +23,7 @@ from briefgen.audience import load_audiences, search_path
 from briefgen.cli import cli
 from briefgen.design import LIST_NUMBER_GAP, LIST_NUMBER_SCALE, Theme, theme
 from briefgen.markdown import parse_markdown
-from briefgen.model import Box, Document, Metadata, Paragraph, Text
+from briefgen.model import Box, Document, Heading, Metadata, Paragraph, Text
 from briefgen.style import Style
 from briefgen.typography import typeset
 from briefgen.writers import Assets
@@ -211,3 +211,17 @@ def test_the_html_reference_list_hangs_as_far_as_the_pdfs():
     css = re.search(r"<style>(.*?)</style>", page, re.S)[1]
     indent = _padding_left(css, "div", "bibliography") + _padding_left(css, "p", "bibliography")
     assert indent == pytest.approx(look.bibliography.hanging, abs=0.05)
+
+
+# ---------------------------------------------------------------- balanced titles
+
+
+def test_a_balanced_html_title_never_breaks_a_hyphenated_compound():
+    """Headings are balanced (text-wrap: balance) and a browser breaks after a hyphen: Chromium set the
+    sample's card title as "… confidence-" / "building …" at every width."""
+    title = Heading(3, (Text("CA-3 · Launch regional confidence-building measures to curb the arms race"),))
+    page = html_write(Document(Metadata(title="Titles"), (title,)), theme(Style()), Assets()).data.decode("utf-8")
+    heading = re.search(r"<h[2-6][^>]*>(.*?)</h[2-6]>", page)[1]
+    assert '<span style="white-space:nowrap">confidence-building</span>' in heading
+    assert '<span style="white-space:nowrap">CA-3</span>' in heading
+    assert re.sub(r"<[^>]+>", "", heading) == title.children[0].text  # the words themselves unchanged

@@ -59,6 +59,7 @@ class HtmlBody(ABC):
         self.levels = HeadingLevels()
         self.in_link = False
         self.deferred_refs: list[str] = []  # note markers met inside a link: placed after it (no nested <a>)
+        self.in_heading = False
 
     # blocks -------------------------------------------------------
     def blocks(self, blocks: tuple[Block, ...]) -> str:
@@ -70,7 +71,12 @@ class HtmlBody(ABC):
             case Heading(level=level, children=c):
                 tag = heading_tag(self.levels.announced(level))  # h1 is the title
                 looks = heading_tag(level)
-                return f"<{tag}{class_attr(['_' + looks] if looks != tag else [])}>{self.inlines(c)}</{tag}>"
+                self.in_heading = True
+                try:
+                    text = self.inlines(c)
+                finally:
+                    self.in_heading = False
+                return f"<{tag}{class_attr(['_' + looks] if looks != tag else [])}>{text}</{tag}>"
             case Paragraph(children=c, role="code"):
                 return f'<pre class="code"><code>{self.code_text(c)}</code></pre>'
             case Paragraph(children=c, role=role):
@@ -138,7 +144,7 @@ class HtmlBody(ABC):
     def inline(self, node: Inline) -> str:
         match node:
             case Text(text=t):
-                return escape(t)
+                return _compounds_kept(escape(t)) if self.in_heading else escape(t)
             case Emph(children=c):
                 return f"<em>{self.inlines(c)}</em>"
             case Strong(children=c):
@@ -286,3 +292,16 @@ def _cell_style(align: str, cell: tuple[Inline, ...]) -> str:
         r for r in (align, "white-space:nowrap" if len(words) == 1 and len(words[0]) <= UNBROKEN_WORD else "") if r
     ]
     return f' style="{";".join(rules)}"' if rules else ""
+
+
+_COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010][^\W_]+)+")  # confidence-building, CA-3
+
+
+def _compounds_kept(markup: str) -> str:
+    """A heading's hyphenated compounds never break at their hyphen.
+
+    Headings are balanced (`text-wrap: balance`), and a browser breaks after a hyphen, so
+    "confidence- / building" was a balanced title's favourite break; the PDF breaks titles
+    only at spaces. Inline, so the email keeps it.
+    """
+    return _COMPOUND.sub(lambda m: f'<span style="white-space:nowrap">{m[0]}</span>', markup)
