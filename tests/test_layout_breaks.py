@@ -225,3 +225,25 @@ def test_a_balanced_html_title_never_breaks_a_hyphenated_compound():
     assert '<span style="white-space:nowrap">confidence-building</span>' in heading
     assert '<span style="white-space:nowrap">CA-3</span>' in heading
     assert re.sub(r"<[^>]+>", "", heading) == title.children[0].text  # the words themselves unchanged
+
+
+# ---------------------------------------------------------------- the kicker
+
+
+def test_the_kicker_never_parts_a_number_from_its_label(workspace):
+    """On a 390 px phone the kicker broke before the "3" of "NO. 3"; every format prints the same line."""
+    (workspace / "briefs" / "series.yaml").write_text(
+        _brief().replace(
+            "date:", "organisation: Central Asia Security Programme\nseries: Policy Brief No. 3\ndate:", 1
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["build", "-f", "html", "-f", "docx", "-f", "txt", "-a", "practitioner"])
+    assert result.exit_code == 0, result.output
+    out = Path("out/series")
+    assert "Central Asia Security Programme · Policy Brief No.\u00a03<" in (out / "series_practitioner.html").read_text(
+        encoding="utf-8"
+    )
+    with zipfile.ZipFile(out / "series_practitioner.docx") as package:
+        assert re.search("Policy Brief No.\u00a03", package.read("word/document.xml").decode("utf-8"), re.I)
+    assert "NO.\u00a03" in (out / "series_practitioner.txt").read_text(encoding="utf-8").upper()

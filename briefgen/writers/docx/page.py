@@ -17,7 +17,7 @@ from docx.shared import Mm, Pt, RGBColor, Twips
 
 from ...design import Theme, display_title
 from ...model import Metadata
-from ..common import byline, meta_author, running_text
+from ..common import byline, kicker_text, meta_author, running_text
 from . import fonts, ooxml
 
 PAGE_SIZES_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
@@ -158,7 +158,7 @@ def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None, logo
         ooxml.set_alt_text(picture, logo_alt or meta.organisation)  # what a screen reader says for the logo
     cell = cells[0]
     first = cell.paragraphs[0]
-    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
+    kicker = kicker_text(meta)
     if kicker:
         first.style = document.styles["Kicker"]
         first.add_run(ooxml.xml_text(kicker.upper()))

@@ -13,7 +13,7 @@ import css_inline
 from ...design import LIST_INDENT, PAPER_COLOUR, BoxLook, TextRole, Theme, display_title
 from ...model import Document, Metadata
 from .. import Artifact, Assets
-from ..common import byline, running_text
+from ..common import byline, kicker_text, running_text
 from .base import HtmlBody, is_rtl, language_tag
 from .css import box_rule, colour, font_stack, hanging, pt, rule, text_css
 
@@ -122,7 +122,7 @@ def _markup(meta: Metadata, theme: Theme, main: str, notes: str, rtl: bool) -> s
     table of that width in a conditional comment only it reads.
     """
     lang, direction, title = language_tag(meta.language), "rtl" if rtl else "ltr", escape(meta.title)
-    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
+    kicker = kicker_text(meta)
     band = [
         f'<p class="_kicker">{escape(kicker)}</p>' if kicker else "",
         f"<h1>{escape(display_title(meta.title))}</h1>",

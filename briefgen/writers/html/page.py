@@ -18,7 +18,7 @@ from ...design import LIST_INDENT, PAPER_COLOUR, BoxLook, Theme, display_title
 from ...model import Document, Metadata
 from ...typography import base_language
 from .. import Artifact, Assets
-from ..common import byline, meta_author, running_text
+from ..common import byline, kicker_text, meta_author, running_text
 from .base import HtmlBody
 from .css import box_rule, colour, font_stack, hanging, pt, rule, text_css
 
@@ -101,7 +101,7 @@ def _head(meta: Metadata, css: str) -> str:
 def _header(meta: Metadata, theme: Theme, assets: Assets) -> str:
     """The title band (kicker, title, subtitle, logo) with the marking above it and the byline below."""
     marking = meta.marking
-    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
+    kicker = kicker_text(meta)
     text = [
         f'<p class="kicker">{escape(kicker)}</p>' if kicker else "",
         f"<h1>{escape(display_title(meta.title))}</h1>",

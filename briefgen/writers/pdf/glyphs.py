@@ -56,7 +56,7 @@ from ... import fonts
 from ...design import Theme, note_paragraphs
 from ...model import Block, Box, Code, Document, Heading, Inline, ListBlock, Note, Quote, Table, plain_text
 from ...model import Paragraph as Para
-from ..common import byline, running_text
+from ..common import byline, kicker_text, running_text
 from .styles import UnshapedTTFont, role_font, text_faces
 
 MAX_UNBROKEN = 40  # characters: a longer right-to-left run may break at its spaces
@@ -533,9 +533,9 @@ def _texts(doc: Document, theme: Theme) -> Iterator[tuple[str, str, str]]:
     yield "in the title", meta.title, role_font(theme.title)
     if meta.subtitle:
         yield "in the subtitle", meta.subtitle, role_font(theme.subtitle)
-    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
-    if kicker:
-        yield "in the organisation or series", kicker.upper(), role_font(theme.kicker)
+    over_title = kicker_text(meta)
+    if over_title:
+        yield "in the organisation or series", over_title.upper(), role_font(theme.kicker)
     if meta.marking:
         yield "in the marking", meta.marking.upper(), role_font(theme.marking)
     line = byline(meta)

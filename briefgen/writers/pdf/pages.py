@@ -15,7 +15,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from ...design import TextRole, Theme, display_title
 from ...model import Metadata
-from ..common import running_text
+from ..common import kicker_text, running_text
 from . import budget
 from .body import BalancedParagraph, KeepWithFirstLines, OutlineHeading
 from .footnotes import FootnoteFrame, TaggedParagraph
@@ -33,7 +33,7 @@ def title_band(
 ) -> tuple[list[Paragraph], float]:
     """The first page's coloured band: kicker, title (the document's H1), subtitle; and its height."""
     tree = tree or StructTree()
-    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
+    kicker = kicker_text(meta)
     parts: list[Paragraph] = []
     if kicker:
         style = paragraph_style("kicker", theme.kicker, flowing=False)
