@@ -247,3 +247,22 @@ def test_the_kicker_never_parts_a_number_from_its_label(workspace):
     with zipfile.ZipFile(out / "series_practitioner.docx") as package:
         assert re.search("Policy Brief No.\u00a03", package.read("word/document.xml").decode("utf-8"), re.I)
     assert "NO.\u00a03" in (out / "series_practitioner.txt").read_text(encoding="utf-8").upper()
+
+
+# ---------------------------------------------------------------- the page budget
+
+
+def test_check_warns_of_a_brief_too_long_for_its_audience_as_build_does(workspace):
+    """40 actions for ministers: `check` passed the brief and `build` then found the PDF over max_pages."""
+    (workspace / "briefs" / "ids.yaml").unlink()
+    (workspace / "briefs" / "long.yaml").write_text(_brief(groups=4, items=15), encoding="utf-8")
+    checked = CliRunner().invoke(cli, ["check"])
+    assert checked.exit_code == 0, checked.output
+    built = CliRunner().invoke(cli, ["build", "-f", "pdf", "-a", "policymaker"])
+    assert built.exit_code == 0, built.output
+
+    def over(output: str) -> list[str]:
+        return [line for line in output.splitlines() if "(max_pages)" in line]
+
+    assert over(checked.output) and over(checked.output) == over(built.output)
+    assert "long_policymaker.pdf" in over(checked.output)[0] and "its audience allows 2" in over(checked.output)[0]
