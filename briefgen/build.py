@@ -41,9 +41,13 @@ class Output:
     @property
     def warnings(self) -> tuple[str, ...]:
         """What the writer warned of, and a page count over the audience's limit."""
+        return self.over_pages + self.artifact.warnings
+
+    @property
+    def over_pages(self) -> tuple[str, ...]:
+        """The page count, if it is over the audience's limit (max_pages): what `build` and `check` warn of."""
         over = self.pages and self.max_pages and self.pages > self.max_pages
-        limit = (f"{self.pages} pages; its audience allows {self.max_pages} (max_pages)",) if over else ()
-        return limit + self.artifact.warnings
+        return (f"{self.pages} pages; its audience allows {self.max_pages} (max_pages)",) if over else ()
 
     @property
     def data(self) -> bytes:
@@ -168,6 +172,21 @@ def build(
 ) -> list[Output]:
     """Every output for one brief, in memory: nothing is written unless all succeed."""
     return [make(job) for job in plan(brief, audiences, formats, roots, refs)]
+
+
+def page_budget(
+    brief: Brief,
+    audiences: list[Audience],
+    roots: tuple[Path, ...],
+    refs: dict[str, Reference],
+) -> list[Output]:
+    """The PDFs of the audiences with a page limit (max_pages), made as `build` makes them.
+
+    A page count is known only once the PDF is laid out: `check` makes these to hold a brief
+    to the limit `build` warns of (`Output.over_pages`).
+    """
+    limited = [a for a in audiences if a.theme_in(brief.language).max_pages]
+    return build(brief, limited, ["pdf"], roots, refs) if limited else []
 
 
 def manifest(

@@ -42,6 +42,8 @@ LIST_BOXES = ("bibliography", "sources")  # boxes that only mark where a list go
 PARAGRAPH_ROLES = ("bibliography", "code", "small")  # model Paragraph.role values with their own text role
 PAGE_SIZES_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 LIST_INDENT = 1.5  # each list level indents by this many body sizes
+LIST_NUMBER_GAP = 0.5
+LIST_NUMBER_SCALE = 0.9  # a list's numbers are set this much smaller than the body, bold, in the headings' family
 NBSP = "\u00a0"
 
 # Page breaks: what may be split across pages, and what must stay together.

@@ -21,7 +21,7 @@ from .style import Content, Style
 
 @dataclass(frozen=True)
 class Shaped:
-    """What a template sees as `brief`, plus counts for "N more in the full brief"."""
+    """What a template sees as `brief`, plus counts for "N more in the full brief" (`FULL_BRIEF`'s)."""
 
     id: str
     title: str
@@ -43,6 +43,9 @@ class Shaped:
     @property
     def recommendations(self) -> tuple[Recommendation, ...]:
         return tuple(r for g in self.groups for r in g.items)
+
+
+FULL_BRIEF = "practitioner"  # the audience whose brief "the full brief" names: every recommendation for it
 
 
 def _for(audience: str, tags: tuple[str, ...]) -> bool:
@@ -152,6 +155,9 @@ def shape(brief: Brief, audience: str, style: Style) -> Shaped:
         if items:
             kept_groups.append(replace(group, items=items))
     total = len(brief.recommendations)
+    # "N further recommendations in the full brief": those the full brief has and this one leaves out
+    # (one tagged for another audience alone, e.g. academic, is in neither)
+    further = sum(1 for r in brief.recommendations if _for(FULL_BRIEF, r.audiences) and r.id not in keep)
     sections = tuple(replace(s, audiences=()) for s in brief.sections if _for(audience, s.audiences))
     return Shaped(
         id=brief.id,
@@ -169,5 +175,5 @@ def shape(brief: Brief, audience: str, style: Style) -> Shaped:
         groups=tuple(kept_groups),
         contact=brief.contact,
         total_recommendations=total,
-        hidden_recommendations=total - len(keep),
+        hidden_recommendations=further,
     )

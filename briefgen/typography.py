@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .model import Branch, Code, Document, Inline, Metadata, Span, Text, map_children
+from .model import Branch, Code, Document, Emph, Inline, Metadata, Span, Strong, Text, map_children, plain_text
 
 ENGLISH_QUOTES = "“”‘’"  # markdown-it's own: what every English brief has always printed
 NBSP = "\u00a0"  # no-break space, a word space wide: before a colon, inside guillemets
@@ -124,7 +124,23 @@ def _typeset(inlines: tuple[Inline, ...], language: str, document: str) -> tuple
                 out.append(_typeset_node(node, lang, document))
             case _:
                 out.append(_typeset_node(node, language, document))
-    return _same_or_new(inlines, tuple(out))
+    return _same_or_new(inlines, tuple(_labels_kept(out)))
+
+
+def _labels_kept(inlines: list[Inline]) -> list[Inline]:
+    """A label keeps the first word of its value on its line: "**When:** 2010–2011" never ends a line
+    at "When:". The space after bold or italic text ending in a colon becomes a no-break space."""
+    for i in range(1, len(inlines)):
+        label, value = inlines[i - 1], inlines[i]
+        if (
+            isinstance(label, Strong | Emph)
+            and plain_text(label.children).rstrip().endswith(":")
+            and isinstance(value, Text)
+            and value.text[:1] == " "
+            and value.text[1:2].strip()
+        ):
+            inlines[i] = Text(NBSP + value.text[1:])
+    return inlines
 
 
 def _typeset_node(node: Branch, language: str, document: str) -> Branch:
@@ -146,7 +162,8 @@ def typeset(doc: Document) -> Document:
 
     One pass over the model, so every writer prints the same. The document's own quotation marks
     were set by the Markdown parser (markdown.parser); a span in another language gets its own.
-    Nothing changes in an English document without spans in another language.
+    A label ("**When:**") is joined to its value's first word in every language; otherwise
+    nothing changes in an English document without spans in another language.
     """
     language = doc.meta.language
     blocks = _same_or_new(doc.blocks, tuple(_typeset_node(b, language, language) for b in doc.blocks))

@@ -15,6 +15,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 IMPORT_NAMES = {  # a distribution's name on the index -> the module it installs, where they differ
     "pyyaml": "yaml",
     "python-docx": "docx",
+    "python-bidi": "bidi",
     "pillow": "PIL",
     "markdown-it-py": "markdown_it",
     "mdit-py-plugins": "mdit_py_plugins",

@@ -118,3 +118,29 @@ def test_an_authors_short_line_replaces_the_first_sentence_in_short_forms():
     assert rec.rationale == "Talk now [@a]."
     [rec] = shape(brief, "x", style_from_dict({"content": {"rationale": "full"}})).recommendations
     assert rec.rationale == REC.rationale
+
+
+def test_the_further_recommendations_are_those_the_full_brief_has_beyond_this_one():
+    """An academic-only recommendation is not in the practitioner (full) brief: it is not counted."""
+    brief = Brief(
+        id="b",
+        title="T",
+        date=dt.date(2010, 1, 15),
+        source=Path("/secret/brief.yaml"),
+        bibliography=Path("/secret/references.bib"),
+        groups=(
+            Group(
+                "G",
+                (
+                    REC,
+                    Recommendation("R2", "Low one", "low"),
+                    Recommendation("R3", "For scholars", "low", audiences=("academic",)),
+                    Recommendation("R4", "For all who act", "medium", audiences=("practitioner", "policymaker")),
+                ),
+            ),
+        ),
+    )
+    policymaker = shape(brief, "policymaker", style_from_dict({"content": {"priorities": ["high"]}}))
+    assert [r.id for r in policymaker.recommendations] == ["R1"]
+    assert policymaker.hidden_recommendations == 2  # R2 and R4; not R3
+    assert shape(brief, "practitioner", style_from_dict({})).hidden_recommendations == 0

@@ -276,3 +276,39 @@ def test_a_fallback_that_is_no_truetype_font_is_an_error_in_the_style_file(works
     assert "templates/fonted/style.yaml:4:7: fonts.fallback: 'notes.txt' beside the style: not a TrueType" in (
         result.output
     )
+
+
+DIGITS_BRIEF = """\
+title: Water and borders
+date: 2010-01-15
+summary: Ministers met and agreed.
+recommendations:
+  - group: Regional security
+    items:
+      - id: R1
+        title: Open a regional water dialogue
+        priority: high
+        timeframe: "٢٠١٠"
+      - id: R2
+        title: Publish border incident data
+        priority: low
+        timeframe: "٢٠١٠–٢٠١١"
+"""
+
+
+def test_arabic_indic_digits_are_given_to_harfbuzz_turned_back(glyphs):
+    """harfbuzz lays Arabic-script digits out right to left: given as drawn, 2010 would print as 0102."""
+    assert glyphs.pieces("When: ٢٠١٠", SERIF) == [Piece(SERIF, "When: "), Piece(ARABIC, "٠١٠٢", True)]
+
+
+@pytest.mark.workspace(briefs={"digits.yaml": DIGITS_BRIEF}, bib=REFERENCES_BIB)
+def test_arabic_indic_digits_outside_arabic_text_are_never_turned_round(workspace):
+    """UAX #9: digits are weak runs, drawn as written; a range of them reads right to left (rule N1),
+    as a browser and LibreOffice show it, in the card and in the overview table alike."""
+    result = CliRunner().invoke(cli, ["build", "-f", "pdf", "-a", "practitioner"])
+    assert result.exit_code == 0, result.output
+    pdf = pypdf.PdfReader(workspace / "out" / "digits" / "digits_practitioner.pdf")
+    lines = ["".join(line.split()) for page in pdf.pages for line in page.extract_text().splitlines()]
+    assert "When:٢٠١٠" in " ".join(lines) and "When:٢٠١١–٢٠١٠" in " ".join(lines)  # the cards
+    assert lines.count("٢٠١٠") == 1 and lines.count("٢٠١١–٢٠١٠") == 1  # the overview table's cells
+    assert not any("٠١٠٢" in line or "١١٠٢" in line for line in lines)

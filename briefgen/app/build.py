@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BriefgenError, Problem, display_path
 from ..output import write_set
 from .events import Advanced, Failed, ProgressEnded, ProgressStarted, Reporter, Warned, Written
 from .load import failure
 from .plan import BuildRequest, Pending, plan_brief, report_unchanged, style_warnings, unchanged_outputs, warn_again
+
+if TYPE_CHECKING:
+    from ..build import Output
 
 
 def run_build(request: BuildRequest, reporter: Reporter) -> int:
@@ -86,6 +90,16 @@ def _finish_all(pending: list[Pending], request: BuildRequest, reporter: Reporte
     return failures
 
 
+def output_problems(path: Path, outputs: list[Output], only_pages: bool = False) -> list[Problem]:
+    """Each output's warnings (`only_pages`: its page count over the limit) as problems naming the brief,
+    the audience and the file, as `build` and `check` say them."""
+    return [
+        Problem(display_path(path), None, None, o.audience, f"{o.relative_path.name}: {w}")
+        for o in outputs
+        for w in (o.over_pages if only_pages else o.warnings)
+    ]
+
+
 def finish_brief(planned: Pending, request: BuildRequest, reporter: Reporter) -> None:
     """Wait for one brief's outputs, warn, and write them with its manifest as one set."""
     from ..build import manifest
@@ -95,11 +109,7 @@ def finish_brief(planned: Pending, request: BuildRequest, reporter: Reporter) ->
     for future in planned.futures:
         outputs.append(future.result())
         reporter.report(Advanced())
-    problems = [
-        Problem(display_path(planned.path), None, None, o.audience, f"{o.relative_path.name}: {w}")
-        for o in outputs
-        for w in o.warnings
-    ]
+    problems = output_problems(planned.path, outputs)
     if problems and request.strict:
         raise BriefgenError(problems)
     for p in problems:

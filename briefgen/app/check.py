@@ -1,10 +1,15 @@
-"""`check`: every brief validated and run through every audience's template, nothing written."""
+"""`check`: every brief validated and run through every audience's template, nothing written.
+
+An audience with a page limit (max_pages) has its PDF made as `build` makes it, in memory,
+so `check` warns of a brief too long for it as `build` would.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..errors import display_path
+from .build import output_problems
 from .events import Checked, Failed, Reporter, Warned
 from .load import failure, find_briefs, load
 from .plan import style_warnings
@@ -16,7 +21,7 @@ def run_check(
     """Check each brief, and each translation beside it, as `build` would read them; the number that failed
     (each reported as `Failed`)."""
     from ..audience import discover, load_audiences
-    from ..build import to_document
+    from ..build import page_budget, to_document
     from ..mail.recipients import brief_distribution
     from .translate import variants
 
@@ -33,6 +38,8 @@ def run_check(
             brief, refs, _ = load(path, bib, names, reporter, translation)
             for audience in every:
                 to_document(brief, audience, roots, refs)
+            for problem in output_problems(shown, page_budget(brief, every, roots, refs), only_pages=True):
+                reporter.report(Warned(str(problem)))  # as `build` says it: only a laid-out PDF counts its pages
             if translation is None:  # `mail` reads the list; `build` never does
                 _check_languages(brief_distribution(path, names), brief.language, path, reporter)
             reporter.report(Checked(shown, len(brief.recommendations), len(brief.groups)))

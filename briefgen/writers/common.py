@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import os
+import re
 from datetime import date
 
 from ..errors import BriefgenError
@@ -14,6 +15,17 @@ from ..model import Metadata
 def meta_author(meta: Metadata) -> str:
     """The author a file's metadata names: the authors, or else the organisation."""
     return "; ".join(a.name for a in meta.authors) or meta.organisation
+
+
+_BEFORE_NUMBER = re.compile(r"(?<=\S) (?=\d)")
+
+
+def kicker_text(meta: Metadata) -> str:
+    """The line over the title: organisation · series, a number never apart from its label.
+
+    "Policy Brief No. 3" on a phone broke before the "3"; the space before a number is a no-break one.
+    """
+    return " · ".join(_BEFORE_NUMBER.sub("\u00a0", x) for x in (meta.organisation, meta.series) if x)
 
 
 def byline(meta: Metadata) -> str:

@@ -13,12 +13,13 @@ character of every text face), so the PDF is laid out as before.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import uharfbuzz as hb
 
 from .. import fonts
-from ..design import LIST_INDENT, TextRole, Theme
+from ..design import LIST_INDENT, LIST_NUMBER_GAP, TextRole, Theme
 from ..model import Block, Box, Heading, ListBlock, Paragraph, Quote, Rule, Table, blocks_text, plain_text
 
 NO_BREAK_SPACE = 0xA0
@@ -87,6 +88,31 @@ def line_count(text: str, role: TextRole, width: float) -> int:
     return lines
 
 
+def room_for(width: float) -> float:
+    """`width` rounded up to a hundredth of a point, for a column that must hold a word whole.
+
+    A column exactly as wide as its word plus padding can leave the word a hair less room
+    than its width once the writer subtracts the padding again (41.4378 - 12 = 29.437799...),
+    and then the word breaks ("G10-1" / "0").
+    """
+    return math.ceil(width * 100) / 100
+
+
+def list_indent(lst: ListBlock, number: TextRole, body_size: float, slack: float = 1.0) -> float:
+    """How far a list's text stands from the left edge of its numbers, in points.
+
+    `LIST_INDENT` body sizes, unless the list's widest number (set in `number`, widened by
+    `slack`) and a gap of `LIST_NUMBER_GAP` ems need more: "15." must not touch its text.
+    Bullets always fit the least indent.
+    """
+    least = body_size * LIST_INDENT
+    if not lst.ordered or not lst.items:
+        return least
+    numbers = range(lst.start, lst.start + len(lst.items))
+    widest = max(text_width(f"{n}.", number) for n in numbers)
+    return max(least, room_for(widest * slack + body_size * LIST_NUMBER_GAP))
+
+
 CELL_MIN_EMS = 2.0  # a table column keeps room for this many ems of its text, about four letters
 
 
@@ -117,7 +143,7 @@ def column_widths(table: Table, theme: Theme, width: float, padding: float, slac
         for i, cell in enumerate(row):
             text = plain_text(cell)
             longest = max((text_width(w, role) for w in text.split()), default=0.0)
-            minimum[i] = max(minimum[i], longest * slack + padding)
+            minimum[i] = max(minimum[i], room_for(longest * slack + padding))
             length[i] = max(length[i], min(text_width(text, role) * slack + padding, width))
     spare = width - sum(minimum)
     if spare <= 0:

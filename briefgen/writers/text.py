@@ -54,7 +54,7 @@ from ..model import (
     safe_url,
 )
 from . import Artifact, Assets
-from .common import byline, running_text
+from .common import byline, kicker_text, running_text
 
 MEDIA_TYPE = "text/plain"
 WIDTH = 72  # columns a line may take, in display width
@@ -271,7 +271,7 @@ def _header(meta: Metadata) -> list[str]:
 
     The title's last two words are kept together when it wraps, as in the other formats.
     """
-    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
+    kicker = kicker_text(meta)
     title = _display_lines(meta.title, display_title(meta.title), WIDTH)
     return _stack(
         [

@@ -25,6 +25,7 @@ from ...design import (
     TABLE_MIN_ROWS,
     BoxLook,
     HeadingLevels,
+    TextRole,
     Theme,
     box_lead,
     display_heading,
@@ -54,7 +55,7 @@ from ...model import (
     safe_url,
 )
 from ...model import Paragraph as Para
-from ..measure import cell_fit, column_widths, estimated_height, line_count
+from ..measure import cell_fit, column_widths, estimated_height, line_count, list_indent
 from . import ooxml
 from .styles import ROLE_STYLES, box_style_name
 
@@ -262,8 +263,8 @@ class BodyWriter:
     def block_ListBlock(self, lst: ListBlock, where, depth: int) -> None:
         style = "List Number" if lst.ordered else "List Bullet"
         level = min(depth, 8)
-        num_id = self._list(lst, level)
-        indent = self.theme.body.size * LIST_INDENT
+        indent = list_indent(lst, self._number_role(), self.theme.body.size, WORD_FONT_SLACK)
+        num_id = self._list(lst, level, round(indent * TWIPS_PER_POINT))
         width = self.width - indent * (level + 1)
         for item in lst.items:
             for k, block in enumerate(item):
@@ -283,20 +284,28 @@ class BodyWriter:
         """A paragraph of at most `KEEP_LINES` lines, which never splits across pages."""
         return line_count(plain_text(block.children), self.theme.role(block.role), width) <= KEEP_LINES
 
-    def _list(self, lst: ListBlock, level: int) -> int:
-        """The list instance: bullets share one; each numbered list restarts at its own start."""
+    def _list(self, lst: ListBlock, level: int, step: int) -> int:
+        """The list instance: bullets share one; each numbered list restarts at its own start.
+
+        `step`: each level's indent in twips; a numbered list whose numbers need more than the
+        usual step ("15.") gets a definition of its own with that step.
+        """
         if not lst.ordered and self._bullets is not None:
             return self._bullets
-        name = "briefgen numbers" if lst.ordered else "briefgen bullets"
-        definition = ooxml.list_definition(self.doc.part, name, self._list_levels(lst.ordered))
+        usual = round(self.theme.body.size * LIST_INDENT * TWIPS_PER_POINT)
+        name = ("briefgen numbers" if lst.ordered else "briefgen bullets") + (f" {step}" if step != usual else "")
+        definition = ooxml.list_definition(self.doc.part, name, self._list_levels(lst.ordered, step))
         num_id = ooxml.list_instance(self.doc.part, definition, level, lst.start if lst.ordered else None)
         if not lst.ordered:
             self._bullets = num_id
         return num_id
 
-    def _list_levels(self, ordered: bool) -> list[ooxml.ListLevel]:
+    def _number_role(self) -> TextRole:
+        """A list number as Word sets it: bold, in the headings' family, at the body's size."""
+        return replace(self.theme.headings[0], size=self.theme.body.size, bold=True, italic=False)
+
+    def _list_levels(self, ordered: bool, step: int) -> list[ooxml.ListLevel]:
         """Nine levels drawn as the PDF draws every level: accent bullets, bold accent numbers."""
-        step = round(self.theme.body.size * LIST_INDENT * TWIPS_PER_POINT)
         accent = self.theme.colours.accent
         if ordered:
             font = self.theme.headings[0].font_name

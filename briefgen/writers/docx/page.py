@@ -17,7 +17,7 @@ from docx.shared import Mm, Pt, RGBColor, Twips
 
 from ...design import Theme, display_title
 from ...model import Metadata
-from ..common import byline, meta_author, running_text
+from ..common import byline, kicker_text, meta_author, running_text
 from . import fonts, ooxml
 
 PAGE_SIZES_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
@@ -92,15 +92,19 @@ def setup_page(document, meta: Metadata, theme: Theme) -> None:
     header = section.header.paragraphs[0]
     header.style = document.styles["Header"]
     header.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
-    header.add_run(ooxml.xml_text(running_text(theme.header, meta)))
+    text = running_text(theme.header, meta)
+    header.add_run(ooxml.xml_text(text))
     if meta.marking:
         _marking_run(header, "\t" + meta.marking.upper(), theme)
-    _place_running_header(header, theme, top, section.header_distance.mm)
+    _place_running_header(header, theme, top, section.header_distance.mm, ruled=bool(text or meta.marking))
     # page one's header holds only the title band's top (title_block): no running header there
 
 
-def _place_running_header(header, theme: Theme, top: float, distance: float) -> None:
-    """Baseline and rule where the PDF draws them, and the header ending at the top margin (mm)."""
+def _place_running_header(header, theme: Theme, top: float, distance: float, ruled: bool = True) -> None:
+    """Baseline and rule where the PDF draws them, and the header ending at the top margin (mm).
+
+    `ruled`: whether the header has text under which to draw the rule (the PDF draws none either).
+    """
     role = theme.running
     fmt = header.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -111,7 +115,8 @@ def _place_running_header(header, theme: Theme, top: float, distance: float) -> 
     used = distance * POINTS_PER_MM + before + role.leading + rule_space + RULE_POINTS
     fmt.space_before = Pt(before)
     fmt.space_after = Pt(max(0.0, top * POINTS_PER_MM - used))
-    ooxml.paragraph_border(header, "bottom", round(RULE_POINTS * 8), theme.colours.rule, space=round(rule_space))
+    if ruled:
+        ooxml.paragraph_border(header, "bottom", round(RULE_POINTS * 8), theme.colours.rule, space=round(rule_space))
 
 
 def _twips(mm: float) -> int:
@@ -153,7 +158,7 @@ def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None, logo
         ooxml.set_alt_text(picture, logo_alt or meta.organisation)  # what a screen reader says for the logo
     cell = cells[0]
     first = cell.paragraphs[0]
-    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
+    kicker = kicker_text(meta)
     if kicker:
         first.style = document.styles["Kicker"]
         first.add_run(ooxml.xml_text(kicker.upper()))

@@ -32,6 +32,7 @@ from ...model import (
     Superscript,
     Table,
     Text,
+    plain_text,
     safe_url,
 )
 
@@ -58,6 +59,7 @@ class HtmlBody(ABC):
         self.levels = HeadingLevels()
         self.in_link = False
         self.deferred_refs: list[str] = []  # note markers met inside a link: placed after it (no nested <a>)
+        self.in_heading = False
 
     # blocks -------------------------------------------------------
     def blocks(self, blocks: tuple[Block, ...]) -> str:
@@ -69,7 +71,12 @@ class HtmlBody(ABC):
             case Heading(level=level, children=c):
                 tag = heading_tag(self.levels.announced(level))  # h1 is the title
                 looks = heading_tag(level)
-                return f"<{tag}{class_attr(['_' + looks] if looks != tag else [])}>{self.inlines(c)}</{tag}>"
+                self.in_heading = True
+                try:
+                    text = self.inlines(c)
+                finally:
+                    self.in_heading = False
+                return f"<{tag}{class_attr(['_' + looks] if looks != tag else [])}>{text}</{tag}>"
             case Paragraph(children=c, role="code"):
                 return f'<pre class="code"><code>{self.code_text(c)}</code></pre>'
             case Paragraph(children=c, role=role):
@@ -94,18 +101,19 @@ class HtmlBody(ABC):
     def table(self, table: Table) -> str:
         """Header cells are column headers for screen readers; short rows are padded to a full grid."""
         ncols = max([len(table.header), *(len(r) for r in table.rows)])
-        aligns = [f' style="text-align:{a}"' if a else "" for a in (*table.align, *[""] * ncols)[:ncols]]
+        aligns = [f"text-align:{a}" if a else "" for a in (*table.align, *[""] * ncols)[:ncols]]
         out = [self.table_start()]
         fill = self.header_cell_attributes()
         if table.header:
             cells = "".join(
-                f'<th scope="col"{fill}{aligns[i]}>{self.inlines(c)}</th>' for i, c in enumerate(table.header)
+                f'<th scope="col"{fill}{_cell_style(aligns[i], c)}>{self.inlines(c)}</th>'
+                for i, c in enumerate(table.header)
             )
             out.append(f"<thead><tr>{cells}{'<td></td>' * (ncols - len(table.header))}</tr></thead>")
         if table.rows:
             out.append("<tbody>")
             for row in table.rows:
-                cells = "".join(f"<td{aligns[i]}>{self.inlines(c)}</td>" for i, c in enumerate(row))
+                cells = "".join(f"<td{_cell_style(aligns[i], c)}>{self.inlines(c)}</td>" for i, c in enumerate(row))
                 out.append(f"<tr>{cells}{'<td></td>' * (ncols - len(row))}</tr>")
             out.append("</tbody>")
         out.append(self.table_end())
@@ -136,7 +144,7 @@ class HtmlBody(ABC):
     def inline(self, node: Inline) -> str:
         match node:
             case Text(text=t):
-                return escape(t)
+                return _compounds_kept(escape(t)) if self.in_heading else escape(t)
             case Emph(children=c):
                 return f"<em>{self.inlines(c)}</em>"
             case Strong(children=c):
@@ -268,3 +276,32 @@ def language_tag(language: str) -> str:
     """
     tag = language.strip()
     return tag if LANGUAGE_TAG.fullmatch(tag) else "und"
+
+
+UNBROKEN_WORD = 16  # characters: a cell of one word this short (an id, "G10-10") is never broken
+
+
+def _cell_style(align: str, cell: tuple[Inline, ...]) -> str:
+    """A cell's style attribute: its alignment, and no line break in a cell of one short word.
+
+    The PDF and DOCX give a column at least its longest word; a browser gives it its narrowest
+    (min-content) width, which breaks "CA-1" after its hyphen. Inline, so the email keeps it.
+    """
+    words = plain_text(cell).split()
+    rules = [
+        r for r in (align, "white-space:nowrap" if len(words) == 1 and len(words[0]) <= UNBROKEN_WORD else "") if r
+    ]
+    return f' style="{";".join(rules)}"' if rules else ""
+
+
+_COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010][^\W_]+)+")  # confidence-building, CA-3
+
+
+def _compounds_kept(markup: str) -> str:
+    """A heading's hyphenated compounds never break at their hyphen.
+
+    Headings are balanced (`text-wrap: balance`), and a browser breaks after a hyphen, so
+    "confidence- / building" was a balanced title's favourite break; the PDF breaks titles
+    only at spaces. Inline, so the email keeps it.
+    """
+    return _COMPOUND.sub(lambda m: f'<span style="white-space:nowrap">{m[0]}</span>', markup)

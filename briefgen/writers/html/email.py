@@ -10,10 +10,10 @@ from html import escape
 
 import css_inline
 
-from ...design import PAPER_COLOUR, BoxLook, TextRole, Theme, display_title
+from ...design import LIST_INDENT, PAPER_COLOUR, BoxLook, TextRole, Theme, display_title
 from ...model import Document, Metadata
 from .. import Artifact, Assets
-from ..common import byline, running_text
+from ..common import byline, kicker_text, running_text
 from .base import HtmlBody, is_rtl, language_tag
 from .css import box_rule, colour, font_stack, hanging, note_link_rules, pt, rule, text_css
 
@@ -122,7 +122,7 @@ def _markup(meta: Metadata, theme: Theme, main: str, notes: str, rtl: bool) -> s
     table of that width in a conditional comment only it reads.
     """
     lang, direction, title = language_tag(meta.language), "rtl" if rtl else "ltr", escape(meta.title)
-    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
+    kicker = kicker_text(meta)
     band = [
         f'<p class="_kicker">{escape(kicker)}</p>' if kicker else "",
         f"<h1>{escape(display_title(meta.title))}</h1>",
@@ -231,7 +231,7 @@ def _body_rules(theme: Theme, start: str) -> list[str]:
         # body text
         *(rule(f"h{n + 1}, ._h{n + 1}", *_mail_text_css(theme.heading(n))) for n in range(1, 6)),
         rule("p, ul, ol", *_mail_text_css(theme.body)),
-        rule("ul, ol", f"padding-{start}: {pt(size * 1.5)}"),
+        rule("ul, ol", f"padding-{start}: {pt(size * LIST_INDENT)}"),
         rule("li", *_mail_text_css(theme.body, margins=False)),
         rule("li > p", f"margin-bottom: {pt(size * 0.3)}"),
         # paragraph roles: on the paragraphs only, not on a list box (`::: bibliography`) of the same name

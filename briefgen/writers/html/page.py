@@ -14,11 +14,11 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from ...design import PAPER_COLOUR, BoxLook, Theme, display_title
+from ...design import LIST_INDENT, PAPER_COLOUR, BoxLook, Theme, display_title
 from ...model import Document, Metadata
 from ...typography import base_language
 from .. import Artifact, Assets
-from ..common import byline, meta_author, running_text
+from ..common import byline, kicker_text, meta_author, running_text
 from .base import HtmlBody
 from .css import box_rule, colour, font_stack, hanging, note_link_rules, pt, rule, text_css
 
@@ -101,7 +101,7 @@ def _head(meta: Metadata, css: str) -> str:
 def _header(meta: Metadata, theme: Theme, assets: Assets) -> str:
     """The title band (kicker, title, subtitle, logo) with the marking above it and the byline below."""
     marking = meta.marking
-    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
+    kicker = kicker_text(meta)
     text = [
         f'<p class="kicker">{escape(kicker)}</p>' if kicker else "",
         f"<h1>{escape(display_title(meta.title))}</h1>",
@@ -169,11 +169,13 @@ def _stylesheet(theme: Theme, meta: Metadata, looks: dict[str, BoxLook]) -> str:
         *(rule(f"h{n + 1}, ._h{n + 1}", *text_css(theme.heading(n))) for n in range(1, 6)),
         rule("h1, h2, h3, h4", "text-wrap: balance"),  # no title ends with one word alone, as in the PDF
         rule("p, ul, ol", "margin-top: 0", f"margin-bottom: {pt(theme.body.space_after)}"),
-        rule("ul, ol", f"padding-left: {pt(size * 1.5)}"),
+        rule("ul, ol", f"padding-left: {pt(size * LIST_INDENT)}"),
         rule("li > p", f"margin-bottom: {pt(size * 0.3)}"),
         rule("li::marker", f"color: {colour(c.accent)}"),
         rule(".small", *text_css(theme.small)),
-        rule(".bibliography", *text_css(theme.bibliography), *hanging(theme.bibliography)),
+        # on the entries only: the `::: bibliography` box around them has the class too, and indented as
+        # well it put the list 16.8 pt further in than the PDF's (whose entries hang by this alone)
+        rule("p.bibliography", *text_css(theme.bibliography), *hanging(theme.bibliography)),
         rule("pre", *text_css(theme.code), "white-space: pre-wrap", "overflow-wrap: anywhere"),
         rule("code", f"font-family: {font_stack(theme.code)}", "font-size: 0.92em"),
         rule("pre code", "font-size: inherit"),

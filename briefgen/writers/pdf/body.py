@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -24,7 +25,7 @@ from reportlab.platypus.doctemplate import ActionFlowable, FrameBreak
 from ...design import (
     KEEP_LINES,
     LEADING,
-    LIST_INDENT,
+    LIST_NUMBER_SCALE,
     TABLE_MIN_ROWS,
     BoxLook,
     HeadingLevels,
@@ -56,7 +57,7 @@ from ...model import (
 )
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
-from ..measure import CELL_MIN_EMS, cell_fit, column_widths, text_width
+from ..measure import CELL_MIN_EMS, cell_fit, column_widths, list_indent, room_for, text_width
 from . import budget
 from .footnotes import Container, NoteParagraph, TaggedParagraph, note_anchor
 from .glyphs import Glyphs, right_to_left_runs
@@ -542,7 +543,8 @@ class Builder:
 
     def block_ListBlock(self, lst: ListBlock, width: float) -> list[Flowable]:
         size = self.theme.body.size
-        (indent,) = self._indents(width, size * LIST_INDENT)
+        number = replace(self.theme.headings[0], size=size * LIST_NUMBER_SCALE, bold=True, italic=False)
+        (indent,) = self._indents(width, list_indent(lst, number, size))
         numbering = "/Decimal" if lst.ordered else "/Disc"
         labels: list[Node] = []
         items = []
@@ -554,8 +556,8 @@ class Builder:
                         items.append(ListItem(self._item(item, width - indent) or [Spacer(0, 0)]))
         queue = iter(labels)
         kwargs = dict(
-            bulletFontName=face_name(self.theme.headings[0].family, "Bold") if lst.ordered else face_name("sans"),
-            bulletFontSize=size * 0.9 if lst.ordered else size,
+            bulletFontName=face_name(number.family, number.face) if lst.ordered else face_name("sans"),
+            bulletFontSize=number.size if lst.ordered else size,
             bulletColor=self.accent,
             leftIndent=indent,
             spaceAfter=size * 0.3,
@@ -643,7 +645,7 @@ class Builder:
         for row, role in [*rows, *((r, self.theme.cell) for r in t.rows)]:
             for i, cell in enumerate(row):
                 longest = max((text_width(w, role) for w in plain_text(cell).split()), default=0.0)
-                floors[i] = max(floors[i], min(longest * scale + 2 * padding, share))
+                floors[i] = max(floors[i], min(room_for(longest * scale + 2 * padding), share))
         return floors
 
     @staticmethod

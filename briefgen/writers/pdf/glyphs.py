@@ -13,13 +13,14 @@ paragraph style has `shaping=1`, but it shapes one word at a time, with the font
 first run, and its bidi reordering needs `rlbidi` (not on PyPI) and is switched off for
 paragraphs of several runs, which every paragraph with a fallback run is. So here:
 
-- a right-to-left run (from a Hebrew or Arabic letter to the last such letter or number, with no
-  left-to-right letter between) is put in the order it is drawn: its parts in other fonts (a
-  bracket or full stop Noto Sans Hebrew lacks) turned round, brackets mirrored, numbers kept;
+- a right-to-left run (from a Hebrew or Arabic letter or Arabic-Indic digit to the last such
+  character or number, with no left-to-right letter between) is put in the order it is drawn by
+  python-bidi (UAX #9): turned round, numbers in it kept as written (European and Arabic-Indic
+  digits are weak types, never turned round), brackets mirrored;
 - its spaces become no-break spaces, so the run stays on one line and harfbuzz sees an Arabic
-  run as one word, which it lays out right to left whole (numbers in it are turned round first,
-  or harfbuzz would print 2010 as 0102); runs longer than `MAX_UNBROKEN` may break at their
-  spaces, and then read right to left word by word only;
+  run as one word; harfbuzz lays out a piece in an Arabic-script font right to left itself
+  (letters and digits alike), so such a piece is given to it turned back; runs longer than
+  `MAX_UNBROKEN` may break at their spaces, and then read right to left word by word only;
 - Hebrew letters stand alone, so Noto Sans Hebrew is not shaped: its text is turned round here;
 - a shaped piece (Arabic, an audience's font) must be a word of its own: punctuation touching it
   that its font has joins it, placed for harfbuzz; any other change of font gets a break too
@@ -40,6 +41,9 @@ from functools import cache
 from html.parser import HTMLParser
 from xml.sax.saxutils import escape
 
+import uharfbuzz as hb
+from bidi import get_display
+from bidi.mirror import MIRRORED as BIDI_MIRRORS
 from reportlab.lib.colors import Color
 from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
@@ -52,7 +56,7 @@ from ... import fonts
 from ...design import Theme, note_paragraphs
 from ...model import Block, Box, Code, Document, Heading, Inline, ListBlock, Note, Quote, Table, plain_text
 from ...model import Paragraph as Para
-from ..common import byline, running_text
+from ..common import byline, kicker_text, running_text
 from .styles import UnshapedTTFont, role_font, text_faces
 
 MAX_UNBROKEN = 40  # characters: a longer right-to-left run may break at its spaces
@@ -63,7 +67,6 @@ JOINED_SCRIPTS = frozenset({"arabic"})  # bundled fallback families harfbuzz sha
 RTL_CLASSES = frozenset({"R", "AL"})
 STRONG_CLASSES = frozenset({"L", "R", "AL"})
 NUMBER_CLASSES = frozenset({"EN", "AN"})
-NUMBER = re.compile(r"\d+(?:[.,:/\u066b\u066c]\d+)*[%\u066a]?")  # 2010  1,000.5  50%  ٢٠١٠: one unit
 MIRRORED = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
 PLACES_NAMED = 3  # one warning names this many places, then counts the rest
 CHARACTERS_NAMED = 8
@@ -262,8 +265,10 @@ class Glyphs:
         _join_neutrals(chars, faces, font)
         out: list[Piece] = []
         for start, end, rtl in _direction_runs(chars):
-            run = [Piece(f, "".join(chars[i] for i in idx), f != font) for f, idx in _group(faces, start, end)]
-            out.extend(_visual(run, unbroken=end - start <= MAX_UNBROKEN) if rtl else run)
+            if rtl:
+                out.extend(_visual_pieces("".join(chars[start:end]), font, self, unbroken=end - start <= MAX_UNBROKEN))
+            else:
+                out.extend(Piece(f, "".join(chars[i] for i in idx), f != font) for f, idx in _group(faces, start, end))
         return _take_in_punctuation(out)
 
     # ---------------------------------------------------------------- page decorations
@@ -430,43 +435,62 @@ def _group(faces: list[str], start: int, end: int) -> Iterator[tuple[str, list[i
         i = j
 
 
-def _turn_numbers(text: str) -> str:
-    """Each number written backwards, so that laying the text out right to left prints it forwards."""
-    return NUMBER.sub(lambda m: m.group(0)[::-1], text)
+@cache
+def _laid_out_right_to_left(text: str) -> bool:
+    """Whether harfbuzz, shaping `text` for reportlab, lays it out right to left (its script's direction).
+
+    It then draws the text turned round, and its brackets mirrored, by itself.
+    """
+    buffer = hb.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    return buffer.direction == "rtl"
 
 
-def _visual(run: list[Piece], unbroken: bool) -> list[Piece]:
+def _drawn_order(run: str) -> str:
+    """A right-to-left run's characters in the order they are drawn, left to right (UAX #9, rule L2).
+
+    python-bidi (the unicode-bidi crate) orders them: the run turned round, numbers in it
+    (European or Arabic-Indic digits, weak types) kept as written. Every character of the run
+    is at an odd level or is a number, so the run alone, in a right-to-left paragraph, is ordered
+    as it is in the left-to-right line around it.
+    """
+    return get_display(run, base_dir="R")
+
+
+def _as_drawn(text: str) -> str:
+    """Drawn-order text as a font that is not shaped prints it: brackets mirrored (rule L4), each
+    combining mark put back after its letter (rule L3), which python-bidi leaves to the caller."""
+    out: list[str] = []
+    marks: list[str] = []
+    for ch in text:
+        if unicodedata.category(ch).startswith("M"):
+            marks.append(ch)
+            continue
+        out.append(BIDI_MIRRORS.get(ch, ch) if unicodedata.mirrored(ch) else ch)
+        out.extend(reversed(marks))
+        marks.clear()
+    out.extend(reversed(marks))
+    return "".join(out)
+
+
+def _visual_pieces(run: str, font: str, glyphs: Glyphs, unbroken: bool) -> list[Piece]:
     """The pieces of one right-to-left run in the order they are drawn, left to right.
 
-    A shaped piece with Arabic letters is laid out right to left by harfbuzz, so only its numbers
-    are turned round here; any other piece (Hebrew, a bracket or full stop the Hebrew font
-    lacks) is turned round here, brackets mirrored, numbers kept.
+    A piece harfbuzz lays out right to left (Arabic letters or digits in a shaped font) is given
+    to it turned back, so that harfbuzz's own turn prints it in drawn order; any other piece
+    (Hebrew, a bracket or full stop the Hebrew font lacks) is given in drawn order.
     """
+    chars = list(_drawn_order(run))
+    faces = [glyphs.font_for(ch, font) or font for ch in chars]
+    _join_neutrals(chars, faces, font)
     out = []
-    for piece in reversed(run):
-        text = piece.text.replace(" ", NBSP) if unbroken else piece.text
-        text = _turn_numbers(text) if piece.shaped and _has_rtl_letters(text) else _mirror_reversed(text)
-        out.append(Piece(piece.font, text, piece.fallback))
+    for face, idx in _group(faces, 0, len(chars)):
+        text = "".join(chars[i] for i in idx)
+        fallback = face != font
+        text = text[::-1] if fallback and shaped(face) and _laid_out_right_to_left(text) else _as_drawn(text)
+        out.append(Piece(face, text.replace(" ", NBSP) if unbroken else text, fallback))
     return out
-
-
-def _mirror_reversed(text: str) -> str:
-    """`text` drawn right to left by hand: letters with their marks turned round, numbers kept, brackets mirrored."""
-    units: list[str] = []
-    i = 0
-    while i < len(text):
-        number = NUMBER.match(text, i)
-        if number:
-            units.append(number.group(0))
-            i = number.end()
-            continue
-        unit = MIRRORED.get(text[i], text[i])
-        i += 1
-        while i < len(text) and unicodedata.category(text[i]).startswith("M"):  # a mark stays after its letter
-            unit += text[i]
-            i += 1
-        units.append(unit)
-    return "".join(reversed(units))
 
 
 def _take_in_punctuation(pieces: list[Piece]) -> list[Piece]:
@@ -478,7 +502,7 @@ def _take_in_punctuation(pieces: list[Piece]) -> list[Piece]:
     mirror back.
     """
     for i, piece in enumerate(pieces):
-        if not (piece.shaped and _has_rtl_letters(piece.text)):
+        if not (piece.shaped and _laid_out_right_to_left(piece.text)):
             continue
         has = coverage(piece.font)
         if i > 0 and not pieces[i - 1].shaped:
@@ -500,10 +524,6 @@ def _neutral(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in ("CS", "ON", "ET", "ES")
 
 
-def _has_rtl_letters(text: str) -> bool:
-    return any(unicodedata.bidirectional(c) in RTL_CLASSES for c in text)
-
-
 # ---------------------------------------------------------------- where the text of a document stands
 
 
@@ -513,9 +533,9 @@ def _texts(doc: Document, theme: Theme) -> Iterator[tuple[str, str, str]]:
     yield "in the title", meta.title, role_font(theme.title)
     if meta.subtitle:
         yield "in the subtitle", meta.subtitle, role_font(theme.subtitle)
-    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
-    if kicker:
-        yield "in the organisation or series", kicker.upper(), role_font(theme.kicker)
+    over_title = kicker_text(meta)
+    if over_title:
+        yield "in the organisation or series", over_title.upper(), role_font(theme.kicker)
     if meta.marking:
         yield "in the marking", meta.marking.upper(), role_font(theme.marking)
     line = byline(meta)

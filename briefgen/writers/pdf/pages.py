@@ -15,7 +15,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from ...design import TextRole, Theme, display_title
 from ...model import Metadata
-from ..common import running_text
+from ..common import kicker_text, running_text
 from . import budget
 from .body import BalancedParagraph, KeepWithFirstLines, OutlineHeading
 from .footnotes import FootnoteFrame, TaggedParagraph
@@ -33,7 +33,7 @@ def title_band(
 ) -> tuple[list[Paragraph], float]:
     """The first page's coloured band: kicker, title (the document's H1), subtitle; and its height."""
     tree = tree or StructTree()
-    kicker = " · ".join(x for x in (meta.organisation, meta.series) if x)
+    kicker = kicker_text(meta)
     parts: list[Paragraph] = []
     if kicker:
         style = paragraph_style("kicker", theme.kicker, flowing=False)
@@ -143,16 +143,19 @@ class PageDecorations:
         self.glyphs.draw_string(canv, x, y, text, role_font(role), size or role.size, colour(hex_colour), right=right)
 
     def later_page(self, canv: Canvas, document: BaseDocTemplate) -> None:
+        text = running_text(self.theme.header, self.meta)
+        if not (text or self.meta.marking):
+            return  # a rule over nothing: no header at all (a brief without an organisation)
         with _pagination(canv, "Header"):
-            self._header(canv)
+            self._header(canv, text)
 
-    def _header(self, canv: Canvas) -> None:
+    def _header(self, canv: Canvas, text: str) -> None:
         running = self.theme.running
         y = self.ph - self.top + 5 * mm
         canv.saveState()
         canv.setFont(role_font(running), running.size)
         canv.setFillColor(colour(running.colour))
-        self._draw(canv, self.left, y, running_text(self.theme.header, self.meta), running, running.colour)
+        self._draw(canv, self.left, y, text, running, running.colour)
         if self.meta.marking:
             canv.setFont(role_font(self.theme.marking), running.size)
             canv.setFillColor(colour(self.theme.marking.colour))
