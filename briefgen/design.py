@@ -45,7 +45,7 @@ LIST_INDENT = 1.5  # each list level indents by this many body sizes
 NBSP = "\u00a0"
 
 # Page breaks: what may be split across pages, and what must stay together.
-BOX_KEEP_WHOLE_SHARE = 1 / 3  # a box shorter than this share of the text area moves whole; a taller one splits
+BOX_KEEP_WHOLE_SHARE = 1 / 4  # a box shorter than this share of the text area moves whole; a taller one splits
 BOX_LEAD_BLOCKS = 2  # a box's title and the short line under it (a card's priority line) ...
 BOX_LEAD_MAX_CHARS = 300  # ... "short": fewer characters than this
 KEEP_LINES = 8  # a list item (or in a DOCX a box's first paragraph) this short is one unit: never split
