@@ -159,6 +159,59 @@ class Reference:
     eprinttype: str = ""
     language: str = ""
     line: int = 0
+    # biblatex lists as their items, for a brief that joins them with its own "and" ("München, Berlin et New York")
+    publisher_items: tuple[str, ...] = ()
+    place_items: tuple[str, ...] = ()
+    institution_items: tuple[str, ...] = ()
+
+    @property
+    def language_tag(self) -> str:
+        """The work's language as BCP 47 ("de" for `langid = {ngerman}`), "" when unsaid or unknown."""
+        return language_tag(self.language)
+
+
+# babel's language names, which biblatex's `langid` takes, as BCP 47 language subtags
+_BABEL_LANGUAGES = {
+    "en": "english american british usenglish ukenglish canadian australian newzealand",
+    "fr": "french francais canadien acadian",
+    "de": "german ngerman austrian naustrian swissgerman nswissgerman",
+    "ru": "russian",
+    "uk": "ukrainian",
+    "kk": "kazakh",
+    "uz": "uzbek",
+    "it": "italian",
+    "es": "spanish",
+    "pt": "portuguese portuges brazil brazilian",
+    "nl": "dutch",
+    "pl": "polish",
+    "cs": "czech",
+    "sv": "swedish",
+    "da": "danish",
+    "nb": "norsk norwegian",
+    "fi": "finnish",
+    "el": "greek",
+    "la": "latin",
+    "tr": "turkish",
+    "hu": "magyar hungarian",
+    "be": "belarusian",
+    "bg": "bulgarian",
+    "sr": "serbian",
+    "hr": "croatian",
+    "ro": "romanian",
+}
+_BABEL_TAGS = {name: tag for tag, names in _BABEL_LANGUAGES.items() for name in names.split()}
+
+
+def language_tag(babel_name: str) -> str:
+    """A `langid` or `language` field as BCP 47: "english" -> "en", "ngerman" -> "de", "langgerman" -> "de".
+
+    A field already written as a tag ("de", "pt-BR") stays; a name babel does not know gives "".
+    """
+    name = babel_name.strip().casefold()
+    name = name.removeprefix("lang") if name.removeprefix("lang") in _BABEL_TAGS else name
+    if name in _BABEL_TAGS:
+        return _BABEL_TAGS[name]
+    return babel_name.strip() if re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", babel_name.strip()) else ""
 
 
 # ---------------------------------------------------------------- biblatex localisation keys
@@ -395,12 +448,16 @@ def _localised(item: str) -> str:
     return BIBSTRINGS.get(item, item)
 
 
-def _list_field(value: str) -> str:
-    """biblatex lists (`location = {Durham and London}`): items joined for reading, keys spelled out."""
+def _list_items(value: str) -> tuple[str, ...]:
+    """A biblatex list's items (`location = {Durham and London}`), keys spelled out."""
     from pybtex.bibtex.utils import split_name_list
 
-    items = [_localised(_plain(item)) for item in split_name_list(value)]
-    items = [item for item in items if item]
+    return tuple(item for item in (_localised(_plain(item)) for item in split_name_list(value)) if item)
+
+
+def _list_field(value: str) -> str:
+    """biblatex lists (`location = {Durham and London}`): items joined for reading, in English."""
+    items = list(_list_items(value))
     if items and items[-1] == "others":
         items[-1] = "et al."
         return ", ".join(items[:-1]) + " " + items[-1]
@@ -643,6 +700,8 @@ def _reference(key: str, entry, entries, line: int) -> Reference:
     container = _container(fields, kind)
     doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", fields.get("doi", "").strip(), flags=re.I)
     language = _first_item(fields.get("langid") or fields.get("language") or "")
+    publisher, place = fields.get("publisher", ""), fields.get("location") or fields.get("address", "")
+    institution = fields.get("institution") or fields.get("school") or fields.get("organization", "")
     note = _note(fields)
     return Reference(
         key=key,
@@ -663,12 +722,15 @@ def _reference(key: str, entry, entries, line: int) -> Reference:
         volume=_get(fields, "volume"),
         volumes=_get(fields, "volumes"),
         number=_get(fields, "number", "issue"),
-        pages=_page_range(_get(fields, "pages")),
-        publisher=_list_field(fields.get("publisher", "")),
-        place=_list_field(fields.get("location") or fields.get("address", "")),
+        pages=_page_range(_get(fields, "pages")) or _get(fields, "eid"),  # an article number stands for pages
+        publisher=_list_field(publisher),
+        publisher_items=_list_items(publisher),
+        place=_list_field(place),
+        place_items=_list_items(place),
         series=_series(fields),
         edition=_get(fields, "edition"),
-        institution=_list_field(fields.get("institution") or fields.get("school") or fields.get("organization", "")),
+        institution=_list_field(institution),
+        institution_items=_list_items(institution),
         type=_get(fields, "type"),
         note=note,
         url=fields.get("url", "").strip(),

@@ -16,11 +16,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, get_month_names
 
 from .bibliography import BIBSTRINGS, Name, Reference, Rich
-from .locales import babel_locale, base_language, csl_terms
-from .model import Emph, Inline, Link, Text, plain_text, safe_url
+from .locales import babel_locale, base_language, csl_terms, primary_language
+from .model import Emph, Inline, Link, Span, Text, plain_text, safe_url
+from .typography import quotes
 
 # ---------------------------------------------------------------- the document's language
 
@@ -45,6 +46,40 @@ def term(name: str, capital: bool = False) -> str:
 
 def _english() -> bool:
     return base_language(_LANGUAGE.get()) == "en"
+
+
+def _quotes() -> str:
+    """The document's quotation marks, open, close, inner open, inner close (typography.quotes)."""
+    return quotes(_LANGUAGE.get())
+
+
+_CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "bg", "sr", "kk", "mk"})
+
+
+def _foreign(ref: Reference) -> str:
+    """The work's language tag when a non-English brief cites a work in another language, else "".
+
+    Its title then goes in a span in that language: typography leaves French spacing out of an
+    English title, and screen readers and hyphenation switch. A Russian title in Latin letters is
+    `ru-Latn`. English briefs print as they always did.
+    """
+    tag = ref.language_tag
+    if _english() or not tag or primary_language(tag) == primary_language(_LANGUAGE.get()):
+        return ""
+    if primary_language(tag) in _CYRILLIC_LANGUAGES and not re.search("[\u0400-\u04ff]", ref.title.text):
+        return f"{tag}-Latn"
+    return tag
+
+
+def _both_roles(name: str, capital: bool = False) -> str:
+    """CSL's "ed. & trans.", "edited & translated by"; Chicago spells the "and" out (14.104)."""
+    text = term(name, capital)
+    return text.replace("&", term("and")) if _english() else text
+
+
+def _edited_and_translated(ref: Reference) -> bool:
+    """One person (or the same people) both edited and translated the work: named once (Chicago 14.104)."""
+    return bool(ref.editors) and ref.editors == ref.translators
 
 
 def _and_last() -> str:
@@ -96,6 +131,8 @@ def creators(ref: Reference) -> tuple[tuple[Name, ...], str]:
     """Who heads the entry, and the role word after them ("ed.", "eds.", "trans.")."""
     if ref.authors:
         return ref.authors, ""
+    if ref.editors and _edited_and_translated(ref):
+        return ref.editors, _both_roles("editor_translator" if len(ref.editors) == 1 else "editors_translators")
     if ref.editors:
         return ref.editors, term("editor") if len(ref.editors) == 1 else term("editors")
     if ref.translators:
@@ -129,11 +166,16 @@ def author_inlines(ref: Reference) -> list[Inline]:
 
 def authors_inlines(refs: list[Reference]) -> list[Inline]:
     """Several works' authors in a sentence: "Doe and Roe", "Doe, Roe, and *Chicago Manual*"."""
+    return joined([author_inlines(ref) for ref in refs])
+
+
+def joined(items: list[list[Inline]]) -> list[Inline]:
+    """Several things a sentence names, joined as names are: "A and B", "A, B, and C" ("A, B et C")."""
     p = Parts()
-    for i, ref in enumerate(refs):
+    for i, item in enumerate(items):
         if i:
-            p.text(f" {term('and')} " if len(refs) == 2 else _and_last() if i == len(refs) - 1 else ", ")
-        p.extend(author_inlines(ref))
+            p.text(f" {term('and')} " if len(items) == 2 else _and_last() if i == len(items) - 1 else ", ")
+        p.extend(item)
     return p.out
 
 
@@ -171,6 +213,7 @@ _PHRASE_STARTS = {
     "es": "de del en con por para sin sobre entre hacia hasta desde según contra tras ante bajo",
 }
 _PHRASE_STARTS_BY_LANGUAGE = {lang: frozenset(words.split()) for lang, words in _PHRASE_STARTS.items()}
+_ALL_PHRASE_STARTS = frozenset().union(*_PHRASE_STARTS_BY_LANGUAGE.values())
 _INITIAL_ARTICLES = {
     "en": {"a", "an", "the"},
     "fr": {"le", "la", "les"},
@@ -225,7 +268,7 @@ def short_title(ref: Reference) -> Rich:
     carbene" would read as a fragment). A natural break is punctuation inside the main
     title, or (in English, French, German and Spanish) a preposition after two words
     or more: "Patterns of Discovery | in the Social Sciences". The cut never ends on an
-    article, preposition or conjunction; with no such break the main title is kept whole.
+    article, preposition or conjunction; with no such break, the first four words (`_first_words`).
     """
     if ref.shorttitle:
         return ref.shorttitle
@@ -252,9 +295,27 @@ def short_title(ref: Reference) -> Rich:
         if punctuated or starts_phrase:
             best = n
     if not best:
-        return main
+        return _first_words(main, words)
     cut = main[: words[best - 1][1]].strip(" ,;:–—-")
     return cut[:-1] if _ends_sentence(cut.text.split()[-1]) else cut
+
+
+def _first_words(main: Rich, words: list[tuple[int, int]]) -> Rich:
+    """A title with no natural break: at most its first four words (Chicago 14.30), before a function
+    word if one follows the second to fourth ("Kazakhstan spas OBSE | ot …"), never ending on one.
+    A question or exclamation of five words stays whole: "What Is to Be Done?" cut asks something else."""
+    if len(words) <= 5 and main.text.endswith(("?", "!")):
+        return main
+    word = [main.text[start:end] for start, end in words]
+
+    def weak(w: str) -> bool:  # a title's cut never ends on these: "Statement on | the Reform Agenda"
+        return is_function_word(w) or is_function_word(w, _ALL_PHRASE_STARTS)
+
+    before_function_word = [n for n in (2, 3, 4) if is_function_word(word[n]) and not weak(word[n - 1])]
+    n = max(before_function_word, default=4)
+    while n > 1 and weak(word[n - 1]):
+        n -= 1
+    return main[: words[n - 1][1]].strip(" ,;:–—-")
 
 
 def _ends_sentence(word: str) -> bool:
@@ -281,28 +342,33 @@ def _shape(ref: Reference) -> str:
 
 
 def _swap_quotes(title: Rich) -> Rich:
-    """Quotation marks inside a quoted title turn single (Chicago 13.30)."""
-    return Rich(title.text.replace("“", "‘").replace("”", "’"), title.italic)
+    """Quotation marks inside a quoted title turn inner ones (Chicago 13.30): ‘ ’ in English, ‹ › in French."""
+    marks = _quotes()
+    return Rich(title.text.translate(str.maketrans("“”", marks[2:4])), title.italic)
 
 
 def _title(p: Parts, ref: Reference, title: Rich, punct: str, *, addon: bool = True, addon_sep: str = ", ") -> None:
     """A title as the entry's kind sets it, its `titleaddon` (not in short forms), then `punct`.
 
-    American usage: a comma or full stop goes inside the closing quotation mark.
+    American usage: a comma or full stop goes inside the closing quotation mark; other
+    languages put it after (« Titre », …). A work in another language than the brief's has
+    its title in a span in that language (`_foreign`).
     """
     if not title:
         return
     addon_text = ref.titleaddon if addon else Rich()
     if title.text.endswith(("?", "!")) and not addon_text:
         punct = ""  # "What Is X?" takes no comma or full stop after it
+    inside = punct if _english() and not addon_text else ""
     if _is_quoted(ref):
-        p.text("“").rich(_swap_quotes(title)).text(("" if addon_text else punct) + "”")
+        marks = _quotes()
+        p.text(marks[0]).rich(_swap_quotes(title), lang=_foreign(ref)).text(inside + marks[1])
     else:
-        p.rich(title, italic=True)
+        p.rich(title, italic=True, lang=_foreign(ref))
     if addon_text:
         p.text(" " if addon_text.text[:1] in "[(" else addon_sep).rich(addon_text)
         p.text(punct)
-    elif not _is_quoted(ref):
+    elif not (_is_quoted(ref) and inside):
         p.text(punct)
 
 
@@ -341,9 +407,18 @@ _DEFAULT_TYPES = {
 def _type_words(ref: Reference) -> str:
     """The kind of document in words: "PhD diss.", "Technical Report", or the `type` field as written."""
     key = ref.type or _DEFAULT_TYPES.get(ref.kind, "")
-    if key == "report":
-        return "Report"
+    if (not _english() and key in _CHICAGO_TYPES) or key == "report":
+        return _localised_type(key)
     return _CHICAGO_TYPES.get(key) or BIBSTRINGS.get(key) or key
+
+
+def _localised_type(key: str) -> str:
+    """A kind of document in the brief's language, by its CSL term: "thèse", "Bericht", "дис."."""
+    if key.endswith("thesis"):
+        return term("thesis")
+    if key.startswith("pat"):
+        return term("patent", capital=True)
+    return term("report", capital=True)
 
 
 def _report_number(ref: Reference) -> str:
@@ -358,29 +433,50 @@ def _capitalised(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _ordinal(number: str) -> str:
+def _ordinal(number: str, gender: str = "") -> str:
+    """ "2" -> "2nd", "2ᵉ", "2-е", "2.": the CSL locale's short ordinal (CSL 1.0.2, "Ordinal Suffixes").
+
+    A two-digit term (ordinal-11) wins over a one-digit one (ordinal-01), which wins over
+    `ordinal`; a term of the noun's gender over one without.
+    """
     if not number.isdigit():
         return number
     n = int(number)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    found: dict[tuple[int, bool], str] = {}  # (rank, of the gender) -> suffix
+    for name, gender_form, match, text in csl_terms(_LANGUAGE.get())["ordinals"]:
+        rank = 0 if name == "ordinal" else 1 if int(name[-2:]) < 10 else 2
+        match = match or ("last-digit" if rank == 1 else "last-two-digits")
+        value = {"whole-number": n, "last-digit": n % 10, "last-two-digits": n % 100}[match]
+        if (gender_form and gender_form != gender) or (rank and value != int(name[-2:])):
+            continue
+        found[(rank, bool(gender_form))] = text
+    return f"{n}{found[max(found)] if found else ''}"
 
 
 def _edition(ref: Reference) -> str:
-    """ "2" -> "2nd ed."; words ("Rev. and expanded") stay as written, with "ed." only if missing."""
+    """ "2" -> "2nd ed.", "2ᵉ éd.", "2-е изд."; words ("Rev. and expanded") stay, with "ed." only if missing."""
     if not ref.edition:
         return ""
+    edition = term("edition")
     if ref.edition.isdigit():
-        return "" if ref.edition == "1" else f"{_ordinal(ref.edition)} ed."
-    return ref.edition if re.search(r"\bed(\.|ition)", ref.edition, re.I) else f"{ref.edition} ed."
+        gender = str(csl_terms(_LANGUAGE.get())["edition_gender"])
+        ordinal = _ordinal(ref.edition, gender)
+        return "" if ref.edition == "1" else ordinal + ("" if ordinal.endswith("-") else " ") + edition  # "2-бас."
+    said = re.search(r"\bed(\.|ition)", ref.edition, re.I) if _english() else edition in ref.edition
+    return ref.edition if said else f"{ref.edition} {edition}"
 
 
 _SERIES_ABBREVIATIONS = {"new series": "n.s.", "old series": "o.s."}
 
 
 def _series_of_journal(ref: Reference) -> str:
-    """A journal's series: 3 -> "3rd ser.", new series -> "n.s." (Chicago 14.180)."""
+    """A journal's series: 3 -> "3rd ser.", new series -> "n.s." (Chicago 14.180).
+
+    CSL has no term for a series: outside English the field prints as the .bib writes it.
+    """
     series = str(ref.series)
+    if not _english():
+        return series
     return f"{_ordinal(series)} ser." if series.isdigit() else _SERIES_ABBREVIATIONS.get(series, series)
 
 
@@ -407,7 +503,8 @@ def _month_date(year: int, month: int, day: str) -> str:
 def _month_name(month: int) -> str:
     if _english():
         return calendar.month_name[month]
-    return format_skeleton("MMMM", date(2000, month, 1), locale=babel_locale(_LANGUAGE.get()))
+    # the wide stand-alone name ("décembre", "декабрь"): CLDR's "MMMM" skeleton gives "déc."
+    return str(get_month_names("wide", "stand-alone", locale=babel_locale(_LANGUAGE.get()))[month])
 
 
 def locator_text(loc: str) -> str:
@@ -462,8 +559,14 @@ class Parts:
                 self.out.append(Emph((Text(s),)))
         return self
 
-    def rich(self, r: Rich, italic: bool = False) -> Parts:
-        """Field text; inside an italic title its own italic words go roman (Chicago 8.171)."""
+    def rich(self, r: Rich, italic: bool = False, lang: str = "") -> Parts:
+        """Field text; inside an italic title its own italic words go roman (Chicago 8.171).
+
+        With `lang`, the text goes in a span in that language (a title in another language than the brief's).
+        """
+        if lang and r.text:
+            self.out.append(Span(tuple(Parts().rich(r, italic).out), lang))
+            return self
         for run, run_italic in r.runs():
             if run_italic != italic:
                 self.emph(run)
@@ -480,9 +583,29 @@ class Parts:
         return self
 
 
+def _listed(items: tuple[str, ...], english: str) -> str:
+    """A biblatex list (places, publishers) joined with the brief's "and"; English as the .bib reading has it."""
+    if _english() or not items or items[-1] == "others":
+        return english
+    return _join(list(items))
+
+
+def _place(ref: Reference) -> str:
+    return _listed(ref.place_items, ref.place)
+
+
+def _institution(ref: Reference) -> str:
+    return _listed(ref.institution_items, ref.institution)
+
+
+def _publisher(ref: Reference) -> str:
+    """The publisher, else the institution: "Walter de Gruyter", "Uppsala Universitet"."""
+    return _listed(ref.publisher_items, ref.publisher) or _institution(ref)
+
+
 def _publication(ref: Reference, with_year: bool = True) -> str:
     """ "Place: Publisher, Year", whichever parts there are; a patent gives its full date."""
-    bits = ": ".join(b for b in (ref.place, ref.publisher or ref.institution) if b)
+    bits = ": ".join(b for b in (_place(ref), _publisher(ref)) if b)
     when = _date_text(ref) if ref.kind == "patent" else ref.year
     return ", ".join(b for b in (bits, when if with_year else "") if b)
 
@@ -491,7 +614,9 @@ def _volume_part(ref: Reference, p: Parts, sep: str, capital: bool) -> None:
     """ "vol. A of *Computers & Typesetting*", or "5 vols." for a whole set."""
     volume = term("volume", capital) + " "
     if ref.volume and ref.maintitle:
-        p.text(sep + volume + ref.volume + (" of " if _english() else ", ")).rich(ref.maintitle, italic=True)
+        p.text(sep + volume + ref.volume + (" of " if _english() else ", ")).rich(
+            ref.maintitle, italic=True, lang=_foreign(ref)
+        )
     elif ref.volume:
         p.text(sep + volume + ref.volume)
     elif ref.volumes:
@@ -524,11 +649,11 @@ def full_note(ref: Reference, locator: str) -> list[Inline]:
 
 def _journal_issue(p: Parts, ref: Reference) -> None:
     """ "*Journal*, n.s., 20, no. 1": the part of an article's reference notes and bibliography share."""
-    p.rich(ref.container, italic=True)
+    p.rich(ref.container, italic=True, lang=_foreign(ref))
     if ref.series:
         p.text(f", {_series_of_journal(ref)}" + ("," if ref.volume else ""))
     p.text(f" {ref.volume}" if ref.volume else "")
-    p.text(f", no. {ref.number}" if ref.number else "")
+    p.text(f", {term('issue')} {ref.number}" if ref.number else "")
 
 
 def _note_article(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
@@ -544,9 +669,10 @@ def _note_chapter(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
     """A note's chapter: "Title," in *Book*, ed. X (Place: Publisher, Year), pages."""
     _title(p, ref, title, ",")
     p.text(" ")
-    p.text("in ").rich(ref.container, italic=True)
+    p.text(term("in") + " ").rich(ref.container, italic=True, lang=_foreign(ref))
     if ref.containeraddon:
         p.text(", ").rich(ref.containeraddon)
+    _volume_part(ref, p, ", ", capital=False)  # "in *Book*, vol. 5 of *Kants Werke*"
     _contributors_in_note(p, ref, book_editors=bool(ref.authors))
     if ref.series:
         p.text(", ").rich(_series_number(ref))
@@ -558,7 +684,7 @@ def _note_chapter(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
 def _note_thesis(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
     """A note's thesis: "Title" (PhD diss., Institution, Year), locator."""
     _title(p, ref, title, "")
-    facts = ", ".join(x for x in (_type_words(ref), ref.institution, ref.year) if x)
+    facts = ", ".join(x for x in (_type_words(ref), _institution(ref), ref.year) if x)
     p.text(f" ({facts})" if facts else "")
     p.text(f", {loc}" if loc else "")
 
@@ -567,8 +693,8 @@ def _note_web(p: Parts, ref: Reference, title: Rich, loc: str) -> None:
     """A note's web page or unpublished work: "Title," *Site*, date, locator."""
     _title(p, ref, title, ",")
     p.text(" ")
-    p.rich(ref.container, italic=True)
-    rest = [x for x in (ref.place if not ref.container else "", _date_text(ref), loc) if x]
+    p.rich(ref.container, italic=True, lang=_foreign(ref))
+    rest = [x for x in (_place(ref) if not ref.container else "", _date_text(ref), loc) if x]
     p.text((", " if ref.container else "") + ", ".join(rest))
 
 
@@ -597,9 +723,11 @@ _NOTE_BODIES = {
 
 def _contributors_in_note(p: Parts, ref: Reference, book_editors: bool) -> None:
     """ ", ed. X, trans. Y" after a title; editors already heading the note are not repeated."""
+    both = _edited_and_translated(ref)
     if book_editors and ref.editors:
-        p.text(f", {term('editor')} " + _names(ref.editors, et_al_from=4))
-    if ref.translators and (ref.authors or ref.editors):
+        role = _both_roles("editor_translator") if both else term("editor")
+        p.text(f", {role} " + _names(ref.editors, et_al_from=4))
+    if ref.translators and (ref.authors or ref.editors) and not both:
         p.text(f", {term('translator')} " + _names(ref.translators, et_al_from=4))
 
 
@@ -663,13 +791,11 @@ def _bibliography_article(p: Parts, ref: Reference, author_date: bool) -> None:
 
 def _bibliography_chapter(p: Parts, ref: Reference, author_date: bool) -> None:
     """A chapter after its title: "In *Book*, edited by X, pages. Series. Place: Publisher, Year." """
-    p.text(term("in", capital=True) + " ").rich(ref.container, italic=True)
+    p.text(term("in", capital=True) + " ").rich(ref.container, italic=True, lang=_foreign(ref))
     if ref.containeraddon:
         p.text(", ").rich(ref.containeraddon)
-    if ref.authors and ref.editors:
-        p.text(f", {term('edited_by')} " + _names(ref.editors, et_al_from=11, keep=7))
-    if ref.translators and (ref.authors or ref.editors):
-        p.text(f", {term('translated_by')} " + _names(ref.translators, et_al_from=11, keep=7))
+    _volume_part(ref, p, ", ", capital=False)
+    _contributors_in_list(p, ref, ", ", "")
     p.text(f", {ref.pages}" if ref.pages else "")
     p.text(". ")
     if ref.series:
@@ -679,16 +805,16 @@ def _bibliography_chapter(p: Parts, ref: Reference, author_date: bool) -> None:
 
 def _bibliography_thesis(p: Parts, ref: Reference, author_date: bool) -> None:
     """ "PhD diss., Institution, Year."; author-date has the year up front already."""
-    facts = [_capitalised(_type_words(ref)), ref.institution, "" if author_date else ref.year]
+    facts = [_capitalised(_type_words(ref)), _institution(ref), "" if author_date else ref.year]
     p.text(", ".join(x for x in facts if x) + ".")
 
 
 def _bibliography_web(p: Parts, ref: Reference, author_date: bool) -> None:
     """ "*Site*. Date."; the date only when author-date has not already given it as the year."""
     if ref.container:
-        p.rich(ref.container, italic=True).text(". ")
+        p.rich(ref.container, italic=True, lang=_foreign(ref)).text(". ")
     if ref.place and not ref.container:
-        p.text(f"{ref.place}. ")
+        p.text(f"{_place(ref)}. ")
     date = _date_text(ref)
     if date and (not author_date or date != ref.year):
         p.text(f"{date}.")
@@ -696,10 +822,7 @@ def _bibliography_web(p: Parts, ref: Reference, author_date: bool) -> None:
 
 def _bibliography_book(p: Parts, ref: Reference, author_date: bool) -> None:
     """ "Edited by X. 2nd ed. Vol. 2. Series. No. 3. Place: Publisher, Year." for a whole work."""
-    if ref.authors and ref.editors:
-        p.text(term("edited_by", capital=True) + " " + _names(ref.editors, et_al_from=11, keep=7) + ". ")
-    if ref.translators and (ref.authors or ref.editors):
-        p.text(term("translated_by", capital=True) + " " + _names(ref.translators, et_al_from=11, keep=7) + ". ")
+    _contributors_in_list(p, ref, "", ". ")
     p.text(_capitalised(_edition(ref)) + " " if _edition(ref) else "")
     _volume_part(ref, p, "", capital=True)
     p.text(". " if ref.volume or ref.volumes else "")
@@ -708,6 +831,19 @@ def _bibliography_book(p: Parts, ref: Reference, author_date: bool) -> None:
     p.text(f"{_report_number(ref)}. " if _report_number(ref) else "")
     tail = _publication(ref, with_year=not author_date)
     p.text(tail + "." if tail else "")
+
+
+def _contributors_in_list(p: Parts, ref: Reference, before: str, after: str) -> None:
+    """ "Edited by X. Translated by Y. " after a book's title, ", edited by X" after a chapter's book;
+    "Edited and translated by X" when they are the same people; editors heading the entry are not repeated."""
+    capital = not before
+    both = _edited_and_translated(ref)
+    if ref.authors and ref.editors:
+        role = _both_roles("edited_translated_by", capital) if both else term("edited_by", capital)
+        p.text(f"{before}{role} " + _names(ref.editors, et_al_from=11, keep=7) + after)
+    if ref.translators and (ref.authors or ref.editors) and not both:
+        role = term("translated_by", capital)
+        p.text(f"{before}{role} " + _names(ref.translators, et_al_from=11, keep=7) + after)
 
 
 # How the body of a bibliography entry reads, by the shape of the work (`_shape`); anything else is a book.
@@ -720,13 +856,21 @@ _BIBLIOGRAPHY_BODIES = {
 
 
 def source_line(ref: Reference) -> list[Inline]:
-    """Press "Sources": who, what, when, and where to read it."""
+    """Press "Sources": who, what, where, when, and where to read it.
+
+    The title and the journal or site are set as the notes and the bibliography set them
+    (`_title`: quotation marks or italics, the punctuation by the language's rule, a foreign
+    title's span), so the four audiences' lists read alike.
+    """
     p = Parts()
     who = short_author(ref) if creators(ref)[0] else ""
     p.text(f"{who}, " if who else "")
-    p.text("“").rich(_swap_quotes(full_title(ref))).text("”")
-    where = str(ref.container) if _is_quoted(ref) else ref.publisher or ref.institution
-    p.text(f", {where}" if where else "").text(f" ({ref.year})" if ref.year else "")
+    container = ref.container if _is_quoted(ref) else Rich()
+    publisher = "" if _is_quoted(ref) else _publisher(ref)
+    _title(p, ref, full_title(ref), "," if container or publisher else "", addon=False)
+    if container:
+        p.text(" ").rich(container, italic=True, lang=_foreign(ref))
+    p.text(f" {publisher}" if publisher else "").text(f" ({ref.year})" if ref.year else "")
     link = _link(ref)
     if link:
         p.text(". ").extend(link)

@@ -18,6 +18,7 @@ from .bibliography import Reference
 from .chicago import Parts, terms_in
 from .citestyles import NO_MARKERS, CitationStyle, Place, citation_style
 from .design import LIST_BOXES
+from .locales import base_language
 from .model import (
     Block,
     Box,
@@ -41,9 +42,30 @@ from .model import (
 
 _SEPARATOR = re.compile(r"^[\s,;]*$")  # what stands between two citations that are one run: "[@a], [@b]"
 _OPEN_PAREN = re.compile(r"\s*\($")
-# a bracketed citation after one of these words is the sentence's noun: "see [@a]", "and [@b]"
-_PAIRED = re.compile(r"\s+(?:and|or)\s+")
-_NOUN_AFTER = re.compile(r"(?:^|\s)(?:and|or|see|in|by|of|from|with|to|cf\.|also|e\.g\.,?|like|than)\s*$", re.I)
+# A bracketed citation after one of these words is the sentence's noun: "see [@a]", "and [@b]".
+# English's words, and in the languages whose names do not decline the few that make a citation the
+# sentence's noun: "and", "or", "see", "cf." ("voir [@a]", "[@a] und [@b]"). Russian and Kazakh decline
+# names after a preposition ("в работе Загорского"): a name cannot stand there as the .bib has it.
+_AND_OR = {"en": "and|or", "fr": "et|ou", "de": "und|oder", "es": "y|e|o|u", "it": "e|ed|o"}
+_NOUN_WORDS = {
+    "en": r"see|in|by|of|from|with|to|cf\.|also|e\.g\.,?|like|than",
+    "fr": r"voir|cf\.|aussi|par|chez",
+    "de": r"siehe|vgl\.|auch|bei",
+    "es": r"véase|vea|cf\.|también",
+    "it": r"vedi|cfr\.|anche",
+}
+
+
+def _paired(language: str) -> re.Pattern[str]:
+    """ "[@a] and [@b]": the words between two citations that make both the sentence's nouns."""
+    return re.compile(rf"\s+(?:{_AND_OR['en']}|{_AND_OR.get(language, _AND_OR['en'])})\s+")
+
+
+def _noun_after(language: str) -> re.Pattern[str]:
+    """ "see [@a]", "and [@b]": a bracketed citation after one of these words is the sentence's noun."""
+    found = (_AND_OR["en"], _NOUN_WORDS["en"], _AND_OR.get(language, ""), _NOUN_WORDS.get(language, ""))
+    words = "|".join(w for w in dict.fromkeys(found) if w)
+    return re.compile(rf"(?:^|\s)(?:{words})\s*$", re.I)
 
 
 def _runs(nodes: tuple[Inline, ...]) -> list[Inline]:
@@ -77,6 +99,13 @@ def _runs(nodes: tuple[Inline, ...]) -> list[Inline]:
     return out
 
 
+def _only_citations(nodes: list[Inline]) -> bool:
+    """Whether a paragraph says nothing but citations ("[@a]."): a lone note marker would say nothing."""
+    return any(isinstance(n, Citation) for n in nodes) and all(
+        isinstance(n, Citation) or (isinstance(n, Text) and _SEPARATOR.match(n.text.replace(".", ""))) for n in nodes
+    )
+
+
 def _separate_markers(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """Two note markers at one place would read as one number ("¹⁰¹¹"): a superscript comma
     goes between them ("¹⁰,¹¹"), and the space between them goes."""
@@ -94,58 +123,35 @@ def _separate_markers(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
 class _Resolver:
     """Resolves citations in reading order: where each stands is read here, what it prints is the style's."""
 
-    def __init__(self, style: CitationStyle, markers: bool = True, keep_notes: bool = True) -> None:
+    def __init__(
+        self, style: CitationStyle, markers: bool = True, keep_notes: bool = True, language: str = "en"
+    ) -> None:
         self.style = style
+        self.paired, self.noun_after = _paired(base_language(language)), _noun_after(base_language(language))
         self.markers = markers  # False: the style key said `none`
         self.keep_notes = keep_notes
         self.cited: list[str] = []
 
-    def citation(self, cit: Citation, in_note: bool, as_noun: bool = False, in_parens: bool = False) -> list[Inline]:
+    def citation(self, cit: Citation, place: Place) -> list[Inline]:
         for item in cit.items:
             if item.key not in self.cited:
                 self.cited.append(item.key)
         if self.markers:
-            return self.style.citation(cit, Place(in_note, as_noun, in_parens))
-        # "As @doe2020 argues" and "see [@doe2020]" keep the names; other bracketed citations vanish
-        if cit.narrative or as_noun:
+            return self.style.citation(cit, place)
+        # "As @doe2020 argues", "see [@doe2020]" and a paragraph that is only "[@doe2020]." keep the names;
+        # other bracketed citations vanish
+        if cit.narrative or place.as_noun or place.alone:
             return self.style.names([self.style.refs[item.key] for item in cit.items])
         return []
 
     def inlines(self, nodes: tuple[Inline, ...], in_note: bool = False) -> tuple[Inline, ...]:
         out: list[Inline] = []
         pending = _runs(nodes)
+        alone = not in_note and _only_citations(pending)
         while pending:
             node = pending.pop(0)
             if isinstance(node, Citation):
-                before = out[-1].text if out and isinstance(out[-1], Text) else ""
-                after = pending[0].text if pending and isinstance(pending[0], Text) else ""
-                in_parens = "(" in before and ")" in after and before.rfind("(") > before.rfind(")")
-                paired = len(pending) > 1 and isinstance(pending[1], Citation) and _PAIRED.fullmatch(after)
-                as_noun = bool(_NOUN_AFTER.search(before) or paired)  # "see [@a]", "compare [@a] and [@b]"
-                resolved = self.citation(node, in_note, as_noun, in_parens)
-                if (not resolved or isinstance(resolved[0], Note)) and out and isinstance(out[-1], Text):
-                    out[-1] = Text(out[-1].text.rstrip(" "))  # "text [@k]." -> "text." or "text.¹"
-                if not resolved and pending and isinstance(pending[0], Text) and out:
-                    # "works [@a], and" -> "works, and" but "agree [@a], [@b]." -> "agree."
-                    pending[0] = Text(re.sub(r"^[,;]+(?=[.,;:!?)]|$)", "", pending[0].text))
-                if resolved and isinstance(resolved[-1], Note) and pending and isinstance(pending[0], Text):
-                    # a note marker goes after the punctuation that follows it, as Chicago has it
-                    # ("… and Markey.¹⁰", the narrative's names staying before the stop)
-                    m = re.match(r"^[.,;:!?]+", pending[0].text)
-                    if m:
-                        resolved.insert(len(resolved) - 1, Text(m.group(0)))
-                        pending[0] = Text(pending[0].text[m.end() :])
-                if (
-                    in_note
-                    and resolved
-                    and isinstance(resolved[-1], Text)
-                    and resolved[-1].text.endswith(".")
-                    and pending
-                    and isinstance(pending[0], Text)
-                    and pending[0].text[:1] in ".,;:"
-                ):
-                    resolved[-1] = Text(resolved[-1].text[:-1])  # "…, 3." + "." -> "…, 3."
-                out.extend(resolved)
+                out.extend(self._placed(node, out, pending, in_note, alone))
             elif isinstance(node, Note):
                 resolved_note = Note(self.blocks(node.blocks, in_note=True))  # citations in it still count
                 if in_note:  # a note written inside a note: its text in parentheses, never a nested note
@@ -158,6 +164,38 @@ class _Resolver:
         return _separate_markers(
             tuple(Parts().extend([n for n in out if not (isinstance(n, Text) and not n.text)]).out)
         )
+
+    def _placed(
+        self, node: Citation, out: list[Inline], pending: list[Inline], in_note: bool, alone: bool
+    ) -> list[Inline]:
+        """What stands for one citation, read from the words around it; `out` and `pending` lose the
+        punctuation the citation takes over (a note's marker goes after the stop)."""
+        before = out[-1].text if out and isinstance(out[-1], Text) else ""
+        after = pending[0].text if pending and isinstance(pending[0], Text) else ""
+        in_parens = "(" in before and ")" in after and before.rfind("(") > before.rfind(")")
+        paired = len(pending) > 1 and isinstance(pending[1], Citation) and self.paired.fullmatch(after)
+        as_noun = bool(self.noun_after.search(before) or paired)  # "see [@a]", "compare [@a] and [@b]"
+        resolved = self.citation(node, Place(in_note, as_noun, in_parens, alone))
+        if (not resolved or isinstance(resolved[0], Note)) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text.rstrip(" "))  # "text [@k]." -> "text." or "text.¹"
+            if re.match(r"[.,;:!?]", after) and out[-1].text.endswith((",", ";", ":")):
+                # "BibTeX: [@a]." -> "BibTeX.¹": what the colon introduced went to the note
+                out[-1] = Text(out[-1].text[:-1])
+        if not resolved and pending and isinstance(pending[0], Text) and out:
+            # "works [@a], and" -> "works, and" but "agree [@a], [@b]." -> "agree."
+            pending[0] = Text(re.sub(r"^[,;]+(?=[.,;:!?)]|$)", "", pending[0].text))
+        if resolved and isinstance(resolved[-1], Note) and pending and isinstance(pending[0], Text):
+            # a note marker goes after the punctuation that follows it, as Chicago has it
+            # ("… and Markey.¹⁰", the narrative's names staying before the stop)
+            m = re.match(r"^[.,;:!?]+", pending[0].text)
+            if m:
+                resolved.insert(len(resolved) - 1, Text(m.group(0)))
+                pending[0] = Text(pending[0].text[m.end() :])
+        last = resolved[-1] if resolved else None
+        follows = pending[0].text[:1] if pending and isinstance(pending[0], Text) else ""
+        if (in_note or alone) and isinstance(last, Text) and last.text.endswith(".") and follows and follows in ".,;:":
+            resolved[-1] = Text(last.text[:-1])  # "…, 3." + "." -> "…, 3."
+        return resolved
 
     def blocks(self, blocks: tuple[Block, ...], in_note: bool = False) -> tuple[Block, ...]:
         return tuple(self.within(block, in_note) for block in blocks)
@@ -215,7 +253,7 @@ def resolve_citations(
         raise UnknownCitations(unknown)
     with terms_in(doc.meta.language):  # "Ibid.", "and", "ed." in the document's language
         citing = citation_style(style)(refs, keys)
-        resolver = _Resolver(citing, style != NO_MARKERS, keep_notes)
+        resolver = _Resolver(citing, style != NO_MARKERS, keep_notes, doc.meta.language)
         blocks = resolver.blocks(doc.blocks)
         blocks = _fill_lists(blocks, resolver.cited, citing, bibliography)
     return replace(doc, blocks=blocks), resolver.cited

@@ -10,6 +10,7 @@ from them keeps "Ibid.", "n.d.", "ed.", "and" and "In" as those tools write them
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -51,7 +52,22 @@ WANTED = (
     ("volumes", "volume", "short", "multiple"),
     ("page", "page", "short", "single"),
     ("pages", "page", "short", "multiple"),
+    ("issue", "issue", "short", "single"),  # a journal's issue: "no. 2", "nᵒ 2", "Nr. 2"
+    ("edition", "edition", "short", "single"),  # "2nd ed.", "2ᵉ éd.", "2-е изд."
+    ("thesis", "thesis", "long", None),  # a dissertation's kind, outside English ("PhD diss." is Chicago's)
+    ("report", "report", "long", None),
+    ("patent", "patent", "long", None),
+    ("editor_translator", "editortranslator", "short", "single"),  # one person both edited and translated
+    ("editors_translators", "editortranslator", "short", "multiple"),
+    ("edited_translated_by", "editortranslator", "verb", None),
 )
+# Terms some CSL locales leave in English (the term is there, untranslated): the word a
+# published brief in that language prints, written here, and listed in docs/languages.md.
+UNTRANSLATED = {
+    "ru": {"thesis": "дис.", "report": "отчёт", "patent": "патент"},
+    "es": {"thesis": "tesis", "report": "informe", "patent": "patente"},
+    "it": {"report": "rapporto"},
+}
 
 # CSL has no Kazakh or Uzbek locale. These few terms are written by hand as Kazakh- and
 # Uzbek-language scholarly publishing abbreviates them under GOST 7.1 / 7.0.5 (the standard
@@ -75,6 +91,16 @@ HAND_WRITTEN = {
         "volumes": "т.",
         "page": "б.",
         "pages": "б.",
+        "issue": "№",
+        "edition": "бас.",
+        "thesis": "дис.",
+        "report": "есеп",
+        "patent": "патент",
+        "editor_translator": "ред. және ауд.",
+        "editors_translators": "ред. және ауд.",
+        "edited_translated_by": "ред. және ауд.",
+        "ordinals": [["ordinal", "", "", "-"]],  # "2-бас.": GOST's digit, hyphen, abbreviation
+        "edition_gender": "",
     },
     "uz": {
         "ibid": "oʻsha manba",
@@ -92,6 +118,16 @@ HAND_WRITTEN = {
         "volumes": "j.",
         "page": "b.",
         "pages": "b.",
+        "issue": "№",
+        "edition": "nashr",
+        "thesis": "dis.",
+        "report": "hisobot",
+        "patent": "patent",
+        "editor_translator": "tahr. va tarj.",
+        "editors_translators": "tahr. va tarj.",
+        "edited_translated_by": "tahr. va tarj.",
+        "ordinals": [["ordinal", "", "", "-"]],  # "2-nashr": Uzbek writes an ordinal digit with a hyphen
+        "edition_gender": "",
     },
 }
 
@@ -116,6 +152,24 @@ def term(root: ET.Element, name: str, form: str, number: str | None) -> str:
     raise SystemExit(f"{name} ({form}) is missing")
 
 
+def ordinals(root: ET.Element) -> list[list[str]]:
+    """The short ordinal suffixes ("st", "ᵉ", "-е"): [name, gender-form, match, text], as CSL 1.0.2 reads them."""
+    found = []
+    for t in root.iterfind(".//csl:terms/csl:term", NS):
+        name = t.get("name", "")
+        if name == "ordinal" or re.fullmatch(r"ordinal-\d\d", name):
+            found.append([name, t.get("gender-form", ""), t.get("match", ""), (t.text or "").strip()])
+    return found
+
+
+def edition_gender(root: ET.Element) -> str:
+    """The grammatical gender of "edition" (French "édition" is feminine: "1ʳᵉ éd."); "" when neuter or unsaid."""
+    for t in root.iterfind(".//csl:terms/csl:term", NS):
+        if t.get("name") == "edition" and t.get("form", "long") == "long":
+            return t.get("gender", "")
+    return ""
+
+
 def translators(root: ET.Element) -> list[str]:
     """The translators a locale file's metadata lists, which CC BY-SA attribution keeps."""
     return [(t.findtext("csl:name", "", NS) or "").strip() for t in root.iterfind(".//csl:info/csl:translator", NS)]
@@ -128,6 +182,9 @@ def main(checkout: Path) -> None:
         commits.add(commit)
         root = ET.fromstring(text)
         terms[language] = {ours: term(root, csl, form, number) for ours, csl, form, number in WANTED}
+        terms[language].update(UNTRANSLATED.get(language, {}))
+        terms[language]["ordinals"] = ordinals(root)
+        terms[language]["edition_gender"] = edition_gender(root)
         credits.append(f"  locales-{name}.xml: " + (", ".join(n for n in translators(root) if n) or "(none listed)"))
     terms.update(HAND_WRITTEN)
     data = {

@@ -134,7 +134,9 @@ def test_it_marks_an_author_in_double_braces_as_corporate(refs):
 
 def field_texts(ref) -> list[str]:
     """Every piece of text a reference holds: plain fields, rich fields and names."""
-    texts = [str(getattr(ref, f.name)) for f in dataclasses.fields(ref) if f.name not in ("url", "doi", "eprint")]
+    values = [getattr(ref, f.name) for f in dataclasses.fields(ref) if f.name not in ("url", "doi", "eprint")]
+    texts = [str(v) for v in values if not (isinstance(v, tuple) and v and isinstance(v[0], str))]
+    texts += [item for v in values if isinstance(v, tuple) and v and isinstance(v[0], str) for item in v]  # lists
     names = ref.authors + ref.editors + ref.translators
     return texts + [part for name in names for part in (name.family, name.given, name.particle, name.suffix)]
 

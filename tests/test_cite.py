@@ -281,9 +281,13 @@ def test_the_sources_box_lists_the_cited_works_in_short_form(refs):
     assert heading == Heading(1, (Text("Sources"),))
     assert isinstance(listing, ListBlock)
     assert [plain_text(item[0].children) for item in listing.items] == [
-        "Doe, “Water and Borders”, Central Asian Survey (2020).",
-        "Roe, “Budgets and Borders: Central Asia since 1991”, Routledge (2019).",
+        "Doe, “Water and Borders,” Central Asian Survey (2020).",
+        "Roe, Budgets and Borders: Central Asia since 1991, Routledge (2019).",
     ]
+    # set as the notes and the bibliography set them: a journal and a book in italics, the comma inside
+    doe, roe = (item[0].children for item in listing.items)
+    assert Emph((Text("Central Asian Survey"),)) in doe
+    assert Emph((Text("Budgets and Borders: Central Asia since 1991"),)) in roe
 
 
 def test_bibliography_boxes_nested_in_other_boxes_are_filled_too(refs):
@@ -425,3 +429,41 @@ def test_bibliography_boxes_in_a_quote_or_a_list_item_are_filled_as_in_a_box(ref
 
     assert [b.role for b in quote.blocks[0].blocks[1:]] == ["bibliography"]
     assert [b.role for b in listing.items[0][1].blocks[1:]] == ["bibliography"]
+
+
+# ---------------------------------------------------------------- issue 26, defect 5
+
+
+def _read(inlines) -> str:
+    """The paragraph as read, a note as [^its text]."""
+    return "".join(
+        f"[^{plain_text(n.blocks[0].children)}]" if isinstance(n, Note) else plain_text((n,)) for n in inlines
+    )
+
+
+def test_author_date_citations_after_and_are_named_not_bracketed(refs):
+    both = Citation((CiteItem("doe2020"), CiteItem("roe2019")))
+    inlines, _, _ = resolve(refs, "author-date", Text("see the OSCE site and "), both, Text("."))
+    assert _read(inlines) == "see the OSCE site and Doe (2020) and Roe (2019)."
+    inlines, _, _ = resolve(refs, "author-date", Text("(compare the site and "), cite("doe2020", "p. 33"), Text(")"))
+    assert _read(inlines) == "(compare the site and Doe 2020, 33)"  # within parentheses, none of its own
+
+
+@pytest.mark.parametrize(
+    ("after", "read"),
+    [(".", "BibTeX.[^"), (", and more.", "BibTeX,[^"), ("; then.", "BibTeX;[^")],
+)
+def test_merged_citations_after_a_colon_leave_no_stray_punctuation(refs, after, read):
+    inlines, _, _ = resolve(
+        refs, "notes", Text("As BibTeX: "), cite("doe2020"), Text(", "), cite("roe2019"), Text(after)
+    )
+    text = _read(inlines)
+    assert text.startswith("As " + read), text
+    assert ":," not in text and ":." not in text and ":;" not in text
+
+
+def test_a_paragraph_that_is_only_a_citation_is_the_reference_written_out(refs):
+    inlines, _, _ = resolve(refs, "notes", cite("doe2020"), Text("."))
+    assert _read(inlines) == "Jane Doe, “Water and Borders,” Central Asian Survey 39, no. 2 (2020): 30–50."
+    inlines, _, _ = resolve(refs, "none", cite("doe2020"), Text("."))
+    assert _read(inlines) == "Doe."

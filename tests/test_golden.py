@@ -1,7 +1,7 @@
 """Golden files: the text formats of two briefs, for every audience, compared byte for byte.
 
 `tests/golden/<brief>/` holds what `briefgen build -f md -f html -f txt` wrote for the sample
-brief and for the field-notes stress brief (five scripts, every citation form, the biblatex test
+brief, its Russian translation, and for the field-notes stress brief (five scripts, every citation form, the biblatex test
 bibliography). A change in any output shows here as a diff a reviewer reads. When the change is
 meant, write the new files and commit them with the change:
 
@@ -24,6 +24,7 @@ ROOT = TESTS.parent
 GOLDEN = Path(os.environ.get("BRIEFGEN_GOLDEN_DIR", TESTS / "golden"))  # elsewhere: test_docs runs the update
 BRIEFS = {  # golden folder -> (brief, bibliography)
     "kazakhstan-osce-2010": (ROOT / "briefs" / "kazakhstan-osce-2010.yaml", ROOT / "references.bib"),
+    "kazakhstan-osce-2010.ru": (ROOT / "briefs" / "kazakhstan-osce-2010.ru.yaml", ROOT / "references.bib"),
     "field-notes": (TESTS / "data" / "briefs" / "field-notes.yaml", TESTS / "data" / "biblatex-examples.bib"),
 }
 AUDIENCES = ("academic", "policymaker", "practitioner", "press")

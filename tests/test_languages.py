@@ -29,6 +29,7 @@ from briefgen.loader import load_brief
 from briefgen.locales import LANGUAGES, base_language, builtin_labels, csl_terms, date_text, plural_form
 from briefgen.render import _labeller
 from briefgen.style import Style, style_from_dict
+from briefgen.typography import quotes
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "briefs" / "kazakhstan-osce-2010.yaml"
@@ -253,7 +254,9 @@ def test_citation_terms_come_in_the_language(outputs, language):
     assert "Ibid." not in notes or csl_terms(language)["ibid"] == "ibid."
     academic = outputs[language]["kazakhstan-osce-2010_academic.txt"]
     in_term = csl_terms(language)["in"]
-    assert re.search(rf"\.” {re.escape(in_term[:1].upper() + in_term[1:])} ", re.sub(r"\s+", " ", academic))
+    close = quotes(language)[1]  # the language's closing mark, the full stop after it (American usage is English's)
+    in_capital = re.escape(in_term[:1].upper() + in_term[1:])
+    assert re.search(rf"{re.escape(close)}\. {in_capital} ", re.sub(r"\s+", " ", academic))
 
 
 @pytest.mark.parametrize(

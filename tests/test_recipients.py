@@ -344,7 +344,7 @@ def test_an_audience_may_carry_a_covering_note_and_individual_messages(tmp_path:
         ("desk@daily.example.com", "News desk", "press", "to"),
         ("minister@mfa.example.org", "", "policymaker", "to"),
     ]
-    assert found.of("press") == ListSettings("Embargoed until **Monday**.\n", individual=True)
+    assert found.of("press") == ListSettings("Embargoed until **Monday**.\n", individual=True, where="brief.yaml:16")
     assert found.of("policymaker") == ListSettings()
 
 

@@ -28,6 +28,7 @@ class Place:
     in_note: bool = False  # inside a footnote, which cannot hold a note (Word refuses the file)
     as_noun: bool = False  # the sentence names the work: "see [@a]", "compare [@a] and [@b]"
     in_parens: bool = False  # within the writer's own parentheses: "(see [@a])"
+    alone: bool = False  # the citation is all its paragraph says ("[@a]."): the reference is written out there
 
 
 class CitationStyle(ABC):

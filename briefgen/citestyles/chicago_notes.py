@@ -69,7 +69,9 @@ class ChicagoNotes(Chicago):
                 body[-1] = Text(re.sub(r"\.(”?)$", r"\1", body[-1].text) + "; ")
             parts.extend(body)
         self.previous_note_key = citation.items[0].key if len(citation.items) == 1 else None
-        if place.in_note:  # a note cannot hold a note (Word refuses the file): the reference is written out here
+        if (
+            place.in_note or place.alone
+        ):  # a note cannot hold a note (Word refuses the file); a lone marker says nothing
             if citation.narrative and parts and isinstance(parts[-1], Text):
                 parts[-1] = Text(parts[-1].text.removesuffix("."))  # "As <reference> shows": mid-sentence
             return parts
