@@ -36,7 +36,10 @@ def _lines(page) -> list[tuple[float, float, float, str]]:
     merged: dict[tuple[int, float], list] = {}
     for y, x, size, text in runs:  # a line may be drawn in several runs (bold, links): one per baseline
         merged.setdefault((round(y), size), []).append((x, text))
-    return [(y, min(p[0] for p in parts), size, "".join(t for _, t in sorted(parts)).replace("\n", "")) for (y, size), parts in merged.items()]
+    return [
+        (y, min(p[0] for p in parts), size, "".join(t for _, t in sorted(parts)).replace("\n", ""))
+        for (y, size), parts in merged.items()
+    ]
 
 
 def figures(path: Path, first: str) -> dict:
@@ -48,10 +51,10 @@ def figures(path: Path, first: str) -> dict:
     body_lines = [text.strip() for lines in pages for _, _, size, text in lines if size == body]
     widest = max(map(len, body_lines))
     full = [len(t) for t in body_lines if len(t) >= 0.9 * widest]
-    where = next(
-        ((n, round(100 * y / height)) for n, lines in enumerate(pages, 1) for y, _, _, t in sorted(lines) if first in t),
-        None,
+    found = (
+        (n, round(100 * y / height)) for n, lines in enumerate(pages, 1) for y, _, _, t in sorted(lines) if first in t
     )
+    where = next(found, None)
     top = min(y for lines in pages for y, *_ in lines)
     bottom = height * (1 - FOOTER_ZONE)
     blank = []

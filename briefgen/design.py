@@ -187,7 +187,9 @@ def theme(style: Style, language: str = "en") -> Theme:
         title=TextRole(head_family, size * 2.15, size * 2.5, BAND_TEXT_COLOUR, bold=True),
         subtitle=TextRole(body_family, size * 1.2, size * 1.6, SUBTITLE_COLOUR, italic=True, space_before=size * 0.5),
         kicker=TextRole(head_family, size * 0.8, size * 1.1, BAND_TEXT_COLOUR, bold=True, space_after=size * 0.9),
-        byline=TextRole(head_family, size * 0.86, size * 1.2, c.muted, space_before=size * 0.8, space_after=size * 1.0),
+        byline=TextRole(  # date and authors: the title block under the band, in the text colour, bold
+            head_family, size * 0.9, size * 1.25, c.text, bold=True, space_before=size * 0.8, space_after=size * 1.0
+        ),
         small=TextRole(head_family, size * 0.78, size * 1.0, c.muted),
         note=TextRole(body_family, size * 0.76, size * 0.98, c.text, space_after=size * 0.12, hanging=size * 1.1),
         bibliography=TextRole(

@@ -1,8 +1,8 @@
 """Golden files: the text formats of two briefs, for every audience, compared byte for byte.
 
 `tests/golden/<brief>/` holds what `briefgen build -f md -f html -f txt` wrote for the sample
-brief, its Russian translation, and for the field-notes stress brief (five scripts, every citation form, the biblatex test
-bibliography). A change in any output shows here as a diff a reviewer reads. When the change is
+brief, its Russian translation, and the field-notes stress brief (five scripts, every citation
+form, the biblatex test bibliography). A change in any output shows here as a diff a reviewer reads. When the change is
 meant, write the new files and commit them with the change:
 
     python -m pytest tests/test_golden.py --update-golden
