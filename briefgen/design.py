@@ -47,7 +47,7 @@ LIST_NUMBER_SCALE = 0.9  # a list's numbers are set this much smaller than the b
 NBSP = "\u00a0"
 
 # Page breaks: what may be split across pages, and what must stay together.
-BOX_KEEP_WHOLE_SHARE = 1 / 3  # a box shorter than this share of the text area moves whole; a taller one splits
+BOX_KEEP_WHOLE_SHARE = 1 / 4  # a box shorter than this share of the text area moves whole; a taller one splits
 BOX_LEAD_BLOCKS = 2  # a box's title and the short line under it (a card's priority line) ...
 BOX_LEAD_MAX_CHARS = 300  # ... "short": fewer characters than this
 KEEP_LINES = 8  # a list item (or in a DOCX a box's first paragraph) this short is one unit: never split
@@ -189,7 +189,9 @@ def theme(style: Style, language: str = "en") -> Theme:
         title=TextRole(head_family, size * 2.15, size * 2.5, BAND_TEXT_COLOUR, bold=True),
         subtitle=TextRole(body_family, size * 1.2, size * 1.6, SUBTITLE_COLOUR, italic=True, space_before=size * 0.5),
         kicker=TextRole(head_family, size * 0.8, size * 1.1, BAND_TEXT_COLOUR, bold=True, space_after=size * 0.9),
-        byline=TextRole(head_family, size * 0.86, size * 1.2, c.muted, space_before=size * 0.8, space_after=size * 1.0),
+        byline=TextRole(  # date and authors: the title block under the band, in the text colour, bold
+            head_family, size * 0.9, size * 1.25, c.text, bold=True, space_before=size * 0.8, space_after=size * 1.0
+        ),
         small=TextRole(head_family, size * 0.78, size * 1.0, c.muted),
         note=TextRole(body_family, size * 0.76, size * 0.98, c.text, space_after=size * 0.12, hanging=size * 1.1),
         bibliography=TextRole(

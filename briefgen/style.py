@@ -103,6 +103,11 @@ class Content:
     )
     actors: bool = key(True, schema={"type": "boolean"}, doc="who must act")
     timeframe: bool = key(True, schema={"type": "boolean"}, doc="when (on cards and in the overview table)")
+    overview: bool = key(
+        False,
+        schema={"type": "boolean"},
+        doc="a table of every recommendation (id, title, priority) before the cards: their titles said twice",
+    )
 
 
 PATTERN_FIELDS = ("title", "short_title", "subtitle", "series", "organisation", "date", "year", "id")

@@ -89,12 +89,12 @@ def test_a_box_keeps_its_title_and_priority_line_with_what_follows():
     assert box_lead((title,)) == 0  # nothing to keep it with
 
 
-def test_only_a_box_shorter_than_a_third_of_the_page_moves_whole():
+def test_only_a_box_shorter_than_a_quarter_of_the_page_moves_whole():
     th = theme(Style())
     width, height = th.text_area()
     top, right, bottom, left = th.margins
     assert (width, height) == pytest.approx(((210 - left - right) * 72 / 25.4, (297 - top - bottom) * 72 / 25.4))
-    assert th.box_keeps_whole(height / 4) and not th.box_keeps_whole(height / 2)
+    assert th.box_keeps_whole(height / 5) and not th.box_keeps_whole(height / 3.5)
 
 
 def test_announced_heading_levels_never_skip_one_going_down_and_may_jump_back_up():

@@ -109,7 +109,7 @@ def test_the_new_audience_reflects_each_change(worked_example, tmp_path):
     assert "Put outstanding border disputes on a multilateral agenda" in text  # medium priority is in
     assert "Help harmonise Russian, SCO and NATO activities" not in text  # low priority is out
     assert "La version complète contient 2 autres recommandations." in text
-    assert len(pdf.pages) <= 3
+    assert len(pdf.pages) <= 4
 
 
 def test_overrides_and_audience_tags_apply(worked_example, tmp_path):

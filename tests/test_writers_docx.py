@@ -134,6 +134,7 @@ def test_libreoffice_opens_every_docx(libreoffice_pdfs: Path):
         page.extract_text()
         for page in pypdf.PdfReader(libreoffice_pdfs / "kazakhstan-osce-2010_practitioner.pdf").pages
     )
+    text = re.sub(r"\s+", " ", text)  # a title may wrap
     assert "Convene a standing multilateral forum on water management" in text
     assert "Restore an OSCE presence in Georgia without conceding recognition" in text
 
@@ -143,7 +144,7 @@ def test_libreoffice_renders_the_footnotes_at_the_foot_of_their_page(libreoffice
     page = next(p.extract_text() for p in pdf.pages if "Nazarbayev" in p.extract_text())
     lines = [line.strip() for line in page.splitlines() if line.strip()]
     footer = next(i for i, line in enumerate(lines) if line.startswith("Policy Brief No. 3"))
-    first_note = next(i for i, line in enumerate(lines) if re.match(r"^1\s*Andrei Zagorski", line))
+    first_note = next(i for i, line in enumerate(lines) if re.match(r"^(\d+\s*)?(Andrei )?Zagorski, “Kaz", line))
     marker = next(i for i, line in enumerate(lines) if "Nazarbayev" in line)
     assert marker < first_note < footer  # the note sits below its marker, at the foot of that page
 
@@ -244,6 +245,11 @@ def _docx(markdown: str, title: str = "Layout") -> bytes:
     from briefgen.writers.docx import write
 
     return write(Doc(Metadata(title=title), parse_markdown(markdown)), theme(Style()), Assets()).data
+
+
+def _part_text(data: bytes, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read(name).decode("utf-8")
 
 
 def _xml(data: bytes, name: str):
@@ -784,7 +790,7 @@ def test_a_screen_reader_finds_headings_table_headers_language_and_priorities(sa
         style = re.search(rf'<w:style [^>]*w:styleId="Heading{level}".*?</w:style>', styles, re.S).group(0)
         assert f'<w:outlineLvl w:val="{level - 1}"/>' in style  # the navigation pane lists it
     assert '<w:lang w:val="en"/>' in styles
-    body = part(sample_outputs, "practitioner", "word/document.xml")
+    body = _part_text(_docx("| No. | Action |\n|---|---|\n| CA-1 | Convene a forum |\n"), "word/document.xml")
     overview = next(t for t in re.findall(r"<w:tbl>.*?</w:tbl>", body, re.S) if "Action" in t)
     first_row = re.search(r"<w:tr[ >].*?</w:tr>", overview, re.S).group(0)
     assert "<w:tblHeader/>" in first_row  # repeated on each page, and announced as the header

@@ -345,8 +345,8 @@ POLICY_MARKDOWN = (
     + "\n\n## Why it matters\n\n"
     + "\n\n".join(
         "Water, borders and an arms build-up are Central Asia's real security agenda, and the OSCE is the "
-        f"one forum where all of the region's states and their neighbours sit together ({n} of 15)."
-        for n in range(1, 16)
+        f"one forum where all of the region's states and their neighbours sit together ({n} of 10)."
+        for n in range(1, 11)
     )
     + "\n\n## Priority actions\n\n"
     + ACTIONS
