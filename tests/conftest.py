@@ -179,3 +179,12 @@ def _accessible_pdfs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(Artifact, "__init__", checked)
     yield
     assert not found, "PDF/UA findings in a built PDF:\n" + "\n".join(dict.fromkeys(found))
+
+
+def overview_audience(folder: Path) -> str:
+    """An audience `overview` in `folder`'s templates: the practitioner brief with the overview table its
+    style leaves out (content.overview), for tests of that table. Its name, for `-a`."""
+    style = folder / "templates" / "overview" / "style.yaml"
+    style.parent.mkdir(parents=True, exist_ok=True)
+    style.write_text("extends: practitioner\ncontent:\n  overview: true\n", encoding="utf-8")
+    return "overview"

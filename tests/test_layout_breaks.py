@@ -32,7 +32,7 @@ from briefgen.writers.measure import text_width
 from briefgen.writers.pdf import write as pdf_write
 from briefgen.writers.pdf.styles import face_name, register_fonts
 
-from conftest import ROOT
+from conftest import ROOT, overview_audience
 from helpers_briefs import REFERENCES_BIB
 
 
@@ -74,13 +74,13 @@ def _pdf_text_lines(pdf: bytes) -> list[str]:
 
 
 def test_the_overview_ids_never_break_in_the_pdf(workspace):
-    lines = _pdf_lines(_build("-f", "pdf", "-a", "practitioner") / "ids_practitioner.pdf")
+    lines = _pdf_lines(_build("-f", "pdf", "-a", overview_audience(workspace)) / "ids_overview.pdf")
     assert {"G10-10", "G10-11", "G20-10", "G20-11"} <= set(lines)  # each id whole on its line of the table
     assert "0" not in lines and "1" not in lines  # no id's last digit on a line of its own
 
 
 def test_the_overview_ids_never_break_in_the_html(workspace):
-    html = (_build("-f", "html", "-a", "practitioner") / "ids_practitioner.html").read_text(encoding="utf-8")
+    html = (_build("-f", "html", "-a", overview_audience(workspace)) / "ids_overview.html").read_text("utf-8")
     assert '<td style="white-space:nowrap">G10-10</td>' in html
     assert re.search(r"<td>Open a regional", html)  # a cell of many words still wraps
 

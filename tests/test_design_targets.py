@@ -1,0 +1,59 @@
+"""The sample meets issue 26's design targets, measured from its PDFs by bench/pages.py.
+
+The recommendations come early (page 1 of the policymaker brief with two actions or more, page 2 at
+the latest in the practitioner brief), each title is said once, and full body lines hold 60-75
+characters. A template or style change that pushes them back fails here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+
+import pypdf
+
+from conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("pages", ROOT / "bench" / "pages.py")
+assert _spec and _spec.loader
+pages = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(pages)
+
+TITLES = (
+    "Convene a standing multilateral forum on water management",
+    "Deliver promised democratic reforms at home and regionally",
+    "Uphold ODIHR’s integrity, mandate and election-observation methods",
+)
+
+
+def _figures(sample_dir, audience: str) -> dict:
+    return pages.figures(sample_dir / f"kazakhstan-osce-2010_{audience}.pdf", pages.FIRST)
+
+
+def _flat(data: bytes) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages))
+
+
+def test_the_policymaker_brief_shows_two_actions_on_page_one(sample_outputs):
+    first = pypdf.PdfReader(io.BytesIO(sample_outputs["kazakhstan-osce-2010_policymaker.pdf"])).pages[0]
+    text = re.sub(r"\s+", " ", first.extract_text())
+    assert TITLES[0] in text and TITLES[1] in text
+
+
+def test_the_practitioner_brief_reaches_its_first_recommendation_by_page_two(sample_dir):
+    page, _ = _figures(sample_dir, "practitioner")["first recommendation (page, % down)"]
+    assert page <= 2
+
+
+def test_each_recommendation_title_is_said_once(sample_outputs):
+    for audience in ("practitioner", "policymaker"):
+        text = _flat(sample_outputs[f"kazakhstan-osce-2010_{audience}.pdf"])
+        for title in TITLES:
+            assert text.count(title) == 1, (audience, title)  # no overview table repeating the cards
+
+
+def test_full_body_lines_hold_sixty_to_seventy_five_characters(sample_dir):
+    for audience in ("practitioner", "policymaker", "academic"):
+        median = _figures(sample_dir, audience)["median full line (characters)"]
+        assert 60 <= median <= 75, (audience, median)
