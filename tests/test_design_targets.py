@@ -57,3 +57,21 @@ def test_full_body_lines_hold_sixty_to_seventy_five_characters(sample_dir):
     for audience in ("practitioner", "policymaker", "academic"):
         median = _figures(sample_dir, audience)["median full line (characters)"]
         assert 60 <= median <= 75, (audience, median)
+
+
+def _outline(items) -> list[str]:
+    return [t for item in items for t in (_outline(item) if isinstance(item, list) else [item.title])]
+
+
+def test_no_page_ends_with_a_heading(sample_outputs):
+    """A heading right under another (the press brief's "What the brief recommends", then "Central Asia")
+    stayed alone at page 1's foot: the page-break hint between them ended the keep-with-next group."""
+    for name, data in sample_outputs.items():
+        if not name.endswith(".pdf"):
+            continue
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        headings = {re.sub(r"\s+", " ", t) for t in _outline(reader.outline)}
+        for number, page in enumerate(reader.pages, 1):
+            lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+            body = lines[: next(i for i, line in enumerate(lines) if line.startswith("Policy Brief No. 3"))]
+            assert body[-1] not in headings, (name, number, body[-1])

@@ -310,6 +310,22 @@ class FramedBox(Stack):
         ]
 
 
+def _heading_after_heading(before: list[Flowable], made: list[Flowable]) -> list[Flowable]:
+    """A heading right under another ("Recommendations", then "Central Asia") adds the room it needs to
+    the first one's page-break hint instead of a hint of its own: between the two, a hint would end
+    the keepWithNext group and could leave the first heading alone at a page's foot."""
+    if (
+        len(made) == 2
+        and isinstance(made[0], CondPageBreak)
+        and len(before) >= 2
+        and isinstance(before[-1], OutlineHeading)
+        and isinstance(before[-2], CondPageBreak)
+    ):
+        before[-2].height += made[0].height
+        return made[1:]
+    return made
+
+
 class KeepWithFirstLines(KeepTogether):
     """keepWithNext as a reader expects it: a heading stays with the first lines of what follows.
 
@@ -333,8 +349,10 @@ class KeepWithFirstLines(KeepTogether):
             room = aH - height - last.getSpaceBefore()
             if room > 0 and last.wrapOn(self.canv, aW, room)[1] > room:
                 parts = last.splitOn(self.canv, aW, room)
-                if len(parts) >= 2:  # one flowable for this page: the note frame sees all it cites
-                    return [Stack([*lead, parts[0]]), *parts[1:]]
+                # a nested group that moves on whole splits into its page break and itself: nothing of
+                # it would stay with the heading, so the heading moves on with it
+                if len(parts) >= 2 and not isinstance(parts[0], ActionFlowable):
+                    return [Stack([*lead, parts[0]]), *parts[1:]]  # one flowable: the note frame sees all it cites
         return super().split(aW, aH)
 
 
@@ -517,7 +535,7 @@ class Builder:
             made = method(block, width or self.width)
             if keeps_with_next(blocks, i) and made and isinstance(made[-1], Paragraph):
                 made[-1].keepWithNext = 1
-            out.extend(made)
+            out.extend(_heading_after_heading(out, made))
         return out
 
     def block_Heading(self, h: Heading, width: float) -> list[Flowable]:
