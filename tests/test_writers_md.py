@@ -12,6 +12,7 @@ import subprocess
 from dataclasses import replace
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 import pytest
 import yaml
@@ -599,3 +600,16 @@ def test_words_in_another_language_are_pandoc_spans_that_both_readers_read_back(
     _walk(pandoc_json(render(*blocks))["blocks"], found)
     languages = [attrs for (_, _, attrs), _ in found["Span"]]
     assert languages == [[["lang", "kk"]], [["lang", "fr"]], [["lang", "zh-Hant"]], [["lang", "he"]]]
+
+
+def test_heading_levels_never_skip_one_going_down():
+    """`#### Key messages` first, or under `# In brief`, was a skip pandoc and typst's ua-1 refuse;
+    the Markdown writes each heading at the level the other formats announce it."""
+    golden = Path(__file__).parent / "golden"
+    for path in sorted(golden.glob("*/*.md")):
+        last = 0
+        for line in path.read_text("utf-8").splitlines():
+            if match := re.match(r"^(#{1,6}) ", line):
+                level = len(match.group(1))
+                assert level <= last + 1, (path.name, line)
+                last = level
