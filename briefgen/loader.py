@@ -225,6 +225,7 @@ def _validated(path: Path, audiences: Iterable[str] | None) -> _Read:
         read.problems += _unknown_audiences(read, sorted(audiences))
     read.problems += _date_and_id_problems(read)
     _markdown_checks(read)
+    read.problems += _empty_titles(read)
     read.problems += _bibliography_name_problems(read)
     if any(p.field.startswith("bibliography") for p in read.problems):
         raise BriefError(_in_order(read.problems))
@@ -288,6 +289,28 @@ def _date_and_id_problems(read: _Read) -> list[Problem]:
     if "id" not in data and not file_id(read.path):
         message = f"the file name gives no usable id; add `id:` (a-z, 0-9 and -, as in {ID_EXAMPLE})"
         problems.append(Problem(read.file, 1, 1, "id", message))
+    return problems
+
+
+def _empty_titles(read: _Read) -> list[Problem]:
+    """A title that reads as no text (an image, an empty link, a citation alone) names no document:
+    screen readers, the PDF's /Title and the mail's subject would fall back to a file name."""
+    from .markdown import parse_inline
+    from .model import plain_text
+
+    written = read.data.get("language")
+    language = written if isinstance(written, str) else "en"
+    titled: list[Path_] = [("title",)]
+    titled += [("audience_overrides", name, "title") for name in _dict(read.data.get("audience_overrides"))]
+    problems = []
+    for path in titled:
+        value: Any = read.data
+        for key in path:
+            value = _dict(value).get(str(key))
+        if isinstance(value, str) and value and not plain_text(parse_inline(value, language)).strip():
+            problems.append(
+                _at(read, path, "reads as no text (an image, an empty link or a citation alone); write its words")
+            )
     return problems
 
 

@@ -529,3 +529,18 @@ def test_fields_the_loader_does_not_parse_have_nothing_to_report(text):
     assert not _may_hold_stray_syntax(plain)
     assert stray_syntax(plain) == []
     assert citations_in(text.replace("@", "")) == []
+
+
+@pytest.mark.parametrize("title", ["'![](logo.png)'", "'[]()'", "'[](#top)'"])
+def test_a_title_that_reads_as_no_text_is_an_error_at_its_line(tmp_path, title):
+    """The PDF's /Title, a screen reader's first words and a mail's subject would be a file name."""
+    text = MINIMAL_BRIEF.replace("title: Water, borders and the OSCE", f"title: {title}", 1)
+    text += "audience_overrides:\n  press:\n    title: '![](x.png)'\n"
+    lines = error_lines(write_brief(tmp_path, text))
+    assert (
+        lines[0]
+        == "brief.yaml:1:8: title: reads as no text (an image, an empty link or a citation alone); write its words"
+    )
+    assert any(
+        line.startswith("brief.yaml:") and "audience_overrides.press.title: reads as no text" in line for line in lines
+    )
