@@ -535,7 +535,7 @@ def test_fields_the_loader_does_not_parse_have_nothing_to_report(text):
 def test_a_title_that_reads_as_no_text_is_an_error_at_its_line(tmp_path, title):
     """The PDF's /Title, a screen reader's first words and a mail's subject would be a file name."""
     text = MINIMAL_BRIEF.replace("title: Water, borders and the OSCE", f"title: {title}", 1)
-    text += "audience_overrides:\n  press:\n    title: '![](x.png)'\n"
+    text += "audience_overrides:\n  press:\n    title: '![](x.png)'\n  policymaker:\n    title: ''\n"
     lines = error_lines(write_brief(tmp_path, text))
     assert (
         lines[0]
