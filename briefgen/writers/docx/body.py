@@ -20,6 +20,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from ...design import (
+    BOX_SPACE_AFTER,
     KEEP_LINES,
     LIST_INDENT,
     TABLE_MIN_ROWS,
@@ -364,7 +365,7 @@ class BodyWriter:
         self._pad_as_the_pdf(paragraphs, where)
         spacer = self._add_paragraph(self._container(where))
         spacer.paragraph_format.space_after = Pt(0)
-        spacer.paragraph_format.line_spacing = Pt(self.theme.body.size * 0.6)
+        spacer.paragraph_format.line_spacing = Pt(self.theme.body.size * BOX_SPACE_AFTER)  # the PDF's gap
 
     @staticmethod
     def _pad_as_the_pdf(paragraphs: list, where) -> None:
