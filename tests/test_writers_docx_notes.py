@@ -9,8 +9,11 @@ pages to the PDF's 18. Padded as the PDF's boxes: no note off its page, 18 pages
 
 from __future__ import annotations
 
+import io
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pypdf
@@ -21,7 +24,25 @@ from conftest import require_program
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-pytestmark = pytest.mark.slow
+
+
+def _box_paragraphs(document_xml: str, title: str) -> list[str]:
+    """The `<w:p>` elements of the card whose title starts with `title`, up to the spacer after it."""
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", document_xml, flags=re.S)
+    start = next(i for i, p in enumerate(paragraphs) if title in "".join(re.findall(r"<w:t[^>]*>([^<]*)", p)))
+    end = next(i for i in range(start, len(paragraphs)) if "<w:pStyle" not in paragraphs[i])
+    return paragraphs[start:end]
+
+
+def test_a_box_is_padded_by_its_frame_alone(sample_outputs):
+    """No heading space above a card's title and no paragraph space below its text, inside the fill."""
+    with zipfile.ZipFile(io.BytesIO(sample_outputs["kazakhstan-osce-2010_practitioner.docx"])) as package:
+        document, styles = (package.read(f"word/{name}.xml").decode() for name in ("document", "styles"))
+    card = _box_paragraphs(document, "CA-1 ·")
+    assert len(card) >= 3 and 'w:before="0"' in card[0] and 'w:after="0"' in card[-1]
+    assert all('w:after="0"' not in p for p in card[:-1])  # the paragraphs inside keep their spacing
+    style = re.search(r'<w:style [^>]*w:styleId="CardHigh".*?</w:style>', styles, flags=re.S).group(0)
+    assert re.search(r'<w:bottom [^>]*w:space="4"', style) and re.search(r'<w:top [^>]*w:space="8"', style)
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +61,7 @@ def long_brief(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return docx_file.with_suffix(".pdf"), lo_pdf
 
 
+@pytest.mark.slow
 def test_libreoffice_puts_every_note_of_a_long_brief_on_its_markers_page(long_brief):
     _, lo_pdf = long_brief
     notes = note_pages(lo_pdf)
@@ -47,6 +69,7 @@ def test_libreoffice_puts_every_note_of_a_long_brief_on_its_markers_page(long_br
     assert len(notes.off_their_page()) <= 1, notes.off_their_page()
 
 
+@pytest.mark.slow
 def test_libreoffice_lays_a_long_brief_on_no_more_pages_than_the_pdf(long_brief):
     pdf, lo_pdf = long_brief
     pdf_pages, lo_pages = len(pypdf.PdfReader(pdf).pages), len(pypdf.PdfReader(lo_pdf).pages)

@@ -64,8 +64,9 @@ TWIPS_PER_POINT = 20
 EIGHTHS_PER_POINT = 8  # border widths
 BOX_MARGINS = (140, 220, 60, 220)  # a box's text from its frame, twips: top left bottom right (the indents)
 BOX_PADDING = 8  # points between the bar (or the fill's edge) and the text; the rest of the indent is outside
-# Points of fill below a box's last line, the PDF's: LibreOffice does not count this room when it fits a
-# note under a box's line at a page's foot, and sends the note a page on; 8 did so to 9 of 260 notes.
+# Points of fill below a box's last line, the PDF's. LibreOffice does not count this room when it fits
+# the note of a marker on a box's line at a page's foot, and sends the note a page on: at 8 points,
+# 5 of field-notes x10's 177 notes and 13 of x30's 517; at 6 or less none of them.
 BOX_PADDING_BOTTOM = 4
 CELL_MARGINS = (60, 100, 60, 100)  # a table cell's
 BULLET = "•"  # every level, as in the PDF
@@ -371,9 +372,9 @@ class BodyWriter:
     def _pad_as_the_pdf(paragraphs: list, where) -> None:
         """The frame's padding is all the room above the box's first line and below its last, as in the PDF.
 
-        A card's title keeps no heading space above it nor its text paragraph space below: Word and
-        LibreOffice add those inside the fill, making each box some 17 points taller than the PDF's,
-        three pages over a long brief, and LibreOffice then moves a note's marker but not its note.
+        A card's title keeps no heading space above it, nor its last paragraph space below: Word and
+        LibreOffice set those inside the fill, each box some 15 points taller than the PDF's, which
+        made the sample's practitioner DOCX a page longer than its PDF and x10's two.
         """
         if paragraphs:
             DocxParagraph(paragraphs[0], where).paragraph_format.space_before = Pt(0)
