@@ -47,6 +47,7 @@ LIST_NUMBER_SCALE = 0.9  # a list's numbers are set this much smaller than the b
 NBSP = "\u00a0"
 
 # Page breaks: what may be split across pages, and what must stay together.
+BOX_SPACE_AFTER = 0.7  # body sizes between a box and what follows it
 BOX_KEEP_WHOLE_SHARE = 1 / 4  # a box shorter than this share of the text area moves whole; a taller one splits
 BOX_LEAD_BLOCKS = 2  # a box's title and the short line under it (a card's priority line) ...
 BOX_LEAD_MAX_CHARS = 300  # ... "short": fewer characters than this

@@ -61,18 +61,18 @@ TBLPR_ORDER = (
 SCHEMA_ORDERS = {"tcPr": TCPR_ORDER, "pPr": PPR_ORDER, "rPr": RPR_ORDER, "tblPr": TBLPR_ORDER}
 
 
-def box_frame(ppr, bar: tuple[int, str], fill: str | None, padding: int) -> None:
+def box_frame(ppr, bar: tuple[int, str], fill: str | None, padding: int, bottom: int) -> None:
     """A box's frame on a paragraph or paragraph style (`ppr`): the bar as its left border, `padding`
     points from the text, the fill as its shading; a filled box gets top and bottom borders in the
-    fill, `padding` points deep, as room above its first line and below its last. Word and LibreOffice
-    draw consecutive paragraphs framed alike as one box (ISO/IEC 29500-1 17.3.1.24)."""
+    fill, `padding` and `bottom` points deep, as room above its first line and below its last. Word and
+    LibreOffice draw consecutive paragraphs framed alike as one box (ISO/IEC 29500-1 17.3.1.24)."""
     borders = OxmlElement("w:pBdr")
     edges = [("top", (1, fill)), ("left", bar), ("bottom", (1, fill))] if fill else [("left", bar)]
     for edge, (size, colour) in edges:
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "single")
         el.set(qn("w:sz"), str(size))
-        el.set(qn("w:space"), str(padding))
+        el.set(qn("w:space"), str(bottom if edge == "bottom" else padding))
         el.set(qn("w:color"), (colour or "auto").lstrip("#"))
         borders.append(el)
     insert_in_order(ppr, borders, PPR_ORDER)

@@ -23,6 +23,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import ActionFlowable, FrameBreak
 
 from ...design import (
+    BOX_SPACE_AFTER,
     KEEP_LINES,
     LEADING,
     LIST_NUMBER_SCALE,
@@ -696,7 +697,7 @@ class Builder:
         padding = (8.0, right, 4.0, left)  # top right bottom left
         what = f"{box.classes[0]} box" if box.classes else "box"
         with self.under(self.element("Div")):
-            return [self._framed(box.blocks, look, padding, width, self.theme.body.size * 0.7, what)]
+            return [self._framed(box.blocks, look, padding, width, self.theme.body.size * BOX_SPACE_AFTER, what)]
 
     def _indents(self, width: float, *indents: float) -> tuple[float, ...]:
         """The indents a nested block takes from `width`, scaled down so its content keeps room.
