@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .model import Author
+from .statuses import SCHEMA as STATUSES_SCHEMA
+from .statuses import Status
 
 PRIORITIES = ("high", "medium", "low")
 
@@ -103,6 +105,27 @@ AUTHOR = {  # model.Author's fields as a brief writes them: the brief takes the 
 
 
 @dataclass(frozen=True)
+class StatusUpdate:
+    """One entry of a recommendation's status history: what became of it, as assessed on a date."""
+
+    date: date = key(
+        schema={"type": "string", "format": "date"},
+        required=True,
+        convert=date.fromisoformat,
+        doc="YYYY-MM-DD: when it was assessed; not before the brief's date, entries in date order",
+    )
+    status: str = key(
+        schema={"type": "string", "minLength": 1},
+        required=True,
+        convert=str,  # a name, not the nested `status:` list of a recommendation
+        doc="one of the brief's `statuses` (by default ODIHR's: fully, mostly, partially, not implemented, "
+        "no longer relevant)",
+    )
+    note: str = key("", schema=MARKDOWN, doc="what happened, in Markdown; citations allowed")
+    by: str = key("", schema={"type": "string"}, doc="who reported it")
+
+
+@dataclass(frozen=True)
 class Recommendation:
     id: str = key(
         schema={"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
@@ -130,6 +153,17 @@ class Recommendation:
         convert=_one_line,
     )
     audiences: tuple[str, ...] = key((), schema=AUDIENCES, doc="only these audiences get it (empty: every audience)")
+    history: tuple[StatusUpdate, ...] = key(
+        (),
+        schema={"type": "array", "items": _object(StatusUpdate)},
+        doc="what became of it: `{date, status, note, by}` entries, oldest first",
+        name="status",
+    )
+
+    @property
+    def status(self) -> StatusUpdate | None:
+        """The latest assessment, if any."""
+        return self.history[-1] if self.history else None
 
 
 @dataclass(frozen=True)
@@ -221,6 +255,13 @@ class Brief:
         name="recommendations",
         required=True,
     )
+    statuses: tuple[Status, ...] = key(
+        (),
+        schema=STATUSES_SCHEMA,
+        doc="the statuses its recommendations' `status:` entries may use, each `{name, colour}` (default: "
+        "ODIHR's scale, briefgen/statuses.py)",
+        convert=lambda value: tuple(Status(s["name"], s["colour"]) for s in value),
+    )
     # audience name -> field name -> replacement value (title, subtitle, summary, key_messages)
     overrides: dict[str, dict[str, object]] = key(
         schema={
@@ -289,7 +330,12 @@ def schema_text() -> str:
     return json.dumps(brief_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-NESTED = {"sections": Section, "recommendations": Group, "items": Recommendation}  # by the key written
+NESTED = {  # by the key written
+    "sections": Section,
+    "recommendations": Group,
+    "items": Recommendation,
+    "status": StatusUpdate,
+}
 
 
 def from_data(cls: type, data: dict[str, Any], **given: Any) -> Any:

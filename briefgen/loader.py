@@ -192,6 +192,9 @@ def load(path: Path, bib_options: Iterable[Path] = (), audiences: Iterable[str] 
     return Loaded(_finished(read, references, ()), references, bibs, files)
 
 
+DATE = re.compile(r"\d{4}-\d\d-\d\d")  # as the schema's `format: date` takes it; compared as text
+
+
 def load_brief(path: Path, *, keys: Iterable[str] | None = None, audiences: Iterable[str] | None = None) -> Brief:
     """Read and validate one brief; with `keys`, check its citations against them."""
     read = _validated(Path(path), audiences)
@@ -224,6 +227,7 @@ def _validated(path: Path, audiences: Iterable[str] | None) -> _Read:
     if audiences is not None:
         read.problems += _unknown_audiences(read, sorted(audiences))
     read.problems += _date_and_id_problems(read)
+    read.problems += _status_problems(read)
     _markdown_checks(read)
     read.problems += _empty_titles(read)
     read.problems += _bibliography_name_problems(read)
@@ -289,6 +293,36 @@ def _date_and_id_problems(read: _Read) -> list[Problem]:
     if "id" not in data and not file_id(read.path):
         message = f"the file name gives no usable id; add `id:` (a-z, 0-9 and -, as in {ID_EXAMPLE})"
         problems.append(Problem(read.file, 1, 1, "id", message))
+    return problems
+
+
+def _status_problems(read: _Read) -> list[Problem]:
+    """Each recommendation's status history: statuses of the brief's vocabulary, dates from the brief's on,
+    oldest first."""
+    from .statuses import ODIHR
+
+    data = read.data
+    declared = [s.get("name") for s in _list(data.get("statuses")) if isinstance(s, dict)]
+    names = [n for n in declared if isinstance(n, str)] or [s.name for s in ODIHR]
+    brief_date = data.get("date") if isinstance(data.get("date"), str) and DATE.fullmatch(data["date"]) else ""
+    problems = []
+    for g, group in enumerate(_list(data.get("recommendations"))):
+        for i, rec in enumerate(_list(_dict(group).get("items"))):
+            previous = ""
+            for j, entry in enumerate(_list(_dict(rec).get("status"))):
+                where = ("recommendations", g, "items", i, "status", j)
+                status, when = _dict(entry).get("status"), _dict(entry).get("date")
+                if isinstance(status, str) and status not in names:
+                    why = f"unknown status '{status}'" + suggestion(status, names, "the brief's statuses")
+                    problems.append(_at(read, (*where, "status"), why))
+                if not (isinstance(when, str) and DATE.fullmatch(when)):
+                    continue  # the schema says what is wrong with it
+                if brief_date and when < brief_date:
+                    problems.append(_at(read, (*where, "date"), f"{when} is before the brief's date ({brief_date})"))
+                elif previous and when < previous:
+                    message = f"{when} is before the entry above it ({previous}); the history goes oldest first"
+                    problems.append(_at(read, (*where, "date"), message))
+                previous = max(previous, when)
     return problems
 
 

@@ -53,7 +53,8 @@ def test_each_class_declares_the_keys_its_mapping_allows():
     assert list(sections["properties"]) == [f.name for f in fields(Section)]
     groups = schema["properties"]["recommendations"]["items"]
     assert list(groups["properties"]) == ["group", "intro", "items"]
-    assert list(schema["$defs"]["recommendation"]["properties"]) == [f.name for f in fields(Recommendation)]
+    recommendation = [f.metadata["name"] or f.name for f in fields(Recommendation)]
+    assert list(schema["$defs"]["recommendation"]["properties"]) == recommendation
     assert list(AUTHOR["properties"]) == [f.name for f in fields(Author)], "a brief's author is the model's Author"
 
 
@@ -94,6 +95,6 @@ def test_the_keys_are_listed_in_the_order_unknown_key_messages_have_always_given
     """`unknown key 'x' (allowed: ...)` lists the schema's keys in order: the declaration keeps it."""
     assert list(brief_schema()["properties"]) == [
         "id", "title", "subtitle", "date", "authors", "organisation", "series", "language", "keywords",
-        "contact", "bibliography", "summary", "key_messages", "sections", "recommendations", "distribution",
-        "audience_overrides",
+        "contact", "bibliography", "summary", "key_messages", "sections", "recommendations", "statuses",
+        "distribution", "audience_overrides",
     ]  # fmt: skip

@@ -148,7 +148,7 @@ def test_it_lists_the_allowed_keys_when_no_key_is_close(tmp_path):
 
     assert error_lines(write_brief(tmp_path, text)) == [
         "brief.yaml:10:9: recommendations[0].items[0].colour: unknown key 'colour' "
-        "(allowed: id, title, priority, actors, timeframe, rationale, short, audiences)",
+        "(allowed: id, title, priority, actors, timeframe, rationale, short, audiences, status)",
     ]
 
 
