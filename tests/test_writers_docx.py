@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 import pypdf
 import pytest
+from notepages import libreoffice_pdfs as converted
 
 from conftest import require_program
 
@@ -106,24 +107,9 @@ def test_fonts_are_named_for_every_script(sample_outputs):
 
 @pytest.fixture(scope="module")
 def libreoffice_pdfs(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    soffice = require_program("soffice")
     out = tmp_path_factory.mktemp("lo")
     profile = tmp_path_factory.mktemp("lo-profile")
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{profile}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, sorted(sample_dir.glob("*.docx"))),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    converted(require_program("soffice"), sorted(sample_dir.glob("*.docx")), out, profile)
     return out
 
 
@@ -441,22 +427,7 @@ def test_libreoffice_draws_nested_bullets_and_splits_a_long_box(tmp_path):
     pdftotext = require_program("pdftotext")
     (tmp_path / "nested.docx").write_bytes(_docx(NESTED))
     (tmp_path / "longbox.docx").write_bytes(_docx("Before.\n\n" + LONG_CARD + "\nAfter the box.\n"))
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(tmp_path / "nested.docx"),
-            str(tmp_path / "longbox.docx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    converted(soffice, [tmp_path / "nested.docx", tmp_path / "longbox.docx"], tmp_path, tmp_path / "profile")
     text = subprocess.run([pdftotext, "-layout", str(tmp_path / "nested.pdf"), "-"], capture_output=True, text=True)
     lines = [line.strip() for line in text.stdout.splitlines()]
     bullet = next(line for line in lines if "bullet under first" in line)

@@ -18,6 +18,7 @@ import pypdf
 import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
+from notepages import libreoffice_pdfs
 
 from briefgen.audience import load_audiences, search_path
 from briefgen.design import theme
@@ -247,24 +248,8 @@ def libreoffice_pdf(docx_path: Path, out: Path) -> Path:
     LibreOffice 7.x keeps an embedded font by family and face for the rest of its run, so
     a second document converted in the same run would get the first one's subset.
     """
-    soffice = require_program("soffice")
-    profile = out / f"profile-{docx_path.stem}"
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{profile}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(docx_path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out / f"{docx_path.stem}.pdf"
+    [pdf] = libreoffice_pdfs(require_program("soffice"), [docx_path], out, out / f"profile-{docx_path.stem}")
+    return pdf
 
 
 def pdf_fonts(pdf: Path) -> list[str]:
