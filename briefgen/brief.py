@@ -262,6 +262,27 @@ class Brief:
         "ODIHR's scale, briefgen/statuses.py)",
         convert=lambda value: tuple(Status(s["name"], s["colour"]) for s in value),
     )
+    follows: Path | None = key(
+        None,
+        schema={
+            "type": "string",
+            "pattern": "\\.ya?ml$",
+            "description": "the earlier edition this brief follows up (a brief's .yaml, relative to this one): its "
+            "recommendations are matched by id, and audiences with `content.follow_up` show what became of them",
+        },
+    )
+    dropped: dict[str, str] = key(
+        schema={
+            "type": "object",
+            "propertyNames": {"pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+            "additionalProperties": {**MARKDOWN, "minLength": 1},
+        },
+        doc="recommendation id of the earlier edition -> why this edition does not carry it over (Markdown); an "
+        "earlier id neither here nor in this edition is reported",
+        factory=dict,
+        hash=False,
+        convert=dict,
+    )
     # audience name -> field name -> replacement value (title, subtitle, summary, key_messages)
     overrides: dict[str, dict[str, object]] = key(
         schema={
@@ -276,6 +297,7 @@ class Brief:
     )
     source: Path  # the file it was read from
     cited: tuple[str, ...] = ()  # every bibliography key cited in any Markdown field, in order
+    earlier: Brief | None = field(default=None, hash=False)  # the edition `follows:` names, as the loader read it
 
     @property
     def recommendations(self) -> tuple[Recommendation, ...]:

@@ -17,7 +17,7 @@ from .bibliography import Reference
 from .brief import Brief
 from .cite import UnknownCitations, resolve_citations
 from .design import Theme
-from .errors import Problem, TemplateError
+from .errors import BriefgenError, Problem, TemplateError, display_path
 from .incremental import inputs_digest, previous_entries
 from .markdown import parse_inline, parse_markdown, quoted_plain
 from .model import UNSAFE_CHARACTERS, Document, Metadata, plain_text
@@ -77,6 +77,17 @@ def to_document(
     `note` is Markdown the user wrote (a covering note): the template gets it to place
     (after its greeting); one that does not place it gets it on top, parted by a rule.
     """
+    if not for_this_brief(audience, brief):
+        raise BriefgenError(
+            Problem(
+                display_path(brief.source),
+                None,
+                None,
+                "follows",
+                f"audience '{audience.name}' reports on the earlier edition a brief follows; this brief names none "
+                "(add `follows: EARLIER.yaml`)",
+            )
+        )
     shaped = shape(brief, audience.name, audience.style)
     template = template or audience.template
     markdown = render_markdown(template, roots, shaped, audience.style, audience.name, note=note.strip(), **context)
@@ -99,6 +110,11 @@ def to_document(
             )
         ) from None
     return typeset(doc), tuple(cited)
+
+
+def for_this_brief(audience: Audience, brief: Brief) -> bool:
+    """An audience that reports on an earlier edition (`content.follow_up`) is for briefs that follow one."""
+    return not audience.style.content.follow_up or brief.earlier is not None
 
 
 def marking_in(style: Style, language: str) -> str:
@@ -147,7 +163,7 @@ def plan(
 ) -> list[Job]:
     """Every output of one brief as a job: templates run and citations resolved, no writer yet."""
     jobs = []
-    for audience in audiences:
+    for audience in (a for a in audiences if for_this_brief(a, brief)):  # the others: app.plan.for_brief
         doc, cited = to_document(brief, audience, roots, refs)
         for fmt in formats:
             name = Path(brief.id) / f"{brief.id}_{audience.name}.{FORMATS[fmt].name}"
@@ -199,6 +215,7 @@ def manifest(
     uncited: tuple[str, ...] = (),
     style_warnings: dict[str, list[dict]] | None = None,
     warnings: tuple[dict, ...] = (),
+    skipped: tuple[str, ...] = (),
 ) -> bytes:
     """What a build made, for people and for later commands (mail, rebuilds): deterministic JSON.
 
@@ -208,7 +225,8 @@ def manifest(
     named in `confirmed` were found up to date against it and record it too. `uncited` are the
     bibliography keys the brief does not cite, whose warning a build that finds it up to date says again;
     `style_warnings` (audience -> incremental.warning_record of each) what each output's style warned of;
-    `warnings` (warning_record each) what loading warned of besides: a translation's stale fields.
+    `warnings` (warning_record each) what loading warned of besides: a translation's stale fields, dropped ids;
+    `skipped` the audiences asked for that are not for this brief (incremental.recorded_skipped).
     """
     made = {o.relative_path.name for o in outputs}
     kept = []
@@ -241,6 +259,8 @@ def manifest(
         body["uncited"] = list(uncited)
     if warnings:
         body["warnings"] = list(warnings)
+    if skipped:
+        body["skipped"] = {"audiences": list(skipped), "sources": sources}
     return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

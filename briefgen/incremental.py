@@ -187,8 +187,26 @@ def warning_record(problem: Problem) -> dict:
     }
 
 
+def recorded_skipped(previous: bytes | None, brief_id: str, sources: str) -> frozenset[str]:
+    """The audiences an earlier build from the same `sources` found not for this brief (a follow-up audience
+    for a brief that follows none): build.manifest records them, so an unchanged brief is not loaded to know."""
+    try:
+        data = json.loads(previous or b"{}")
+    except ValueError:
+        return frozenset()
+    record = data.get("skipped") if isinstance(data, dict) and data.get("brief") == brief_id else None
+    if (
+        not isinstance(record, dict)
+        or record.get("sources") != sources
+        or not isinstance(record.get("audiences"), list)
+    ):
+        return frozenset()
+    return frozenset(a for a in record["audiences"] if isinstance(a, str))
+
+
 def recorded_warnings(previous: bytes | None, brief_id: str) -> list[Problem]:
-    """What loading a translation warned of (its stale fields) when the manifest was written (build.manifest)."""
+    """What loading warned of besides uncited entries (a translation's stale fields, an earlier edition's ids
+    dropped without a reason) when the manifest was written (build.manifest)."""
     from .errors import Problem, display_path
 
     try:
@@ -227,13 +245,13 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
-def quick_look(brief_path: Path) -> tuple[str, tuple[Path, ...]] | None:
-    """A brief's id and declared .bib files, read without validating it; None if that fails.
+def quick_look(brief_path: Path) -> tuple[str, tuple[Path, ...], Path | None] | None:
+    """A brief's id, declared .bib files and the edition it follows, read without validating it; None if that fails.
 
     Only for finding its manifest: when the brief is unchanged since that manifest, it was valid.
     """
     from .errors import BriefgenError
-    from .loader import declared_bibliographies, file_id
+    from .loader import declared_bibliographies, declared_follows, file_id
     from .yamlsource import read_yaml
 
     try:  # the reader every brief goes through: size, kind and nesting checked before libyaml sees it
@@ -247,7 +265,7 @@ def quick_look(brief_path: Path) -> tuple[str, tuple[Path, ...]] | None:
         brief_id = file_id(brief_path)
     if not isinstance(brief_id, str) or not brief_id:
         return None
-    return brief_id, declared_bibliographies(data, brief_path)
+    return brief_id, declared_bibliographies(data, brief_path), declared_follows(data, brief_path)
 
 
 def unchanged_entries(manifest: bytes | None, brief_id: str, folder: Path, names: list[str], sources: str):

@@ -11,7 +11,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,8 +129,11 @@ def find_bibliographies(brief_path: Path, options: Iterable[Path], declared: tup
     raise NoBibliography(dict.fromkeys(display_path(c) for c in candidates))
 
 
-def input_files(brief_path: Path, bib_options: Iterable[Path], declared: tuple[Path, ...]) -> tuple[Path, ...]:
-    """The files loading a brief reads: the brief, then each .bib file chosen for it (none if none is found).
+def input_files(
+    brief_path: Path, bib_options: Iterable[Path], declared: tuple[Path, ...], follows: Path | None = None
+) -> tuple[Path, ...]:
+    """The files loading a brief reads: the brief, each .bib file chosen for it (none if none is found), then
+    the earlier edition it `follows:`.
 
     What a build's digest covers (incremental.sources_digest): `load` reads exactly these, and
     a rebuild that finds them unchanged need not load the brief to know.
@@ -139,7 +142,7 @@ def input_files(brief_path: Path, bib_options: Iterable[Path], declared: tuple[P
         bibs = find_bibliographies(brief_path, bib_options, declared)
     except NoBibliography:
         bibs = ()
-    return tuple(Path(os.path.abspath(p)) for p in (brief_path, *bibs))
+    return tuple(Path(os.path.abspath(p)) for p in (brief_path, *bibs, *([follows] if follows else [])))
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ class Loaded:
     brief: Brief
     references: dict[str, Reference]
     bibliographies: tuple[Path, ...]  # the .bib files chosen for it, merged; () if none was found
-    files: tuple[Path, ...]  # the brief, then each .bib file (then the translation file, for a translation)
+    files: tuple[Path, ...]  # the brief, each .bib file, the edition it follows (then the translation file)
     translation: Path | None = None  # the translation file the brief's text came from (translation.load_translation)
     stale: tuple[Problem, ...] = ()  # a translation's fields whose source text changed since they were translated
 
@@ -164,9 +167,12 @@ class Loaded:
 
         A build records them to say again when up to date.
         """
+        from .followup import unexplained
+
         if self.translation is not None:
             return tuple(str(p) for p in self.stale)
-        return uncited_warnings(self.brief.source, self.bibliographies, self.uncited)
+        said = uncited_warnings(self.brief.source, self.bibliographies, self.uncited)
+        return said + tuple(str(p) for p in unexplained(self.brief))
 
 
 def uncited_warnings(brief_path: Path, bibliographies: Iterable[Path], uncited: Iterable[str]) -> tuple[str, ...]:
@@ -183,13 +189,16 @@ def load(path: Path, bib_options: Iterable[Path] = (), audiences: Iterable[str] 
 
     read = _validated(Path(path), audiences)
     brief_file = Path(os.path.abspath(path))
+    earlier = _earlier_edition(read)
+    follows = (Path(os.path.abspath(earlier.source)),) if earlier else ()
     try:
         bibs = find_bibliographies(Path(path), bib_options, declared_bibliographies(read.data, Path(path)))
     except NoBibliography as missing:
-        return Loaded(_finished(read, None, missing.looked_in), {}, (), (brief_file,))
+        brief = _finished(read, None, missing.looked_in)
+        return Loaded(replace(brief, earlier=earlier), {}, (), (brief_file, *follows))
     references = load_bibliographies(bibs)
-    files = (brief_file, *(Path(os.path.abspath(b)) for b in bibs))
-    return Loaded(_finished(read, references, ()), references, bibs, files)
+    files = (brief_file, *(Path(os.path.abspath(b)) for b in bibs), *follows)
+    return Loaded(replace(_finished(read, references, ()), earlier=earlier), references, bibs, files)
 
 
 DATE = re.compile(r"\d{4}-\d\d-\d\d")  # as the schema's `format: date` takes it; compared as text
@@ -198,7 +207,87 @@ DATE = re.compile(r"\d{4}-\d\d-\d\d")  # as the schema's `format: date` takes it
 def load_brief(path: Path, *, keys: Iterable[str] | None = None, audiences: Iterable[str] | None = None) -> Brief:
     """Read and validate one brief; with `keys`, check its citations against them."""
     read = _validated(Path(path), audiences)
-    return _finished(read, None if keys is None else set(keys), None)
+    earlier = _earlier_edition(read)
+    return replace(_finished(read, None if keys is None else set(keys), None), earlier=earlier)
+
+
+def declared_follows(data: dict[str, Any], path: Path) -> Path | None:
+    """`follows:` as a path relative to the brief."""
+    follows = data.get("follows")
+    return path.parent / follows if isinstance(follows, str) and follows else None
+
+
+def _earlier_edition(read: _Read) -> Brief | None:
+    """The edition `follows:` names, read and validated as a brief of its own (its own `follows:` is not
+    followed: a follow-up reports on one edition); what ties the two together checked here, at this brief's lines.
+    """
+    path = declared_follows(read.data, read.path)
+    problems = []
+    if path is None and read.data.get("dropped"):
+        problems.append(_at(read, ("dropped",), "there is no earlier edition to drop from: add `follows:`", keyed=True))
+    earlier = None
+    if path is not None:
+        if not path.is_file():
+            problems.append(_at(read, ("follows",), f"{quoted(display_path(path))}: no such brief"))
+        elif path.resolve() == read.path.resolve():
+            problems.append(_at(read, ("follows",), "a brief cannot follow itself; name the earlier edition"))
+        else:
+            earlier = _finished(_validated(path, None), None, None)  # its own mistakes, at its own lines
+            problems += _edition_problems(read, earlier)
+    read.problems += problems  # said with the brief's other mistakes
+    return earlier
+
+
+def _edition_problems(read: _Read, earlier: Brief) -> list[Problem]:
+    """`dropped:` names ids of the earlier edition that this one leaves out; the earlier's statuses are this one's."""
+    from .statuses import vocabulary
+
+    ours = {
+        r["id"]
+        for g in _list(read.data.get("recommendations"))
+        for r in _list(_dict(g).get("items"))
+        if isinstance(r, dict)
+    }
+    theirs = [r.id for r in earlier.recommendations]
+    file = display_path(earlier.source)
+    problems = []
+    for rec_id in _dict(read.data.get("dropped")):
+        if rec_id in ours:
+            problems.append(
+                _at(
+                    read,
+                    ("dropped", rec_id),
+                    f"'{rec_id}' is in this edition too; it is carried over, not dropped",
+                    keyed=True,
+                )
+            )
+        elif rec_id not in theirs:
+            why = f"'{rec_id}' is not a recommendation of {file}" + suggestion(rec_id, theirs, "its ids")
+            problems.append(_at(read, ("dropped", rec_id), why, keyed=True))
+    declared = [s.get("name") for s in _list(read.data.get("statuses")) if isinstance(s, dict)]
+    names = set(declared) if declared else {s.name for s in vocabulary(())}
+    used = sorted({u.status for r in earlier.recommendations for u in r.history} - names)
+    if used:
+        problems.append(_at(read, ("follows",), f"{file} uses statuses this brief does not declare: {', '.join(used)}"))
+    return problems + _dates_since_made(read, earlier)
+
+
+def _dates_since_made(read: _Read, earlier: Brief) -> list[Problem]:
+    """In a follow-up, a carried-over recommendation may be assessed from the day the earlier edition made it;
+    a new one from this brief's date."""
+    made = {r.id: earlier.date.isoformat() for r in earlier.recommendations}
+    own = read.data.get("date") if isinstance(read.data.get("date"), str) else ""
+    problems = []
+    for g, group in enumerate(_list(read.data.get("recommendations"))):
+        for i, rec in enumerate(_list(_dict(group).get("items"))):
+            since = made.get(_dict(rec).get("id"), own)  # type: ignore[arg-type]
+            for j, entry in enumerate(_list(_dict(rec).get("status"))):
+                when = _dict(entry).get("date")
+                if isinstance(when, str) and DATE.fullmatch(when) and since and when < since:
+                    where = ("recommendations", g, "items", i, "status", j, "date")
+                    whose = "the earlier edition's" if since != own else "the brief's"
+                    problems.append(_at(read, where, f"{when} is before {whose} date ({since})"))
+    return problems
 
 
 @dataclass
@@ -317,7 +406,7 @@ def _status_problems(read: _Read) -> list[Problem]:
                     problems.append(_at(read, (*where, "status"), why))
                 if not (isinstance(when, str) and DATE.fullmatch(when)):
                     continue  # the schema says what is wrong with it
-                if brief_date and when < brief_date:
+                if brief_date and when < brief_date and "follows" not in data:  # else: _dates_since_made
                     problems.append(_at(read, (*where, "date"), f"{when} is before the brief's date ({brief_date})"))
                 elif previous and when < previous:
                     message = f"{when} is before the entry above it ({previous}); the history goes oldest first"
@@ -438,5 +527,6 @@ def _to_brief(data: dict[str, Any], path: Path, cited: tuple[str, ...]) -> Brief
         id=data.get("id") or file_id(path),
         source=path,
         bibliography=declared_bibliographies(data, path),
+        follows=declared_follows(data, path),
         cited=cited,
     )

@@ -61,7 +61,7 @@ from jinja2.utils import Namespace
 from markupsafe import Markup
 
 from .errors import BriefgenError, Problem, TemplateError, display_path
-from .locales import number_text, plural_form
+from .locales import date_text, number_text, plural_form
 from .select import Shaped, first_sentence
 from .style import Style
 
@@ -88,6 +88,15 @@ def _first_sentence(context: jinja2.runtime.Context, text: object) -> str:
     """The filter: cut in the brief's language, whose quotation marks the sentence keeps."""
     brief = context.get("brief")
     return first_sentence(str(text), getattr(brief, "language", "en"))
+
+
+@jinja2.pass_context
+def _date(context: jinja2.runtime.Context, value: object) -> str:
+    """The filter: a date as the brief's language writes it ("12 January 2011", "12 января 2011 г.")."""
+    brief = context.get("brief")
+    if not isinstance(value, dt.date):
+        raise ValueError(f"the date filter takes a date, not {type(value).__name__}")
+    return date_text(value, getattr(brief, "language", "en"))
 
 
 TIME_LIMIT_S = 10.0  # real templates render in milliseconds
@@ -1086,7 +1095,7 @@ def _environment(roots: tuple[Path, ...]) -> _BoundedSandbox:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(cell=_cell, oneline=_oneline, literal=_literal, first_sentence=_first_sentence)
+    env.filters.update(cell=_cell, oneline=_oneline, literal=_literal, first_sentence=_first_sentence, date=_date)
     del env.filters["random"]  # a different choice at each build: output must be reproducible
     for name, function in list(env.filters.items()):
         env.filters[name] = _capped(env, name, function, _FILTER_CHECKS.get(name))

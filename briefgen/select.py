@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .brief import PRIORITIES, Brief, Group, Recommendation, Section
+from .followup import FollowUp, compare
 from .markdown import inline_markdown, parse_markdown
 from .model import Author, Citation, Emph, Inline, Note, Paragraph, Span, Strong, Text, plain_text
 from .style import Content, Style
@@ -39,6 +40,7 @@ class Shaped:
     contact: str
     total_recommendations: int
     hidden_recommendations: int
+    follow_up: FollowUp | None = None  # what became of the earlier edition's recommendations (`follows:`)
 
     @property
     def recommendations(self) -> tuple[Recommendation, ...]:
@@ -176,4 +178,5 @@ def shape(brief: Brief, audience: str, style: Style) -> Shaped:
         contact=brief.contact,
         total_recommendations=total,
         hidden_recommendations=further,
+        follow_up=compare(brief, style.wording(brief.language)),
     )

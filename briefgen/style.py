@@ -108,6 +108,12 @@ class Content:
         schema={"type": "boolean"},
         doc="a table of every recommendation (id, title, priority) before the cards: their titles said twice",
     )
+    follow_up: bool = key(
+        False,
+        schema={"type": "boolean"},
+        doc="what became of the recommendations of the edition the brief `follows:`; such an audience is built "
+        "only for briefs that follow one",
+    )
 
 
 PATTERN_FIELDS = ("title", "short_title", "subtitle", "series", "organisation", "date", "year", "id")

@@ -130,6 +130,7 @@ def finish_brief(planned: Pending, request: BuildRequest, reporter: Reporter) ->
         planned.uncited,
         planned.style_warnings,
         planned.loading_warnings,
+        planned.skipped,
     )
     if outputs or body != planned.previous:
         files.append((Path(brief.id) / MANIFEST, body))

@@ -12,7 +12,7 @@ from ..errors import display_path
 from .build import output_problems
 from .events import Checked, Failed, Reporter, Warned
 from .load import failure, find_briefs, load
-from .plan import style_warnings
+from .plan import for_brief, style_warnings
 
 
 def run_check(
@@ -36,9 +36,10 @@ def run_check(
             continue
         try:
             brief, refs, _ = load(path, bib, names, reporter, translation)
-            for audience in every:
+            audiences, _skipped = for_brief(every, brief, asked=False)
+            for audience in audiences:
                 to_document(brief, audience, roots, refs)
-            for problem in output_problems(shown, page_budget(brief, every, roots, refs), only_pages=True):
+            for problem in output_problems(shown, page_budget(brief, audiences, roots, refs), only_pages=True):
                 reporter.report(Warned(str(problem)))  # as `build` says it: only a laid-out PDF counts its pages
             if translation is None:  # `mail` reads the list; `build` never does
                 _check_languages(brief_distribution(path, names), brief.language, path, reporter)

@@ -53,7 +53,8 @@ class Pending:
     templates: dict[str, str]  # audience -> its template
     uncited: tuple[str, ...] = ()  # bibliography keys the brief does not cite: the manifest records them
     style_warnings: dict[str, list[dict]] | None = None  # audience -> what its style warned of, for the manifest
-    loading_warnings: tuple[dict, ...] = ()  # a translation's stale fields (warning_record), for the manifest
+    loading_warnings: tuple[dict, ...] = ()  # a translation's stale fields, dropped ids (warning_record): manifest
+    skipped: tuple[str, ...] = ()  # audiences asked for that are not for this brief (for_brief)
 
 
 def style_warnings(audiences: list, strict: bool, reporter: Reporter) -> None:
@@ -76,6 +77,7 @@ def unchanged_outputs(
     from ..incremental import (
         MANIFEST,
         quick_look,
+        recorded_skipped,
         recorded_uncited,
         recorded_warnings,
         sources_digest,
@@ -87,9 +89,10 @@ def unchanged_outputs(
     look = quick_look(path)
     if look is None:
         return None
-    brief_id, declared = look
+    brief_id, declared, follows = look
     try:  # a .bib gone since the last build: the full build says whether the brief needs one
-        read = input_files(path, request.bib, declared)
+        read = input_files(path, request.bib, declared, follows)
+        bibs = read[1 : len(read) - bool(follows)]
         if translation is not None:
             brief_id, read = f"{brief_id}.{translation_language(translation)}", (*read, translation.absolute())
         sources = sources_digest(read, request.roots)
@@ -98,14 +101,14 @@ def unchanged_outputs(
         previous = (folder / MANIFEST).read_bytes()
     except (BriefgenError, OSError):
         return None  # the full build reports what is missing
-    files = [f"{brief_id}_{a}.{FORMATS[f].name}" for a in names for f in request.formats]
+    skipped = recorded_skipped(previous, brief_id, sources)
+    files = [f"{brief_id}_{a}.{FORMATS[f].name}" for a in names if a not in skipped for f in request.formats]
     entries = unchanged_entries(previous, brief_id, folder, files, sources)
     if entries is None:
         return None
-    if translation is not None:
-        warnings = tuple(str(p) for p in recorded_warnings(previous, brief_id))
-    else:
-        warnings = uncited_warnings(path, read[1:], recorded_uncited(previous, brief_id))
+    warnings = tuple(str(p) for p in recorded_warnings(previous, brief_id))
+    if translation is None:
+        warnings = uncited_warnings(path, bibs, recorded_uncited(previous, brief_id)) + warnings
     return [{**e, "folder": brief_id} for e in entries], warnings
 
 
@@ -147,10 +150,11 @@ def plan_brief(
     """
     from ..build import make, plan
     from ..folders import discover
+    from ..followup import unexplained
     from ..incremental import MANIFEST, previous_entries, sources_digest, warning_record
 
-    chosen = audiences()
     brief, refs, loaded = load(path, request.bib, sorted(discover(request.roots)), reporter, translation)
+    chosen, skipped = for_brief(audiences(), brief, bool(request.audiences))
     _claim_id(ids, brief.id, path)
     jobs = plan(brief, chosen, list(request.formats), request.roots, refs)
     sources = sources_digest(loaded.files, request.roots)
@@ -170,8 +174,24 @@ def plan_brief(
     style_warnings = {a.name: [warning_record(p) for p in a.warnings] for a in chosen}
     if translation is not None:
         stale = tuple(warning_record(p) for p in loaded.stale)
-        return Pending(translation, brief, futures, unchanged, sources, previous, templates, (), style_warnings, stale)
-    return Pending(path, brief, futures, unchanged, sources, previous, templates, loaded.uncited, style_warnings)
+        return Pending(
+            translation, brief, futures, unchanged, sources, previous, templates, (), style_warnings, stale, skipped
+        )
+    dropped = tuple(warning_record(p) for p in unexplained(brief))
+    return Pending(
+        path, brief, futures, unchanged, sources, previous, templates, loaded.uncited, style_warnings, dropped, skipped
+    )
+
+
+def for_brief(audiences: list, brief: Brief, asked: bool) -> tuple[list, tuple[str, ...]]:
+    """The audiences a brief is built for, and those passed over (build.for_this_brief: a follow-up audience
+    for a brief that follows none). Named on the command line, such an audience is an error saying what to add."""
+    from ..build import for_this_brief, to_document
+
+    skipped = tuple(a.name for a in audiences if not for_this_brief(a, brief))
+    if skipped and asked:
+        to_document(brief, next(a for a in audiences if a.name == skipped[0]), (), {})  # raises its error
+    return [a for a in audiences if a.name not in skipped], skipped
 
 
 def _claim_id(ids: dict[str, Path], brief_id: str, path: Path) -> None:

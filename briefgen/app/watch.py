@@ -60,6 +60,8 @@ def watched_state(request: Callable[[], BuildRequest]) -> dict[str, tuple[int, i
         paths.extend(translations_beside(brief).values())
         with suppress(BriefgenError):
             paths.extend(find_bibliographies(brief, built.bib if built else (), look[1] if look else ()))
+        if look and look[2]:
+            paths.append(look[2])  # the edition it follows
     for root in roots:
         paths.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     state = {}
