@@ -96,7 +96,9 @@ def _date(context: jinja2.runtime.Context, value: object) -> str:
     brief = context.get("brief")
     if not isinstance(value, dt.date):
         raise ValueError(f"the date filter takes a date, not {type(value).__name__}")
-    return date_text(value, getattr(brief, "language", "en"))
+    if brief is None:  # a macro file imported without the brief: its dates would silently be English
+        raise ValueError("the date filter needs the brief's language: import the macros `with context`")
+    return date_text(value, brief.language)
 
 
 TIME_LIMIT_S = 10.0  # real templates render in milliseconds

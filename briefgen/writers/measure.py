@@ -129,6 +129,31 @@ def cell_fit(ncols: int, width: float, size: float, padding: float) -> tuple[flo
     return padding, scale
 
 
+SMALLEST_TABLE_SCALE = 0.8  # a table's text is set no smaller than this to keep its words whole
+
+
+def words_fit_scale(table: Table, theme: Theme, width: float, padding: float) -> float:
+    """The text size, as a share of the full size, at which each column's longest word fits side by side.
+
+    A status table's headers ("Partially implemented" in six columns) would otherwise break in the
+    middle of a word ("Afghanista-n"); at most SMALLEST_TABLE_SCALE smaller, beyond which words break.
+    `padding` is a cell's left plus right padding.
+    """
+    longest: dict[int, float] = {}
+    for r, row in enumerate((table.header, *table.rows)):
+        role = theme.cell_head if r == 0 and table.header else theme.cell
+        for i, cell in enumerate(row):
+            words = plain_text(cell).split()
+            longest[i] = (
+                max(longest.get(i, 0.0), *(text_width(w, role) for w in words)) if words else longest.get(i, 0.0)
+            )
+    words = sum(longest.values())
+    room = width - padding * len(longest) - 0.5 * len(longest)  # half a point a column: rounding
+    if words <= 0 or words <= room:
+        return 1.0
+    return max(SMALLEST_TABLE_SCALE, room / words)
+
+
 def column_widths(table: Table, theme: Theme, width: float, padding: float, slack: float = 1.0) -> list[float]:
     """Column widths in points: each at least its longest word, the rest shared by text length.
 

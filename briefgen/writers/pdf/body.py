@@ -58,7 +58,7 @@ from ...model import (
 )
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
-from ..measure import CELL_MIN_EMS, cell_fit, column_widths, list_indent, room_for, text_width
+from ..measure import CELL_MIN_EMS, cell_fit, column_widths, list_indent, room_for, text_width, words_fit_scale
 from . import budget
 from .footnotes import Container, NoteParagraph, TaggedParagraph, note_anchor
 from .glyphs import Glyphs, right_to_left_runs
@@ -612,6 +612,7 @@ class Builder:
         if not ncols:  # no cell at all: reportlab refuses a table without a row and a column
             return []
         padding, scale = cell_fit(ncols, width, self.s.cell.fontSize, CELL_PADDING)
+        scale = min(scale, words_fit_scale(t, self.theme, width, 2 * padding))
         widths = floored(
             column_widths(t, self.theme, width, padding=2 * padding), self._floors(t, ncols, width, padding, scale)
         )
