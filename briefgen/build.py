@@ -254,7 +254,12 @@ def manifest(
         for o in outputs
     ]
     entries.sort(key=lambda e: str(e.get("file")))
-    body = {"brief": brief.id, "title": brief.title, "date": brief.date.isoformat(), "outputs": entries}
+    body: dict[str, object] = {
+        "brief": brief.id,
+        "title": brief.title,
+        "date": brief.date.isoformat(),
+        "outputs": entries,
+    }
     if uncited:
         body["uncited"] = list(uncited)
     if warnings:

@@ -143,15 +143,13 @@ def words_fit_scale(table: Table, theme: Theme, width: float, padding: float) ->
     for r, row in enumerate((table.header, *table.rows)):
         role = theme.cell_head if r == 0 and table.header else theme.cell
         for i, cell in enumerate(row):
-            words = plain_text(cell).split()
-            longest[i] = (
-                max(longest.get(i, 0.0), *(text_width(w, role) for w in words)) if words else longest.get(i, 0.0)
-            )
-    words = sum(longest.values())
+            widest = max((text_width(w, role) for w in plain_text(cell).split()), default=0.0)
+            longest[i] = max(longest.get(i, 0.0), widest)
+    needed = sum(longest.values())
     room = width - padding * len(longest) - 0.5 * len(longest)  # half a point a column: rounding
-    if words <= 0 or words <= room:
+    if needed <= 0 or needed <= room:
         return 1.0
-    return max(SMALLEST_TABLE_SCALE, room / words)
+    return max(SMALLEST_TABLE_SCALE, room / needed)
 
 
 def column_widths(table: Table, theme: Theme, width: float, padding: float, slack: float = 1.0) -> list[float]:
