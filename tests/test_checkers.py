@@ -60,7 +60,7 @@ def build_checked(folder: Path) -> Path:
     field-notes stress brief, as files (the checkers read files): built as `briefgen build` builds them."""
     from briefgen.app.load import load
     from briefgen.audience import load_audiences, search_path
-    from briefgen.build import build, to_document
+    from briefgen.build import build, for_this_brief, to_document
     from briefgen.writers.html.email import email_html
 
     roots = search_path(ROOT / "templates")
@@ -71,7 +71,7 @@ def build_checked(folder: Path) -> Path:
         for output in build(brief, audiences, ["pdf", "docx", "html"], roots, refs):
             (folder / output.relative_path.name).write_bytes(output.data)
         stem = (translation or path).name.removesuffix(".yaml")
-        for audience in audiences:
+        for audience in (a for a in audiences if for_this_brief(a, brief)):
             document = to_document(brief, audience, roots, refs)[0]
             mail = email_html(document, audience.theme_in(document.meta.language))
             (folder / f"{stem}_{audience.name}.mail.html").write_text(mail, encoding="utf-8")

@@ -292,3 +292,20 @@ def test_the_follow_up_mails_with_the_counts_first(workspace, monkeypatch):
     assert attachment.get_content_type() == "application/pdf"
     built = (workspace / "out" / "kazakhstan-osce-2011" / "kazakhstan-osce-2011_follow-up.pdf").read_bytes()
     assert attachment.get_content() == built
+
+
+def test_a_list_naming_the_follow_up_s_readers_mails_the_others_of_an_edition_that_follows_none(tmp_path, monkeypatch):
+    from smtpserver import without_mail_settings
+
+    without_mail_settings(monkeypatch, tmp_path)
+    _pair(tmp_path)
+    (tmp_path / "list.csv").write_text(
+        "email,audience\ndesk@mfa.example.org,follow-up\nminister@mfa.example.org,policymaker\n", encoding="utf-8"
+    )
+    args = ["mail", "brief.yaml", "--recipients", "list.csv", "--from", "jane@example.org", "--eml", "drafts"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "follow-up: 1 recipient(s) not mailed: the brief follows no earlier edition" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "drafts").iterdir()) == ["brief_policymaker.eml"]
+    asked = CliRunner().invoke(cli, [*args, "-a", "follow-up"])
+    assert asked.exit_code == 1 and "this brief names none (add `follows: EARLIER.yaml`)" in asked.stderr

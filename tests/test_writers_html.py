@@ -459,7 +459,7 @@ def test_the_same_input_gives_the_same_bytes():
 def _sample_documents():
     from briefgen.audience import load_audiences, search_path
     from briefgen.bibliography import load_bibliography
-    from briefgen.build import to_document
+    from briefgen.build import for_this_brief, to_document
     from briefgen.loader import load_brief
 
     from conftest import ROOT, SAMPLE
@@ -467,7 +467,7 @@ def _sample_documents():
     roots = search_path(ROOT / "templates")
     refs = load_bibliography(ROOT / "references.bib")
     brief = load_brief(SAMPLE, keys=refs)
-    return [(a, to_document(brief, a, roots, refs)[0]) for a in load_audiences(None, roots)]
+    return [(a, to_document(brief, a, roots, refs)[0]) for a in load_audiences(None, roots) if for_this_brief(a, brief)]
 
 
 def _collect(blocks, found: dict[str, list[str]]) -> None:

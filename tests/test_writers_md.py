@@ -414,13 +414,15 @@ def test_any_text_reads_back_as_itself(texts):
 def sample_documents() -> dict[str, Document]:
     from briefgen.audience import load_audiences, search_path
     from briefgen.bibliography import load_bibliography
-    from briefgen.build import to_document
+    from briefgen.build import for_this_brief, to_document
     from briefgen.loader import load_brief
 
     roots = search_path(ROOT / "templates")
     refs = load_bibliography(ROOT / "references.bib")
     brief = load_brief(SAMPLE, keys=refs)
-    return {a.name: to_document(brief, a, roots, refs)[0] for a in load_audiences(None, roots)}
+    return {
+        a.name: to_document(brief, a, roots, refs)[0] for a in load_audiences(None, roots) if for_this_brief(a, brief)
+    }
 
 
 @pytest.mark.parametrize("audience", ["academic", "policymaker", "practitioner", "press"])

@@ -33,7 +33,7 @@ from .events import (
     Warned,
 )
 from .load import load
-from .plan import BuildRequest
+from .plan import BuildRequest, for_brief
 
 if TYPE_CHECKING:
     from ..mail.recipients import Recipient
@@ -106,7 +106,11 @@ def mail(request: MailRequest, reporter: Reporter) -> int:
         else brief_distribution(request.brief_path, names)
     )
     groups = distribution(listed, request.audiences, *settings.given)
-    chosen = load_audiences(list(groups), roots)
+    chosen, skipped = for_brief(load_audiences(list(groups), roots), brief, asked=bool(request.audiences))
+    for name in skipped:  # a list for every edition may name the follow-up's readers: not for this one
+        reporter.report(
+            Warned(f"{name}: {len(groups.pop(name))} recipient(s) not mailed: the brief follows no earlier edition")
+        )
     readers = _variants(request, settings, brief.language, groups, listed, reporter)
     smtp = _smtp_settings(request, settings)  # wrong settings stop the command before anything is built
     try:
