@@ -210,7 +210,7 @@ def test_build_rejects_an_unknown_audience_naming_the_known_ones(workspace):
     result = run("build", "-a", "nosuch", "-o", "out", "briefs/good.yaml")
 
     [line] = assert_failed_cleanly(result)
-    assert "unknown audience 'nosuch' (known: academic, policymaker, practitioner, press;" in line
+    assert "unknown audience 'nosuch' (known: academic, follow-up, policymaker, practitioner, press;" in line
     assert not (workspace / "out").exists()
 
 

@@ -155,8 +155,9 @@ def plan_brief(
     from ..followup import unexplained
     from ..incremental import MANIFEST, previous_entries, sources_digest, warning_record
 
+    every = audiences()  # before the brief: what the styles warn of is said first, as when all is up to date
     brief, refs, loaded = load(path, request.bib, sorted(discover(request.roots)), reporter, translation)
-    chosen, skipped = for_brief(audiences(), brief, bool(request.audiences))
+    chosen, skipped = for_brief(every, brief, bool(request.audiences))
     _claim_id(ids, brief.id, path)
     jobs = plan(brief, chosen, list(request.formats), request.roots, refs)
     sources = sources_digest(loaded.files, request.roots)
