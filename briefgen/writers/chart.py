@@ -1,0 +1,171 @@
+"""A chart, the same in every format: its caption, its numbers as a table, its alternative text,
+and its geometry (bars, labels, legend) as plain data each writer draws natively.
+
+The layout is decided here once, from the chart and the theme, with the bundled fonts'
+own metrics (`measure`): the PDF draws it with reportlab graphics, the HTML page as SVG,
+the DOCX as a picture drawn with Pillow, so the three look alike to the point.
+Coordinates are points from the top left corner, y downwards (SVG's and Pillow's way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..contrast import contrast_ratio
+from ..design import (
+    BAND_TEXT_COLOUR,
+    CHART_BAR,
+    CHART_BAR_GAP,
+    CHART_COUNT_PAD,
+    CHART_LABEL_LINES,
+    CHART_LABEL_SHARE,
+    CHART_LEGEND_GAP,
+    CHART_SEPARATOR,
+    CHART_SWATCH,
+    TextRole,
+    Theme,
+)
+from ..model import Chart, Paragraph, Strong, Table, Text, plain_text
+from .measure import text_width
+
+CAP_HEIGHT = 0.36  # of the size: a label's baseline is this far below the middle of what it labels
+
+
+def caption(chart: Chart) -> Paragraph | None:
+    """The caption over the chart, bold: what the bars count."""
+    return Paragraph((Strong(chart.caption),)) if chart.caption else None
+
+
+def numbers_table(chart: Chart) -> Table:
+    """The chart's counts as a table: what a screen reader reads, and a reader checks a bar against."""
+    header = (chart.heading, *chart.series)
+    rows = tuple(
+        ((Text(category),) if category else (), *((Text(str(n)),) for n in row))
+        for category, row in zip(chart.categories, chart.values, strict=True)
+    )
+    return Table(
+        tuple((Text(h),) if h else () for h in header), rows, ("", *["right"] * len(chart.series))
+    )
+
+
+def alt_text(chart: Chart) -> str:
+    """The chart in words, the same in every format: its caption, then each bar's counts.
+
+    "Status by group. Central Asia: Fully 1, Partially 2; Afghanistan: none."
+    """
+    bars = []
+    for category, row in zip(chart.categories, chart.values, strict=True):
+        counts = ", ".join(f"{name} {n}" for name, n in zip(chart.series, row, strict=True) if n)
+        bars.append(f"{category}: {counts or '0'}")
+    title = plain_text(chart.caption).strip()
+    return (f"{title.rstrip('.')}. " if title else "") + "; ".join(bars) + "."
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str  # "#RRGGBB"
+    what: str = ""  # "segment" | "swatch" | "axis", for tests and for writers that mark them
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float  # the baseline
+    text: str
+    role: TextRole
+    anchor: str = "start"  # "start" | "middle" | "end": where x is on the text, SVG's text-anchor
+
+
+@dataclass(frozen=True)
+class Geometry:
+    width: float
+    height: float
+    rects: tuple[Rect, ...]
+    labels: tuple[Label, ...]
+
+
+def layout(chart: Chart, theme: Theme, width: float) -> Geometry:
+    """The chart drawn `width` points wide: the legend over the bars, the labels at their left."""
+    plain, bold = theme.chart_text(), theme.chart_text(bold=True)
+    rects: list[Rect] = []
+    labels: list[Label] = []
+    y = _legend(chart, plain, width, rects, labels)
+    size = plain.size
+    wrapped = [_wrapped(c, plain, width * CHART_LABEL_SHARE) for c in chart.categories]
+    label_width = max((text_width(line, plain) for lines in wrapped for line in lines), default=0.0)
+    bar_x = label_width + size * 0.6
+    totals = [sum(row) for row in chart.values]
+    most = max(totals, default=0)
+    room = max(width - bar_x - text_width(str(most), bold) - size * 0.5, size)
+    scale = room / most if most else 0.0
+    top = y
+    for lines, row, total in zip(wrapped, chart.values, totals, strict=True):
+        height = max(size * CHART_BAR, len(lines) * plain.leading)
+        middle = y + height / 2
+        first = middle - (len(lines) - 1) * plain.leading / 2 + CAP_HEIGHT * size
+        labels.extend(
+            Label(label_width, first + i * plain.leading, line, plain, "end") for i, line in enumerate(lines)
+        )
+        bar_top, x = middle - size * CHART_BAR / 2, bar_x
+        for n, fill in zip(row, chart.colours, strict=True):
+            if n:
+                _segment(Rect(x, bar_top, n * scale, size * CHART_BAR, fill, "segment"), n, bold, rects, labels)
+                x += n * scale
+        labels.append(Label(x + size * 0.3, middle + CAP_HEIGHT * size, str(total), bold))
+        y += height + size * CHART_BAR_GAP
+    rects.append(Rect(bar_x - 0.5, top - size * 0.2, 0.75, y - top - size * CHART_BAR_GAP + size * 0.4, theme.colours.rule, "axis"))
+    return Geometry(width, y - size * CHART_BAR_GAP + size * 0.2, tuple(rects), tuple(labels))
+
+
+def _segment(rect: Rect, count: int, role: TextRole, rects: list[Rect], labels: list[Label]) -> None:
+    """One segment, parted from the next by a hair of paper, its count inside if it fits."""
+    drawn = rect.width - CHART_SEPARATOR if rect.width > 2 * CHART_SEPARATOR else rect.width
+    rects.append(Rect(rect.x, rect.y, drawn, rect.height, rect.fill, rect.what))
+    text = str(count)
+    if text_width(text, role) + 2 * CHART_COUNT_PAD * role.size <= drawn:
+        ink = _ink_on(rect.fill, role.colour)
+        labels.append(
+            Label(rect.x + drawn / 2, rect.y + rect.height / 2 + CAP_HEIGHT * role.size, text, TextRole(role.family, role.size, role.leading, ink, bold=True), "middle")
+        )
+
+
+def _ink_on(fill: str, text: str) -> str:
+    """White or the text colour, whichever reads better on the fill."""
+    return BAND_TEXT_COLOUR if contrast_ratio(fill, BAND_TEXT_COLOUR) >= contrast_ratio(fill, text) else text
+
+
+def _legend(chart: Chart, role: TextRole, width: float, rects: list[Rect], labels: list[Label]) -> float:
+    """The legend in the series' order (the segments'), in as many rows as the width asks; where the bars begin."""
+    size = role.size
+    swatch, gap = size * CHART_SWATCH, size * CHART_LEGEND_GAP
+    x, row_top = 0.0, 0.0
+    for name, fill in zip(chart.series, chart.colours, strict=True):
+        entry = swatch + size * 0.4 + text_width(name, role)
+        if x and x + entry > width:
+            x, row_top = 0.0, row_top + role.leading
+        middle = row_top + role.leading / 2
+        rects.append(Rect(x, middle - swatch / 2, swatch, swatch, fill, "swatch"))
+        labels.append(Label(x + swatch + size * 0.4, middle + CAP_HEIGHT * size, name, role))
+        x += entry + gap
+    return row_top + role.leading + size * CHART_LEGEND_GAP * 0.6
+
+
+def _wrapped(text: str, role: TextRole, width: float) -> list[str]:
+    """A category's label in lines no wider than `width` (a longer word stays whole), at most CHART_LABEL_LINES."""
+    lines: list[str] = []
+    for word in text.split() or [""]:
+        if lines and text_width(f"{lines[-1]} {word}", role) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    if len(lines) > CHART_LABEL_LINES:
+        lines = [*lines[: CHART_LABEL_LINES - 1], " ".join(lines[CHART_LABEL_LINES - 1 :])]
+        last = lines[-1]
+        while len(last) > 1 and text_width(last + "…", role) > width:
+            last = last[:-1].rstrip()
+        lines[-1] = last + "…"
+    return lines
