@@ -37,6 +37,7 @@ from ...fonts import family_name
 from ...model import (
     Block,
     Box,
+    Chart,
     Code,
     Emph,
     Heading,
@@ -56,8 +57,10 @@ from ...model import (
     safe_url,
 )
 from ...model import Paragraph as Para
+from ..chart import alt_text, caption, layout, numbers_table
 from ..measure import cell_fit, column_widths, estimated_height, line_count, list_indent
 from . import ooxml
+from .chart import add_picture
 from .styles import ROLE_STYLES, box_style_name
 
 TWIPS_PER_POINT = 20
@@ -324,6 +327,17 @@ class BodyWriter:
     def block_Rule(self, r: Rule, where, depth: int) -> None:
         p = self._paragraph(where)
         ooxml.paragraph_border(p, "bottom", 6, self.theme.colours.rule)
+
+    def block_Chart(self, chart: Chart, where, depth: int) -> None:
+        """The caption kept with the chart (a picture described by its alternative text), then the numbers' table."""
+        title = caption(chart)
+        if title:
+            self.block_Paragraph(title, where, depth)
+            self._last_paragraph(where).paragraph_format.keep_with_next = True
+        p = self._paragraph(where)
+        p.paragraph_format.keep_with_next = True  # the chart's first rows of numbers on its page
+        add_picture(p, layout(chart, self.theme, self.width), alt_text(chart), plain_text(chart.caption))
+        self.block_Table(numbers_table(chart), where, depth)
 
     def block_Box(self, box: Box, where, depth: int) -> None:
         look = self.theme.box(box.classes)
