@@ -43,9 +43,7 @@ def numbers_table(chart: Chart) -> Table:
         ((Text(category),) if category else (), *((Text(str(n)),) for n in row))
         for category, row in zip(chart.categories, chart.values, strict=True)
     )
-    return Table(
-        tuple((Text(h),) if h else () for h in header), rows, ("", *["right"] * len(chart.series))
-    )
+    return Table(tuple((Text(h),) if h else () for h in header), rows, ("", *["right"] * len(chart.series)))
 
 
 def alt_text(chart: Chart) -> str:
@@ -88,48 +86,60 @@ class Geometry:
     labels: tuple[Label, ...]
 
 
-def layout(chart: Chart, theme: Theme, width: float) -> Geometry:
-    """The chart drawn `width` points wide: the legend over the bars, the labels at their left."""
+def layout(chart: Chart, theme: Theme, width: float, slack: float = 1.0) -> Geometry:
+    """The chart drawn `width` points wide: the legend over the bars, the labels at their left.
+
+    `slack` widens every measured text, for a writer whose reader may set the labels in a
+    wider font than the bundled one (a browser without Noto): nothing then overlaps.
+    """
     plain, bold = theme.chart_text(), theme.chart_text(bold=True)
     rects: list[Rect] = []
     labels: list[Label] = []
-    y = _legend(chart, plain, width, rects, labels)
+    y = _legend(chart, plain, width, rects, labels, slack)
     size = plain.size
-    wrapped = [_wrapped(c, plain, width * CHART_LABEL_SHARE) for c in chart.categories]
-    label_width = max((text_width(line, plain) for lines in wrapped for line in lines), default=0.0)
+    wrapped = [_wrapped(c, plain, width * CHART_LABEL_SHARE / slack) for c in chart.categories]
+    label_width = max((text_width(line, plain) * slack for lines in wrapped for line in lines), default=0.0)
     bar_x = label_width + size * 0.6
     totals = [sum(row) for row in chart.values]
     most = max(totals, default=0)
-    room = max(width - bar_x - text_width(str(most), bold) - size * 0.5, size)
+    room = max(width - bar_x - text_width(str(most), bold) * slack - size * 0.5, size)
     scale = room / most if most else 0.0
     top = y
     for lines, row, total in zip(wrapped, chart.values, totals, strict=True):
         height = max(size * CHART_BAR, len(lines) * plain.leading)
         middle = y + height / 2
         first = middle - (len(lines) - 1) * plain.leading / 2 + CAP_HEIGHT * size
-        labels.extend(
-            Label(label_width, first + i * plain.leading, line, plain, "end") for i, line in enumerate(lines)
-        )
+        labels.extend(Label(label_width, first + i * plain.leading, line, plain, "end") for i, line in enumerate(lines))
         bar_top, x = middle - size * CHART_BAR / 2, bar_x
         for n, fill in zip(row, chart.colours, strict=True):
             if n:
-                _segment(Rect(x, bar_top, n * scale, size * CHART_BAR, fill, "segment"), n, bold, rects, labels)
+                _segment(Rect(x, bar_top, n * scale, size * CHART_BAR, fill, "segment"), n, bold, slack, rects, labels)
                 x += n * scale
         labels.append(Label(x + size * 0.3, middle + CAP_HEIGHT * size, str(total), bold))
         y += height + size * CHART_BAR_GAP
-    rects.append(Rect(bar_x - 0.5, top - size * 0.2, 0.75, y - top - size * CHART_BAR_GAP + size * 0.4, theme.colours.rule, "axis"))
+    rects.append(
+        Rect(
+            bar_x - 0.5, top - size * 0.2, 0.75, y - top - size * CHART_BAR_GAP + size * 0.4, theme.colours.rule, "axis"
+        )
+    )
     return Geometry(width, y - size * CHART_BAR_GAP + size * 0.2, tuple(rects), tuple(labels))
 
 
-def _segment(rect: Rect, count: int, role: TextRole, rects: list[Rect], labels: list[Label]) -> None:
+def _segment(rect: Rect, count: int, role: TextRole, slack: float, rects: list[Rect], labels: list[Label]) -> None:
     """One segment, parted from the next by a hair of paper, its count inside if it fits."""
     drawn = rect.width - CHART_SEPARATOR if rect.width > 2 * CHART_SEPARATOR else rect.width
     rects.append(Rect(rect.x, rect.y, drawn, rect.height, rect.fill, rect.what))
     text = str(count)
-    if text_width(text, role) + 2 * CHART_COUNT_PAD * role.size <= drawn:
+    if text_width(text, role) * slack + 2 * CHART_COUNT_PAD * role.size <= drawn:
         ink = _ink_on(rect.fill, role.colour)
         labels.append(
-            Label(rect.x + drawn / 2, rect.y + rect.height / 2 + CAP_HEIGHT * role.size, text, TextRole(role.family, role.size, role.leading, ink, bold=True), "middle")
+            Label(
+                rect.x + drawn / 2,
+                rect.y + rect.height / 2 + CAP_HEIGHT * role.size,
+                text,
+                TextRole(role.family, role.size, role.leading, ink, bold=True),
+                "middle",
+            )
         )
 
 
@@ -138,13 +148,13 @@ def _ink_on(fill: str, text: str) -> str:
     return BAND_TEXT_COLOUR if contrast_ratio(fill, BAND_TEXT_COLOUR) >= contrast_ratio(fill, text) else text
 
 
-def _legend(chart: Chart, role: TextRole, width: float, rects: list[Rect], labels: list[Label]) -> float:
+def _legend(chart: Chart, role: TextRole, width: float, rects: list[Rect], labels: list[Label], slack: float) -> float:
     """The legend in the series' order (the segments'), in as many rows as the width asks; where the bars begin."""
     size = role.size
     swatch, gap = size * CHART_SWATCH, size * CHART_LEGEND_GAP
     x, row_top = 0.0, 0.0
     for name, fill in zip(chart.series, chart.colours, strict=True):
-        entry = swatch + size * 0.4 + text_width(name, role)
+        entry = swatch + size * 0.4 + text_width(name, role) * slack
         if x and x + entry > width:
             x, row_top = 0.0, row_top + role.leading
         middle = row_top + role.leading / 2

@@ -242,10 +242,16 @@ class _Writer:
                 raise TypeError(f"markdown writer: unknown block node {type(other).__name__}")
 
     def chart(self, chart: Chart) -> list[str]:
-        """`::: chart #RRGGBB …`, the caption and the counts' table: what the Markdown reader reads back as the chart."""
+        """`::: chart #RRGGBB …`, the caption and the counts' table: what the reader reads back as the chart."""
         fence = ":" * MIN_FENCE
         caption = self.inlines(chart.caption, _Line()).split("\n") if chart.caption else []
-        return [f"{fence} chart {' '.join(chart.colours)}", *caption, *([""] if caption else []), *self.table(numbers_table(chart)), fence]
+        return [
+            f"{fence} chart {' '.join(chart.colours)}",
+            *caption,
+            *([""] if caption else []),
+            *self.table(numbers_table(chart)),
+            fence,
+        ]
 
     def role_div(self, role: str, paragraphs: tuple[Paragraph, ...]) -> list[str]:
         body = self.blocks(tuple(Paragraph(p.children) for p in paragraphs))

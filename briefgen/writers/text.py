@@ -55,8 +55,8 @@ from ..model import (
     safe_url,
 )
 from . import Artifact, Assets
-from .common import byline, kicker_text, running_text
 from .chart import caption, numbers_table
+from .common import byline, kicker_text, running_text
 
 MEDIA_TYPE = "text/plain"
 WIDTH = 72  # columns a line may take, in display width

@@ -34,12 +34,23 @@ def png(geometry: Geometry, scale: int = CHART_PIXELS_PER_POINT) -> bytes:
     image = Image.new("RGB", size, PAPER_COLOUR)
     draw = ImageDraw.Draw(image)
     for r in geometry.rects:
-        box = [round(r.x * scale), round(r.y * scale), round((r.x + r.width) * scale) - 1, round((r.y + r.height) * scale) - 1]
+        box = [
+            round(r.x * scale),
+            round(r.y * scale),
+            round((r.x + r.width) * scale) - 1,
+            round((r.y + r.height) * scale) - 1,
+        ]
         draw.rectangle(box, fill=r.fill)
     for label in geometry.labels:
         role = label.role
         font = _font(role.family, role.face, round(role.size * scale))
-        draw.text((label.x * scale, label.y * scale), label.text, fill=role.colour, font=font, anchor=_ANCHORS.get(label.anchor, "ls"))
+        draw.text(
+            (label.x * scale, label.y * scale),
+            label.text,
+            fill=role.colour,
+            font=font,
+            anchor=_ANCHORS.get(label.anchor, "ls"),
+        )
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True, dpi=(72 * scale, 72 * scale))
     return out.getvalue()

@@ -21,12 +21,13 @@ from .. import Artifact, Assets
 from ..chart import alt_text, caption, layout, numbers_table
 from ..common import byline, kicker_text, meta_author, running_text
 from .base import HtmlBody
-from .svg import svg
 from .css import box_rule, colour, font_stack, hanging, note_link_rules, pt, rule, text_css
+from .svg import svg
 
 MEDIA_TYPE = "text/html"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}  # CSS @page size keywords
 MEASURE = 42  # the text column on screen, in body-size ems: about 75 characters a line
+CHART_FONT_SLACK = 1.12  # a browser without the bundled fonts sets a chart's labels in a wider one: room for it
 COLUMNS = "main, .byline, .marking, .notes, body > footer"  # the centred text column on screen
 
 
@@ -82,7 +83,7 @@ class PageBody(HtmlBody):
     def chart(self, chart: Chart) -> str:
         """A figure: the caption, the chart as inline SVG named by its alternative text; then its numbers."""
         self.charts += 1
-        geometry = layout(chart, self.theme, self.theme.text_area()[0])
+        geometry = layout(chart, self.theme, self.theme.text_area()[0], CHART_FONT_SLACK)
         title = caption(chart)
         figcaption = f"<figcaption>{self.inlines(title.children)}</figcaption>\n" if title else ""
         figure = (

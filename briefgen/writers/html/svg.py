@@ -21,7 +21,7 @@ def svg(geometry: Geometry, alt: str, ident: str) -> str:
     family = escape(font_stack(geometry.labels[0].role), quote=True) if geometry.labels else "sans-serif"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{ident}" viewBox="0 0 {w} {h}"'
-        f' width="100%" style="max-width:{w}pt;height:auto;display:block" font-family="{family}">',
+        f' width="100%" style="max-width:{w}pt;height:auto;display:block;overflow:visible" font-family="{family}">',
         f'<title id="{ident}">{escape(alt)}</title>',
     ]
     for r in geometry.rects:

@@ -62,8 +62,8 @@ from ...model import Table as TableNode
 from ..chart import alt_text, caption, layout, numbers_table
 from ..measure import CELL_MIN_EMS, cell_fit, column_widths, list_indent, room_for, text_width
 from . import budget
-from .footnotes import Container, NoteParagraph, TaggedParagraph, note_anchor
 from .chart import ChartFigure
+from .footnotes import Container, NoteParagraph, TaggedParagraph, note_anchor
 from .glyphs import Glyphs, right_to_left_runs
 from .rlhooks import LabelledList, frame_cursor, frame_of, set_row_split_range, split_in_frame_of
 from .styles import colour, face_name, role_font, styles
