@@ -340,14 +340,14 @@ def _chart(colours: tuple[str, ...], blocks: tuple[Block, ...], line: int | None
     if len(table.header) < 2 or not table.rows:
         raise wrong("its table needs a header with the categories' column and a series, and a row")
     series = tuple(plain_text(c).strip() for c in table.header[1:])
-    if bad := next((c for c in colours if not _COLOUR.fullmatch(c)), None):
+    if (bad := next((c for c in colours if not _COLOUR.fullmatch(c)), None)) is not None:
         raise wrong(f"{bad!r} is not a colour: write #RRGGBB, one a series")
     if len(colours) != len(series):
         raise wrong(f"{len(colours)} colours for {len(series)} series ({', '.join(series)}): give one #RRGGBB a series")
     values = []
     for row in table.rows:
         counts = tuple(plain_text(c).strip() for c in row[1:])
-        if bad := next((c for c in counts if not c.isascii() or not c.isdigit()), None):
+        if (bad := next((c for c in counts if not (c.isascii() and c.isdigit())), None)) is not None:
             raise wrong(f"row {plain_text(row[0])!r}: {bad!r} is not a count (a whole number, 0 or more)")
         if max(map(int, counts), default=0) > MAX_CHART_COUNT:
             raise wrong(f"row {plain_text(row[0])!r}: a count over {MAX_CHART_COUNT:,}")
