@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -338,3 +339,40 @@ def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     return PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+# ---------------------------------------------------------------- the checkers nobody here wrote
+
+
+@pytest.mark.checkers
+@pytest.mark.slow
+def test_the_accessibility_checkers_find_nothing_wrong_with_a_chart(outputs: dict[str, bytes], tmp_path: Path):
+    from checkers import axe_violations, outloud_findings, vnu_errors
+
+    for name, key in (("chart.pdf", "pdf"), ("chart.html", "html"), ("chart.mail.html", "mail")):
+        (tmp_path / name).write_bytes(outputs[key])
+    pages = [tmp_path / "chart.html", tmp_path / "chart.mail.html"]
+
+    assert outloud_findings(tmp_path / "chart.pdf") == ([], Counter())
+    assert {name: found for name, found in vnu_errors(pages).items() if found} == {}
+    assert {name: found for name, found in axe_violations(pages).items() if found} == {}
+
+
+@pytest.mark.checkers
+@pytest.mark.slow
+def test_libreoffice_exports_the_docx_chart_as_a_figure_with_its_alt(outputs: dict[str, bytes], tmp_path: Path):
+    import subprocess
+
+    from accessibility import pdfua_findings
+    from test_checkers import LIBREOFFICE_PDFUA_LEFT, PDFUA_EXPORT
+
+    from conftest import require_program
+
+    (tmp_path / "chart.docx").write_bytes(outputs["docx"])
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
+    command = [require_program("soffice"), "--headless", profile, "--convert-to", PDFUA_EXPORT, "--outdir"]
+    docx = tmp_path / "chart.docx"
+    subprocess.run([*command, str(tmp_path), str(docx)], check=True, capture_output=True, timeout=300)
+    found = Counter(f.split(":")[0] for f in pdfua_findings((tmp_path / "chart.pdf").read_bytes()))
+
+    assert found - LIBREOFFICE_PDFUA_LEFT == Counter()  # the title band's two, and nothing of the chart's
