@@ -36,6 +36,7 @@ COUNTS = {  # category -> counts by series: a long label that wraps, and a bar o
     "Kazakhstan": (0, 0, 0, 0, 0),
 }
 CAPTION = "Status of the 2010 recommendations, by group"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
 
 def chart_markdown(counts: dict[str, tuple[int, ...]] = COUNTS, colours: tuple[str, ...] = COLOURS) -> str:
@@ -243,12 +244,8 @@ def test_docx_holds_the_chart_as_a_described_sharp_picture_then_the_numbers(outp
     import docx
 
     document = docx.Document(io.BytesIO(outputs["docx"]))
-    (doc_pr,) = document.element.body.iter(
-        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
-    )
-    (extent,) = document.element.body.iter(
-        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
-    )
+    (doc_pr,) = document.element.body.iter(f"{{{WP}}}docPr")
+    (extent,) = document.element.body.iter(f"{{{WP}}}extent")
     with zipfile.ZipFile(io.BytesIO(outputs["docx"])) as package:
         (media,) = [n for n in package.namelist() if n.startswith("word/media/") and n.endswith(".png")]
         picture = Image.open(io.BytesIO(package.read(media)))
@@ -376,3 +373,44 @@ def test_libreoffice_exports_the_docx_chart_as_a_figure_with_its_alt(outputs: di
     found = Counter(f.split(":")[0] for f in pdfua_findings((tmp_path / "chart.pdf").read_bytes()))
 
     assert found - LIBREOFFICE_PDFUA_LEFT == Counter()  # the title band's two, and nothing of the chart's
+
+
+# ---------------------------------------------------------------- a chart taller than a page
+
+MANY = {f"Actor {i}": (i % 3, 1, i % 2, 0, 1) for i in range(60)}
+
+
+def test_a_chart_taller_than_a_page_goes_on_between_bars_on_one_scale(tmp_path: Path):
+    import docx
+
+    from briefgen.audience import load_audience
+    from briefgen.bibliography import load_bibliography
+    from briefgen.build import build
+    from briefgen.loader import load_brief
+
+    roots = audience_with_chart(tmp_path, chart_markdown(MANY))
+    refs = load_bibliography(ROOT / "references.bib")
+    made = {
+        o.format: o.data
+        for o in build(load_brief(SAMPLE, keys=refs), [load_audience("chartdemo", roots)], ["pdf", "docx"], roots, refs)
+    }
+    whole = Chart((Text(CAPTION),), "Group", tuple(MANY), SERIES, COLOURS, tuple(MANY.values()))
+    drawn = [n for row in MANY.values() for n in row if n]
+
+    with pikepdf.open(io.BytesIO(made["pdf"])) as pdf:
+        (figure,) = [e for e in _elements(pdf.Root.StructTreeRoot.K) if e.S == "/Figure"]
+        pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+        kids = figure.K if isinstance(figure.K, pikepdf.Array) else [figure.K]
+        on = sorted({pages[k.Pg.objgen] for k in kids if isinstance(k, pikepdf.Dictionary)} | {pages[figure.Pg.objgen]})
+        segments = []
+        for page in pdf.pages[on[0] : on[-1] + 1]:
+            found = [(x, y, w) for x, y, w, h, fill in _filled_rects(page) if fill in COLOURS and h > 10]
+            segments.extend(sorted(found, key=lambda s: (-s[1], s[0])))
+    assert str(figure.Alt) == alt_text(whole) and len(on) >= 2  # one Figure, drawn on two pages or more
+    per_count = [(w + CHART_SEPARATOR) / n for (_, _, w), n in zip(segments, drawn, strict=True)]
+    assert max(per_count) - min(per_count) < 0.01
+
+    document = docx.Document(io.BytesIO(made["docx"]))
+    descriptions = [d.get("descr") for d in document.element.body.iter(f"{{{WP}}}docPr")]
+    assert len(descriptions) >= 2
+    assert "; ".join(d.rstrip(".") for d in descriptions) + "." == alt_text(whole)  # each part its bars, once

@@ -9,7 +9,7 @@ Coordinates are points from the top left corner, y downwards (SVG's and Pillow's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..contrast import contrast_ratio
 from ..design import (
@@ -86,11 +86,13 @@ class Geometry:
     labels: tuple[Label, ...]
 
 
-def layout(chart: Chart, theme: Theme, width: float, slack: float = 1.0) -> Geometry:
+def layout(chart: Chart, theme: Theme, width: float, slack: float = 1.0, rows: range | None = None) -> Geometry:
     """The chart drawn `width` points wide: the legend over the bars, the labels at their left.
 
     `slack` widens every measured text, for a writer whose reader may set the labels in a
     wider font than the bundled one (a browser without Noto): nothing then overlaps.
+    `rows`: only these bars, under the legend, on the whole chart's scale and label column,
+    for a chart too tall for one page (`parts`).
     """
     plain, bold = theme.chart_text(), theme.chart_text(bold=True)
     rects: list[Rect] = []
@@ -105,11 +107,12 @@ def layout(chart: Chart, theme: Theme, width: float, slack: float = 1.0) -> Geom
     room = max(width - bar_x - text_width(str(most), bold) * slack - size * 0.5, size)
     scale = room / most if most else 0.0
     top = y
-    for lines, row, total in zip(wrapped, chart.values, totals, strict=True):
+    for i in rows if rows is not None else range(len(chart.categories)):
+        lines, row, total = wrapped[i], chart.values[i], totals[i]
         height = max(size * CHART_BAR, len(lines) * plain.leading)
         middle = y + height / 2
         first = middle - (len(lines) - 1) * plain.leading / 2 + CAP_HEIGHT * size
-        labels.extend(Label(label_width, first + i * plain.leading, line, plain, "end") for i, line in enumerate(lines))
+        labels.extend(Label(label_width, first + k * plain.leading, line, plain, "end") for k, line in enumerate(lines))
         bar_top, x = middle - size * CHART_BAR / 2, bar_x
         for n, fill in zip(row, chart.colours, strict=True):
             if n:
@@ -117,12 +120,38 @@ def layout(chart: Chart, theme: Theme, width: float, slack: float = 1.0) -> Geom
                 x += n * scale
         labels.append(Label(x + size * 0.3, middle + CAP_HEIGHT * size, str(total), bold))
         y += height + size * CHART_BAR_GAP
-    rects.append(
-        Rect(
-            bar_x - 0.5, top - size * 0.2, 0.75, y - top - size * CHART_BAR_GAP + size * 0.4, theme.colours.rule, "axis"
-        )
+    bottom = y - size * CHART_BAR_GAP + size * 0.2
+    rects.append(Rect(bar_x - 0.5, top - size * 0.2, 0.75, bottom - top + size * 0.2, theme.colours.rule, "axis"))
+    return Geometry(width, bottom, tuple(rects), tuple(labels))
+
+
+def bars(chart: Chart, rows: range, caption: bool = True) -> Chart:
+    """The chart's bars in `rows` only (with its caption, or without): what one part of it says in words."""
+    return replace(
+        chart,
+        caption=chart.caption if caption else (),
+        categories=chart.categories[rows.start : rows.stop],
+        values=chart.values[rows.start : rows.stop],
     )
-    return Geometry(width, y - size * CHART_BAR_GAP + size * 0.2, tuple(rects), tuple(labels))
+
+
+def fitting(chart: Chart, theme: Theme, width: float, rows: range, height: float) -> int:
+    """How many of `rows`' bars, from the first, fit under the legend in `height` points (0: not one)."""
+    k = 0
+    while k < len(rows) and layout(chart, theme, width, rows=rows[: k + 1]).height <= height:
+        k += 1
+    return k
+
+
+def parts(chart: Chart, theme: Theme, width: float, height: float) -> list[range]:
+    """The bars cut into runs whose pictures (each under the legend, all on one scale) are no taller
+    than `height`, at least one bar each: sixty actors' bars do not fit one page."""
+    out, rows = [], range(len(chart.categories))
+    while rows:
+        k = max(1, fitting(chart, theme, width, rows, height))
+        out.append(rows[:k])
+        rows = rows[k:]
+    return out
 
 
 def _segment(rect: Rect, count: int, role: TextRole, slack: float, rects: list[Rect], labels: list[Label]) -> None:

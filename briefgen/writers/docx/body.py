@@ -57,7 +57,7 @@ from ...model import (
     safe_url,
 )
 from ...model import Paragraph as Para
-from ..chart import alt_text, caption, layout, numbers_table
+from ..chart import alt_text, bars, caption, layout, numbers_table, parts
 from ..measure import cell_fit, column_widths, estimated_height, line_count, list_indent
 from . import ooxml
 from .chart import add_picture
@@ -73,6 +73,7 @@ BOX_PADDING = 8  # points between the bar (or the fill's edge) and the text; the
 BOX_PADDING_BOTTOM = 4
 CELL_MARGINS = (60, 100, 60, 100)  # a table cell's
 BULLET = "•"  # every level, as in the PDF
+CHART_PAGE_SHARE = 0.5  # a chart's picture is at most this share of the text area's height: taller, it is cut
 WORD_FONT_SLACK = 1.1  # a DOCX reader may set the text in a wider font than the one measured
 ALIGNMENTS = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 
@@ -334,9 +335,13 @@ class BodyWriter:
         if title:
             self.block_Paragraph(title, where, depth)
             self._last_paragraph(where).paragraph_format.keep_with_next = True
-        p = self._paragraph(where)
-        p.paragraph_format.keep_with_next = True  # the chart's first rows of numbers on its page
-        add_picture(p, layout(chart, self.theme, self.width), alt_text(chart), plain_text(chart.caption))
+        height = self.theme.text_area()[1] * CHART_PAGE_SHARE
+        cut = parts(chart, self.theme, self.width, height)  # a long chart: a picture each half page
+        for i, rows in enumerate(cut):
+            p = self._paragraph(where)
+            p.paragraph_format.keep_with_next = len(cut) == 1  # with the numbers' first rows; a cut one cannot
+            words = alt_text(bars(chart, rows, caption=i == 0))
+            add_picture(p, layout(chart, self.theme, self.width, rows=rows), words, plain_text(chart.caption))
         self.block_Table(numbers_table(chart), where, depth)
 
     def block_Box(self, box: Box, where, depth: int) -> None:

@@ -59,7 +59,7 @@ from ...model import (
 )
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
-from ..chart import alt_text, caption, layout, numbers_table
+from ..chart import alt_text, caption, numbers_table
 from ..measure import CELL_MIN_EMS, cell_fit, column_widths, list_indent, room_for, text_width
 from . import budget
 from .chart import ChartFigure
@@ -698,7 +698,7 @@ class Builder:
         made: list[Flowable] = self.block_Paragraph(title, width) if title else []
         for flowable in made:
             flowable.keepWithNext = 1
-        figure = ChartFigure(layout(chart, self.theme, width), self.element("Figure", alt=alt_text(chart)))
+        figure = ChartFigure(chart, self.theme, width, self.element("Figure", alt=alt_text(chart)))
         figure.spaceAfter = self.theme.body.space_after
         return [*made, figure, *self.block_Table(numbers_table(chart), width)]
 

@@ -11,7 +11,9 @@ from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.platypus import Flowable
 
-from ..chart import Geometry
+from ...design import Theme
+from ...model import Chart
+from ..chart import Geometry, fitting, layout
 from .styles import colour, role_font
 from .tags import Node, TaggingCanvas
 
@@ -39,15 +41,32 @@ def drawing(geometry: Geometry) -> Drawing:
 
 
 class ChartFigure(Flowable):
-    """The chart as one flowable, never split: what it draws is the content of its Figure element."""
+    """The chart as a flowable, its drawing the content of its Figure element.
 
-    def __init__(self, geometry: Geometry, node: Node) -> None:
+    A chart taller than what is left of the page splits between bars: each part is drawn
+    under the legend on the same scale, and all are the content of the one Figure.
+    """
+
+    def __init__(self, chart: Chart, theme: Theme, width: float, node: Node, rows: range | None = None) -> None:
         super().__init__()
-        self.drawing, self.node = drawing(geometry), node
+        self.chart, self.theme, self.node = chart, theme, node
+        self.rows = rows if rows is not None else range(len(chart.categories))
+        geometry = layout(chart, theme, width, rows=self.rows)
+        self.drawing = drawing(geometry)
         self.width, self.height = geometry.width, geometry.height
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        k = fitting(self.chart, self.theme, self.width, self.rows, avail_height)
+        if k == 0 or k == len(self.rows):
+            return []  # not one bar fits: the whole goes to the next page
+        head, tail = (
+            ChartFigure(self.chart, self.theme, self.width, self.node, r) for r in (self.rows[:k], self.rows[k:])
+        )
+        tail.spaceAfter = self.getSpaceAfter()
+        return [head, tail]
 
     def draw(self) -> None:
         if isinstance(self.canv, TaggingCanvas):
