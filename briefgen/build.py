@@ -87,7 +87,7 @@ def to_document(
         blocks = parse_markdown(markdown, shaped.language)
     except ChartError as err:  # a chart the template wrote that is no chart: the template's to fix
         where = f"its output's line {err.line}: " if err.line else ""
-        raise TemplateError(Problem(template, None, None, "", f"{where}{err}")) from None
+        raise TemplateError(Problem(template, None, None, "", f"{where}{err.reason}")) from None
     doc = Document(metadata(shaped, audience), blocks)
     style = audience.style
     rules = ("none", False, "none") if message else (style.citations, style.footnotes, style.bibliography)

@@ -19,7 +19,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .citesyntax import BRACKETED, KEY, parse_bracketed
-from .errors import BriefError
+from .errors import BriefError, BriefgenError, Problem
 from .model import (
     LANGUAGE_TAG,
     Block,
@@ -313,11 +313,15 @@ class _Converter:
         return _merge_text(out)
 
 
-class ChartError(ValueError):
-    """A `::: chart` div that is not a caption and a table of counts: the template that wrote it is wrong."""
+class ChartError(BriefgenError):
+    """A `::: chart` div that is not a caption and a table of counts: whoever wrote it (a template) is wrong.
+
+    The build names the template (build.to_document); elsewhere it is still a located error, not a crash.
+    """
 
     def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
+        super().__init__(Problem("Markdown", line, None, "", message))
+        self.reason = message
         self.line = line  # of the div's opening fence in the Markdown, from 1
 
 
