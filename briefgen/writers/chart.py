@@ -86,6 +86,37 @@ class Geometry:
     labels: tuple[Label, ...]
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """What every bar of a chart shares, measured once: the legend, the label column, the scale."""
+
+    legend: tuple[list[Rect], list[Label]]
+    size: float  # the labels' size, which the lengths are multiples of
+    top: float  # where the first bar's row begins
+    wrapped: list[list[str]]  # each category's label in lines
+    label_width: float
+    scale: float  # points a count
+    rows: list[float]  # each bar's row height
+
+    def height(self, rows: range) -> float:
+        """How tall the picture of the bars in `rows` (under the legend) is."""
+        gaps = max(len(rows) - 1, 0) * self.size * CHART_BAR_GAP
+        return self.top + sum(self.rows[i] for i in rows) + gaps + self.size * 0.2
+
+
+def _frame(chart: Chart, theme: Theme, width: float, slack: float) -> _Frame:
+    plain, bold = theme.chart_text(), theme.chart_text(bold=True)
+    rects: list[Rect] = []
+    labels: list[Label] = []
+    top = _legend(chart, plain, width, rects, labels, slack)
+    wrapped = [_wrapped(c, plain, width * CHART_LABEL_SHARE / slack) for c in chart.categories]
+    label_width = max((text_width(line, plain) * slack for lines in wrapped for line in lines), default=0.0)
+    most = max((sum(row) for row in chart.values), default=0)
+    room = max(width - label_width - plain.size * 1.1 - text_width(str(most), bold) * slack, plain.size)
+    heights = [max(plain.size * CHART_BAR, len(lines) * plain.leading) for lines in wrapped]
+    return _Frame((rects, labels), plain.size, top, wrapped, label_width, room / most if most else 0.0, heights)
+
+
 def layout(chart: Chart, theme: Theme, width: float, slack: float = 1.0, rows: range | None = None) -> Geometry:
     """The chart drawn `width` points wide: the legend over the bars, the labels at their left.
 
@@ -95,33 +126,26 @@ def layout(chart: Chart, theme: Theme, width: float, slack: float = 1.0, rows: r
     for a chart too tall for one page (`parts`).
     """
     plain, bold = theme.chart_text(), theme.chart_text(bold=True)
-    rects: list[Rect] = []
-    labels: list[Label] = []
-    y = _legend(chart, plain, width, rects, labels, slack)
-    size = plain.size
-    wrapped = [_wrapped(c, plain, width * CHART_LABEL_SHARE / slack) for c in chart.categories]
-    label_width = max((text_width(line, plain) * slack for lines in wrapped for line in lines), default=0.0)
-    bar_x = label_width + size * 0.6
-    totals = [sum(row) for row in chart.values]
-    most = max(totals, default=0)
-    room = max(width - bar_x - text_width(str(most), bold) * slack - size * 0.5, size)
-    scale = room / most if most else 0.0
-    top = y
-    for i in rows if rows is not None else range(len(chart.categories)):
-        lines, row, total = wrapped[i], chart.values[i], totals[i]
-        height = max(size * CHART_BAR, len(lines) * plain.leading)
+    frame = _frame(chart, theme, width, slack)
+    rects, labels = list(frame.legend[0]), list(frame.legend[1])
+    size, y = plain.size, frame.top
+    bar_x = frame.label_width + size * 0.6
+    rows = rows if rows is not None else range(len(chart.categories))
+    for i in rows:
+        lines, row, height = frame.wrapped[i], chart.values[i], frame.rows[i]
         middle = y + height / 2
         first = middle - (len(lines) - 1) * plain.leading / 2 + CAP_HEIGHT * size
-        labels.extend(Label(label_width, first + k * plain.leading, line, plain, "end") for k, line in enumerate(lines))
+        labels.extend(Label(frame.label_width, first + k * plain.leading, t, plain, "end") for k, t in enumerate(lines))
         bar_top, x = middle - size * CHART_BAR / 2, bar_x
         for n, fill in zip(row, chart.colours, strict=True):
             if n:
-                _segment(Rect(x, bar_top, n * scale, size * CHART_BAR, fill, "segment"), n, bold, slack, rects, labels)
-                x += n * scale
-        labels.append(Label(x + size * 0.3, middle + CAP_HEIGHT * size, str(total), bold))
+                segment = Rect(x, bar_top, n * frame.scale, size * CHART_BAR, fill, "segment")
+                _segment(segment, n, bold, slack, rects, labels)
+                x += n * frame.scale
+        labels.append(Label(x + size * 0.3, middle + CAP_HEIGHT * size, str(sum(row)), bold))
         y += height + size * CHART_BAR_GAP
-    bottom = y - size * CHART_BAR_GAP + size * 0.2
-    rects.append(Rect(bar_x - 0.5, top - size * 0.2, 0.75, bottom - top + size * 0.2, theme.colours.rule, "axis"))
+    bottom = frame.height(rows)
+    rects.append(Rect(bar_x - 0.5, frame.top - size * 0.2, 0.75, bottom - frame.top, theme.colours.rule, "axis"))
     return Geometry(width, bottom, tuple(rects), tuple(labels))
 
 
@@ -137,8 +161,14 @@ def bars(chart: Chart, rows: range, caption: bool = True) -> Chart:
 
 def fitting(chart: Chart, theme: Theme, width: float, rows: range, height: float) -> int:
     """How many of `rows`' bars, from the first, fit under the legend in `height` points (0: not one)."""
-    k = 0
-    while k < len(rows) and layout(chart, theme, width, rows=rows[: k + 1]).height <= height:
+    frame = _frame(chart, theme, width, 1.0)
+    return _fitting(frame, rows, height)
+
+
+def _fitting(frame: _Frame, rows: range, height: float) -> int:
+    k, used = 0, frame.height(range(0))
+    while k < len(rows) and used + frame.rows[rows[k]] + (frame.size * CHART_BAR_GAP if k else 0.0) <= height:
+        used += frame.rows[rows[k]] + (frame.size * CHART_BAR_GAP if k else 0.0)
         k += 1
     return k
 
@@ -146,9 +176,10 @@ def fitting(chart: Chart, theme: Theme, width: float, rows: range, height: float
 def parts(chart: Chart, theme: Theme, width: float, height: float) -> list[range]:
     """The bars cut into runs whose pictures (each under the legend, all on one scale) are no taller
     than `height`, at least one bar each: sixty actors' bars do not fit one page."""
+    frame = _frame(chart, theme, width, 1.0)
     out, rows = [], range(len(chart.categories))
     while rows:
-        k = max(1, fitting(chart, theme, width, rows, height))
+        k = max(1, _fitting(frame, rows, height))
         out.append(rows[:k])
         rows = rows[k:]
     return out
