@@ -19,7 +19,7 @@ from .cite import UnknownCitations, resolve_citations
 from .design import Theme
 from .errors import BriefgenError, Problem, TemplateError, display_path
 from .incremental import inputs_digest, previous_entries
-from .markdown import parse_inline, parse_markdown, quoted_plain
+from .markdown import ChartError, parse_inline, parse_markdown, quoted_plain
 from .model import UNSAFE_CHARACTERS, Document, Metadata, plain_text
 from .render import render_markdown
 from .select import Shaped, shape
@@ -94,7 +94,12 @@ def to_document(
     if note and note.strip() not in markdown:
         markdown = f"{note.strip()}\n\n---\n\n{markdown}"
     markdown = UNSAFE_CHARACTERS.sub("", markdown)  # a template may write them; readers refuse them in briefs
-    doc = Document(metadata(shaped, audience), parse_markdown(markdown, shaped.language))
+    try:
+        blocks = parse_markdown(markdown, shaped.language)
+    except ChartError as err:  # a chart the template wrote that is no chart: the template's to fix
+        where = f"its output's line {err.line}: " if err.line else ""
+        raise TemplateError(Problem(template, None, None, "", f"{where}{err.reason}")) from None
+    doc = Document(metadata(shaped, audience), blocks)
     style = audience.style
     rules = ("none", False, "none") if message else (style.citations, style.footnotes, style.bibliography)
     try:

@@ -55,6 +55,18 @@ KEEP_LINES = 8  # a list item (or in a DOCX a box's first paragraph) this short 
 TABLE_MIN_ROWS = 3  # a table splits only with this many body rows on either side; its header row repeats
 TITLE_JOIN_MAX_CHARS = 24  # the last two words of a title are joined only if together they are this short
 
+# Charts (`::: chart`): horizontal stacked bars, set in the headings' family at the table cells' size.
+# Lengths are multiples of that size, so a larger body size scales the chart with the text.
+CHART_BAR = 1.6  # a bar's height
+CHART_BAR_GAP = 0.6  # between two bars
+CHART_SWATCH = 0.8  # a legend's colour square
+CHART_LEGEND_GAP = 1.2  # between two legend entries, and under the legend
+CHART_LABEL_SHARE = 0.34  # the categories' labels take at most this share of the chart's width
+CHART_LABEL_LINES = 3  # a longer label is cut, with "…" (the numbers table under the chart has it whole)
+CHART_COUNT_PAD = 0.3  # a count is printed in its segment only with this much room either side
+CHART_SEPARATOR = 0.75  # points of paper between two segments, so they part in greyscale too
+CHART_PIXELS_PER_POINT = 3  # a chart drawn as a picture (DOCX): 216 pixels an inch, sharp in print
+
 
 @dataclass(frozen=True)
 class TextRole:
@@ -151,6 +163,11 @@ class Theme:
         width, height = PAGE_SIZES_MM[self.page_size]
         top, right, bottom, left = self.margins
         return (width - left - right) * POINTS_PER_MM, (height - top - bottom) * POINTS_PER_MM
+
+    def chart_text(self, bold: bool = False) -> TextRole:
+        """A chart's labels, legend and counts: the headings' family at a table cell's size."""
+        cell = self.cell_head
+        return TextRole(cell.family, cell.size, cell.leading, self.colours.text, bold=bold)
 
     def box_keeps_whole(self, height: float) -> bool:
         """A box this tall (points) moves whole to the next page rather than split."""

@@ -19,11 +19,12 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .citesyntax import BRACKETED, KEY, parse_bracketed
-from .errors import BriefError
+from .errors import BriefError, BriefgenError, Problem
 from .model import (
     LANGUAGE_TAG,
     Block,
     Box,
+    Chart,
     Citation,
     CiteItem,
     Code,
@@ -198,7 +199,10 @@ class _Converter:
         return Quote(self.blocks(inner))
 
     def block_container_box(self, tok: Token, inner: list[Token]) -> Block:
-        return Box(tuple(tok.info.split()), self.blocks(inner))
+        classes = tuple(tok.info.split())
+        if classes[:1] == ("chart",):
+            return _chart(classes[1:], self.blocks(inner), tok.map[0] + 1 if tok.map else None)
+        return Box(classes, self.blocks(inner))
 
     def block_hr(self, tok: Token, inner: list[Token]) -> Block:
         return Rule()
@@ -307,6 +311,54 @@ class _Converter:
                     raise ValueError(f"unsupported Markdown inline: {tok.type}")
             i += 1
         return _merge_text(out)
+
+
+class ChartError(BriefgenError):
+    """A `::: chart` div that is not a caption and a table of counts: whoever wrote it (a template) is wrong.
+
+    The build names the template (build.to_document); elsewhere it is still a located error, not a crash.
+    """
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(Problem("Markdown", line, None, "", message))
+        self.reason = message
+        self.line = line  # of the div's opening fence in the Markdown, from 1
+
+
+MAX_CHART_COUNT = 1_000_000  # a count in a chart cell: a bar of more is a template's mistake
+_COLOUR = re.compile("#[0-9A-Fa-f]{6}")
+
+
+def _chart(colours: tuple[str, ...], blocks: tuple[Block, ...], line: int | None) -> Chart:
+    """`::: chart #RRGGBB …` around an optional one-paragraph caption and one table of counts."""
+
+    def wrong(message: str) -> ChartError:
+        return ChartError(f"::: chart: {message}", line)
+
+    caption: tuple[Inline, ...] = ()
+    if blocks and isinstance(blocks[0], Paragraph) and blocks[0].role == "":
+        caption, blocks = blocks[0].children, blocks[1:]
+    if len(blocks) != 1 or not isinstance(blocks[0], Table):
+        raise wrong("holds an optional caption paragraph and then one table, nothing else")
+    table = blocks[0]
+    if len(table.header) < 2 or not table.rows:
+        raise wrong("its table needs a header with the categories' column and a series, and a row")
+    series = tuple(plain_text(c).strip() for c in table.header[1:])
+    if (bad := next((c for c in colours if not _COLOUR.fullmatch(c)), None)) is not None:
+        raise wrong(f"{bad!r} is not a colour: write #RRGGBB, one a series")
+    if len(colours) != len(series):
+        raise wrong(f"{len(colours)} colours for {len(series)} series ({', '.join(series)}): give one #RRGGBB a series")
+    values = []
+    for row in table.rows:
+        counts = tuple(plain_text(c).strip() for c in row[1:])
+        if (bad := next((c for c in counts if not (c.isascii() and c.isdigit())), None)) is not None:
+            raise wrong(f"row {plain_text(row[0])!r}: {bad!r} is not a count (a whole number, 0 or more)")
+        if max(map(int, counts), default=0) > MAX_CHART_COUNT:
+            raise wrong(f"row {plain_text(row[0])!r}: a count over {MAX_CHART_COUNT:,}")
+        values.append(tuple(map(int, counts)))
+    categories = tuple(plain_text(row[0]).strip() for row in table.rows)
+    heading = plain_text(table.header[0]).strip()
+    return Chart(caption, heading, categories, series, tuple(c.upper() for c in colours), tuple(values))
 
 
 INLINE_NESTING = 20  # emphasis in emphasis in ...: `***…***` nests as deep as it has stars

@@ -175,7 +175,24 @@ class Rule:
     pass
 
 
-Block = Heading | Paragraph | ListBlock | Table | Box | Quote | Rule
+@dataclass(frozen=True)
+class Chart:
+    """Counts drawn as horizontal stacked bars (`::: chart #1B7837 …` around a table): a status chart.
+
+    One bar per category (a group, an actor), one segment per series (a status), in the
+    series' order, which is the legend's. Writers draw it natively and follow it with its
+    numbers as a table (writers/chart.py), so a reader who cannot see it gets them too.
+    """
+
+    caption: tuple[Inline, ...]
+    heading: str  # the categories' column header: "Group", "Actor"
+    categories: tuple[str, ...]
+    series: tuple[str, ...]
+    colours: tuple[str, ...]  # "#RRGGBB", one per series
+    values: tuple[tuple[int, ...], ...]  # values[category][series], non-negative
+
+
+Block = Heading | Paragraph | ListBlock | Table | Box | Quote | Rule | Chart
 
 # ---------------------------------------------------------------- document
 
@@ -237,6 +254,10 @@ def blocks_text(blocks: tuple[Block, ...]) -> str:
                 out.extend(plain_text(cell) for row in (header, *rows) for cell in row)
             case Box(blocks=b) | Quote(blocks=b):
                 out.append(blocks_text(b))
+            case Chart(caption=c, heading=heading, categories=categories, series=series, values=values):
+                out.append(plain_text(c))
+                out.extend((heading, *series))
+                out.extend(f"{cat} {' '.join(map(str, row))}" for cat, row in zip(categories, values, strict=True))
             case Rule():
                 pass
             case _:

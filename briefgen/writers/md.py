@@ -38,6 +38,7 @@ from ..design import Theme
 from ..model import (
     Block,
     Box,
+    Chart,
     Code,
     Document,
     Emph,
@@ -60,6 +61,7 @@ from ..model import (
     safe_url,
 )
 from . import Artifact, Assets
+from .chart import numbers_table
 
 MEDIA_TYPE = "text/markdown"
 NOTE_INDENT = "    "  # a reference note's blocks after its first line: pandoc's four spaces
@@ -234,8 +236,22 @@ class _Writer:
                 return [f"> {line}" if line else ">" for line in self.blocks(b)] or [">"]
             case Rule():
                 return [RULE]
+            case Chart() as chart:
+                return self.chart(chart)
             case other:
                 raise TypeError(f"markdown writer: unknown block node {type(other).__name__}")
+
+    def chart(self, chart: Chart) -> list[str]:
+        """`::: chart #RRGGBB …`, the caption and the counts' table: what the reader reads back as the chart."""
+        fence = ":" * MIN_FENCE
+        caption = self.inlines(chart.caption, _Line()).split("\n") if chart.caption else []
+        return [
+            f"{fence} chart {' '.join(chart.colours)}",
+            *caption,
+            *([""] if caption else []),
+            *self.table(numbers_table(chart)),
+            fence,
+        ]
 
     def role_div(self, role: str, paragraphs: tuple[Paragraph, ...]) -> list[str]:
         body = self.blocks(tuple(Paragraph(p.children) for p in paragraphs))
@@ -425,6 +441,8 @@ def _fence_depth(blocks: tuple[Block, ...]) -> int:
         match block:
             case Box(blocks=b):
                 depth = max(depth, 1 + _fence_depth(b))
+            case Chart():
+                depth = max(depth, 1)
             case Paragraph(role=role) if role not in ("", "code"):
                 depth = max(depth, 1)
             case ListBlock(items=items):

@@ -19,8 +19,8 @@ from functools import cache
 import uharfbuzz as hb
 
 from .. import fonts
-from ..design import LIST_INDENT, LIST_NUMBER_GAP, TextRole, Theme
-from ..model import Block, Box, Heading, ListBlock, Paragraph, Quote, Rule, Table, blocks_text, plain_text
+from ..design import CHART_BAR, CHART_BAR_GAP, LIST_INDENT, LIST_NUMBER_GAP, TextRole, Theme
+from ..model import Block, Box, Chart, Heading, ListBlock, Paragraph, Quote, Rule, Table, blocks_text, plain_text
 
 NO_BREAK_SPACE = 0xA0
 
@@ -206,6 +206,9 @@ def estimated_height(blocks: tuple[Block, ...], theme: Theme, width: float) -> f
                 height += estimated_height(inner, theme, width - BOX_PADDING) + BOX_PADDING
             case Rule():
                 height += theme.body.size
+            case Chart(categories=categories):  # caption and legend, the bars, the numbers' table
+                bars = len(categories) * (CHART_BAR + CHART_BAR_GAP) * theme.chart_text().size
+                height += 3 * theme.body.leading + bars + (len(categories) + 1) * (theme.cell.leading + 7.0)
             case _:
                 height += theme.body.leading * line_count(blocks_text((block,)), theme.body, width)
     return height

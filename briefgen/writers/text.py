@@ -33,6 +33,7 @@ from ..design import NBSP, Theme, display_heading, display_title, note_paragraph
 from ..model import (
     Block,
     Box,
+    Chart,
     Code,
     Document,
     Emph,
@@ -54,6 +55,7 @@ from ..model import (
     safe_url,
 )
 from . import Artifact, Assets
+from .chart import caption, numbers_table
 from .common import byline, kicker_text, running_text
 
 MEDIA_TYPE = "text/plain"
@@ -139,6 +141,8 @@ class _Body:
                 return [_quoted(line) for line in self.blocks(b, width - len(QUOTE_MARK) - 1)]
             case Rule():
                 return [" " * max((width - len(SECTION_BREAK)) // 2, 0) + SECTION_BREAK]
+            case Chart() as chart:  # a chart is its caption and its numbers
+                return self.blocks(tuple(b for b in (caption(chart), numbers_table(chart)) if b), width)
             case other:
                 raise TypeError(f"text writer: unknown block node {type(other).__name__}")
 

@@ -37,6 +37,7 @@ from ...fonts import family_name
 from ...model import (
     Block,
     Box,
+    Chart,
     Code,
     Emph,
     Heading,
@@ -56,8 +57,10 @@ from ...model import (
     safe_url,
 )
 from ...model import Paragraph as Para
+from ..chart import alt_text, bars, caption, layout, numbers_table, parts
 from ..measure import cell_fit, column_widths, estimated_height, line_count, list_indent
 from . import ooxml
+from .chart import add_picture
 from .styles import ROLE_STYLES, box_style_name
 
 TWIPS_PER_POINT = 20
@@ -70,6 +73,7 @@ BOX_PADDING = 8  # points between the bar (or the fill's edge) and the text; the
 BOX_PADDING_BOTTOM = 4
 CELL_MARGINS = (60, 100, 60, 100)  # a table cell's
 BULLET = "•"  # every level, as in the PDF
+CHART_PAGE_SHARE = 0.5  # a chart's picture is at most this share of the text area's height: taller, it is cut
 WORD_FONT_SLACK = 1.1  # a DOCX reader may set the text in a wider font than the one measured
 ALIGNMENTS = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 
@@ -324,6 +328,21 @@ class BodyWriter:
     def block_Rule(self, r: Rule, where, depth: int) -> None:
         p = self._paragraph(where)
         ooxml.paragraph_border(p, "bottom", 6, self.theme.colours.rule)
+
+    def block_Chart(self, chart: Chart, where, depth: int) -> None:
+        """The caption kept with the chart (a picture described by its alternative text), then the numbers' table."""
+        title = caption(chart)
+        if title:
+            self.block_Paragraph(title, where, depth)
+            self._last_paragraph(where).paragraph_format.keep_with_next = True
+        height = self.theme.text_area()[1] * CHART_PAGE_SHARE
+        cut = parts(chart, self.theme, self.width, height)  # a long chart: a picture each half page
+        for i, rows in enumerate(cut):
+            p = self._paragraph(where)
+            p.paragraph_format.keep_with_next = len(cut) == 1  # with the numbers' first rows; a cut one cannot
+            words = alt_text(bars(chart, rows, caption=i == 0))
+            add_picture(p, layout(chart, self.theme, self.width, rows=rows), words, plain_text(chart.caption))
+        self.block_Table(numbers_table(chart), where, depth)
 
     def block_Box(self, box: Box, where, depth: int) -> None:
         look = self.theme.box(box.classes)

@@ -16,6 +16,7 @@ from ...model import (
     LANGUAGE_TAG,
     Block,
     Box,
+    Chart,
     Code,
     Emph,
     Heading,
@@ -95,6 +96,8 @@ class HtmlBody(ABC):
                 return self.quote(f"<blockquote>\n{self.blocks(b)}</blockquote>")
             case Rule():
                 return self.rule()
+            case Chart() as chart:
+                return self.chart(chart)
             case other:
                 raise TypeError(f"HTML writer: unknown block node {type(other).__name__}")
 
@@ -232,6 +235,10 @@ class HtmlBody(ABC):
     @abstractmethod
     def framed(self, tag: str, classes: list[str], look: BoxLook, inner: str) -> str:
         """A framed box (a card is an `article`, another box a `section`) around its blocks' markup."""
+
+    @abstractmethod
+    def chart(self, chart: Chart) -> str:
+        """A chart, and its numbers as a table (`chart.numbers_table`) after it."""
 
     @abstractmethod
     def href(self, url: str) -> str:

@@ -11,8 +11,9 @@ from html import escape
 import css_inline
 
 from ...design import LIST_INDENT, PAPER_COLOUR, BoxLook, TextRole, Theme, display_title
-from ...model import Document, Metadata
+from ...model import Chart, Document, Metadata
 from .. import Artifact, Assets
+from ..chart import caption, numbers_table
 from ..common import byline, kicker_text, running_text
 from .base import HtmlBody, is_rtl, language_tag
 from .css import box_rule, colour, font_stack, hanging, note_link_rules, pt, rule, text_css
@@ -103,6 +104,10 @@ class EmailBody(HtmlBody):
 
     def framed(self, tag: str, classes: list[str], look: BoxLook, inner: str) -> str:
         return _frame(classes, look.fill, inner)
+
+    def chart(self, chart: Chart) -> str:
+        """Its caption and numbers only: mail clients strip SVG, and a picture would be an attachment."""
+        return self.blocks(tuple(b for b in (caption(chart), numbers_table(chart)) if b)).rstrip("\n")
 
     def href(self, url: str) -> str:
         return _mail_url(url)

@@ -15,16 +15,19 @@ import base64
 from html import escape
 
 from ...design import LIST_INDENT, PAPER_COLOUR, BoxLook, Theme, display_title
-from ...model import Document, Metadata
+from ...model import Chart, Document, Metadata
 from ...typography import base_language
 from .. import Artifact, Assets
+from ..chart import alt_text, caption, layout, numbers_table
 from ..common import byline, kicker_text, meta_author, running_text
 from .base import HtmlBody
 from .css import box_rule, colour, font_stack, hanging, note_link_rules, pt, rule, text_css
+from .svg import svg
 
 MEDIA_TYPE = "text/html"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}  # CSS @page size keywords
 MEASURE = 42  # the text column on screen, in body-size ems: about 75 characters a line
+CHART_FONT_SLACK = 1.12  # a browser without the bundled fonts sets a chart's labels in a wider one: room for it
 COLUMNS = "main, .byline, .marking, .notes, body > footer"  # the centred text column on screen
 
 
@@ -55,6 +58,10 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
 class PageBody(HtmlBody):
     """The body as a web page draws it: semantic elements, their looks in the page's stylesheet."""
 
+    def __init__(self, theme: Theme) -> None:
+        super().__init__(theme)
+        self.charts = 0  # numbers each chart's title id
+
     def quote(self, blockquote: str) -> str:
         return blockquote
 
@@ -72,6 +79,18 @@ class PageBody(HtmlBody):
 
     def framed(self, tag: str, classes: list[str], look: BoxLook, inner: str) -> str:
         return f'<{tag} class="{" ".join(classes)}">\n{inner}</{tag}>'
+
+    def chart(self, chart: Chart) -> str:
+        """A figure: the caption, the chart as inline SVG named by its alternative text; then its numbers."""
+        self.charts += 1
+        geometry = layout(chart, self.theme, self.theme.text_area()[0], CHART_FONT_SLACK)
+        title = caption(chart)
+        figcaption = f"<figcaption>{self.inlines(title.children)}</figcaption>\n" if title else ""
+        figure = (
+            f'<figure class="chart" style="margin:0 0 {pt(self.theme.body.space_after)}">\n{figcaption}'
+            f"{svg(geometry, alt_text(chart), f'chart-{self.charts}')}\n</figure>"
+        )
+        return f"{figure}\n{self.table(numbers_table(chart))}"
 
     def href(self, url: str) -> str:
         return url

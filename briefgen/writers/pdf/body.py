@@ -39,6 +39,7 @@ from ...design import (
 from ...model import (
     Block,
     Box,
+    Chart,
     Code,
     Emph,
     Heading,
@@ -58,8 +59,10 @@ from ...model import (
 )
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
+from ..chart import alt_text, caption, numbers_table
 from ..measure import CELL_MIN_EMS, cell_fit, column_widths, list_indent, room_for, text_width, words_fit_scale
 from . import budget
+from .chart import ChartFigure
 from .footnotes import Container, NoteParagraph, TaggedParagraph, note_anchor
 from .glyphs import Glyphs, right_to_left_runs
 from .rlhooks import LabelledList, frame_cursor, frame_of, set_row_split_range, split_in_frame_of
@@ -689,6 +692,16 @@ class Builder:
     def _table_style(self, commands: list) -> TableStyle:
         """Cells drawn as plain strings would otherwise use unembedded Helvetica."""
         return TableStyle([("FONTNAME", (0, 0), (-1, -1), role_font(self.theme.body)), *commands])
+
+    def block_Chart(self, chart: Chart, width: float) -> list[Flowable]:
+        """The caption, kept with the chart (a Figure with its alternative text), then the numbers' table."""
+        title = caption(chart)
+        made: list[Flowable] = self.block_Paragraph(title, width) if title else []
+        for flowable in made:
+            flowable.keepWithNext = 1
+        figure = ChartFigure(chart, self.theme, width, self.element("Figure", alt=alt_text(chart)))
+        figure.spaceAfter = self.theme.body.space_after
+        return [*made, figure, *self.block_Table(numbers_table(chart), width)]
 
     def block_Box(self, box: Box, width: float) -> list[Flowable]:
         look = self.theme.box(box.classes)
