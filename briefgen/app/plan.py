@@ -98,7 +98,7 @@ def unchanged_outputs(
         previous = (folder / MANIFEST).read_bytes()
     except (BriefgenError, OSError):
         return None  # the full build reports what is missing
-    files = [f"{brief_id}_{a}.{FORMATS[f].name}" for a in names for f in request.formats]
+    files = list(dict.fromkeys(FORMATS[f].file_name(brief_id, a) for a in names for f in request.formats))
     entries = unchanged_entries(previous, brief_id, folder, files, sources)
     if entries is None:
         return None
