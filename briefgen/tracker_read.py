@@ -101,7 +101,12 @@ def _blank(value: Any) -> bool:
 def _rows(
     cells: list[list[Cell]], columns: dict[int, str], file: str, row_where: list[str]
 ) -> tuple[list[SheetRow], list[Problem]]:
-    """The rows under the header, keyed; an empty row followed by more rows is a problem."""
+    """The rows under the header, keyed; an empty row followed by more rows is a problem.
+
+    Without the columns import needs, no row can be read: the missing column is the problem.
+    """
+    if not set(REQUIRED) <= set(columns.values()):
+        return [], []
     rows, problems, empty = [], [], None
     for index, row in enumerate(cells):
         if all(_blank(c.value) for c in row):

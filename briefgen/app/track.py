@@ -14,7 +14,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -197,9 +197,9 @@ def _install(request: ImportRequest, entries: list[Entry]) -> None:
         try:
             load(staged, request.bib)
         except BriefgenError as err:  # an import must never leave a brief that does not load
-            why = err.format_message().replace(display_path(staged), display_path(path))
-            kept = f"{display_path(path)}: not changed: it would not load after the import"
-            raise BriefgenError(f"{why}\n{kept}") from None
+            named = [replace(p, file=display_path(path)) if p.file == display_path(staged) else p for p in err.problems]
+            kept = Problem(display_path(path), None, None, "", "not changed: it would not load after the import")
+            raise BriefgenError([*named, kept]) from None
         os.replace(staged, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
