@@ -102,7 +102,7 @@ def test_column_widths_fit_the_text_and_long_text_wraps(desk):
     assert width["C"] == len("Open a regional water dialogue") + 2
     assert width["E"] == len("OSCE Chairmanship; Central Asian governments") + 2
     assert width["G"] == len("Partially implemented") + 2  # the longest status word
-    assert width["A"] == 8 + 2 and width["H"] == 10 + 2 and width["I"] == 40 + 2  # room for a date and a note
+    assert width["A"] == 8 + 2 and width["H"] == 12 + 2 and width["I"] == 40 + 2  # room for a date and a note
     assert ws["C2"].alignment.wrap_text and ws["I2"].alignment.wrap_text and not ws["A2"].alignment.wrap_text
 
 

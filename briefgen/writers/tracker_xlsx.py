@@ -35,7 +35,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 PRIORITY_COLOURS = {"high": "#C0392B", "medium": "#E08214", "low": "#878787"}
 MAX_WIDTH = {True: 60, False: 24}  # characters: wide (wrapped) columns, others
 MIN_WIDTH = 8
-MIN_EDITED_WIDTH = {"date": 10, "note": 40, "by": 14}  # room for what a desk types
+MIN_EDITED_WIDTH = {"date": 12, "note": 40, "by": 14}  # room for what a desk types
 LINE_HEIGHT = 15  # points: one line of 11-point Calibri, the default font
 LIST_LIMIT = 255  # Excel's limit on an inline drop-down list
 
@@ -83,8 +83,9 @@ def _fill(ws, sheet: Tracker) -> None:
         letter = get_column_letter(index)
         for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=index, max_col=index):
             cell.alignment = Alignment(vertical="top", wrap_text=column.wide)
-            if column.key == "date":
+            if column.key == "date":  # left, as the text beside it: a right-aligned date runs into the note
                 cell.number_format = DATE_FORMAT
+                cell.alignment = Alignment(vertical="top", horizontal="left")
             if column.key == "priority":
                 colour = PRIORITY_COLOURS.get(sheet.rows[cell.row - 2].priority)
                 if colour:
