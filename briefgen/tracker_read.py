@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .inputs import InputRefused, read_input
 from .tracker import KEYS, SCHEMA, header_keys
 
 MAX_SHEET_BYTES = 20_000_000  # a tracker of thousands of recommendations is a few hundred KB
+MAX_UNPACKED_BYTES = 200_000_000
 REQUIRED = ("id", "status", "date")
 META_SHEET = "briefgen"  # writers/tracker_xlsx.py's hidden sheet
 
@@ -124,7 +126,12 @@ def _read_xlsx(data: bytes, file: str) -> Sheet:
     from openpyxl.utils import get_column_letter
 
     try:
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb is refused before openpyxl unpacks it
+            raise BriefgenError(_problem(file, "", f"unpacks to {unpacked:,} bytes; a tracker is far smaller"))
         book = load_workbook(io.BytesIO(data), data_only=True)
+    except BriefgenError:
+        raise
     except Exception as err:  # zipfile.BadZipFile, KeyError, InvalidFileException: not a workbook
         raise BriefgenError(_problem(file, "", f"not an Excel workbook ({type(err).__name__})")) from None
     meta = _meta(book[META_SHEET]) if META_SHEET in book.sheetnames else {}

@@ -399,3 +399,34 @@ def test_a_layout_the_round_trip_would_change_is_refused_not_rewritten(desk):
     result = _run("track", "import", "t.xlsx", str(desk))
     assert result.exit_code == 1 and "would not write this file back as it is" in result.output
     assert desk.read_text("utf-8") == odd
+
+
+def test_a_translation_or_a_file_that_is_no_workbook_is_refused(desk):
+    translation = desk.parent / "brief.ru.yaml"
+    translation.write_text("language: ru\ntitle: Вода\n", encoding="utf-8")
+    (desk.parent / "t.xlsx").write_bytes(_sheet(desk))
+    result = _run("track", "import", "t.xlsx", "brief.ru.yaml")
+    assert result.exit_code == 1
+    assert result.output == "brief.ru.yaml: a translation; import into the brief it translates (brief.yaml)\n"
+    (desk.parent / "not.xlsx").write_text("ID,Status\n", encoding="utf-8")
+    result = _run("track", "import", "not.xlsx", str(desk))
+    assert result.exit_code == 1 and result.output == "not.xlsx: not an Excel workbook (BadZipFile)\n"
+    assert desk.read_text("utf-8") == BRIEF
+
+
+def test_a_note_written_over_lines_in_a_cell_becomes_a_block_of_lines(desk):
+    book = openpyxl.load_workbook(io.BytesIO(_sheet(desk)))
+    ws = book.worksheets[0]
+    ws["G3"], ws["H3"], ws["I3"] = "Fully implemented", date(2011, 1, 1), "Published in March.\r\nUpdated monthly."
+    book.save(desk.parent / "t.xlsx")
+    assert _run("track", "import", "t.xlsx", str(desk)).exit_code == 0
+    added = desk.read_text("utf-8").removeprefix(BRIEF)
+    assert added == (
+        "        status:\n"
+        "          - date: 2011-01-01\n"
+        "            status: fully\n"
+        "            note: |\n"
+        "              Published in March.\n"
+        "              Updated monthly.\n"
+    )
+    assert load_brief(desk).recommendations[1].status.note == "Published in March.\nUpdated monthly.\n"

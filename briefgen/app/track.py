@@ -51,7 +51,12 @@ class Entry:
 def run_import(request: ImportRequest, reporter: Reporter) -> list[Entry]:
     """Add the sheet's new entries to the brief (not with dry_run); what was added. BriefgenError on any problem."""
     from ..loader import load
+    from ..translation import source_of, translation_language
 
+    if translation_language(request.brief):  # its history is its source's: the translation has none of its own
+        source = display_path(source_of(request.brief) or request.brief)
+        why = f"a translation; import into the brief it translates ({source})"
+        raise BriefgenError(Problem(display_path(request.brief), None, None, "", why))
     brief = load(request.brief, request.bib).brief
     sheet = read_sheet(request.sheet)
     entries, problems = new_entries(sheet, brief, request.today)
@@ -111,11 +116,12 @@ def _at(sheet: Sheet, row: SheetRow, key: str, message: str) -> Problem:
 
 
 def _text(value: Any) -> str:
+    """A cell as text: a whole number without its `.0`, line ends as `\n` (Excel's Alt+Enter, a CSV's CRLF)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _row_entry(
