@@ -22,6 +22,9 @@ from .locales import LANGUAGES, builtin_labels
 from .markdown import parse_inline
 from .model import plain_text
 from .statuses import vocabulary, wording
+from .style import Colours
+
+HOUSE = Colours()  # the tracker is the brief's, not an audience's: the house colours, as the default style has them
 
 SCHEMA = "briefgen-tracker"  # the JSON's "schema", the XLSX's hidden sheet: what import recognises
 VERSION = 1
@@ -58,6 +61,13 @@ class StatusWord:
 
 
 @dataclass(frozen=True)
+class PriorityWord:
+    name: str  # high | medium | low
+    word: str  # in the tracker's language
+    colour: str  # "#RRGGBB": the house's card bar of that priority
+
+
+@dataclass(frozen=True)
 class Row:
     """One recommendation: the brief's fields as plain text, and its latest status entry as written."""
 
@@ -81,14 +91,18 @@ class Tracker:
     brief_date: date
     headers: tuple[str, ...]  # one per COLUMNS, in the tracker's language
     statuses: tuple[StatusWord, ...]  # the brief's vocabulary, in order
-    priorities: tuple[tuple[str, str], ...]  # (name, word): high, medium, low
+    priorities: tuple[PriorityWord, ...]
     rows: tuple[Row, ...]
+    header_fill: str  # "#RRGGBB"
 
     def status_word(self, name: str) -> str:
         return next((s.word for s in self.statuses if s.name == name), name)
 
     def priority_word(self, name: str) -> str:
-        return dict(self.priorities).get(name, name)
+        return next((p.word for p in self.priorities if p.name == name), name)
+
+    def priority_colour(self, name: str) -> str | None:
+        return next((p.colour for p in self.priorities if p.name == name), None)
 
     def cells(self, row: Row) -> tuple[str | date | None, ...]:
         """A row as a sheet shows it, column by column: words in the tracker's language, None for nothing."""
@@ -151,6 +165,7 @@ def tracker(brief: Brief) -> Tracker:
         brief_date=brief.date,
         headers=header_words(brief.language),
         statuses=status_words(brief, brief.language),
-        priorities=tuple((p, str(labels[p])) for p in PRIORITIES),
+        priorities=tuple(PriorityWord(p, str(labels[p]), getattr(HOUSE, p)) for p in PRIORITIES),
         rows=tuple(_row(g.name, r, brief.language) for g in brief.groups for r in g.items),
+        header_fill=HOUSE.box,
     )

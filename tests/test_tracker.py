@@ -93,7 +93,8 @@ def test_the_status_column_offers_the_brief_s_statuses_in_its_words_and_colours_
     assert rule.type == "list" and rule.formula1 == f'"{EN_STATUSES}"' and str(rule.sqref) == "G2:G3"
     fills = {r.formula[0]: r.dxf.fill.bgColor.rgb for r in ws.conditional_formatting["G2:G3"]}
     assert fills['"Fully implemented"'] == "00BBD6C3" and len(fills) == 5  # #1B7837, 70 % lighter
-    assert ws["D2"].fill.fgColor.rgb == "00F2D7D5"  # high priority, lightly red
+    assert ws["D2"].fill.fgColor.rgb == "00EED6D4"  # high priority: the house's #A93226, 80 % lighter
+    assert ws["A1"].fill.fgColor.rgb == "00EAF1F8" and ws["A1"].font.b  # the header: the house's box fill
 
 
 def test_column_widths_fit_the_text_and_long_text_wraps(desk):

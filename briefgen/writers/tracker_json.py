@@ -2,8 +2,8 @@
 
     {"schema": "briefgen-tracker", "version": 1, "brief": "<id>", "title": "...",
      "language": "en", "date": "YYYY-MM-DD",
-     "statuses": [{"name": "fully", "label": "Fully implemented", "colour": "#1B7837"}, ...],
-     "recommendations": [{"id": "CA-1", "group": "...", "title": "...", "priority": "high",
+     "statuses": [{"name": "fully", "label": "Fully implemented", "colour": "#RRGGBB"}, ...],
+     "recommendations": [{"id": "CA-1", "group": "...", "title": "...", "priority": "high | medium | low",
        "actors": ["..."], "timeframe": "...", "status": "partially" | null,
        "date": "YYYY-MM-DD" | null, "note": "Markdown", "by": "..."}, ...]}
 

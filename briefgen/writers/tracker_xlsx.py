@@ -32,7 +32,6 @@ from .common import release_epoch
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 META_SHEET = "briefgen"  # hidden: schema, brief, language, statuses
 DATE_FORMAT = "yyyy-mm-dd"
-PRIORITY_COLOURS = {"high": "#C0392B", "medium": "#E08214", "low": "#878787"}
 MAX_WIDTH = {True: 60, False: 24}  # characters: wide (wrapped) columns, others
 MIN_WIDTH = 8
 MIN_EDITED_WIDTH = {"date": 12, "note": 40, "by": 14}  # room for what a desk types
@@ -74,7 +73,7 @@ def _fill(ws, sheet: Tracker) -> None:
     ws.append(list(sheet.headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E7E6E6")
+        cell.fill = PatternFill("solid", fgColor=_light(sheet.header_fill, 1.0))
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for row in sheet.rows:
         ws.append(list(sheet.cells(row)))
@@ -87,7 +86,7 @@ def _fill(ws, sheet: Tracker) -> None:
                 cell.number_format = DATE_FORMAT
                 cell.alignment = Alignment(vertical="top", horizontal="left")
             if column.key == "priority":
-                colour = PRIORITY_COLOURS.get(sheet.rows[cell.row - 2].priority)
+                colour = sheet.priority_colour(sheet.rows[cell.row - 2].priority)
                 if colour:
                     cell.fill = PatternFill("solid", fgColor=_light(colour, 0.2))
         ws.column_dimensions[letter].width = _width(ws, index, column, sheet)
