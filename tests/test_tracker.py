@@ -89,8 +89,10 @@ def test_the_xlsx_holds_a_row_per_recommendation_under_a_frozen_filtered_header(
 
 def test_the_status_column_offers_the_brief_s_statuses_in_its_words_and_colours_them(desk):
     ws = openpyxl.load_workbook(io.BytesIO(_sheet(desk))).worksheets[0]
-    [rule] = ws.data_validations.dataValidation
+    rule, dates = ws.data_validations.dataValidation
     assert rule.type == "list" and rule.formula1 == f'"{EN_STATUSES}"' and str(rule.sqref) == "G2:G3"
+    assert (dates.type, dates.operator, dates.formula1) == ("date", "greaterThanOrEqual", "DATE(2010,1,15)")
+    assert str(dates.sqref) == "H2:H3" and dates.showErrorMessage  # no text in a date cell, none before the brief
     fills = {r.formula[0]: r.dxf.fill.bgColor.rgb for r in ws.conditional_formatting["G2:G3"]}
     assert fills['"Fully implemented"'] == "00BBD6C3" and len(fills) == 5  # #1B7837, 70 % lighter
     assert ws["D2"].fill.fgColor.rgb == "00EED6D4"  # high priority: the house's #A93226, 80 % lighter
@@ -132,7 +134,7 @@ def test_a_status_word_with_a_comma_is_listed_from_the_hidden_sheet(tmp_path, mo
     own = 'statuses:\n  - {name: accepted, colour: "#1B7837"}\n  - {name: "noted, not accepted", colour: "#B2182B"}\n'
     text = BRIEF.replace("summary:", own + "summary:").replace("status: partially", "status: accepted")
     book = openpyxl.load_workbook(io.BytesIO(_sheet(write_brief(tmp_path, text))))
-    [rule] = book.worksheets[0].data_validations.dataValidation
+    rule = book.worksheets[0].data_validations.dataValidation[0]
     assert rule.formula1 == "'briefgen'!$B$6:$B$7"
     assert [c.value for c in book["briefgen"]["B"][5:7]] == ["accepted", "noted, not accepted"]
 

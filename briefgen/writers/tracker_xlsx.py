@@ -44,7 +44,8 @@ def write(sheet: Tracker) -> Artifact:
     main = book.active
     main.title = sheet_title(sheet)
     _fill(main, sheet)
-    _statuses(book, main, sheet)
+    _statuses(main, sheet)
+    _dates(main, sheet)
     _meta(book, sheet)
     epoch = release_epoch(Metadata(title=sheet.title, date=sheet.brief_date))
     stamp = datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
@@ -129,7 +130,7 @@ def _heights(ws, sheet: Tracker) -> None:
         ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines + 3
 
 
-def _statuses(book: Workbook, ws, sheet: Tracker) -> None:
+def _statuses(ws, sheet: Tracker) -> None:
     """The status column's drop-down of the statuses' words, and a light fill per status."""
     column = get_column_letter(1 + [c.key for c in COLUMNS].index("status"))
     last = max(len(sheet.rows) + 1, 2)
@@ -151,6 +152,21 @@ def _statuses(book: Workbook, ws, sheet: Tracker) -> None:
 
 
 _STATUS_ROW = 6  # the hidden sheet's first status row: name in A, word in B
+
+
+def _dates(ws, sheet: Tracker) -> None:
+    """The date column takes dates from the brief's on: a spreadsheet refuses text typed there."""
+    column = get_column_letter(1 + [c.key for c in COLUMNS].index("date"))
+    start = sheet.brief_date
+    rule = DataValidation(
+        type="date",
+        operator="greaterThanOrEqual",
+        formula1=f"DATE({start.year},{start.month},{start.day})",
+        allow_blank=True,
+        showErrorMessage=True,
+    )
+    rule.add(f"{column}2:{column}{max(len(sheet.rows) + 1, 2)}")
+    ws.add_data_validation(rule)
 
 
 def _meta(book: Workbook, sheet: Tracker) -> None:
