@@ -24,8 +24,9 @@ from .model import UNSAFE_CHARACTERS, Document, Metadata, plain_text
 from .render import render_markdown
 from .select import Shaped, shape
 from .style import Style
+from .tracker import Tracker, tracker
 from .typography import typeset
-from .writers import FORMATS, Artifact, Assets, writer
+from .writers import FORMATS, Artifact, Assets, data_writer, writer
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,10 @@ class Job:
     """One output to make: everything its writer needs, as plain data a worker process can take."""
 
     relative_path: Path  # <brief-id>/<brief-id>_<audience>.<format>
-    audience: str
+    audience: str  # "" for a data format's file: the brief's, not an audience's
     format: str
-    document: Document
-    theme: Theme
+    document: Document | Tracker  # a data format's writer takes the brief's tracker
+    theme: Theme | None
     assets: Assets
     cited: tuple[str, ...]
     inputs: str  # incremental.inputs_digest: equal digests make equal bytes
@@ -166,21 +167,35 @@ def plan(
     roots: tuple[Path, ...],
     refs: dict[str, Reference],
 ) -> list[Job]:
-    """Every output of one brief as a job: templates run and citations resolved, no writer yet."""
+    """Every output of one brief as a job: templates run and citations resolved, no writer yet.
+
+    A data format (the tracker) is one job for the brief, whatever the audiences.
+    """
     jobs = []
-    for audience in (a for a in audiences if for_this_brief(a, brief)):  # the others: app.plan.for_brief
+    documents = [f for f in formats if not FORMATS[f].data]
+    for audience in (a for a in audiences if for_this_brief(a, brief)) if documents else ():  # app.plan.for_brief
         doc, cited = to_document(brief, audience, roots, refs)
-        for fmt in formats:
-            name = Path(brief.id) / f"{brief.id}_{audience.name}.{FORMATS[fmt].name}"
+        for fmt in documents:
+            name = Path(brief.id) / FORMATS[fmt].file_name(brief.id, audience.name)
             theme = audience.theme_in(brief.language)
             inputs = inputs_digest(doc, theme, audience.assets, fmt)
             jobs.append(Job(name, audience.name, fmt, doc, theme, audience.assets, cited, inputs, theme.max_pages))
+    data = [f for f in formats if FORMATS[f].data]
+    if data:
+        sheet = tracker(brief)
+        for fmt in data:
+            name = Path(brief.id) / FORMATS[fmt].file_name(brief.id, "")
+            jobs.append(Job(name, "", fmt, sheet, None, Assets(), (), inputs_digest(sheet, None, Assets(), fmt)))
     return jobs
 
 
 def make(job: Job) -> Output:
     """Run one job's writer. A top-level function of picklable data, so a process pool can run it."""
-    artifact = writer(job.format)(job.document, job.theme, job.assets)
+    if isinstance(job.document, Tracker):
+        artifact = data_writer(job.format)(job.document)
+    else:
+        assert job.theme is not None  # a document's job always has its audience's design
+        artifact = writer(job.format)(job.document, job.theme, job.assets)
     return Output(job.relative_path, job.audience, job.format, artifact, job.cited, job.inputs, job.max_pages)
 
 
@@ -243,7 +258,7 @@ def manifest(
     entries = kept + [
         {
             "file": o.relative_path.name,
-            "audience": o.audience,
+            "audience": o.audience or None,
             "format": o.format,
             "media_type": o.artifact.media_type,
             "bytes": len(o.data),

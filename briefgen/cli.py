@@ -187,6 +187,38 @@ def mail_command(**options) -> None:
         sys.exit(code)
 
 
+# ---------------------------------------------------------------- the tracker
+
+
+@cli.group()
+def track() -> None:
+    """Follow up a brief's recommendations: the tracker sheet (`build -f xlsx`) read back."""
+
+
+@track.command("import")
+@click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("brief", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show the entries it would add; change nothing.")
+@click.option(
+    "--bib",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="BibTeX file for the notes' citations (repeatable; default: as `build` finds it).",
+)
+def track_import(sheet: Path, brief: Path, dry_run: bool, bib: tuple[Path, ...]) -> None:
+    """Add the statuses, dates and notes a desk entered in SHEET (.xlsx, .csv or .json) to BRIEF's histories.
+
+    A row adds an entry to its recommendation's `status:` when its status, date or note differs
+    from the latest entry: importing twice adds nothing twice. The brief keeps its comments,
+    order and quoting; any problem (each named at its cell) leaves it untouched, exit 1.
+    """
+    from datetime import date
+
+    from .app.track import ImportRequest, run_import
+
+    run_import(ImportRequest(sheet, brief, date.today(), dry_run, bib), _reporter())
+
+
 # ---------------------------------------------------------------- templates and workspaces
 
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .design import Theme
     from .errors import Problem
     from .model import Document
+    from .tracker import Tracker
     from .writers import Assets
 
 MANIFEST = "manifest.json"  # in each brief's output folder
@@ -138,10 +139,12 @@ def sources_digest(files: Iterable[Path], roots: tuple[Path, ...]) -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(document: Document, theme: Theme, assets: Assets, fmt: str) -> str:
+def inputs_digest(document: Document | Tracker, theme: Theme | None, assets: Assets, fmt: str) -> str:
     """One output's inputs as the writer gets them: equal digests give equal bytes.
 
-    The model and design are frozen dataclasses of plain values, so their repr is their content.
+    The model (or the tracker's rows) and design are frozen dataclasses of plain values, so their
+    repr is their content. A tracker has no design (None) and no assets; its words come from the
+    built-in labels, part of the toolchain.
     """
     digest = hashlib.sha256(f"{toolchain()}\0{_environment()}\0{fmt}\0".encode())
     digest.update(repr(document).encode("utf-8", "surrogatepass"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .writers import DEFAULT_FORMATS, FORMATS
+from .writers import DEFAULT_FORMATS, DOCUMENT_FORMATS, FORMATS
 
 
 def out_option(help_text: str):
@@ -159,7 +159,7 @@ _MAIL_DELIVERY = [
         "--format",
         "formats",
         multiple=True,
-        type=click.Choice(list(FORMATS)),
+        type=click.Choice(list(DOCUMENT_FORMATS)),
         help="Attach this format (repeatable; default: the audience's email.attach).",
     ),
     click.option(

@@ -16,7 +16,7 @@ from .brief import PRIORITIES
 from .citestyles import CITATION_STYLES, NO_MARKERS
 from .errors import suggestion
 from .locales import Label, builtin_labels, labels_for, plural_form
-from .writers import FORMATS
+from .writers import DOCUMENT_FORMATS
 
 DEFAULT_LABELS: dict[str, Label] = builtin_labels("en")  # briefgen/locales/en.json; other languages beside it
 PLURAL_LABEL = {
@@ -135,7 +135,7 @@ class Email:
     )
     attach: tuple[str, ...] = key(
         ("pdf",),
-        schema={"type": "array", "items": {"enum": list(FORMATS)}, "minItems": 1, "uniqueItems": True},
+        schema={"type": "array", "items": {"enum": list(DOCUMENT_FORMATS)}, "minItems": 1, "uniqueItems": True},
         doc="the formats `briefgen mail` attaches unless -f says otherwise",
     )
 
@@ -179,7 +179,8 @@ class Style:
     labels: dict[str, Label] = key(
         schema={"type": "object", "additionalProperties": LABEL},
         doc="fixed wording, over the built-in wording of the brief's `language` (en, fr, de, it, ru, es, kk, uz); "
-        "a count's label may give CLDR plural forms ({one: ..., other: ...}): " + ", ".join(DEFAULT_LABELS),
+        "a count's label may give CLDR plural forms ({one: ..., other: ...}): "
+        + ", ".join(k for k in DEFAULT_LABELS if not k.startswith("tracker_")),  # the tracker is no audience's
         factory=dict,
     )
     labels_in: dict[str, dict[str, Label]] = key(

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from .app.events import Event
-from .errors import display_path
+from .errors import display_path, printable
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 _ERASE_LINE = "\r\x1b[K"
@@ -126,6 +126,14 @@ class TerminalReporter:
         if self.verbosity < VERBOSE:  # under -v each output has said so
             count = event.outputs
             self.say(f"{display_path(event.brief)}: {count} output{'s' if count != 1 else ''} up to date")
+
+    def _StatusAdded(self, event) -> None:
+        verb = "would add" if event.dry_run else "added"
+        note = f": {printable(event.note.strip().splitlines()[0])}" if event.note.strip() else ""
+        self.say(f"{display_path(event.brief)}: {event.id}: {verb} {event.date} {event.status}{note}")
+
+    def _NothingToAdd(self, event) -> None:
+        self.say(f"{display_path(event.brief)}: nothing to add from {display_path(event.sheet)}")
 
     def _Checked(self, event) -> None:
         self.say(f"{display_path(event.brief)}: ok ({event.recommendations} recommendations in {event.groups} groups)")

@@ -219,11 +219,13 @@ def test_the_example_follow_up_says_the_same_in_every_format(workspace):
         "docx": _docx_text(folder / "kazakhstan-osce-2011_follow-up.docx"),
     }
     for fmt, text in texts.items():
-        flat = re.sub(r"\s+", " ", text)
+        flat = re.sub(r"[\s|]+", " ", text)
         assert "Not implemented (20 January 2011)" in flat, fmt
         assert "made 10 recommendations" in flat, fmt
         assert "Overtaken by events." in flat and "Geneva International Discussions" in flat, fmt
-        assert _counts_in(flat[flat.index("by group") :]) == expected, fmt
+        # the chart's numbers as a table (the text format lists a wide table's rows as records)
+        table = flat.index("Group Fully implemented" if fmt != "txt" else "by group Group: Central Asia")
+        assert _counts_in(flat[table:]) == expected, fmt
 
 
 def _spaced(text: str) -> str:

@@ -21,6 +21,7 @@ IMPORT_NAMES = {  # a distribution's name on the index -> the module it installs
     "mdit-py-plugins": "mdit_py_plugins",
     "pybtex": "pybtex",
     "email-validator": "email_validator",
+    "ruamel.yaml": "ruamel",
     "css-inline": "css_inline",
 }
 

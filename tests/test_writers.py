@@ -17,7 +17,7 @@ from briefgen.design import theme
 from briefgen.markdown import parse_markdown
 from briefgen.model import Document, Metadata
 from briefgen.style import Style
-from briefgen.writers import DEFAULT_FORMATS, FORMATS, Artifact, Assets, writer
+from briefgen.writers import DEFAULT_FORMATS, DOCUMENT_FORMATS, FORMATS, Artifact, Assets, writer
 
 from conftest import ROOT, require_program
 
@@ -29,8 +29,8 @@ DOC = Document(
 )
 
 
-@pytest.mark.parametrize("name", list(FORMATS))
-def test_every_format_returns_an_artifact_with_its_media_type_and_notes(name):
+@pytest.mark.parametrize("name", DOCUMENT_FORMATS)
+def test_every_document_format_returns_an_artifact_with_its_media_type_and_notes(name):
     artifact = writer(name)(DOC, theme(Style()), Assets())
     assert isinstance(artifact, Artifact) and artifact.data
     assert artifact.media_type == FORMATS[name].media_type

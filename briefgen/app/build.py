@@ -136,5 +136,5 @@ def finish_brief(planned: Pending, request: BuildRequest, reporter: Reporter) ->
         files.append((Path(brief.id) / MANIFEST, body))
     written = write_set(files, request.out_dir) if files else []
     for target, o in zip(written, outputs, strict=False):
-        reporter.report(Written(target, planned.templates[o.audience], len(o.data), o.pages))
+        reporter.report(Written(target, planned.templates.get(o.audience, "tracker"), len(o.data), o.pages))
     report_unchanged(planned.path, planned.unchanged, request, reporter, anything_written=bool(outputs))

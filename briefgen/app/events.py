@@ -20,6 +20,29 @@ class Event:
     """Base of every event, so a reporter can be typed over all of them."""
 
 
+# ---------------------------------------------------------------- track import
+
+
+@dataclass(frozen=True)
+class StatusAdded(Event):
+    """One status entry `track import` added to a recommendation's history (or would add: dry run)."""
+
+    brief: Path
+    id: str
+    date: str  # YYYY-MM-DD
+    status: str  # the status's name, as the brief writes it
+    note: str
+    dry_run: bool
+
+
+@dataclass(frozen=True)
+class NothingToAdd(Event):
+    """A tracker that says nothing the brief's histories do not already say."""
+
+    sheet: Path
+    brief: Path
+
+
 # ---------------------------------------------------------------- any command
 
 

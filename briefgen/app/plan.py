@@ -104,7 +104,8 @@ def unchanged_outputs(
     skipped = recorded_skipped(previous, brief_id, sources)
     if request.audiences and skipped & set(names):
         return None  # asked for by name: the full build says why it is not for this brief
-    files = [f"{brief_id}_{a}.{FORMATS[f].name}" for a in names if a not in skipped for f in request.formats]
+    wanted = [a for a in names if a not in skipped]
+    files = list(dict.fromkeys(FORMATS[f].file_name(brief_id, a) for a in wanted for f in request.formats))
     entries = unchanged_entries(previous, brief_id, folder, files, sources)
     if entries is None:
         return None

@@ -6,6 +6,10 @@ and touches nothing else: no file system, no clock, no process-wide settings.
 Writers are imported only when used (reportlab and python-docx are slow to load).
 A new format is one module plus one line in `FORMATS`; the CLI's `-f` choices,
 the build manifest and the format lists in the README and docs/using.md all read this registry.
+
+A data format (`Format.data`) writes the brief's data, not an audience's document: its module's
+`write(tracker: tracker.Tracker) -> Artifact` makes one file per brief (`<id>_tracker.<format>`),
+whatever audiences a build is asked for.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:  # the style module reads this registry, and the design reads the style
     from ..design import Theme
     from ..model import Document
+    from ..tracker import Tracker
 
 
 @dataclass(frozen=True)
@@ -45,12 +50,21 @@ class Writer(Protocol):
     def __call__(self, doc: Document, theme: Theme, assets: Assets) -> Artifact: ...
 
 
+class DataWriter(Protocol):
+    def __call__(self, sheet: Tracker) -> Artifact: ...
+
+
 @dataclass(frozen=True)
 class Format:
     name: str  # also the file extension
     module: str
     media_type: str
     description: str
+    data: bool = False  # writes the brief's recommendation set (a tracker.Tracker), once per brief
+
+    def file_name(self, brief_id: str, audience: str) -> str:
+        """`<id>_<audience>.<format>`; a data format's file is the brief's: `<id>_tracker.<format>`."""
+        return f"{brief_id}_{'tracker' if self.data else audience}.{self.name}"
 
 
 FORMATS: dict[str, Format] = {
@@ -73,10 +87,36 @@ FORMATS: dict[str, Format] = {
             "text/markdown",
             "pandoc Markdown: citations resolved, ^[notes], fenced divs; for pandoc or any Markdown tool downstream",
         ),
+        Format(
+            "xlsx",
+            "briefgen.writers.tracker_xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "the tracker sheet: every recommendation a row, a status drop-down; `briefgen track import` reads it back",
+            data=True,
+        ),
+        Format(
+            "csv",
+            "briefgen.writers.tracker_csv",
+            "text/csv",
+            "the tracker as CSV (UTF-8 with BOM, RFC 4180), headers and statuses in the brief's language",
+            data=True,
+        ),
+        Format(
+            "json",
+            "briefgen.writers.tracker_json",
+            "application/json",
+            "the tracker as JSON (`schema`, `version`), statuses by name, for other trackers",
+            data=True,
+        ),
     )
 }
+DOCUMENT_FORMATS = tuple(name for name, f in FORMATS.items() if not f.data)  # what an audience's brief comes in
 DEFAULT_FORMATS = ("docx", "pdf")
 
 
 def writer(name: str) -> Writer:
+    return import_module(FORMATS[name].module).write
+
+
+def data_writer(name: str) -> DataWriter:
     return import_module(FORMATS[name].module).write
