@@ -16,6 +16,21 @@ pdftoppm -r 45 -png -f 1 -l 1 -singlefile "$tmp/kazakhstan-osce-2010.ru/kazakhst
   docs/first-page-practitioner-ru
 echo "docs/first-page-practitioner-ru.png"
 
+# the follow-up a year on (briefs/kazakhstan-osce-2011.yaml), and its tracker sheet as LibreOffice Calc prints it
+briefgen build briefs/kazakhstan-osce-2011.yaml -a follow-up -f pdf -f xlsx -o "$tmp" >/dev/null
+pdftoppm -r 45 -png -f 1 -l 1 -singlefile "$tmp/kazakhstan-osce-2011/kazakhstan-osce-2011_follow-up.pdf" \
+  docs/first-page-follow-up
+echo "docs/first-page-follow-up.png"
+(cd "$tmp" && soffice --headless --convert-to pdf --outdir "$tmp" \
+  "$tmp/kazakhstan-osce-2011/kazakhstan-osce-2011_tracker.xlsx" >/dev/null 2>&1)
+pdftoppm -r 160 -png -f 1 -l 1 -singlefile "$tmp/kazakhstan-osce-2011_tracker.pdf" "$tmp/tracker"
+python3 -c 'from PIL import Image, ImageChops; import sys
+im = Image.open(sys.argv[1]).convert("RGB")
+left, top, right, bottom = ImageChops.difference(im, Image.new("RGB", im.size, "white")).getbbox()
+im.crop((max(left - 10, 0), max(top - 10, 0), right + 10, bottom + 10)).quantize(64).save(sys.argv[2], optimize=True)' \
+  "$tmp/tracker.png" docs/tracker-sheet.png
+echo "docs/tracker-sheet.png"
+
 # docs/customising.md's picture: its worked example, run in a scratch workspace.
 repo=$(pwd)
 (

@@ -181,7 +181,12 @@ def test_the_readme_setup_commands_are_the_ones_ci_runs() -> None:
 
 def _sample_workspace(folder: Path) -> None:
     (folder / "briefs").mkdir()
-    for name in ("kazakhstan-osce-2010.yaml", "distribution.csv"):
+    for name in (
+        "kazakhstan-osce-2010.yaml",
+        "distribution.csv",
+        "kazakhstan-osce-2011.yaml",
+        "kazakhstan-osce-2011.bib",
+    ):
         shutil.copy(ROOT / "briefs" / name, folder / "briefs" / name)
     shutil.copy(ROOT / "references.bib", folder / "references.bib")
 
