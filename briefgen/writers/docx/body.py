@@ -57,10 +57,8 @@ from ...model import (
     safe_url,
 )
 from ...model import Paragraph as Para
-from ..chart import alt_text, bars, caption, layout, numbers_table, parts
 from ..measure import cell_fit, column_widths, estimated_height, line_count, list_indent
 from . import ooxml
-from .chart import add_picture
 from .styles import ROLE_STYLES, box_style_name
 
 TWIPS_PER_POINT = 20
@@ -331,6 +329,9 @@ class BodyWriter:
 
     def block_Chart(self, chart: Chart, where, depth: int) -> None:
         """The caption kept with the chart (a picture described by its alternative text), then the numbers' table."""
+        from ..chart import alt_text, bars, caption, layout, numbers_table, parts  # here: a brief without a chart
+        from .chart import add_picture  # never loads them (Pillow's drawing modules among them)
+
         title = caption(chart)
         if title:
             self.block_Paragraph(title, where, depth)

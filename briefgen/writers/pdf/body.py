@@ -59,10 +59,8 @@ from ...model import (
 )
 from ...model import Paragraph as Para
 from ...model import Table as TableNode
-from ..chart import alt_text, caption, numbers_table
 from ..measure import CELL_MIN_EMS, cell_fit, column_widths, list_indent, room_for, text_width, words_fit_scale
 from . import budget
-from .chart import ChartFigure
 from .footnotes import Container, NoteParagraph, TaggedParagraph, note_anchor
 from .glyphs import Glyphs, right_to_left_runs
 from .rlhooks import LabelledList, frame_cursor, frame_of, set_row_split_range, split_in_frame_of
@@ -695,6 +693,9 @@ class Builder:
 
     def block_Chart(self, chart: Chart, width: float) -> list[Flowable]:
         """The caption, kept with the chart (a Figure with its alternative text), then the numbers' table."""
+        from ..chart import alt_text, caption, numbers_table  # here: a brief without a chart never loads them
+        from .chart import ChartFigure
+
         title = caption(chart)
         made: list[Flowable] = self.block_Paragraph(title, width) if title else []
         for flowable in made:

@@ -56,7 +56,6 @@ from ... import fonts
 from ...design import Theme, note_paragraphs
 from ...model import Block, Box, Chart, Code, Document, Heading, Inline, ListBlock, Note, Quote, Table, plain_text
 from ...model import Paragraph as Para
-from ..chart import caption, numbers_table
 from ..common import byline, kicker_text, running_text
 from .styles import UnshapedTTFont, role_font, text_faces
 
@@ -571,6 +570,8 @@ def _block_texts(blocks: tuple[Block, ...], theme: Theme, headings: list[str]) -
             case Box(blocks=inner) | Quote(blocks=inner):
                 yield from _block_texts(inner, theme, list(headings))  # a card's title covers only the card
             case Chart() as chart:  # its caption and table as the PDF sets them; the drawing's labels in its font
+                from ..chart import caption, numbers_table  # here: a brief without a chart never loads them
+
                 yield from _block_texts(tuple(b for b in (caption(chart), numbers_table(chart)) if b), theme, headings)
                 where = f'in the chart "{_opening(plain_text(chart.caption))}"' + _under(headings)
                 for label in (*chart.series, *chart.categories):
