@@ -835,7 +835,14 @@ def _load_bibliography(path: Path, version: tuple[int, int] | None, file: str) -
         raise BibliographyError(Problem(file, None, None, "", str(too_large))) from None
     except UnicodeDecodeError as e:
         raise BibliographyError(Problem(file, None, None, "", f"not UTF-8 text ({e.reason})")) from None
-    return parse_bibtex(text, file)
+    from . import cache
+
+    name = cache.key("bib", file, text)  # the name it is known by goes into what parsing says
+    parsed = cache.get("bib", name)
+    if not isinstance(parsed, dict):
+        parsed = parse_bibtex(text, file)  # a bibliography with a mistake raises: never stored
+        cache.put("bib", name, parsed)
+    return parsed
 
 
 load_bibliography.cache_clear = _load_bibliography.cache_clear  # type: ignore[attr-defined]  # the cache's clear, on the public name

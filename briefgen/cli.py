@@ -60,11 +60,18 @@ class _Group(click.Group):
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only: no file list, no warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print the bibliography, template and size of each output.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
+@click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write the per-user cache (`briefgen cache`); same output."
+)
 @click.pass_context
-def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
+def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool, no_cache: bool) -> None:
     """Turn YAML recommendation sets into audience-specific DOCX and PDF briefs."""
     if quiet and verbose:
         raise click.UsageError("-q and -v contradict each other; give one")
+    if no_cache:
+        from .cache import disable
+
+        disable()
     ctx.meta["briefgen.verbosity"] = QUIET if quiet else VERBOSE if verbose else NORMAL
 
 
@@ -217,6 +224,35 @@ def track_import(sheet: Path, brief: Path, dry_run: bool, bib: tuple[Path, ...])
     from .app.track import ImportRequest, run_import
 
     run_import(ImportRequest(sheet, brief, date.today(), dry_run, bib), _reporter())
+
+
+# ---------------------------------------------------------------- the cache
+
+
+@cli.group()
+def cache() -> None:
+    """The per-user cache that makes a build start warm: parsed bibliographies, validated styles,
+    compiled templates. It never changes an output; `--no-cache` leaves it alone."""
+
+
+@cache.command("info")
+def cache_info() -> None:
+    """Where the cache is and how much it holds."""
+    from . import cache as store
+
+    root = store.folder()
+    files = [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+    size = sum(p.stat().st_size for p in files)
+    click.echo(f"{root}: {len(files)} files, {size / 1024:.0f} KB (at most {store.MAX_BYTES // 1024 // 1024} MB)")
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Empty the cache; the next build fills it again."""
+    from . import cache as store
+
+    files, size = store.clear()
+    click.echo(f"{store.folder()}: removed {files} files, {size / 1024:.0f} KB")
 
 
 # ---------------------------------------------------------------- templates and workspaces

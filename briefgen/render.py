@@ -1083,6 +1083,25 @@ def _evaluation(passed: object, env: _BoundedSandbox) -> object:
 
 
 @functools.lru_cache(maxsize=8)
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    """Jinja's own cache of compiled templates, in the per-user cache (briefgen/cache.py).
+
+    Jinja checks each template's source against what it compiled; the folder is per toolchain
+    (incremental.toolchain), as this module's code generator (the bounded sandbox) is briefgen's.
+    """
+    from . import cache
+
+    root = cache.jinja_folder()
+    if root is None:
+        return None
+    folder = root / cache.key("jinja")[:16]
+    try:
+        folder.mkdir(exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def _environment(roots: tuple[Path, ...]) -> _BoundedSandbox:
     """One environment per template search path, so each template compiles once per process.
 
@@ -1091,6 +1110,7 @@ def _environment(roots: tuple[Path, ...]) -> _BoundedSandbox:
     """
     env = _BoundedSandbox(
         loader=_FolderLoader([str(r) for r in roots]),
+        bytecode_cache=_compiled_templates(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,

@@ -193,6 +193,35 @@ def _validator_class() -> Any:
 
 
 def schema_problems(data: Any, schema: dict[str, Any], file: str, pos: Positions) -> list[Problem]:
+    """What the schema finds wrong, each at its line. Content that passed this schema before (the
+    per-user cache, briefgen/cache.py) is not validated again: a warm build imports no jsonschema."""
+    from . import cache
+
+    name = _canonical(schema, data)
+    if name is not None and cache.get("schema", name) is True:
+        return []
+    problems = _validate(data, schema, file, pos)
+    if not problems and name is not None:
+        cache.put("schema", name, True)
+    return problems
+
+
+def _canonical(schema: Any, data: Any) -> str | None:
+    """The cache's name for this data under this schema, its types told apart (a date is not its string);
+    None for data JSON cannot write in one canonical way (keys of mixed types, nesting too deep)."""
+    from . import cache
+
+    try:
+        texts = [
+            json.dumps(v, sort_keys=True, ensure_ascii=False, default=lambda o: f"<{type(o).__name__}:{o!r}>")
+            for v in (schema, data)
+        ]
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return cache.key("schema", *texts)
+
+
+def _validate(data: Any, schema: dict[str, Any], file: str, pos: Positions) -> list[Problem]:
     from jsonschema import FormatChecker
 
     validator = _validator_class()(schema, format_checker=FormatChecker())

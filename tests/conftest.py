@@ -109,6 +109,14 @@ def _put(path: Path, content: str | Path) -> None:
         path.write_text(content, encoding="utf-8")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory):
+    """The per-user cache (briefgen/cache.py) of every test run, command and subprocess: never the tester's."""
+    os.environ["BRIEFGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+    os.environ.pop("BRIEFGEN_NO_CACHE", None)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_bibliography_cache():
     """Tests reuse relative paths like references.bib in different temporary workspaces."""
