@@ -26,6 +26,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,7 @@ def put(kind: str, name: str, value: Any) -> None:
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(tmp.name)
         return
-    trim()
+    _trim_now_and_then()
 
 
 def jinja_folder() -> Path | None:
@@ -115,13 +116,28 @@ def jinja_folder() -> Path | None:
     return path
 
 
+TRIM_EVERY_S = 60  # a full look at the cache's size, at most once a minute: each put is a stat, not a walk
+
+
+def _trim_now_and_then() -> None:
+    mark = folder() / ".trimmed"
+    try:
+        if time.time() - mark.stat().st_mtime < TRIM_EVERY_S:
+            return
+    except OSError:
+        pass  # never trimmed yet
+    with contextlib.suppress(OSError):
+        mark.touch()
+    trim()
+
+
 def trim(limit: int = MAX_BYTES) -> None:
     """Remove the least recently used entries until the cache holds at most `limit` bytes."""
     entries = []
     for path in folder().rglob("*"):
         with contextlib.suppress(OSError):
             stat = path.stat()
-            if path.is_file():
+            if path.is_file() and path.name != ".trimmed":
                 entries.append((stat.st_mtime_ns, stat.st_size, path))
     total = sum(size for _, size, _ in entries)
     for _, size, path in sorted(entries):

@@ -37,7 +37,7 @@ def _build(out: str, *options: str) -> dict[str, bytes]:
 def _entries(folder: Path) -> dict[str, int]:
     kinds: dict[str, int] = {}
     for path in folder.rglob("*"):
-        if path.is_file():
+        if path.is_file() and not path.name.startswith("."):  # not the trimming's mark
             kind = path.relative_to(folder).parts[0]
             kinds[kind] = kinds.get(kind, 0) + 1
     return kinds
