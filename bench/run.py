@@ -362,19 +362,22 @@ class Bench:
 
     # timing -------------------------------------------------------
     def time(self, cases: list[Case], runs: int | None = None) -> None:
-        """A warm-up of each command, then `runs` rounds; in each, every case's briefgen and anchor back to back.
-
-        The warm-up's timings are dropped; the order within a pair alternates between rounds, so
-        neither side always runs on the caches the other just warmed.
-        """
+        """A warm-up pair of each case, its timings dropped, then `runs` rounds of pairs."""
         for case in cases:
             case.pair(self.work)
             case.results = {"briefgen": [], "anchor": []}
-        rounds = self.runs if runs is None else runs
-        for i in range(rounds):
+        self.rounds(cases, self.runs if runs is None else runs)
+
+    def rounds(self, cases: list[Case], count: int) -> None:
+        """`count` more rounds; in each, every case's briefgen and anchor back to back.
+
+        The order within a pair alternates between a case's pairs, so neither side always runs
+        on the caches the other just warmed.
+        """
+        for i in range(count):
             for case in cases:
-                case.pair(self.work, anchor_first=i % 2 == 1)
-            print(f"  run {i + 1}/{rounds} done", file=sys.stderr)
+                case.pair(self.work, anchor_first=len(case.results["briefgen"]) % 2 == 1)
+            print(f"  run {i + 1}/{count} done", file=sys.stderr)
 
 
 def _briefgen_command() -> list[str]:
