@@ -1,6 +1,6 @@
 """The speed guard: a short bench run whose CPU ratios must stay within 20% of the recorded ones.
 
-    python bench/guard.py            # about 2 minutes; exit 1 when a case got more than 20% slower
+    python bench/guard.py            # 1-2 minutes; exit 1 when a case got more than 20% slower
     python bench/guard.py --record   # measure and rewrite bench/guard.json (commit it with the change)
     python bench/run.py --guard      # the same
 
@@ -9,8 +9,9 @@ the practitioner's DOCX and PDF from a cold process, all 8 outputs in one comman
 8 anchor conversions 2 at a time, and the practitioner's PDF of the sample made 10 times
 longer. Each case's figure is the median over the pairs of briefgen's CPU time divided by the
 anchor's: a ratio, so a faster or slower machine moves both sides, and CPU rather than wall
-time, so a busy machine's waiting does not count. bench/guard.json holds the recorded ratios
-and where they were recorded; a change that makes briefgen slower on purpose, or faster,
+time, so a busy machine's waiting does not count. A case more than 20% over its record gets
+9 more pairs and fails only if all of them confirm it. bench/guard.json holds the recorded
+ratios and where they were recorded; a change that makes briefgen slower on purpose, or faster,
 records new ones with `--record` and commits them.
 """
 
