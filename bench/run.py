@@ -472,7 +472,9 @@ def report(bench: Bench, cases: list[Case], jobs: list[Case], memory: tuple[Samp
         one, two = jobs[0].median("briefgen"), jobs[1].median("briefgen")
         cpu = jobs[1].median("briefgen", "cpu") / jobs[0].median("briefgen", "cpu")
         name = f"{MANY_BRIEFS} briefs ({AUDIENCE} PDF), `-j 2` vs `-j 1`"
-        rows.append(row(name, f"{seconds(two)} vs {seconds(one)}", "-", f"speed-up {one / two:.2f}x", f"{cpu:.2f}x"))
+        rows.append(
+            row(name, f"{seconds(two)} vs {seconds(one)}", "-", f"speed-up {one / two:.2f}x", f"CPU {cpu - 1:+.0%}")
+        )
     else:
         rows.append(row(f"{MANY_BRIEFS} briefs, `-j 2` vs `-j 1`", "no `-j` in this briefgen", "-", "-", "-"))
     ours, theirs = memory
