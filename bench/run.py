@@ -6,10 +6,13 @@
 
 The anchors get exactly what briefgen renders: `briefgen build -f md` writes the brief as
 pandoc Markdown (citations formatted, notes, the bibliography), and pandoc converts that
-file to DOCX, or to Typst which the typst compiler turns into a PDF. Every timing is the
-wall time of whole processes, each started fresh, as a person at a terminal would run
-them; the table shows medians. Everything is written to a temporary folder, never to the
-repository. See bench/README.md for what each case means.
+file to DOCX, or to Typst which the typst compiler turns into a PDF; one more case gives
+pandoc the brief's own Markdown with `[@key]` citations and `--citeproc`. Every timing is of
+whole processes, each started fresh, as a person at a terminal would run them: wall time,
+and CPU time (user + system) of every process a command started, its workers included.
+The table shows medians of per-pair ratios (briefgen and its anchor run back to back).
+Everything is written to a temporary folder, never to the repository. See bench/README.md
+for what each case means; bench/guard.py is the short run CI uses.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import importlib.util
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,15 +46,17 @@ TYPST = "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])"
 TREE_SAMPLE = 0.05  # seconds between two looks at the process tree's memory
 
 
-def _load_scale():
-    """bench/scale.py, which makes the sample N times longer: a script beside this one, not a package."""
-    spec = importlib.util.spec_from_file_location("scale", BENCH / "scale.py")
+def _load(name: str):
+    """A script beside this one (bench/ is not a package), loaded as a module."""
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]  # dataclasses look their module up there
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 
 
-scale = _load_scale()
+scale = _load("scale")  # the sample made N times longer
+rawmd = _load("rawmd")  # the brief's own Markdown, citations as [@key], for pandoc --citeproc
 
 
 # ---------------------------------------------------------------- running processes
@@ -61,30 +67,79 @@ class Sample:
     seconds: float
     peak_kb: int  # the largest resident set of any one process in the tree (wait4's ru_maxrss)
     tree_kb: int = 0  # the largest sum over the tree's processes, when sampled
+    cpu: float = 0.0  # user + system seconds of every process started and reaped (see _children_cpu)
 
 
 class Failed(Exception):
     pass
 
 
+def _children_cpu() -> float:
+    """User + system seconds of all this process's reaped children and, through them, their reaped children.
+
+    A delta of this around a run counts every process the run started (briefgen's pool workers,
+    which briefgen joins, and both anchors running at once), as long as nothing else is reaped
+    meanwhile: the bench starts no other process while it times one.
+    """
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _execute(command: list[str], cwd: Path, sample_tree: bool) -> tuple[int, int]:
+    """One fresh process to its end: its peak resident set (kB) and, when sampled, its tree's."""
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        watcher = _TreeWatcher(proc.pid) if sample_tree else None
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        tree = watcher.stop() if watcher else 0
+        if proc.returncode:
+            err.seek(0)
+            raise Failed(f"{' '.join(command)} exited {proc.returncode}:\n{err.read().decode(errors='replace')}")
+    return usage.ru_maxrss, tree  # kB on Linux; the child's and its waited-for children's largest
+
+
 def run(commands: list[list[str]], cwd: Path, sample_tree: bool = False) -> Sample:
-    """Run commands one after another, each a fresh process; their summed wall time and peak memory."""
-    seconds, peak, tree = 0.0, 0, 0
+    """Run commands one after another, each a fresh process; their wall time, CPU time and peak memory."""
+    peak, tree = 0, 0
+    cpu, start = _children_cpu(), time.perf_counter()
     for command in commands:
-        with tempfile.TemporaryFile() as err:
-            start = time.perf_counter()
-            proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
-            watcher = _TreeWatcher(proc.pid) if sample_tree else None
-            _, status, usage = os.wait4(proc.pid, 0)
-            seconds += time.perf_counter() - start
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            if watcher:
-                tree = max(tree, watcher.stop())
-            if proc.returncode:
-                err.seek(0)
-                raise Failed(f"{' '.join(command)} exited {proc.returncode}:\n{err.read().decode(errors='replace')}")
-        peak = max(peak, usage.ru_maxrss)  # kB on Linux; the child's and its waited-for children's largest
-    return Sample(seconds, peak, tree)
+        one, whole = _execute(command, cwd, sample_tree)
+        peak, tree = max(peak, one), max(tree, whole)
+    return Sample(time.perf_counter() - start, peak, tree, _children_cpu() - cpu)
+
+
+def run_chains(chains: list[list[list[str]]], cwd: Path, width: int = 1) -> Sample:
+    """Chains of commands (one conversion each, its commands in order) with `width` chains in flight.
+
+    With width 2 the wall time is that of getting all conversions done on two cores, as
+    briefgen's two workers do; the CPU time is the sum over every process either way.
+    """
+    if width == 1:
+        return run([c for chain in chains for c in chain], cwd)
+    pending, lock, peaks, failures = list(reversed(chains)), threading.Lock(), [0], []
+
+    def worker() -> None:
+        while not failures:
+            with lock:
+                if not pending:
+                    return
+                chain = pending.pop()
+            try:
+                for command in chain:
+                    peaks.append(_execute(command, cwd, False)[0])
+            except Failed as failure:
+                failures.append(failure)
+
+    cpu, start = _children_cpu(), time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(width)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return Sample(time.perf_counter() - start, max(peaks), 0, _children_cpu() - cpu)
 
 
 class _TreeWatcher:
@@ -137,17 +192,35 @@ def _tree_pages(root: int) -> int:
 
 @dataclass
 class Case:
-    """One row: briefgen's commands and the anchor's, each timed as a whole; `prepare` runs untimed before each."""
+    """One row: briefgen's commands and the anchor's, each timed as a whole; `prepare` runs untimed before each.
+
+    The anchor is a list of conversions (each a chain of commands), run `width` at a time.
+    """
 
     name: str
     briefgen: list[list[str]]
-    anchor: list[list[str]] | None = None
+    anchor: list[list[list[str]]] | None = None
     anchor_name: str = ""
     prepare: Callable[[], None] = lambda: None
+    width: int = 1
     results: dict[str, list[Sample]] = field(default_factory=lambda: {"briefgen": [], "anchor": []})
 
-    def median(self, who: str) -> float:
-        return statistics.median(s.seconds for s in self.results[who])
+    def median(self, who: str, measure: str = "seconds") -> float:
+        return statistics.median(getattr(s, measure) for s in self.results[who])
+
+    def ratio(self, measure: str = "seconds") -> float:
+        """The median of per-pair ratios: each briefgen run against the anchor run beside it."""
+        pairs = zip(self.results["briefgen"], self.results["anchor"], strict=True)
+        return statistics.median(getattr(ours, measure) / getattr(theirs, measure) for ours, theirs in pairs)
+
+    def pair(self, work: Path, anchor_first: bool = False) -> None:
+        """One timed pair: briefgen and its anchor back to back (the order alternates between rounds)."""
+        if self.anchor and anchor_first:
+            self.results["anchor"].append(run_chains(self.anchor, work, self.width))
+        self.prepare()
+        self.results["briefgen"].append(run(self.briefgen, work))
+        if self.anchor and not anchor_first:
+            self.results["anchor"].append(run_chains(self.anchor, work, self.width))
 
 
 class Bench:
@@ -173,8 +246,8 @@ class Bench:
         """Before each run: the output folder removed, so the build is a full one whatever it remembers."""
         return lambda: [shutil.rmtree(self.work / f, ignore_errors=True) for f in folders]  # type: ignore[func-returns-value]
 
-    def to_docx(self, md: Path) -> list[list[str]]:
-        return [[self.pandoc, str(md), "-o", str(md.with_suffix(".docx"))]]
+    def to_docx(self, md: Path, *options: str) -> list[list[str]]:
+        return [[self.pandoc, str(md), *options, "-o", str(md.with_suffix(".docx"))]]
 
     def to_pdf(self, md: Path) -> list[list[str]]:
         # `-M keywords=`: pandoc 3.9's Typst template writes keywords unquoted, which Typst refuses
@@ -192,47 +265,64 @@ class Bench:
         return {p.stem.rsplit("_", 1)[1]: p for p in sorted(out.rglob("*.md"))}
 
     # cases --------------------------------------------------------
+    def prepare_sample(self) -> None:
+        """The sample copied alone into the work folder (no translation beside it) and its Markdown per audience."""
+        self.sample = self.work / self.brief.name
+        shutil.copy(self.brief, self.sample)
+        self.md = self.markdown(self.sample)
+        self.scaled_md: dict[int, tuple[Path, Path]] = {}
+
+    def cold(self, fmt: str) -> Case:
+        """One audience, one format, from an empty output folder: briefgen against the anchor on its Markdown."""
+        out = f"cold{fmt}"
+        command = self.build([self.sample], out, "-a", AUDIENCE, "-f", fmt, *self.force)
+        anchor, name = (self.to_docx, "pandoc") if fmt == "docx" else (self.to_pdf, "pandoc+typst")
+        return Case(
+            f"{AUDIENCE} {fmt.upper()}, cold process", [command], [anchor(self.md[AUDIENCE])], name, self.fresh(out)
+        )
+
+    def all_outputs(self) -> Case:
+        """Every audience in DOCX and PDF in one command with 2 workers, against the same conversions 2 at a time."""
+        two = ["-j", "2"] if self.jobs else []
+        width = 2 if self.jobs else 1
+        return Case(
+            f"{len(self.md)} audiences x 2 formats, one command",
+            [self.build([self.sample], "all", "-f", "docx", "-f", "pdf", *two, *self.force)],
+            [chain for p in self.md.values() for chain in (self.to_docx(p), self.to_pdf(p))],
+            f"{2 * len(self.md)} anchor runs, {width} at a time",
+            self.fresh("all"),
+            width,
+        )
+
+    def citeproc(self) -> Case:
+        """The practitioner's DOCX against pandoc --citeproc on the brief's own Markdown, citations as [@key]."""
+        raw = self.work / "raw" / f"{self.brief.stem}.md"
+        raw.parent.mkdir(exist_ok=True)
+        raw.write_text(rawmd.raw_markdown(yaml.safe_load(self.brief.read_text("utf-8"))), "utf-8")
+        command = self.build([self.sample], "cite", "-a", AUDIENCE, "-f", "docx", *self.force)
+        anchor = self.to_docx(raw, "--citeproc", "--bibliography", str(self.bib))
+        return Case(f"{AUDIENCE} DOCX, cold, citations", [command], [anchor], "pandoc --citeproc", self.fresh("cite"))
+
+    def scaled(self, factor: int, fmt: str) -> Case:
+        """The sample made `factor` times longer, practitioner, one format."""
+        if factor not in self.scaled_md:
+            path = self.work / f"x{factor}.yaml"
+            copy = scale.scaled(yaml.safe_load(self.brief.read_text("utf-8")), factor)
+            path.write_text(yaml.dump(copy, Dumper=scale._NoAliases, allow_unicode=True, sort_keys=False), "utf-8")
+            self.scaled_md[factor] = path, self.markdown(path, [AUDIENCE])[AUDIENCE]
+        path, md = self.scaled_md[factor]
+        anchor, name = (self.to_docx, "pandoc") if fmt == "docx" else (self.to_pdf, "pandoc+typst")
+        out = f"s{factor}{fmt}"
+        command = self.build([path], out, "-a", AUDIENCE, "-f", fmt, *self.force)
+        return Case(f"x{factor} {fmt.upper()}", [command], [anchor(md)], name, self.fresh(out))
+
     def cases(self) -> list[Case]:
-        sample = self.work / self.brief.name
-        shutil.copy(self.brief, sample)
-        md = self.markdown(sample)
-        one = md[AUDIENCE]
-        a = ["-a", AUDIENCE]
-        cases = [
-            Case(
-                f"{AUDIENCE} DOCX, cold process",
-                [self.build([sample], "o1", *a, "-f", "docx", *self.force)],
-                self.to_docx(one),
-                "pandoc",
-                self.fresh("o1"),
-            ),
-            Case(
-                f"{AUDIENCE} PDF, cold process",
-                [self.build([sample], "o2", *a, "-f", "pdf", *self.force)],
-                self.to_pdf(one),
-                "pandoc+typst",
-                self.fresh("o2"),
-            ),
-            Case(
-                f"{len(md)} audiences x 2 formats, one command",
-                [self.build([sample], "o3", "-f", "docx", "-f", "pdf", *self.force)],
-                [c for p in md.values() for c in (*self.to_docx(p), *self.to_pdf(p))],
-                f"{2 * len(md)} anchor runs",
-                self.fresh("o3"),
-            ),
-        ]
-        brief = yaml.safe_load(self.brief.read_text("utf-8"))
-        for factor in self.scales:
-            scaled = self.work / f"x{factor}.yaml"
-            copy = scale.scaled(brief, factor)
-            scaled.write_text(yaml.dump(copy, Dumper=scale._NoAliases, allow_unicode=True, sort_keys=False), "utf-8")
-            m = self.markdown(scaled, [AUDIENCE])[AUDIENCE]
-            for fmt, anchor, name in (("docx", self.to_docx(m), "pandoc"), ("pdf", self.to_pdf(m), "pandoc+typst")):
-                out = f"s{factor}{fmt}"
-                command = self.build([scaled], out, *a, "-f", fmt, *self.force)
-                cases.append(Case(f"x{factor} {fmt.upper()}", [command], anchor, name, self.fresh(out)))
+        """Every case of the full table, in its order."""
+        self.prepare_sample()
+        cases = [self.cold("docx"), self.cold("pdf"), self.all_outputs(), self.citeproc()]
+        cases += [self.scaled(factor, fmt) for factor in self.scales for fmt in ("docx", "pdf")]
         # the first timed run of this case is already a rebuild: its warm-up made the outputs
-        cases.append(Case("rebuild with nothing changed", [self.build([sample], "o4", "-f", "docx", "-f", "pdf")]))
+        cases.append(Case("rebuild with nothing changed", [self.build([self.sample], "o4", "-f", "docx", "-f", "pdf")]))
         return cases
 
     def jobs_cases(self) -> list[Case]:
@@ -271,20 +361,23 @@ class Bench:
         )
 
     # timing -------------------------------------------------------
-    def time(self, cases: list[Case]) -> None:
-        """A warm-up of each command, then `runs` rounds; in each, briefgen and its anchor back to back."""
+    def time(self, cases: list[Case], runs: int | None = None) -> None:
+        """A warm-up pair of each case, its timings dropped, then `runs` rounds of pairs."""
         for case in cases:
-            case.prepare()
-            for commands in (case.briefgen, case.anchor or []):
-                if commands:
-                    run(commands, self.work)
-        for i in range(self.runs):
+            case.pair(self.work)
+            case.results = {"briefgen": [], "anchor": []}
+        self.rounds(cases, self.runs if runs is None else runs)
+
+    def rounds(self, cases: list[Case], count: int) -> None:
+        """`count` more rounds; in each, every case's briefgen and anchor back to back.
+
+        The order within a pair alternates between a case's pairs, so neither side always runs
+        on the caches the other just warmed.
+        """
+        for i in range(count):
             for case in cases:
-                case.prepare()
-                case.results["briefgen"].append(run(case.briefgen, self.work))
-                if case.anchor:
-                    case.results["anchor"].append(run(case.anchor, self.work))
-            print(f"  run {i + 1}/{self.runs} done", file=sys.stderr)
+                case.pair(self.work, anchor_first=len(case.results["briefgen"]) % 2 == 1)
+            print(f"  run {i + 1}/{count} done", file=sys.stderr)
 
 
 def _briefgen_command() -> list[str]:
@@ -330,21 +423,26 @@ def row(*cells: str) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def report(bench: Bench, cases: list[Case], jobs: list[Case], memory: tuple[Sample, Sample]) -> str:
-    """The table, with when and where it was measured above it: ready to paste."""
-    by_name = {c.name: c for c in cases}
-    rows = [row("case", "briefgen", "anchor", "ratio"), row(*["---"] * 4)]
-    for case in cases[:3]:
-        ours, theirs = case.median("briefgen"), case.median("anchor")
-        rows.append(row(case.name, seconds(ours), f"{case.anchor_name} {seconds(theirs)}", f"{ours / theirs:.2f}x"))
+def both(case: Case, who: str) -> str:
+    """A side's median wall time and median CPU time, in one cell."""
+    return f"{seconds(case.median(who))}; CPU {seconds(case.median(who, 'cpu'))}"
+
+
+def ratios(*cases: Case) -> tuple[str, str]:
+    """The wall and CPU ratio cells (medians of per-pair ratios), slash-separated for several cases."""
+    return tuple(" / ".join(f"{c.ratio(m):.2f}x" for c in cases) for m in ("seconds", "cpu"))  # type: ignore[return-value]
+
+
+def scaled_rows(bench: Bench, by_name: dict[str, Case]) -> list[str]:
+    """x1 / x10 / x50 per format, and how the time grows between the two largest."""
+    rows = []
     for fmt in ("DOCX", "PDF"):
         scaled = [by_name[f"x{f} {fmt}"] for f in bench.scales]
         ours = [c.median("briefgen") for c in scaled]
         theirs = [c.median("anchor") for c in scaled]
-        ratios = " / ".join(f"{o / t:.2f}x" for o, t in zip(ours, theirs, strict=True))
         label = " / ".join(f"x{f}" for f in bench.scales)
         times = " / ".join(seconds(x) for x in ours), " / ".join(seconds(x) for x in theirs)
-        rows.append(row(f"{label} {fmt}", times[0], f"{scaled[0].anchor_name} {times[1]}", ratios))
+        rows.append(row(f"{label} {fmt}", times[0], f"{scaled[0].anchor_name} {times[1]}", *ratios(*scaled)))
         small, large = bench.scales[-2], bench.scales[-1]
         step = [(t[-1] - t[-2]) / (large - small) for t in (ours, theirs)]
         growth = [t[-1] / t[-2] for t in (ours, theirs)]
@@ -354,17 +452,31 @@ def report(bench: Bench, cases: list[Case], jobs: list[Case], memory: tuple[Samp
                 f"{step[0] * 1000:.0f} ms; {growth[0]:.1f}",
                 f"{step[1] * 1000:.0f} ms; {growth[1]:.1f}",
                 f"{step[0] / step[1]:.2f}x",
+                "-",
             )
         )
+    return rows
+
+
+def report(bench: Bench, cases: list[Case], jobs: list[Case], memory: tuple[Sample, Sample]) -> str:
+    """The table, with when and where it was measured above it: ready to paste."""
+    by_name = {c.name: c for c in cases}
+    rows = [row("case", "briefgen", "anchor", "ratio (wall)", "ratio (CPU)"), row(*["---"] * 5)]
+    for case in cases[:4]:
+        rows.append(row(case.name, both(case, "briefgen"), f"{case.anchor_name} {both(case, 'anchor')}", *ratios(case)))
+    rows += scaled_rows(bench, by_name)
     rebuild, full = by_name["rebuild with nothing changed"].median("briefgen"), cases[2].median("briefgen")
     share = f"{rebuild / full:.2f} of the full build above"
-    rows.append(row("rebuild with nothing changed (all audiences, DOCX and PDF)", seconds(rebuild), "-", share))
+    rows.append(row("rebuild with nothing changed (all audiences, DOCX and PDF)", seconds(rebuild), "-", share, "-"))
     if jobs:
         one, two = jobs[0].median("briefgen"), jobs[1].median("briefgen")
+        cpu = jobs[1].median("briefgen", "cpu") / jobs[0].median("briefgen", "cpu")
         name = f"{MANY_BRIEFS} briefs ({AUDIENCE} PDF), `-j 2` vs `-j 1`"
-        rows.append(row(name, f"{seconds(two)} vs {seconds(one)}", "-", f"speed-up {one / two:.2f}x"))
+        rows.append(
+            row(name, f"{seconds(two)} vs {seconds(one)}", "-", f"speed-up {one / two:.2f}x", f"CPU {cpu - 1:+.0%}")
+        )
     else:
-        rows.append(row(f"{MANY_BRIEFS} briefs, `-j 2` vs `-j 1`", "no `-j` in this briefgen", "-", "-"))
+        rows.append(row(f"{MANY_BRIEFS} briefs, `-j 2` vs `-j 1`", "no `-j` in this briefgen", "-", "-", "-"))
     ours, theirs = memory
     rows.append(
         row(
@@ -372,18 +484,25 @@ def report(bench: Bench, cases: list[Case], jobs: list[Case], memory: tuple[Samp
             f"{megabytes(ours.peak_kb)}; {megabytes(ours.tree_kb)}",
             f"pandoc+typst {megabytes(theirs.peak_kb)}; {megabytes(theirs.tree_kb)}",
             f"{ours.peak_kb / theirs.peak_kb:.2f}x",
+            "-",
         )
     )
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     head = [
         f"Measured {when} on {machine(bench)}.",
-        f"Medians of {bench.runs} runs after one warm-up; wall time of whole processes; ratio = briefgen / anchor.",
+        f"{bench.runs} rounds after one warm-up, briefgen and its anchor back to back in each; whole processes;",
+        "times are medians, ratios (briefgen / anchor) medians of the per-pair ratios; CPU = user + system",
+        "of every process started, workers included.",
         "",
     ]
     return "\n".join(head + rows) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--guard" in argv:  # the short run CI uses: bench/guard.py, with the options that follow
+        guard = _load("guard")
+        return guard.main([a for a in argv if a != "--guard"])
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -392,6 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--brief", type=Path, default=SAMPLE, help="the brief to measure (default: the sample)")
     parser.add_argument("--bib", type=Path, default=BIB, help="its bibliography (default: references.bib)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
+    parser.add_argument("--guard", action="store_true", help="the short CI run instead (bench/guard.py; --record)")
     args = parser.parse_args(argv)
     runs = 2 if args.quick else args.runs
     if runs < 1:
