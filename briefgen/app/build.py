@@ -48,8 +48,9 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     ids: dict[str, Path] = {}  # brief id -> the file that has it: two would write the same folder
     failures = 0
     failed: set[Path] = set()  # briefs that could not be loaded
+    chosen = variants(request.paths, request.languages)
     with Runner(request.workers) as runner:
-        for path, translation in variants(request.paths, request.languages):
+        for index, (path, translation) in enumerate(chosen, 1):
             if translation is not None and path in failed:
                 continue  # the brief's failure was said; its translations cannot be made without it
             try:
@@ -64,7 +65,8 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
                     warn_again(translation or path, entries, request, reporter)
                     report_unchanged(translation or path, entries, request, reporter, anything_written=False)
                     continue
-                pending.append(plan_brief(path, audiences, request, runner, ids, reporter, translation))
+                last = index == len(chosen)  # the command's last jobs: one alone starts no pool
+                pending.append(plan_brief(path, audiences, request, runner, ids, reporter, translation, last))
             except Exception as err:  # one brief's failure: the others are still built
                 shown = translation or path
                 reporter.report(Failed(shown, failure(shown, err, request.debug)))
