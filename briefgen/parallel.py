@@ -53,11 +53,16 @@ class Runner:
     Use it as a context manager, from the thread that leaves it (the main one): the pool's
     workers are started from the submitting thread, and Linux ties their lives to it.
     `start_method` ("fork", "spawn", "forkserver") overrides the platform's choice, for tests.
+    `preload` runs here just before a forked pool starts: what it imports or parses, each worker
+    has without paying it again.
     """
 
-    def __init__(self, workers: int, start_method: str | None = None) -> None:
+    def __init__(
+        self, workers: int, start_method: str | None = None, preload: Callable[[], None] | None = None
+    ) -> None:
         self.workers = max(1, workers)
         self._start_method = start_method
+        self._preload = preload
         self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, function: Callable[[Any], Any], job: Any):
@@ -66,9 +71,10 @@ class Runner:
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=_context(self._start_method), initializer=_worker_start
-            )
+            context = _context(self._start_method)
+            if self._preload is not None and context.get_start_method() == "fork":
+                self._preload()
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_start)
         return self._pool.submit(function, job)
 
     def submit_all(self, function: Callable[[Any], Any], jobs: list, last: bool = False) -> list:

@@ -304,3 +304,16 @@ def test_a_build_of_one_output_starts_no_pool(
     assert result.exit_code == 0, result.output
     assert len(started) == pools
     assert len(list((tmp_path / "out").rglob("*_practitioner.*"))) == len(formats) // 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is Linux's start method here")
+def test_preload_runs_here_once_before_a_forked_pool() -> None:
+    """What the writers load once is loaded before the fork, so no worker pays it again."""
+    calls: list[int] = []
+    with Runner(2, start_method="fork", preload=lambda: calls.append(os.getpid())) as runner:
+        assert calls == []  # no pool yet: nothing loaded for it
+        assert {f.result() for f in [runner.submit(_nap, 0) for _ in range(3)]} - {os.getpid()}
+    assert calls == [os.getpid()]
+    with Runner(2, start_method="spawn", preload=lambda: calls.append(0)) as runner:
+        runner.submit(_nap, 0).result()
+    assert calls == [os.getpid()]  # a spawned worker inherits nothing: loading it here would be waste

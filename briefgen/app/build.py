@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     from ..folders import discover
     from ..incremental import recorded_style_warnings
     from ..parallel import Runner
+    from ..writers import preload
     from .translate import variants
 
     names = list(request.audiences) or sorted(discover(request.roots))
@@ -49,7 +51,7 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     failures = 0
     failed: set[Path] = set()  # briefs that could not be loaded
     chosen = variants(request.paths, request.languages)
-    with Runner(request.workers) as runner:
+    with Runner(request.workers, preload=partial(preload, request.formats)) as runner:
         for index, (path, translation) in enumerate(chosen, 1):
             if translation is not None and path in failed:
                 continue  # the brief's failure was said; its translations cannot be made without it

@@ -37,6 +37,13 @@ MEDIA_TYPE = "application/pdf"
 __all__ = ["LAYOUT_SECONDS", "MEDIA_TYPE", "LayoutFailed", "write"]
 
 
+def preload() -> None:
+    """What every PDF loads once (fonts registered and their coverage read), loaded now: before a pool forks."""
+    register_fonts()
+    keep_callbacks_in_shaped_words()
+    Glyphs()
+
+
 def write(doc: Document, theme: Theme, assets: Assets, *, layout_seconds: float = LAYOUT_SECONDS) -> Artifact:
     """Typeset the document; the same model, theme and assets always give the same bytes.
 
