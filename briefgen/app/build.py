@@ -26,8 +26,8 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     from ..folders import discover
     from ..incremental import recorded_style_warnings
     from ..parallel import Runner
+    from ..translationfiles import variants
     from ..writers import preload
-    from .translate import variants
 
     names = list(request.audiences) or sorted(discover(request.roots))
     loaded: list = []

@@ -74,6 +74,7 @@ def unchanged_outputs(
     With them, what loading the brief warned of, to say again (the manifest records the keys it left
     uncited, and a translation's stale fields). With `translation`, the outputs of that translation.
     """
+    from ..brieffiles import input_files, uncited_warnings
     from ..incremental import (
         MANIFEST,
         quick_look,
@@ -83,8 +84,7 @@ def unchanged_outputs(
         sources_digest,
         unchanged_entries,
     )
-    from ..loader import input_files, uncited_warnings
-    from ..translation import translation_language
+    from ..translationfiles import translation_language
 
     look = quick_look(path)
     if look is None:
