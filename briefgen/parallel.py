@@ -53,12 +53,12 @@ class Runner:
     Use it as a context manager, from the thread that leaves it (the main one): the pool's
     workers are started from the submitting thread, and Linux ties their lives to it.
     `start_method` ("fork", "spawn", "forkserver") overrides the platform's choice, for tests.
-    `preload` runs here just before a forked pool starts: what it imports or parses, each worker
-    has without paying it again.
+    `preload(jobs)` runs here just before a forked pool starts, given the jobs that start it: what
+    it imports or parses, each worker has without paying it again.
     """
 
     def __init__(
-        self, workers: int, start_method: str | None = None, preload: Callable[[], None] | None = None
+        self, workers: int, start_method: str | None = None, preload: Callable[[list], None] | None = None
     ) -> None:
         self.workers = max(1, workers)
         self._start_method = start_method
@@ -68,14 +68,19 @@ class Runner:
     def submit(self, function: Callable[[Any], Any], job: Any):
         if self.workers == 1:
             return Later(function, job)
+        self._start([job])
+        assert self._pool is not None
+        return self._pool.submit(function, job)
+
+    def _start(self, jobs: list) -> None:
+        """The pool, started for `jobs` (after the preload) unless it runs already."""
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
             context = _context(self._start_method)
             if self._preload is not None and context.get_start_method() == "fork":
-                self._preload()
+                self._preload(jobs)
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_start)
-        return self._pool.submit(function, job)
 
     def submit_all(self, function: Callable[[Any], Any], jobs: list, last: bool = False) -> list:
         """Submit `jobs`; `last` says no job of the command comes after them.
@@ -85,6 +90,8 @@ class Runner:
         """
         if last and len(jobs) == 1 and self._pool is None:
             return [Later(function, jobs[0])]
+        if jobs and self.workers > 1:
+            self._start(jobs)
         return [self.submit(function, job) for job in jobs]
 
     def __enter__(self) -> Runner:

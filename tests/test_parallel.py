@@ -310,10 +310,10 @@ def test_a_build_of_one_output_starts_no_pool(
 def test_preload_runs_here_once_before_a_forked_pool() -> None:
     """What the writers load once is loaded before the fork, so no worker pays it again."""
     calls: list[int] = []
-    with Runner(2, start_method="fork", preload=lambda: calls.append(os.getpid())) as runner:
+    with Runner(2, start_method="fork", preload=lambda jobs: calls.append(os.getpid())) as runner:
         assert calls == []  # no pool yet: nothing loaded for it
         assert {f.result() for f in [runner.submit(_nap, 0) for _ in range(3)]} - {os.getpid()}
     assert calls == [os.getpid()]
-    with Runner(2, start_method="spawn", preload=lambda: calls.append(0)) as runner:
+    with Runner(2, start_method="spawn", preload=lambda jobs: calls.append(0)) as runner:
         runner.submit(_nap, 0).result()
     assert calls == [os.getpid()]  # a spawned worker inherits nothing: loading it here would be waste

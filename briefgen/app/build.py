@@ -27,7 +27,6 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     from ..incremental import recorded_style_warnings
     from ..parallel import Runner
     from ..translationfiles import variants
-    from ..writers import preload
 
     names = list(request.audiences) or sorted(discover(request.roots))
     loaded: list = []
@@ -51,7 +50,7 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     failures = 0
     failed: set[Path] = set()  # briefs that could not be loaded
     chosen = variants(request.paths, request.languages)
-    with Runner(request.workers, preload=partial(preload, request.formats)) as runner:
+    with Runner(request.workers, preload=partial(_preload, request.formats)) as runner:
         for index, (path, translation) in enumerate(chosen, 1):
             if translation is not None and path in failed:
                 continue  # the brief's failure was said; its translations cannot be made without it
@@ -76,6 +75,13 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
                 failed.add(path)
         failures += _finish_all(pending, request, reporter)
     return failures
+
+
+def _preload(formats: tuple[str, ...], jobs: list) -> None:
+    """Before the pool forks: the writers of `formats`, and what the first jobs' documents draw."""
+    from ..writers import preload
+
+    preload(formats, [job.theme for job in jobs if job.theme is not None])
 
 
 def _finish_all(pending: list[Pending], request: BuildRequest, reporter: Reporter) -> int:

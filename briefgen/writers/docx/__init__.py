@@ -46,7 +46,7 @@ def _open(reference: bytes | None):
     return docx.Document()
 
 
-def preload() -> None:
+def preload(themes: list[Theme]) -> None:
     """What every DOCX reads once (the bundled faces' names), read now: before a pool forks."""
     fonts.bundled_faces()
 

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageTemplate, Paragraph
 
 from ...design import Theme
@@ -37,11 +38,14 @@ MEDIA_TYPE = "application/pdf"
 __all__ = ["LAYOUT_SECONDS", "MEDIA_TYPE", "LayoutFailed", "write"]
 
 
-def preload() -> None:
-    """What every PDF loads once (fonts registered and their coverage read), loaded now: before a pool forks."""
+def preload(themes: list[Theme]) -> None:
+    """What every PDF loads once (fonts mapped, their coverage read), and the faces of the text roles
+    documents in `themes` draw (each parsed by reportlab), loaded now: before a pool forks."""
     register_fonts()
     keep_callbacks_in_shaped_words()
     Glyphs()
+    for name in sorted({role_font(r) for t in themes for r in (t.body, *t.headings, t.title, t.byline, t.running)}):
+        pdfmetrics.getFont(name)
 
 
 def write(doc: Document, theme: Theme, assets: Assets, *, layout_seconds: float = LAYOUT_SECONDS) -> Artifact:
