@@ -2,7 +2,7 @@
 
 The golden files (test_golden.py) show the text formats as diffs; these binary outputs are pinned
 by digest, so a speed change that should change nothing (issue 28: fonts parsed lazily, the pool
-preloaded, lines broken once) shows any byte it moved. `tests/golden/corpus.sha256` lists them with
+preloaded, lines broken once) shows any byte it moved. `tests/corpus.sha256` lists them with
 the versions of the libraries that write the bytes; other versions (the CI floors run) skip it.
 When a change is meant to change outputs, regenerate the list and say why in the commit:
 
@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from briefgen.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(__file__).parent / "golden" / "corpus.sha256"
+CORPUS = Path(__file__).parent / "corpus.sha256"  # beside golden/, which holds what test_golden writes
 SAMPLE = ROOT / "briefs" / "kazakhstan-osce-2010.yaml"
 WRITERS = ("reportlab", "pikepdf", "python-docx", "uharfbuzz", "lxml", "fonttools", "pillow")  # they write the bytes
 
@@ -68,6 +68,6 @@ def test_the_docx_and_pdf_outputs_are_the_recorded_bytes(digests: dict[str, str]
         pytest.skip(f"recorded with {recorded[0][2:]}; these versions may write other bytes")
     assert len(digests) == 16
     changed = sorted(set(recorded[1:]) ^ set(lines[1:]))
-    assert not changed, "outputs differ from tests/golden/corpus.sha256 (if meant: --update-golden):\n" + "\n".join(
+    assert not changed, "outputs differ from tests/corpus.sha256 (if meant: --update-golden):\n" + "\n".join(
         changed
     )
