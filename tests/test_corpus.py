@@ -68,6 +68,4 @@ def test_the_docx_and_pdf_outputs_are_the_recorded_bytes(digests: dict[str, str]
         pytest.skip(f"recorded with {recorded[0][2:]}; these versions may write other bytes")
     assert len(digests) == 16
     changed = sorted(set(recorded[1:]) ^ set(lines[1:]))
-    assert not changed, "outputs differ from tests/corpus.sha256 (if meant: --update-golden):\n" + "\n".join(
-        changed
-    )
+    assert not changed, "outputs differ from tests/corpus.sha256 (if meant: --update-golden):\n" + "\n".join(changed)
