@@ -370,3 +370,27 @@ def test_a_pdf_parses_only_the_faces_it_draws(markdown: str, drawn: set[str]) ->
     parsed = set(after.split())
     assert drawn <= parsed, parsed
     assert "NotoSans-Italic" not in parsed and "NotoSansArabic-Bold" not in parsed and len(parsed) <= 8, parsed
+
+
+def test_preloading_parses_the_faces_of_the_families_a_theme_sets_text_in() -> None:
+    """Before a pool forks, the faces its workers will draw are parsed once, here: every face of the text
+    families of the theme (emphasis included), none of the fallbacks nor of an unused family."""
+    import os
+    import sys
+
+    script = (
+        "from reportlab.pdfbase import pdfmetrics\n"
+        "from briefgen.design import theme\n"
+        "from briefgen.style import Style\n"
+        "from briefgen.writers.pdf import preload\n"
+        "t = theme(Style())\n"
+        "preload([t])\n"
+        "print(t.body.family, ' '.join(n for n in pdfmetrics.getRegisteredFontNames() if n.startswith('Noto')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    family, *parsed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    ).stdout.split()
+    prefix = {"serif": "NotoSerif-", "sans": "NotoSans-"}[family]
+    assert {f"{prefix}{face}" for face in ("Regular", "Bold", "Italic", "BoldItalic")} <= set(parsed)
+    assert not [n for n in parsed if "Arabic" in n or "Hebrew" in n or "Mono" in n], parsed
