@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from .errors import BibliographyError, Problem, display_path
-from .inputs import InputRefused, read_input
+from .inputs import MAX_BIBLIOGRAPHY_BYTES, InputRefused, read_input
 
 # ---------------------------------------------------------------- records
 
@@ -810,9 +810,6 @@ def _series(fields: dict[str, str]) -> Rich:
 
 
 # ---------------------------------------------------------------- files
-
-
-MAX_BIBLIOGRAPHY_BYTES = 50_000_000  # Zotero exports of whole libraries reach a few MB
 
 
 def load_bibliography(path: Path) -> dict[str, Reference]:

@@ -15,10 +15,12 @@ STYLE_FILE = "style.yaml"
 
 
 def builtin_templates() -> Path:
-    """Inside an installed wheel the templates sit in the package; in a checkout, beside it."""
-    from importlib import resources
+    """Inside an installed wheel the templates sit in the package; in a checkout, beside it.
 
-    packaged = Path(str(resources.files(__package__))) / "templates"
+    The package's folder is importlib.resources.files' answer for a package on disk, without
+    importing importlib.resources (and zipfile) on every run; a zipped package has no folder of templates.
+    """
+    packaged = Path(__file__).parent / "templates"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "templates"

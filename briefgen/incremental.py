@@ -126,7 +126,7 @@ def sources_digest(files: Iterable[Path], roots: tuple[Path, ...]) -> str:
     `files` are those loading the brief reads (loader.Loaded.files: the brief, then each .bib),
     each by its absolute name and content; under the `roots`, every file a build may read.
     """
-    from .bibliography import MAX_BIBLIOGRAPHY_BYTES
+    from .inputs import MAX_BIBLIOGRAPHY_BYTES
     from .yamlsource import MAX_INPUT_BYTES
 
     digest = hashlib.sha256(f"{toolchain()}\0{_environment()}\0".encode())
@@ -253,8 +253,8 @@ def quick_look(brief_path: Path) -> tuple[str, tuple[Path, ...], Path | None] | 
 
     Only for finding its manifest: when the brief is unchanged since that manifest, it was valid.
     """
+    from .brieffiles import declared_bibliographies, declared_follows, file_id
     from .errors import BriefgenError
-    from .loader import declared_bibliographies, declared_follows, file_id
     from .yamlsource import read_yaml
 
     try:  # the reader every brief goes through: size, kind and nesting checked before libyaml sees it

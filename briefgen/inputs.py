@@ -21,6 +21,7 @@ from pathlib import Path
 
 MAX_TEMPLATE_BYTES = 2_000_000  # a template or macro file; real ones are a few KB
 MAX_ASSET_BYTES = 50_000_000  # a reference.docx or a font (Noto CJK is 16-20 MB)
+MAX_BIBLIOGRAPHY_BYTES = 50_000_000  # Zotero exports of whole libraries reach a few MB
 
 
 class InputRefused(ValueError):

@@ -15,17 +15,8 @@ from types import UnionType
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 from urllib.parse import quote
 
-# Characters no text in a document may hold: C0 and C1 controls other than tab and line
-# breaks, DEL, lone surrogates, and the non-characters U+FFFE and U+FFFF. XML 1.0 (DOCX)
-# forbids most of them, PDF text would hide them, and a C1 control usually means text
-# pasted from a Windows-1252 source. Readers refuse them with a position; writers drop them.
-UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def describe_character(ch: str) -> str:
-    """`U+001B` for an error message: the character itself would be invisible or unprintable."""
-    return f"U+{ord(ch):04X}"
-
+from .characters import UNSAFE_CHARACTERS as UNSAFE_CHARACTERS  # the readers' and writers' test, declared apart
+from .characters import describe_character as describe_character
 
 # ---------------------------------------------------------------- inlines
 

@@ -22,7 +22,6 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
@@ -223,6 +222,8 @@ def _sync(folders: Iterable[Path]) -> None:
 
 
 def _stage(target: Path, data: bytes) -> Path:
+    import tempfile  # here: a build with nothing to write never needs it (nor shutil, random)
+
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=target.suffix)
     temporary = Path(name)
     try:

@@ -53,23 +53,46 @@ class Runner:
     Use it as a context manager, from the thread that leaves it (the main one): the pool's
     workers are started from the submitting thread, and Linux ties their lives to it.
     `start_method` ("fork", "spawn", "forkserver") overrides the platform's choice, for tests.
+    `preload(jobs)` runs here just before a forked pool starts, given the jobs that start it: what
+    it imports or parses, each worker has without paying it again.
     """
 
-    def __init__(self, workers: int, start_method: str | None = None) -> None:
+    def __init__(
+        self, workers: int, start_method: str | None = None, preload: Callable[[list], None] | None = None
+    ) -> None:
         self.workers = max(1, workers)
         self._start_method = start_method
+        self._preload = preload
         self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, function: Callable[[Any], Any], job: Any):
         if self.workers == 1:
             return Later(function, job)
+        self._start([job])
+        assert self._pool is not None
+        return self._pool.submit(function, job)
+
+    def _start(self, jobs: list) -> None:
+        """The pool, started for `jobs` (after the preload) unless it runs already."""
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=_context(self._start_method), initializer=_worker_start
-            )
-        return self._pool.submit(function, job)
+            context = _context(self._start_method)
+            if self._preload is not None and context.get_start_method() == "fork":
+                self._preload(jobs)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_start)
+
+    def submit_all(self, function: Callable[[Any], Any], jobs: list, last: bool = False) -> list:
+        """Submit `jobs`; `last` says no job of the command comes after them.
+
+        A pool pays only when jobs run side by side: the command's only job (no pool started
+        for an earlier one, none to come) runs in this process, saving the pool's 20-27 ms.
+        """
+        if last and len(jobs) == 1 and self._pool is None:
+            return [Later(function, jobs[0])]
+        if jobs and self.workers > 1:
+            self._start(jobs)
+        return [self.submit(function, job) for job in jobs]
 
     def __enter__(self) -> Runner:
         return self

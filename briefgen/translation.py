@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -25,12 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 from .brief import MARKDOWN, OVERRIDABLE, Brief, Group, Recommendation, Section, _object, declared, key, written_name
 from .errors import BriefError, Problem, display_path, quoted
+from .translationfiles import LANGUAGE_PATTERN, translation_language
+from .translationfiles import glob_escape as glob_escape  # re-exported: the names were here first
+from .translationfiles import source_of as source_of
+from .translationfiles import translations_beside as translations_beside
 from .yamlsource import Path_, field_name, read_yaml, schema_problems
 
 if TYPE_CHECKING:
     from .loader import Loaded
 
-LANGUAGE_PATTERN = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 DIGEST_LENGTH = 12  # hex digits of SHA-256: enough to tell a changed paragraph, short enough to read
 TEXT = {**MARKDOWN, "minLength": 1}
 TEXTS = {"type": "array", "items": TEXT}
@@ -181,42 +183,6 @@ def source_digests(brief: Brief) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- finding translations
-
-
-def translations_beside(brief_path: Path) -> dict[str, Path]:
-    """Language -> translation file, for the files `<stem>.<lang>.yaml` (or .yml) beside a brief."""
-    folder, stem = brief_path.parent, brief_path.stem
-    found: dict[str, Path] = {}
-    for candidate in sorted(folder.glob(f"{glob_escape(stem)}.*.y*ml")):
-        language = translation_language(candidate)
-        if language and candidate.name[len(stem) :].startswith(f".{language}.") and candidate.is_file():
-            found.setdefault(language, candidate)
-    return found
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
-
-
-def translation_language(path: Path) -> str:
-    """The language of `<stem>.<lang>.yaml` when `<stem>.yaml` (or .yml) is beside it; else ''."""
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        return ""
-    stem, dot, language = path.stem.rpartition(".")
-    if not dot or not stem or not re.fullmatch(LANGUAGE_PATTERN, language):
-        return ""
-    source = source_of(path)
-    return language if source is not None else ""
-
-
-def source_of(translation: Path) -> Path | None:
-    """The brief a translation file translates: `<stem>.yaml` or `<stem>.yml` beside it."""
-    stem = translation.stem.rpartition(".")[0]
-    for suffix in (".yaml", ".yml"):
-        candidate = translation.with_name(stem + suffix)
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 # ---------------------------------------------------------------- checking a translation against its source

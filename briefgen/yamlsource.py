@@ -37,9 +37,9 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from .characters import UNSAFE_CHARACTERS, describe_character
 from .errors import BriefgenError, Problem, quoted, suggestion
 from .inputs import InputRefused, read_input
-from .model import UNSAFE_CHARACTERS, describe_character
 
 Path_ = tuple[str | int, ...]
 Marks = dict[Path_, tuple[int, int]]  # path -> (line, col), 1-based

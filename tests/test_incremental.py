@@ -62,7 +62,8 @@ def test_a_second_build_writes_nothing_and_says_so(workspace):
 
 
 def test_an_unchanged_rebuild_imports_no_writer_and_parses_nothing(workspace):
-    """The fast path: a few file reads, without the brief's parser, the schema or any writer."""
+    """The fast path: a few file reads, without the brief's parser, the schema or any writer; nor the loader,
+    the model or the translations' declarations for a helper or an exception class."""
     script = (
         "import sys\n"
         "from briefgen.cli import cli\n"
@@ -71,7 +72,8 @@ def test_an_unchanged_rebuild_imports_no_writer_and_parses_nothing(workspace):
         "except SystemExit as e:\n"
         "    assert not e.code, e.code\n"
         "heavy = ['reportlab', 'docx', 'fontTools', 'jsonschema', 'pybtex', 'markdown_it', 'jinja2',"
-        " 'briefgen.writers.pdf', 'briefgen.writers.docx', 'briefgen.build']\n"
+        " 'briefgen.writers.pdf', 'briefgen.writers.docx', 'briefgen.build', 'briefgen.loader', 'briefgen.model',"
+        " 'briefgen.brief', 'briefgen.bibliography', 'briefgen.translation', 'briefgen.markdown', 'tempfile']\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

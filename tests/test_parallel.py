@@ -271,3 +271,49 @@ def test_a_worker_asks_the_kernel_to_kill_it_with_its_parent() -> None:
     with Runner(2) as runner:
         assert runner.submit(_parent_death_signal, None).result() == signal.SIGKILL
     assert _parent_death_signal(None) == 0  # this process is left as it was
+
+
+def _count_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every pool the command starts, counted (the pool itself still runs)."""
+    import concurrent.futures
+
+    started: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    def counted(*args, **kwargs):
+        started.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
+    return started
+
+
+@pytest.mark.parametrize(("formats", "pools"), [(["-f", "txt"], 0), (["-f", "txt", "-f", "md"], 1)])
+def test_a_build_of_one_output_starts_no_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, formats: list[str], pools: int
+) -> None:
+    """A pool costs 20-27 ms: a command with a single output to make runs it here, whatever -j says."""
+    from click.testing import CliRunner
+
+    from briefgen.cli import cli
+
+    shutil.copy(ROOT / BRIEF, tmp_path / "brief.yaml")  # alone: no translation beside it
+    started = _count_pools(monkeypatch)
+    args = ["-q", "build", str(tmp_path / "brief.yaml"), "--bib", str(ROOT / "references.bib"), "-a", "practitioner"]
+    result = CliRunner().invoke(cli, [*args, *formats, "-o", str(tmp_path / "out"), "-j", "2"])
+    assert result.exit_code == 0, result.output
+    assert len(started) == pools
+    assert len(list((tmp_path / "out").rglob("*_practitioner.*"))) == len(formats) // 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is Linux's start method here")
+def test_preload_runs_here_once_before_a_forked_pool() -> None:
+    """What the writers load once is loaded before the fork, so no worker pays it again."""
+    calls: list[int] = []
+    with Runner(2, start_method="fork", preload=lambda jobs: calls.append(os.getpid())) as runner:
+        assert calls == []  # no pool yet: nothing loaded for it
+        assert {f.result() for f in [runner.submit(_nap, 0) for _ in range(3)]} - {os.getpid()}
+    assert calls == [os.getpid()]
+    with Runner(2, start_method="spawn", preload=lambda jobs: calls.append(0)) as runner:
+        runner.submit(_nap, 0).result()
+    assert calls == [os.getpid()]  # a spawned worker inherits nothing: loading it here would be waste

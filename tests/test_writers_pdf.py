@@ -596,3 +596,42 @@ def test_a_shaped_word_may_hold_markers_which_reportlab_alone_cannot_lay_out():
     register_callback(canv, "m", lambda *args: calls.append(args[1:]))
     para.drawOn(canv, 0, 0)
     assert len(calls) == 3, calls  # every marker still drawn
+
+
+def test_a_lazily_registered_font_is_parsed_when_reportlab_first_asks_for_it() -> None:
+    """rlhooks.register_font_lazily wraps pdfmetrics.findFontAndRegister, which getFont calls for a name not
+    registered: a canvas and a Paragraph must reach it there. Fails if reportlab looks fonts up another way."""
+    from reportlab.lib.fonts import tt2ps
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph
+
+    from briefgen.fonts import font_file
+    from briefgen.writers.pdf.rlhooks import register_font_lazily
+    from briefgen.writers.pdf.styles import register_fonts
+
+    loaded: list[str] = []
+
+    def loader(name: str):
+        def load() -> None:
+            loaded.append(name)
+            pdfmetrics.registerFont(TTFont(name, str(font_file("sans", "Regular"))))
+
+        return load
+
+    for name in ("LazyCheck-Get", "LazyCheck-Canvas", "LazyCheck-Paragraph"):
+        register_font_lazily(name, loader(name))
+    pdfmetrics.registerFontFamily("LazyCheck-Paragraph")  # a Paragraph maps the name to a family before asking
+    assert loaded == []
+    assert pdfmetrics.getFont("LazyCheck-Get").face.name == b"NotoSans-Regular"
+    assert loaded == ["LazyCheck-Get"]
+    Canvas(io.BytesIO()).setFont("LazyCheck-Canvas", 10)
+    Paragraph("words", ParagraphStyle("lazy", fontName="LazyCheck-Paragraph")).wrap(100, 100)
+    assert loaded == ["LazyCheck-Get", "LazyCheck-Canvas", "LazyCheck-Paragraph"]
+    register_fonts()  # a bundled face parsed late keeps its family's bold and italic (registerFont maps its own)
+    pdfmetrics.getFont("NotoSerif-Regular")
+    assert (
+        tt2ps("NotoSerif-Regular", 1, 0) == "NotoSerif-Bold" and tt2ps("NotoSerif-Regular", 0, 1) == "NotoSerif-Italic"
+    )

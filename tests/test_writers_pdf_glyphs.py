@@ -312,3 +312,85 @@ def test_arabic_indic_digits_outside_arabic_text_are_never_turned_round(workspac
     assert "When:٢٠١٠" in " ".join(lines) and "When:٢٠١١–٢٠١٠" in " ".join(lines)  # the cards
     assert lines.count("٢٠١٠") == 1 and lines.count("٢٠١١–٢٠١٠") == 1  # the overview table's cells
     assert not any("٠١٠٢" in line or "١١٠٢" in line for line in lines)
+
+
+def test_a_bundled_face_covers_what_reportlab_reads_from_it() -> None:
+    """glyphs.coverage reads a bundled face's cmap with harfbuzz, so no face is parsed to know it: it must be
+    what reportlab's own parse of the face says it draws (charToGlyph less .notdef), face by face."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from briefgen.writers.pdf import glyphs as glyphs_module
+    from briefgen.writers.pdf.styles import BUNDLED_FILES
+
+    register_fonts()
+    glyphs_module.bundled_fallbacks()
+    assert len(BUNDLED_FILES) == 16
+    for name, path in BUNDLED_FILES.items():
+        parsed = TTFont("coverage-check", str(path)).face.charToGlyph
+        assert glyphs_module.coverage(name) == frozenset(c for c, g in parsed.items() if g), name
+
+
+LAZY_FACES_SCRIPT = r"""
+import sys
+from reportlab.pdfbase import pdfmetrics
+from briefgen.design import theme
+from briefgen.markdown import parse_markdown
+from briefgen.model import Document, Metadata
+from briefgen.style import Style
+from briefgen.writers import Assets
+from briefgen.writers.pdf import preload, write
+
+preload([])  # no theme given: fonts mapped, none parsed
+before = pdfmetrics.getRegisteredFontNames()
+doc = Document(Metadata(title="T", audience="practitioner"), parse_markdown(sys.argv[1]))
+write(doc, theme(Style()), Assets())
+print(" ".join(before))
+print(" ".join(sorted(n for n in pdfmetrics.getRegisteredFontNames() if n.startswith("Noto"))))
+"""
+
+
+@pytest.mark.parametrize(
+    ("markdown", "drawn"),
+    [
+        ("Plain words.", {"NotoSerif-Regular"}),
+        ("Plain and **bold** words in עברית.", {"NotoSerif-Regular", "NotoSerif-Bold", "NotoSansHebrew-Regular"}),
+    ],
+)
+def test_a_pdf_parses_only_the_faces_it_draws(markdown: str, drawn: set[str]) -> None:
+    """A TrueType face is parsed (reportlab's registerFont) when first drawn, not all 16 for every PDF."""
+    import os
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    result = subprocess.run(
+        [sys.executable, "-c", LAZY_FACES_SCRIPT, markdown], capture_output=True, text=True, env=env, check=True
+    )
+    before, after = result.stdout.split("\n")[:2]
+    assert not any(name.startswith("Noto") for name in before.split())  # preloaded: mapped, none parsed
+    parsed = set(after.split())
+    assert drawn <= parsed, parsed
+    assert "NotoSans-Italic" not in parsed and "NotoSansArabic-Bold" not in parsed and len(parsed) <= 8, parsed
+
+
+def test_preloading_parses_the_faces_of_the_families_a_theme_sets_text_in() -> None:
+    """Before a pool forks, the faces its workers will draw are parsed once, here: every face of the text
+    families of the theme (emphasis included), none of the fallbacks nor of an unused family."""
+    import os
+    import sys
+
+    script = (
+        "from reportlab.pdfbase import pdfmetrics\n"
+        "from briefgen.design import theme\n"
+        "from briefgen.style import Style\n"
+        "from briefgen.writers.pdf import preload\n"
+        "t = theme(Style())\n"
+        "preload([t])\n"
+        "print(t.body.family, ' '.join(n for n in pdfmetrics.getRegisteredFontNames() if n.startswith('Noto')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    family, *parsed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    ).stdout.split()
+    prefix = {"serif": "NotoSerif-", "sans": "NotoSans-"}[family]
+    assert {f"{prefix}{face}" for face in ("Regular", "Bold", "Italic", "BoldItalic")} <= set(parsed)
+    assert not [n for n in parsed if "Arabic" in n or "Hebrew" in n or "Mono" in n], parsed

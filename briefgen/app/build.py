@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     from ..folders import discover
     from ..incremental import recorded_style_warnings
     from ..parallel import Runner
-    from .translate import variants
+    from ..translationfiles import variants
 
     names = list(request.audiences) or sorted(discover(request.roots))
     loaded: list = []
@@ -48,8 +49,9 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
     ids: dict[str, Path] = {}  # brief id -> the file that has it: two would write the same folder
     failures = 0
     failed: set[Path] = set()  # briefs that could not be loaded
-    with Runner(request.workers) as runner:
-        for path, translation in variants(request.paths, request.languages):
+    chosen = variants(request.paths, request.languages)
+    with Runner(request.workers, preload=partial(_preload, request.formats)) as runner:
+        for index, (path, translation) in enumerate(chosen, 1):
             if translation is not None and path in failed:
                 continue  # the brief's failure was said; its translations cannot be made without it
             try:
@@ -64,7 +66,8 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
                     warn_again(translation or path, entries, request, reporter)
                     report_unchanged(translation or path, entries, request, reporter, anything_written=False)
                     continue
-                pending.append(plan_brief(path, audiences, request, runner, ids, reporter, translation))
+                last = index == len(chosen)  # the command's last jobs: one alone starts no pool
+                pending.append(plan_brief(path, audiences, request, runner, ids, reporter, translation, last))
             except Exception as err:  # one brief's failure: the others are still built
                 shown = translation or path
                 reporter.report(Failed(shown, failure(shown, err, request.debug)))
@@ -72,6 +75,13 @@ def run_build(request: BuildRequest, reporter: Reporter) -> int:
                 failed.add(path)
         failures += _finish_all(pending, request, reporter)
     return failures
+
+
+def _preload(formats: tuple[str, ...], jobs: list) -> None:
+    """Before the pool forks: the writers of `formats`, and what the first jobs' documents draw."""
+    from ..writers import preload
+
+    preload(formats, [job.theme for job in jobs if job.theme is not None])
 
 
 def _finish_all(pending: list[Pending], request: BuildRequest, reporter: Reporter) -> int:

@@ -23,7 +23,7 @@ def run_check(
     from ..audience import discover, load_audiences
     from ..build import page_budget, to_document
     from ..mail.recipients import brief_distribution
-    from .translate import variants
+    from ..translationfiles import variants
 
     every = load_audiences(None, roots)  # style files are part of what is checked
     style_warnings(every, False, reporter)

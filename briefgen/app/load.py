@@ -11,7 +11,7 @@ from .events import BibliographyUsed, Reporter, Warned
 
 def find_briefs(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
     """The briefs given, or every one in ./briefs: translations beside them (`<stem>.<lang>.yaml`) are not briefs."""
-    from ..translation import translation_language
+    from ..translationfiles import translation_language
 
     if paths:
         return list(paths)

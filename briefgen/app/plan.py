@@ -74,6 +74,7 @@ def unchanged_outputs(
     With them, what loading the brief warned of, to say again (the manifest records the keys it left
     uncited, and a translation's stale fields). With `translation`, the outputs of that translation.
     """
+    from ..brieffiles import input_files, uncited_warnings
     from ..incremental import (
         MANIFEST,
         quick_look,
@@ -83,8 +84,7 @@ def unchanged_outputs(
         sources_digest,
         unchanged_entries,
     )
-    from ..loader import input_files, uncited_warnings
-    from ..translation import translation_language
+    from ..translationfiles import translation_language
 
     look = quick_look(path)
     if look is None:
@@ -146,10 +146,12 @@ def plan_brief(
     ids: dict[str, Path],
     reporter: Reporter,
     translation: Path | None = None,
+    last: bool = False,
 ) -> Pending:
     """Load the brief (or its `translation`), make its documents, and send the outputs whose inputs changed to the pool.
 
     `audiences()` loads the audiences (styles, logos, fonts) on first use, once per command.
+    `last`: no brief comes after this one, so a single job left to make needs no pool (Runner.submit_all).
     """
     from ..build import make, plan
     from ..folders import discover
@@ -173,7 +175,7 @@ def plan_brief(
             unchanged.append({**entry, "folder": brief.id})
         else:
             to_make.append(job)
-    futures = [runner.submit(make, job) for job in to_make]
+    futures = runner.submit_all(make, to_make, last)
     templates = {a.name: a.template for a in chosen}
     style_warnings = {a.name: [warning_record(p) for p in a.warnings] for a in chosen}
     if translation is not None:

@@ -22,8 +22,6 @@ from ..translation import (
     shape_of,
     source_digests,
     source_of,
-    translation_language,
-    translations_beside,
 )
 from ..yamlsource import field_name, read_yaml
 
@@ -121,44 +119,3 @@ def _without_blocks(lines: list[str], starts: list[tuple[int, int] | None]) -> l
             dropped.add(n)
             n += 1
     return [line for i, line in enumerate(lines) if i not in dropped]
-
-
-# ---------------------------------------------------------------- the languages a build makes
-
-
-def source_language(brief_path: Path) -> str:
-    """The `language:` a brief is written in (en when it says none), read without validating it."""
-    try:
-        data, _ = read_yaml(brief_path, str(brief_path), BriefgenError)
-    except (BriefgenError, OSError):
-        return ""
-    value = data.get("language", "en") if isinstance(data, dict) else ""
-    return value if isinstance(value, str) else ""
-
-
-def variants(paths: list[Path], languages: tuple[str, ...]) -> list[tuple[Path, Path | None]]:
-    """Each brief, then each of its translations: (brief, None) or (brief, translation), as `languages` picks.
-
-    No `languages`: every language of every brief. A translation given as a path stands for
-    itself alone. A language no brief is written or translated in is an error.
-    """
-    chosen: dict[tuple[Path, Path | None], None] = {}  # in order, each once (`briefs/*.yaml` names both)
-    found: set[str] = set()
-    for path in paths:
-        if language := translation_language(path):
-            source = source_of(path)
-            if source is not None and (not languages or language in languages):
-                chosen[(source, path)] = None
-                found.add(language)
-            continue
-        translations = translations_beside(path)
-        own = source_language(path) if languages else ""
-        found.update(lang for lang in languages if lang == own or lang in translations)
-        if not languages or own in languages:
-            chosen[(path, None)] = None
-        chosen.update(
-            dict.fromkeys((path, t) for lang, t in translations.items() if not languages or lang in languages)
-        )
-    if missing := [lang for lang in languages if lang not in found]:
-        raise BriefgenError(f"no brief is written or translated in {', '.join(missing)} (-l/--language)")
-    return list(chosen)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
+from ..brieffiles import find_bibliographies
 from ..errors import BriefgenError
-from ..loader import find_bibliographies
 from .build import run_build
 from .events import Failed, Rebuilt, Reporter, Stopped
 from .plan import BuildRequest

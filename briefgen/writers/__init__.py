@@ -114,6 +114,18 @@ DOCUMENT_FORMATS = tuple(name for name, f in FORMATS.items() if not f.data)  # w
 DEFAULT_FORMATS = ("docx", "pdf")
 
 
+def preload(formats: tuple[str, ...] | list[str], themes: list[Theme]) -> None:
+    """Import the writers of `formats` and let each load, in this process, what it loads once (fonts)
+    and what documents in `themes` draw.
+
+    Called before a worker pool forks, so the workers start with them instead of each paying them.
+    """
+    for name in dict.fromkeys(formats):
+        warm = getattr(import_module(FORMATS[name].module), "preload", None)
+        if warm is not None:
+            warm(themes)
+
+
 def writer(name: str) -> Writer:
     return import_module(FORMATS[name].module).write
 

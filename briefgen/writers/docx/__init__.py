@@ -46,6 +46,11 @@ def _open(reference: bytes | None):
     return docx.Document()
 
 
+def preload(themes: list[Theme]) -> None:
+    """What every DOCX reads once (the bundled faces' names), read now: before a pool forks."""
+    fonts.bundled_faces()
+
+
 def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     """With the audience's own reference.docx its styles are kept; otherwise the theme restyles the default."""
     document = _open(assets.reference_docx)

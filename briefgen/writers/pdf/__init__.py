@@ -17,9 +17,11 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageTemplate, Paragraph
 
 from ...design import Theme
+from ...fonts import FACES
 from ...model import Document
 from .. import Artifact, Assets
 from ..common import byline, meta_author, release_epoch
@@ -30,11 +32,23 @@ from .glyphs import Glyphs
 from .pages import DocTemplate, NumberedCanvas, PageDecorations
 from .rlhooks import fix_creation_date, keep_callbacks_in_shaped_words
 from .structure import finish
-from .styles import register_fonts, role_font
+from .styles import face_name, register_fonts, role_font
 from .tags import StructTree
 
 MEDIA_TYPE = "application/pdf"
 __all__ = ["LAYOUT_SECONDS", "MEDIA_TYPE", "LayoutFailed", "write"]
+
+
+def preload(themes: list[Theme]) -> None:
+    """What every PDF loads once (fonts mapped, their coverage read), and every face of the families
+    the text of documents in `themes` is set in (their emphasis too), parsed: before a pool forks,
+    so no worker parses them again."""
+    register_fonts()
+    keep_callbacks_in_shaped_words()
+    Glyphs()
+    families = {r.family for t in themes for r in (t.body, *t.headings, t.title, t.byline, t.running)}
+    for name in sorted(face_name(family, face) for family in families for face in FACES):
+        pdfmetrics.getFont(name)
 
 
 def write(doc: Document, theme: Theme, assets: Assets, *, layout_seconds: float = LAYOUT_SECONDS) -> Artifact:

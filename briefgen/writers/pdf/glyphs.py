@@ -37,8 +37,9 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from html.parser import HTMLParser
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import uharfbuzz as hb
@@ -57,7 +58,7 @@ from ...design import Theme, note_paragraphs
 from ...model import Block, Box, Chart, Code, Document, Heading, Inline, ListBlock, Note, Quote, Table, plain_text
 from ...model import Paragraph as Para
 from ..common import byline, kicker_text, running_text
-from .styles import UnshapedTTFont, role_font, text_faces
+from .styles import BUNDLED_FILES, UnshapedTTFont, register_face, role_font, text_faces
 
 MAX_UNBROKEN = 40  # characters: a longer right-to-left run may break at its spaces
 WORD_BREAK = '<font size="0.01"> </font>'  # a space too narrow to see: reportlab starts a new word there
@@ -76,12 +77,22 @@ CHARACTERS_NAMED = 8
 def coverage(font_name: str) -> frozenset[int]:
     """The characters a registered TrueType font draws (its cmap, less those mapped to .notdef).
 
+    A bundled face's are read by harfbuzz from its file, so knowing them parses no face with
+    reportlab (which reads the same cmap: tests/test_writers_pdf_glyphs.py compares the two).
     A standard PDF font (no TrueType face) is taken to draw printable ASCII.
     """
+    bundled = BUNDLED_FILES.get(font_name)
+    if bundled is not None:
+        return _file_coverage(bundled)
     char_to_glyph = getattr(getattr(pdfmetrics.getFont(font_name), "face", None), "charToGlyph", None)
     if char_to_glyph is None:
         return frozenset(range(0x20, 0x7F))
     return frozenset(code for code, glyph in char_to_glyph.items() if glyph)
+
+
+@cache
+def _file_coverage(path: Path) -> frozenset[int]:
+    return frozenset(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
 
 
 def _is_bold(font_name: str) -> bool:
@@ -123,18 +134,19 @@ def bundled_fallbacks() -> tuple[FallbackFont, ...]:
     """
     out = []
     for family in fonts.FALLBACK_FAMILIES:
-        names = {}
         kind = TTFont if family in JOINED_SCRIPTS else UnshapedTTFont
-        for face in ("Regular", "Bold"):
-            names[face] = f"{fonts.FALLBACK_FAMILIES[family][1]}-{face}"
-            pdfmetrics.registerFont(kind(names[face], str(fonts.font_file(family, face))))
-        pdfmetrics.registerFontFamily(
+        names = {face: f"{fonts.FALLBACK_FAMILIES[family][1]}-{face}" for face in ("Regular", "Bold")}
+        mapping = partial(
+            pdfmetrics.registerFontFamily,
             names["Regular"],
             normal=names["Regular"],
             bold=names["Bold"],
             italic=names["Regular"],
             boldItalic=names["Bold"],
         )
+        for face, name in names.items():
+            register_face(name, fonts.font_file(family, face), kind, mapping)  # parsed when first drawn
+        mapping()
         out.append(FallbackFont(names["Regular"], names["Bold"]))
     return tuple(out)
 

@@ -483,3 +483,37 @@ def _go_on_with_lines(whole: LinesKept, rest: Paragraph, start: int, width: floa
     rest.width, rest.height = width, height
     rest._briefgen_lines = (width, kept, (width, height))
     rest._briefgen_continued = kept
+
+
+# ---------------------------------------------------------------- fonts parsed when first drawn
+
+_LAZY_FONTS: dict[str, Callable[[], None]] = {}  # reportlab name -> what registers the font, until first asked for
+
+
+def register_font_lazily(name: str, load: Callable[[], None]) -> None:
+    """Have `load()` register the font `name` only when reportlab first asks for it.
+
+    Parsing a TrueType face costs 5-10 ms and a document draws 3-5 of the 16 bundled ones.
+    reportlab has no lazy registration, but every lookup of a font by name goes through
+    `pdfmetrics.getFont`, which calls the module's `findFontAndRegister` for a name not yet
+    registered: that function is wrapped here, once, to run ours first.
+    tests/test_writers_pdf.py checks that a lazy face is parsed by `getFont`, a canvas and a
+    Paragraph, and only then.
+    """
+    from reportlab.pdfbase import pdfmetrics
+
+    if name in pdfmetrics.getRegisteredFontNames():
+        return
+    _LAZY_FONTS[name] = load
+    found = pdfmetrics.findFontAndRegister
+    if getattr(found, "__wrapped__", None) is None:
+
+        def find_lazy_font_first(font_name: str):
+            load = _LAZY_FONTS.pop(font_name, None)
+            if load is None:
+                return found(font_name)
+            load()
+            return pdfmetrics.getFont(font_name)
+
+        find_lazy_font_first.__wrapped__ = found  # type: ignore[attr-defined]
+        pdfmetrics.findFontAndRegister = find_lazy_font_first

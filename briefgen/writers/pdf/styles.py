@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
+from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -14,6 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from ... import fonts
 from ...design import PARAGRAPH_ROLES, TextRole, Theme
 from ...typography import hyphenation_language
+from .rlhooks import register_font_lazily
 
 
 class UnshapedTTFont(TTFont):
@@ -33,24 +36,52 @@ class UnshapedTTFont(TTFont):
 
 @cache
 def register_fonts() -> None:
-    """Noto Serif, Noto Sans and Noto Sans Mono, each with its four faces, as reportlab font families."""
+    """Noto Serif, Noto Sans and Noto Sans Mono, each with its four faces, as reportlab font families.
+
+    Each face is parsed when first drawn (rlhooks.register_font_lazily): a document uses 3-5 of them.
+    """
     for family in fonts.FAMILIES:
-        names = {}
-        for face in fonts.FACES:
-            name = face_name(family, face)
-            pdfmetrics.registerFont(UnshapedTTFont(name, str(fonts.font_file(family, face))))
-            names[face] = name
-        pdfmetrics.registerFontFamily(
+        names = {face: face_name(family, face) for face in fonts.FACES}
+        mapping = partial(
+            pdfmetrics.registerFontFamily,
             names["Regular"],
             normal=names["Regular"],
             bold=names["Bold"],
             italic=names["Italic"],
             boldItalic=names["BoldItalic"],
         )
+        for face, name in names.items():
+            register_face(name, fonts.font_file(family, face), UnshapedTTFont, mapping, earlier=names.values())
+        mapping()
+
+
+BUNDLED_FILES: dict[str, Path] = {}  # reportlab name of a bundled face -> its file (glyphs.coverage reads it)
+
+
+def register_face(
+    name: str, path: Path, kind: type[TTFont], family_mapping: Callable[[], None], earlier: Iterable[str] = ()
+) -> None:
+    """One bundled face, parsed when first drawn, as when every face was parsed before any document.
+
+    reportlab maps each TrueType font it registers as a family of its own, over the mapping of
+    the family it belongs to: `family_mapping` puts that back. A face drawn from the same file
+    as one named before it in `earlier` (Noto has no italic mono) is that face to reportlab,
+    so that one is registered first.
+    """
+    same_file = next((n for n in earlier if n != name and BUNDLED_FILES.get(n) == path), None)
+    BUNDLED_FILES[name] = path
+
+    def load() -> None:
+        if same_file is not None:
+            pdfmetrics.getFont(same_file)
+        pdfmetrics.registerFont(kind(name, str(path)))
+        family_mapping()
+
+    register_font_lazily(name, load)
 
 
 def text_faces() -> list[str]:
-    """Every face of the text families, registered."""
+    """Every face of the text families, registered (each parsed when first drawn)."""
     register_fonts()
     return [face_name(family, face) for family in fonts.FAMILIES for face in fonts.FACES]
 
