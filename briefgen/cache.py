@@ -7,8 +7,8 @@ digest of everything that decides it (the content read, briefgen's code and the 
 - parsed bibliographies (`bib/`): a .bib file is parsed by pybtex and checked once per content;
 - style files already validated (`style/`): a style whose exact bytes passed the schema is not
   validated again;
-- compiled templates (`jinja/`): Jinja's own `FileSystemBytecodeCache`, which checks each
-  template's source itself.
+- compiled templates (`jinja/`): Jinja's bytecode, through its `BytecodeCache` interface
+  (render.py), which checks each template's source itself.
 
 What it holds can never change an output: a hit gives what the miss would have computed from the
 same bytes, and anything unreadable, truncated or of another version is treated as a miss and
@@ -102,18 +102,6 @@ def put(kind: str, name: str, value: Any) -> None:
             os.unlink(tmp.name)
         return
     _trim_now_and_then()
-
-
-def jinja_folder() -> Path | None:
-    """Where Jinja keeps compiled templates, or None when the cache is off."""
-    if not enabled():
-        return None
-    path = folder() / "jinja"
-    try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    return path
 
 
 TRIM_EVERY_S = 60  # a full look at the cache's size, at most once a minute: each put is a stat, not a walk

@@ -1082,26 +1082,29 @@ def _evaluation(passed: object, env: _BoundedSandbox) -> object:
     return passed if passed is not None else nodes.EvalContext(env)
 
 
-@functools.lru_cache(maxsize=8)
-def _compiled_templates() -> jinja2.BytecodeCache | None:
-    """Jinja's own cache of compiled templates, in the per-user cache (briefgen/cache.py).
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's own cache of compiled templates, kept in the per-user cache (briefgen/cache.py).
 
-    Jinja checks each template's source against what it compiled; the folder is per toolchain
-    (incremental.toolchain), as this module's code generator (the bounded sandbox) is briefgen's.
+    Jinja checks each template's source against what it compiled. The entries are keyed by the
+    toolchain too (incremental.toolchain), as this module's code generator (the bounded sandbox) is
+    briefgen's; and the cache is asked at each use, so `--no-cache` and BRIEFGEN_CACHE_DIR apply to an
+    environment made before them.
     """
-    from . import cache
 
-    root = cache.jinja_folder()
-    if root is None:
-        return None
-    folder = root / cache.key("jinja")[:16]
-    try:
-        folder.mkdir(exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        from . import cache
+
+        data = cache.get("jinja", cache.key("jinja", bucket.key))
+        if isinstance(data, bytes):
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        from . import cache
+
+        cache.put("jinja", cache.key("jinja", bucket.key), bucket.bytecode_to_string())
 
 
+@functools.lru_cache(maxsize=8)
 def _environment(roots: tuple[Path, ...]) -> _BoundedSandbox:
     """One environment per template search path, so each template compiles once per process.
 
@@ -1110,7 +1113,7 @@ def _environment(roots: tuple[Path, ...]) -> _BoundedSandbox:
     """
     env = _BoundedSandbox(
         loader=_FolderLoader([str(r) for r in roots]),
-        bytecode_cache=_compiled_templates(),
+        bytecode_cache=_CompiledTemplates(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
