@@ -46,9 +46,9 @@ def _entries(folder: Path) -> dict[str, int]:
 def test_cold_warm_and_corrupted_caches_make_the_same_bytes(store):
     cold = _build("cold")
     kinds = _entries(store)
-    assert (
-        set(kinds) == {"bib", "schema", "jinja"} and kinds["bib"] == 1
-    )  # the bibliography, styles and brief, templates
+    # the bibliography, the brief and styles; templates too, unless this process compiled them already
+    # (Jinja keeps them in memory): test_a_warm_build_imports_... sees them made by fresh processes
+    assert {"bib", "schema"} <= set(kinds) <= {"bib", "schema", "jinja"} and kinds["bib"] == 1
     assert _build("warm") == cold
     for path in store.rglob("*"):
         if path.is_file():
@@ -75,6 +75,7 @@ def test_a_warm_build_imports_neither_jsonschema_nor_pybtex(store, tmp_path):
     ]
     env = {**os.environ, cache.FOLDER: str(store)}
     subprocess.run(command, cwd=tmp_path, env=env, check=True, capture_output=True)  # cold: fills the cache
+    assert _entries(store)["jinja"] == 3  # the two audiences' templates and the macros they import, compiled
     warm = subprocess.run(command, cwd=tmp_path, env=env, check=True, capture_output=True, text=True)
     imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if line.startswith("import time")}
     assert "briefgen.build" in imported and not imported & {"jsonschema", "pybtex", "pylatexenc"}
