@@ -78,17 +78,7 @@ def to_document(
     `note` is Markdown the user wrote (a covering note): the template gets it to place
     (after its greeting); one that does not place it gets it on top, parted by a rule.
     """
-    if not for_this_brief(audience, brief):
-        raise BriefgenError(
-            Problem(
-                display_path(brief.source),
-                None,
-                None,
-                "follows",
-                f"audience '{audience.name}' reports on the earlier edition a brief follows; this brief names none "
-                "(add `follows: EARLIER.yaml`)",
-            )
-        )
+    refuse_unless_for_this_brief(audience, brief)
     shaped = shape(brief, audience.name, audience.style)
     template = template or audience.template
     markdown = render_markdown(template, roots, shaped, audience.style, audience.name, note=note.strip(), **context)
@@ -121,6 +111,21 @@ def to_document(
 def for_this_brief(audience: Audience, brief: Brief) -> bool:
     """An audience that reports on an earlier edition (`content.follow_up`) is for briefs that follow one."""
     return not audience.style.content.follow_up or brief.earlier is not None
+
+
+def refuse_unless_for_this_brief(audience: Audience, brief: Brief) -> None:
+    """The error for an audience asked for a brief it is not for, saying what to add."""
+    if not for_this_brief(audience, brief):
+        raise BriefgenError(
+            Problem(
+                display_path(brief.source),
+                None,
+                None,
+                "follows",
+                f"audience '{audience.name}' reports on the earlier edition a brief follows; this brief names none "
+                "(add `follows: EARLIER.yaml`)",
+            )
+        )
 
 
 def marking_in(style: Style, language: str) -> str:

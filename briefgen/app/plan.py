@@ -192,11 +192,12 @@ def plan_brief(
 def for_brief(audiences: list, brief: Brief, asked: bool) -> tuple[list, tuple[str, ...]]:
     """The audiences a brief is built for, and those passed over (build.for_this_brief: a follow-up audience
     for a brief that follows none). Named on the command line, such an audience is an error saying what to add."""
-    from ..build import for_this_brief, to_document
+    from ..build import for_this_brief, refuse_unless_for_this_brief
 
-    skipped = tuple(a.name for a in audiences if not for_this_brief(a, brief))
-    if skipped and asked:
-        to_document(brief, next(a for a in audiences if a.name == skipped[0]), (), {})  # raises its error
+    passed_over = [a for a in audiences if not for_this_brief(a, brief)]
+    if passed_over and asked:
+        refuse_unless_for_this_brief(passed_over[0], brief)
+    skipped = tuple(a.name for a in passed_over)
     return [a for a in audiences if a.name not in skipped], skipped
 
 
