@@ -13,12 +13,15 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .app.events import Warned
 from .app.plan import BuildRequest
 from .cli_translate import translate
 from .options import build_options, check_options, complete_audiences, mail_options, templates_option
 from .output import os_error
 from .terminal import NORMAL, QUIET, VERBOSE, TerminalReporter
 from .writers import DEFAULT_FORMATS
+
+NO_SERVER = "--server: no build server reached (it needs Unix sockets and the `briefgen` command); built here"
 
 
 def _verbosity() -> int:
@@ -100,12 +103,22 @@ def _request(
 @cli.command()
 @build_options
 @click.option("--force", is_flag=True, help="Rebuild every output, also those whose inputs have not changed.")
-def build(briefs, audiences, languages, formats, out_dir, bib, strict, workers, templates_dir, force: bool) -> None:
+@click.option(
+    "--server",
+    is_flag=True,
+    help="Hand the build to your warm build server (started if none runs; `briefgen server`): same files, sooner.",
+)
+def build(
+    briefs, audiences, languages, formats, out_dir, bib, strict, workers, templates_dir, force: bool, server: bool
+) -> None:
     """Build BRIEFS (default: briefs/*.yaml) for each audience, in each format.
 
     Outputs whose inputs have not changed since the last build are left as they are.
     """
     from .app.build import run_build
+
+    if server:  # briefgen.client takes `--server` before this command is parsed, where it can
+        _reporter().report(Warned(NO_SERVER))
 
     request = _request(briefs, audiences, languages, formats, out_dir, bib, strict, workers, templates_dir, force)
     if run_build(request, _reporter()):
@@ -253,6 +266,42 @@ def cache_clear() -> None:
 
     files, size = store.clear()
     click.echo(f"{store.folder()}: removed {files} files, {size / 1024:.0f} KB")
+
+
+# ---------------------------------------------------------------- the build server
+
+
+@cli.group()
+def server() -> None:
+    """Your warm build server: `briefgen build --server` starts it and hands it builds. It exits by
+    itself after BRIEFGEN_SERVER_IDLE seconds without one (default 1800) and when briefgen is upgraded."""
+
+
+@server.command("status")
+def server_status() -> None:
+    """Whether it runs, since when, and what it has built; exit 1 if none runs."""
+    from datetime import datetime
+
+    from .server import ask
+
+    found = ask("status")
+    if found is None:
+        click.echo("no build server runs (`briefgen build --server` starts one)")
+        sys.exit(1)
+    since = datetime.fromtimestamp(found["started"]).strftime("%Y-%m-%d %H:%M:%S")
+    click.echo(f"build server pid {found['pid']}, listening at {found['socket']} since {since}")
+    click.echo(
+        f"jobs: {found['jobs_served']} served, {found['jobs_running']} running; "
+        f"memory {found['max_rss_kb'] / 1024:.0f} MB; exits after {found['idle_exit_seconds']:.0f} s without a job"
+    )
+
+
+@server.command("stop")
+def server_stop() -> None:
+    """Stop it: builds running finish first; the next `build --server` starts a fresh one."""
+    from .server import ask
+
+    click.echo("no build server runs" if ask("stop") is None else "build server stopping")
 
 
 # ---------------------------------------------------------------- templates and workspaces

@@ -132,7 +132,7 @@ def _context(start_method: str | None = None):
 def _worker_start() -> None:
     """In each worker, first: Ctrl-C is the main process's; die when the main process dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _kill_me_with_my_parent()
+    die_with_parent(signal.SIGKILL)
     import multiprocessing
 
     parent = multiprocessing.parent_process()  # the process that made the pool, whatever the start method
@@ -140,15 +140,16 @@ def _worker_start() -> None:
         threading.Thread(target=_exit_when_gone, args=(parent,), name="briefgen-parent-watch", daemon=True).start()
 
 
-def _kill_me_with_my_parent() -> bool:
-    """Linux: the kernel sends SIGKILL when the parent (the main process, or a forkserver that dies with it) dies."""
+def die_with_parent(signum: int) -> bool:
+    """Linux: the kernel sends `signum` when the parent (the main process, a forkserver that dies with it,
+    the build server) dies."""
     if not sys.platform.startswith("linux"):
         return False
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        done = libc.prctl(ctypes.c_int(PR_SET_PDEATHSIG), ctypes.c_ulong(signal.SIGKILL), *[ctypes.c_ulong(0)] * 3)
+        done = libc.prctl(ctypes.c_int(PR_SET_PDEATHSIG), ctypes.c_ulong(signum), *[ctypes.c_ulong(0)] * 3)
     except (OSError, AttributeError):  # no libc with prctl (a static or unusual build): the thread does it
         return False
     return done == 0

@@ -37,7 +37,7 @@ def slow(n):
 if __name__ == "__main__":
     if sys.argv[2:] == ["without-prctl"]:  # a system without PR_SET_PDEATHSIG: the watching thread alone
         import briefgen.parallel
-        briefgen.parallel._kill_me_with_my_parent = lambda: False
+        briefgen.parallel.die_with_parent = lambda signum: False
     with Runner(2, start_method=sys.argv[1]) as runner:
         futures = [runner.submit(slow, n) for n in range(4)]
         print([f.result() for f in futures], flush=True)
