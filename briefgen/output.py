@@ -231,11 +231,18 @@ def _stage(target: Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 made what a plain open() makes
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
+
+
+def _umask() -> int:
+    """The process's umask (027 on a shared machine keeps the files from others); reading it means setting it."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def remove_dead_temp_files(folder: Path) -> None:

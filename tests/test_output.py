@@ -410,3 +410,17 @@ def test_a_build_after_a_kill_while_renaming_reads_the_finished_set(workspace: P
     for entry in entries:
         assert hashlib.sha256((folder / entry["file"]).read_bytes()).hexdigest() == entry["sha256"], entry["file"]
     assert not list(folder.glob(TEMP_PREFIX + "*"))
+
+
+def test_outputs_are_as_private_as_the_umask_says(tmp_path: Path):
+    """A desk with umask 027 keeps its briefs from other users; briefgen once made every output 0644."""
+    import stat
+
+    from briefgen.output import write_set
+
+    old = os.umask(0o027)
+    try:
+        [written] = write_set([(Path("b") / "x.md", b"x")], tmp_path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(written.stat().st_mode) == 0o640
