@@ -53,6 +53,7 @@ class _State:
     toolchain: str
     idle: float
     lock: int
+    inode: int  # the socket file's: a newer server's, in its place, is left alone
     started: float = field(default_factory=time.time)
     last: float = field(default_factory=time.monotonic)
     served: int = 0
@@ -69,10 +70,16 @@ def main(argv: list[str]) -> int:
         _tell(ready, b"busy\n")
         return 0
     idle = float(os.environ.get(IDLE_ENV) or DEFAULT_IDLE)
-    warm_up()
+    try:
+        warm_up()
+    except Exception:  # a server that could not warm up still serves: each job loads what it needs
+        import traceback
+
+        traceback.print_exc()
     from .incremental import toolchain
 
-    state = _State(path, _listen(path), toolchain(), idle, lock)
+    listener = _listen(path)
+    state = _State(path, listener, toolchain(), idle, lock, os.stat(path).st_ino)
     _tell(ready, b"ready\n")
     try:
         _serve(state)
@@ -117,7 +124,7 @@ def _listen(path: str) -> socket.socket:
 def _stop_listening(state: _State) -> None:
     """Close the socket and remove its file, unless a newer server's replaced it already."""
     with contextlib.suppress(OSError):
-        if os.stat(state.path).st_ino == os.fstat(state.listener.fileno()).st_ino:
+        if os.stat(state.path).st_ino == state.inode:
             os.unlink(state.path)
     state.listener.close()
 
