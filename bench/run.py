@@ -203,6 +203,9 @@ class Case:
     anchor_name: str = ""
     prepare: Callable[[], None] = lambda: None
     width: int = 1
+    # CPU seconds spent on the command's behalf outside its process tree (the build server's), read
+    # before and after each run: the warm server's jobs are counted, not hidden
+    elsewhere: Callable[[], float] | None = None
     results: dict[str, list[Sample]] = field(default_factory=lambda: {"briefgen": [], "anchor": []})
 
     def median(self, who: str, measure: str = "seconds") -> float:
@@ -218,7 +221,11 @@ class Case:
         if self.anchor and anchor_first:
             self.results["anchor"].append(run_chains(self.anchor, work, self.width))
         self.prepare()
-        self.results["briefgen"].append(run(self.briefgen, work))
+        before = self.elsewhere() if self.elsewhere else 0.0
+        sample = run(self.briefgen, work)
+        if self.elsewhere:
+            sample.cpu += self.elsewhere() - before
+        self.results["briefgen"].append(sample)
         if self.anchor and not anchor_first:
             self.results["anchor"].append(run_chains(self.anchor, work, self.width))
 
@@ -235,6 +242,10 @@ class Bench:
         if "md" not in help_text:
             sys.exit("bench: this briefgen has no `-f md` (the Markdown the anchors read); nothing to compare")
         self.force = ["--force"] if "--force" in help_text else []
+        self.server = "--server" in help_text
+        if self.server:  # a server of the bench's own, stopped at the end (stop_server)
+            os.environ["BRIEFGEN_SERVER_DIR"] = str(work / "server")
+            (work / "server").mkdir(mode=0o700)
         self.jobs = "--jobs" in help_text or "-j," in help_text
         self.scales = (1, 10) if quick else (1, 10, 50)
 
@@ -281,6 +292,40 @@ class Bench:
             f"{AUDIENCE} {fmt.upper()}, cold process", [command], [anchor(self.md[AUDIENCE])], name, self.fresh(out)
         )
 
+    def warm(self, fmt: str) -> Case:
+        """The cold case's command through the warm build server (`build --server`): the caller's CPU and the
+        server's for the job (the fork that built it, reaped before the caller is answered). The warm-up run
+        starts the server; its start is not timed."""
+        out = f"warm{fmt}"
+        command = self.build([self.sample], out, "-a", AUDIENCE, "-f", fmt, "--server", *self.force)
+        anchor, name = (self.to_docx, "pandoc") if fmt == "docx" else (self.to_pdf, "pandoc+typst")
+        return Case(
+            f"{AUDIENCE} {fmt.upper()}, through the warm build server",
+            [command],
+            [anchor(self.md[AUDIENCE])],
+            name,
+            self.fresh(out),
+            elsewhere=self.server_cpu,
+        )
+
+    def server_status(self) -> str:
+        return subprocess.run([*self.briefgen, "server", "status"], capture_output=True, text=True).stdout
+
+    def server_cpu(self) -> float:
+        """The build server's CPU seconds so far, its reaped jobs included (/proc: utime, stime, cutime, cstime)."""
+        words = self.server_status().replace(",", " ").split()  # "build server pid 1234, listening at ..."
+        if len(words) < 4 or not words[3].isdigit():
+            return 0.0
+        try:
+            fields = Path(f"/proc/{words[3]}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+    def stop_server(self) -> None:
+        if self.server:
+            subprocess.run([*self.briefgen, "server", "stop"], capture_output=True)
+
     def all_outputs(self) -> Case:
         """Every audience in DOCX and PDF in one command with 2 workers, against the same conversions 2 at a time."""
         two = ["-j", "2"] if self.jobs else []
@@ -320,6 +365,8 @@ class Bench:
         """Every case of the full table, in its order."""
         self.prepare_sample()
         cases = [self.cold("docx"), self.cold("pdf"), self.all_outputs(), self.citeproc()]
+        if self.server:
+            cases += [self.warm("docx"), self.warm("pdf")]
         cases += [self.scaled(factor, fmt) for factor in self.scales for fmt in ("docx", "pdf")]
         # the first timed run of this case is already a rebuild: its warm-up made the outputs
         cases.append(Case("rebuild with nothing changed", [self.build([self.sample], "o4", "-f", "docx", "-f", "pdf")]))
@@ -462,7 +509,7 @@ def report(bench: Bench, cases: list[Case], jobs: list[Case], memory: tuple[Samp
     """The table, with when and where it was measured above it: ready to paste."""
     by_name = {c.name: c for c in cases}
     rows = [row("case", "briefgen", "anchor", "ratio (wall)", "ratio (CPU)"), row(*["---"] * 5)]
-    for case in cases[:4]:
+    for case in [c for c in cases if c.anchor and not c.name.startswith("x")]:
         rows.append(row(case.name, both(case, "briefgen"), f"{case.anchor_name} {both(case, 'anchor')}", *ratios(case)))
     rows += scaled_rows(bench, by_name)
     rebuild, full = by_name["rebuild with nothing changed"].median("briefgen"), cases[2].median("briefgen")
@@ -487,6 +534,10 @@ def report(bench: Bench, cases: list[Case], jobs: list[Case], memory: tuple[Samp
             "-",
         )
     )
+    if bench.server:
+        shown = bench.server_status().splitlines()
+        memory_said = shown[1].split("; ")[1] if len(shown) > 1 and "; " in shown[1] else "?"
+        rows.append(row("build server after the runs: its own peak memory", memory_said, "-", "-", "-"))
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     head = [
         f"Measured {when} on {machine(bench)}.",
@@ -535,6 +586,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {failure}", file=sys.stderr)
         return 1
     finally:
+        if "bench" in locals():
+            bench.stop_server()
         if args.keep:
             print(f"bench: kept {work}", file=sys.stderr)
         else:

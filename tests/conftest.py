@@ -117,6 +117,19 @@ def _user_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory):
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _build_server_in_tmp(tmp_path_factory: pytest.TempPathFactory):
+    """A build server a test starts (`build --server`, docs/using.md) is the session's, stopped at its end."""
+    folder = tmp_path_factory.mktemp("build-server")
+    folder.chmod(0o700)
+    os.environ["BRIEFGEN_SERVER_DIR"] = str(folder)
+    yield
+    if os.name == "posix" and list(folder.glob("*.sock")):
+        from briefgen.server import ask
+
+        ask("stop")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_bibliography_cache():
     """Tests reuse relative paths like references.bib in different temporary workspaces."""

@@ -82,6 +82,9 @@ class FixedTimings:
     def describe(self):
         pass
 
+    def stop(self):
+        pass
+
 
 def _use(monkeypatch, timings):
     monkeypatch.setattr(guard, "measure", lambda pairs, work: timings)
