@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
     path = argv[0] if argv else socket_path()
     ready = int(os.environ.pop(READY_ENV, "-1"))
     lock = _lock(path)
-    if lock is None:  # another server for this socket is starting or running
+    if lock is None:  # another server for this socket is starting, running, or leaving
         _tell(ready, b"busy\n")
         return 0
     idle = float(os.environ.get(IDLE_ENV) or DEFAULT_IDLE)
@@ -96,14 +96,28 @@ def _tell(fd: int, word: bytes) -> None:
 
 
 def _lock(path: str) -> int | None:
-    """The server's lock, held for its life: two calls starting a server at once start one."""
+    """The server's lock, held for its life: two calls starting a server at once start one.
+
+    Held by another: if that one listens, None (it serves); if not, it is a server leaving (stale,
+    stopped), whose lock is free in a moment: wait for it.
+    """
+    from .client import START_SECONDS, connect
+
     fd = os.open(path.removesuffix(".sock") + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd  # kept open (and so locked) until the process exits
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd  # kept open (and so locked) until the process exits
+        except OSError:
+            pass
+        listening = connect(path)
+        if listening is not None or time.monotonic() > deadline:
+            if listening is not None:
+                listening.close()
+            os.close(fd)
+            return None
+        time.sleep(0.02)
 
 
 def _listen(path: str) -> socket.socket:
