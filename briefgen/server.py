@@ -155,12 +155,12 @@ def warm_up() -> None:
 
     from .app.templates import init_workspace
     from .cli import cli
-    from .writers import DOCUMENT_FORMATS
+    from .writers import FORMATS
 
     with tempfile.TemporaryDirectory(prefix="briefgen-warm-up-") as scratch:
         init_workspace(Path(scratch, "w"))
         os.chdir(os.path.join(scratch, "w"))
-        formats = [word for name in DOCUMENT_FORMATS for word in ("-f", name)]
+        formats = [word for name in FORMATS for word in ("-f", name)]  # the tracker's too
         said = io.StringIO()
         try:
             with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
@@ -169,9 +169,25 @@ def warm_up() -> None:
             if stop.code:  # to the server's log; the server still serves, each job says its own errors
                 print(f"warm-up build failed ({stop.code}): {said.getvalue()}", flush=True)
         os.chdir("/")
+    _import_the_rest()
     _parse_bundled_faces()
     gc.collect()
     gc.freeze()
+
+
+def _import_the_rest() -> None:
+    """Every briefgen module the sample's build did not import (charts, follow-ups, mail...), with what
+    each imports: a job finds them loaded whatever its brief holds."""
+    import importlib
+    import pkgutil
+
+    from . import __path__ as package_path
+
+    for module in pkgutil.walk_packages(package_path, prefix="briefgen."):
+        if not module.name.endswith("__main__"):  # running it is what importing it does
+            importlib.import_module(module.name)
+    if "PIL.Image" in sys.modules:  # the image formats Pillow registers at its first open or save
+        sys.modules["PIL.Image"].preinit()
 
 
 def _parse_bundled_faces() -> None:
