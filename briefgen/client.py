@@ -1,8 +1,8 @@
 """`briefgen`'s entry point: `build --server` hands the build to a warm process; the rest runs here.
 
 A cold `briefgen build` spends most of its CPU importing the stack and parsing fonts. With
-`--server`, this file alone is imported (the standard library's lightest modules: no click, no
-briefgen module), the command line goes to the user's build server (briefgen/server.py) over a
+`--server`, this file alone is imported (the standard library's C modules for sockets and
+signals; no click, no briefgen module), the command line goes to the user's build server (briefgen/server.py) over a
 Unix socket, with this process's standard streams, folder, environment and umask, and the
 server's exit code is this process's. The server is started when none answers.
 
@@ -14,14 +14,18 @@ share one.
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]  # `signal` and `socket` import enum: a fifth of this process
+import _socket
 import marshal
 import os
-import signal
-import socket
 import stat
 import sys
 
 from . import __version__
+
+TYPE_CHECKING = False  # typing's, without importing typing (nor collections.abc)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 SERVER_FLAG = "--server"
 DIR_ENV = "BRIEFGEN_SERVER_DIR"
@@ -54,7 +58,7 @@ def main() -> None:
 
 def supported() -> bool:
     """Unix sockets able to pass file descriptors (not Windows)."""
-    return os.name == "posix" and hasattr(socket, "AF_UNIX") and hasattr(socket, "send_fds")
+    return os.name == "posix" and hasattr(_socket, "AF_UNIX") and hasattr(_socket.socket, "sendmsg")
 
 
 def server_arguments(argv: list[str]) -> list[str] | None:
@@ -111,9 +115,9 @@ def socket_path() -> str:
     return path
 
 
-def connect(path: str) -> socket.socket | None:
+def connect(path: str) -> _socket.socket | None:
     """A connection to the server listening at `path`, or None when none does."""
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         sock.connect(path)
     except (FileNotFoundError, ConnectionRefusedError):
@@ -165,7 +169,7 @@ def _last_line(log: str) -> str:
     return f" ({lines[-1]})" if lines else ""
 
 
-def reach_server(path: str) -> socket.socket:
+def reach_server(path: str) -> _socket.socket:
     """A connection to a listening server: the one running, else one started now."""
     import time
 
@@ -184,16 +188,27 @@ def reach_server(path: str) -> socket.socket:
 # ---------------------------------------------------------------- a request
 
 
-def request(sock: socket.socket, kind: str, fds: list[int], **fields: object) -> None:
+def request(sock: _socket.socket, kind: str, fds: list[int], **fields: object) -> None:
     """Send one request: its length and the descriptors it passes, then its body (marshal: both ends
     are the same Python, the socket's name says so)."""
+    import array
+
     body = marshal.dumps({"protocol": PROTOCOL, "kind": kind, **fields})
     head = len(body).to_bytes(8, "big")
-    if fds:
-        socket.send_fds(sock, [head], fds)
+    if fds:  # what socket.send_fds sends
+        sock.sendmsg([head], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, array.array("i", fds))])
     else:
         sock.sendall(head)
     sock.sendall(body)
+
+
+def answers(sock: _socket.socket) -> Iterator[str]:
+    """The server's answers, a line each, until it closes the connection."""
+    pending = b""
+    while chunk := sock.recv(4096):
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        yield from (line.decode("utf-8", "replace").strip() for line in lines)
 
 
 def build_through_server(argv: list[str]) -> int:
@@ -201,14 +216,17 @@ def build_through_server(argv: list[str]) -> int:
     started) stops, and a fresh one takes the job."""
     path = socket_path()
     for _ in range(2):
-        with reach_server(path) as sock:
+        sock = reach_server(path)
+        try:
             code = _hand_over(sock, argv)
+        finally:
+            sock.close()
         if code is not None:
             return code
     raise ServerError("the build server keeps stopping as stale; see `briefgen server status`")
 
 
-def _hand_over(sock: socket.socket, argv: list[str]) -> int | None:
+def _hand_over(sock: _socket.socket, argv: list[str]) -> int | None:
     """The build's exit code, or None if the server was stale and stopped without building."""
     mask = os.umask(0)
     os.umask(mask)
@@ -239,7 +257,7 @@ def _open_or_null(fd: int) -> int:
         return os.open(os.devnull, os.O_RDWR)
 
 
-def _follow(sock: socket.socket) -> int | None:
+def _follow(sock: _socket.socket) -> int | None:
     """Read the server's answers until the exit code; Ctrl-C (and TERM, HUP) goes to the build."""
     child: list[int] = []
 
@@ -249,17 +267,16 @@ def _follow(sock: socket.socket) -> int | None:
         else:  # not started: leaving closes the connection, and the server cancels it
             os._exit(128 + signum)
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, forward)
-    with sock.makefile("rb") as answers:
-        for line in answers:
-            word, _, value = line.decode("utf-8", "replace").strip().partition(" ")
-            if word == "pid":
-                child.append(int(value))
-            elif word == "exit":
-                return int(value)
-            elif word == "stale":
-                return None
-            elif word == "error":
-                raise ServerError(f"the build server refused the build: {value}")
+    for signum in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP):
+        _signal.signal(signum, forward)
+    for line in answers(sock):
+        word, _, value = line.partition(" ")
+        if word == "pid":
+            child.append(int(value))
+        elif word == "exit":
+            return int(value)
+        elif word == "stale":
+            return None
+        elif word == "error":
+            raise ServerError(f"the build server refused the build: {value}")
     raise ServerError("the build server stopped before the build ended")

@@ -485,14 +485,16 @@ def _standard_streams(encodings: list) -> None:
 
 def ask(kind: str) -> dict | None:
     """Ask this installation's server for its status (`status`) or to stop (`stop`); None if none runs."""
-    from .client import connect
+    from .client import answers, connect
 
     sock = connect(socket_path())
     if sock is None:
         return None
-    with sock:
+    try:
         request(sock, kind, [])
-        answer = sock.makefile("rb").readline().decode().strip()
+        answer = next(answers(sock), "")
+    finally:
+        sock.close()
     word, _, value = answer.partition(" ")
     if word == "status":
         return json.loads(value)
