@@ -59,7 +59,7 @@ from ...model import (
 from ...model import Paragraph as Para
 from ..measure import cell_fit, column_widths, estimated_height, line_count, list_indent
 from . import ooxml
-from .styles import ROLE_STYLES, box_style_name
+from .styles import ROLE_STYLES, StyleIndex, box_style_name
 
 TWIPS_PER_POINT = 20
 EIGHTHS_PER_POINT = 8  # border widths
@@ -99,8 +99,8 @@ class _PartHolder:
 class BodyWriter:
     """Writes blocks into the document body, table cells and footnotes; counts the notes."""
 
-    def __init__(self, document, theme: Theme) -> None:
-        self.doc, self.theme = document, theme
+    def __init__(self, document, styles: StyleIndex, theme: Theme) -> None:
+        self.doc, self.styles, self.theme = document, styles, theme
         self.footnotes = ooxml.Footnotes(document.part)
         self.note_count = 0
         self.levels = HeadingLevels()
@@ -201,12 +201,9 @@ class BodyWriter:
         return p
 
     def _style_id(self, name: str) -> str | None:
-        """The id of paragraph style `name`, as python-docx sets it, looked up once a document.
-
-        python-docx finds a style by name with an XPath over every style, each time.
-        """
+        """The id of paragraph style `name`, as python-docx sets it, looked up once a document."""
         if name not in self._style_ids:
-            self._style_ids[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+            self._style_ids[name] = self.styles.id_of(name)
         return self._style_ids[name]
 
     def _last_paragraph(self, where) -> DocxParagraph:
@@ -436,11 +433,11 @@ class BodyWriter:
         shading elements, and its left and right indents in twips."""
         name = box_style_name(look)
         if name not in self._box_styles:
-            styles = {style.name: style for style in self.doc.styles}  # no lookup by name: an XPath each
-            style = styles.get(name)
-            if style is None:
-                style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-                style.base_style = styles["Normal"]
+            if name in self.styles:
+                style = self.styles[name]
+            else:
+                style = self.styles.add(name, WD_STYLE_TYPE.PARAGRAPH)
+                style.base_style = self.styles["Normal"]
                 ppr = style.element.get_or_add_pPr()
                 bar = (round(look.bar_width * EIGHTHS_PER_POINT), look.bar)
                 ooxml.box_frame(ppr, bar, look.fill, BOX_PADDING, BOX_PADDING_BOTTOM)

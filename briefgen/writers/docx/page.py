@@ -19,6 +19,7 @@ from ...design import Theme, display_title
 from ...model import Metadata
 from ..common import byline, kicker_text, meta_author, running_text
 from . import fonts, ooxml
+from .styles import StyleIndex
 
 PAGE_SIZES_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
 POINTS_PER_MM = 72 / 25.4
@@ -61,7 +62,7 @@ def _marking_run(paragraph, text: str, theme: Theme) -> None:
     run.font.color.rgb = RGBColor.from_string(theme.marking.colour.lstrip("#"))
 
 
-def setup_page(document, meta: Metadata, theme: Theme) -> None:
+def setup_page(document, styles: StyleIndex, meta: Metadata, theme: Theme) -> None:
     """Page size and margins, the footer, and the running header of later pages.
 
     Page one starts its text where the title band's first line goes (BAND_TOP_MM, if the
@@ -82,7 +83,7 @@ def setup_page(document, meta: Metadata, theme: Theme) -> None:
     text_width = section.page_width - section.left_margin - section.right_margin
     for footer in (section.footer, section.first_page_footer):
         p = footer.paragraphs[0]
-        p.style = document.styles["Footer"]
+        p._p.style = styles.id_of("Footer")
         p.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
         p.add_run(ooxml.xml_text(running_text(theme.footer, meta) + "\t" + theme.label("page") + " "))
         ooxml.field_runs(p, "PAGE")
@@ -90,7 +91,7 @@ def setup_page(document, meta: Metadata, theme: Theme) -> None:
         ooxml.field_runs(p, "NUMPAGES")
         ooxml.paragraph_border(p, "top", 4, theme.colours.rule, space=4)
     header = section.header.paragraphs[0]
-    header.style = document.styles["Header"]
+    header._p.style = styles.id_of("Header")
     header.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
     text = running_text(theme.header, meta)
     header.add_run(ooxml.xml_text(text))
@@ -123,7 +124,9 @@ def _twips(mm: float) -> int:
     return round(mm * TWIPS_PER_MM)
 
 
-def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None, logo_alt: str = "") -> None:
+def title_block(
+    document, styles: StyleIndex, meta: Metadata, theme: Theme, logo: bytes | None, logo_alt: str = ""
+) -> None:
     """The title band, edge to edge across the top of page one as in the PDF; then the byline.
 
     The band is a table as wide as the page, reaching into both side margins (so it stays
@@ -160,24 +163,30 @@ def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None, logo
     first = cell.paragraphs[0]
     kicker = kicker_text(meta)
     if kicker:
-        first.style = document.styles["Kicker"]
+        first._p.style = styles.id_of("Kicker")
         first.add_run(ooxml.xml_text(kicker.upper()))
-        title = cell.add_paragraph(ooxml.xml_text(display_title(meta.title)), style="Title")
+        title = _styled(cell.add_paragraph(ooxml.xml_text(display_title(meta.title))), styles, "Title")
     else:
-        first.style = document.styles["Title"]
+        first._p.style = styles.id_of("Title")
         first.add_run(ooxml.xml_text(display_title(meta.title)))
         title = first
     title.paragraph_format.keep_with_next = True
     if meta.subtitle:
-        cell.add_paragraph(ooxml.xml_text(meta.subtitle), style="Subtitle")
-    _band_top(document, section, meta, theme)  # after the logo: its shape id follows the picture's
+        _styled(cell.add_paragraph(ooxml.xml_text(meta.subtitle)), styles, "Subtitle")
+    _band_top(document, styles, section, meta, theme)  # after the logo: its shape id follows the picture's
     line = ooxml.xml_text(byline(meta))
-    after_band = document.add_paragraph(line, style="Byline") if line else document.add_paragraph()
+    after_band = _styled(document.add_paragraph(line), styles, "Byline") if line else document.add_paragraph()
     after_band.paragraph_format.space_before = Pt(BAND_GAP_MM * POINTS_PER_MM)  # as the PDF: the frame's top
     if not line:  # only the gap: the text starts under it
         after_band.paragraph_format.space_after = Pt(0)
         after_band.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         after_band.paragraph_format.line_spacing = Pt(1)
+
+
+def _styled(paragraph, styles: StyleIndex, name: str):
+    """The paragraph in the style `name`: what `add_paragraph(text, style=name)` makes, found in the index."""
+    paragraph._p.style = styles.id_of(name)
+    return paragraph
 
 
 def _hairline(paragraph) -> None:
@@ -205,10 +214,10 @@ def _logo_size(data: bytes) -> tuple[int, int]:
     return round(image.px_width * scale), round(image.px_height * scale)
 
 
-def _band_top(document, section, meta: Metadata, theme: Theme) -> None:
+def _band_top(document, styles: StyleIndex, section, meta: Metadata, theme: Theme) -> None:
     """Page one's header: the band's colour from the page's edge, and the marking on it, as the PDF draws them."""
     paragraph = section.first_page_header.paragraphs[0]
-    paragraph.style = document.styles["Header"]
+    paragraph._p.style = styles.id_of("Header")
     strip_height = _twips(section.top_margin.mm + STRIP_OVERLAP_MM)
     # drawing ids (wp:docPr) are unique across the document's parts, as Word wants them
     shape_id = max(document.part.next_id, section.first_page_header.part.next_id)
