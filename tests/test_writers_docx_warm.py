@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
 
-from briefgen.writers.docx import DEFAULT_REFERENCE
+from briefgen.writers.docx import DEFAULT_REFERENCE, page
 from briefgen.writers.docx.styles import StyleIndex
 
 
@@ -40,3 +42,10 @@ def test_style_index_sees_the_styles_it_adds_and_the_last_default():
     assert later.id_of("Card High") is None and later.id_of("Normal") == "Normal"
     assert later.id_of("Card High") == document.styles.get_style_id("Card High", WD_STYLE_TYPE.PARAGRAPH)
     assert later.id_of("Normal") == document.styles.get_style_id("Normal", WD_STYLE_TYPE.PARAGRAPH)
+
+
+def test_package_entries_are_what_python_docx_saves(sample_outputs):
+    """The entries `save` zips once are python-docx's own: names, order and bytes."""
+    written = docx.Document(io.BytesIO(sample_outputs["kazakhstan-osce-2010_practitioner.docx"]))
+    assert page.package_entries(written) == page._zipped_entries(written)
+    assert [name for name, _ in page.package_entries(written)][:2] == ["[Content_Types].xml", "_rels/.rels"]
