@@ -339,7 +339,7 @@ def package_entries(document) -> list[tuple[str, bytes]]:
         part.before_marshal()
     write_types(entries, parts)
     write_rels(entries, package.rels)
-    write_parts(entries, parts)
+    write_parts(entries, parts)  # type: ignore[arg-type]  # any writer with its `write`
     return entries.entries
 
 
