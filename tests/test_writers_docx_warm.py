@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import random
 
 import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml.parser import OxmlElement
+from lxml import etree
 
-from briefgen.writers.docx import DEFAULT_REFERENCE, page
+from briefgen.writers.docx import DEFAULT_REFERENCE, ooxml, page
 from briefgen.writers.docx.styles import StyleIndex
 
 
@@ -49,3 +52,40 @@ def test_package_entries_are_what_python_docx_saves(sample_outputs):
     written = docx.Document(io.BytesIO(sample_outputs["kazakhstan-osce-2010_practitioner.docx"]))
     assert page.package_entries(written) == page._zipped_entries(written)
     assert [name for name, _ in page.package_entries(written)][:2] == ["[Content_Types].xml", "_rels/.rels"]
+
+
+@pytest.mark.parametrize("order", [ooxml.PPR_ORDER, ooxml.RPR_ORDER, ooxml.TCPR_ORDER])
+def test_insert_in_order_puts_a_child_where_python_docx_does(order):
+    """Against `insert_element_before`, on children in and out of schema order, repeated, and foreign."""
+    rng = random.Random(7)
+    for _ in range(300):
+        names = rng.sample(order, rng.randint(0, 6)) + rng.choices(order, k=rng.randint(0, 2))
+        ours, theirs = (OxmlElement("w:pPr") for _ in range(2))
+        foreign_first = rng.random() < 0.5
+        for parent in (ours, theirs):
+            for name in names:
+                parent.append(OxmlElement(f"w:{name}"))
+            parent.append(etree.Comment("foreign"))
+            if foreign_first:
+                parent.insert(0, OxmlElement("w:unknown"))
+        name = rng.choice(order)
+        ooxml._insert(ours, OxmlElement(f"w:{name}"), order)
+        successors = order[order.index(name) + 1 :]
+        theirs.insert_element_before(OxmlElement(f"w:{name}"), *(f"w:{n}" for n in successors))
+        assert etree.tostring(ours) == etree.tostring(theirs), (names, name)
+
+
+def test_paragraph_properties_are_set_as_python_docx_sets_them():
+    ours, theirs = (docx.Document().add_paragraph("text") for _ in range(2))
+    ooxml.keep(ours._p, "keepLines", False)
+    theirs.paragraph_format.keep_together = False
+    ooxml.keep(ours._p, "keepNext")
+    theirs.paragraph_format.keep_with_next = True
+    ooxml.paragraph_style(ours._p, "Heading1")
+    theirs._p.style = "Heading1"
+    ooxml.keep(ours._p, "keepLines")
+    theirs.paragraph_format.keep_together = True
+    assert etree.tostring(ours._p) == etree.tostring(theirs._p)
+    ooxml.paragraph_style(ours._p, None)
+    theirs._p.style = None
+    assert etree.tostring(ours._p) == etree.tostring(theirs._p)

@@ -152,17 +152,17 @@ class BodyWriter:
         r = cast(CT_R, OxmlElement("w:r"))
         container.append(r)
         run = Run(r, paragraph)
-        if look.link:
-            r.style = "Hyperlink"  # by style id: also works inside the footnotes part
+        if look.link:  # by style id: also works inside the footnotes part
+            ooxml.get_or_add(r.get_or_add_rPr(), "rStyle", ooxml.RPR_ORDER).set(ooxml.W_VAL, "Hyperlink")
         text = ooxml.xml_text(text)  # every word of the model's body and notes passes here
         if "\t" in text or "\n" in text or "\r" in text:
             run.text = text  # python-docx makes a tab a w:tab and a line end a w:br
         elif text:
             r.add_t(text)  # what run.text makes of other text, without its loop over each character
         if look.bold:
-            run.bold = True
+            ooxml.set_on(r.get_or_add_rPr(), "b", ooxml.RPR_ORDER)  # run.bold = True
         if look.italic:
-            run.italic = True
+            ooxml.set_on(r.get_or_add_rPr(), "i", ooxml.RPR_ORDER)
         if look.lang:
             ooxml.set_language(r.get_or_add_rPr(), look.lang)
         return run
@@ -175,7 +175,7 @@ class BodyWriter:
             p_el = cast(CT_P, OxmlElement("w:p"))
             element.append(p_el)
             para = DocxParagraph(p_el, holder)
-            p_el.style = "FootnoteText"
+            ooxml.paragraph_style(p_el, "FootnoteText")
             if i == 0:
                 p_el.append(ooxml.footnote_ref_mark_run("FootnoteReference"))
                 self._run(para, p_el, " ", PLAIN)
@@ -191,13 +191,13 @@ class BodyWriter:
                 raise TypeError(f"DOCX writer: unknown block node {type(block).__name__}")
             method(block, where, depth)
             if keeps_with_next(blocks, i):
-                self._last_paragraph(where).paragraph_format.keep_with_next = True
+                ooxml.keep(self._last_paragraph(where)._p, "keepNext")
 
     def _paragraph(self, where, style: str | None = None) -> DocxParagraph:
         """A new paragraph, in the Word style `style` (None: Normal)."""
         p = self._add_paragraph(where)
         if style is not None:
-            p._p.style = self._style_id(style)
+            ooxml.paragraph_style(p._p, self._style_id(style))
         return p
 
     def _style_id(self, name: str) -> str | None:
@@ -257,7 +257,7 @@ class BodyWriter:
         p = self._paragraph(where, f"Heading {look}")
         if (level := self.levels.announced(h.level)) != look:  # the style's look, the level a reader can follow
             ooxml.set_outline_level(p, level)
-        p.paragraph_format.keep_with_next = True  # also under a reference.docx whose styles do not
+        ooxml.keep(p._p, "keepNext")  # also under a reference.docx whose styles do not
         self.inlines(p, display_heading(h.children))
 
     def block_Paragraph(self, para: Para, where, depth: int) -> None:
@@ -276,7 +276,7 @@ class BodyWriter:
                     p = self._paragraph(where, style)
                     ooxml.set_num(p, num_id, level)
                     self.inlines(p, block.children)
-                    p.paragraph_format.keep_together = self._short_paragraph(block, width)  # read as one unit
+                    ooxml.keep(p._p, "keepLines", self._short_paragraph(block, width))  # read as one unit
                 elif isinstance(block, ListBlock):
                     self.block_ListBlock(block, where, depth + 1)
                 else:
@@ -375,11 +375,10 @@ class BodyWriter:
         self._frame([p for p in paragraphs if not self._framed(p)], look)
         lead = box_lead(blocks)
         for i, p in enumerate(paragraphs):
-            fmt = DocxParagraph(p, where).paragraph_format
             if short[i]:  # a short paragraph never splits, nor a short box: read as one unit
-                fmt.keep_together = True
+                ooxml.keep(p, "keepLines")
             if i < len(paragraphs) - 1 and (whole or i < lead):
-                fmt.keep_with_next = True
+                ooxml.keep(p, "keepNext")
         self._pad_as_the_pdf(paragraphs, where)
         spacer = self._add_paragraph(self._container(where))
         spacer.paragraph_format.space_after = Pt(0)
@@ -415,7 +414,7 @@ class BodyWriter:
             ppr = p.get_or_add_pPr()
             ind = ppr.find(qn("w:ind"))
             if p.style is None:  # Normal
-                p.style = style_id
+                ooxml.paragraph_style(p, style_id)
                 if ind is not None:  # a list item's further paragraph, indented under its text
                     ooxml.indent(ppr, left + int(ind.get(qn("w:left"), "0")), right)
                 continue
