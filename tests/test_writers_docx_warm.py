@@ -11,6 +11,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.parser import OxmlElement
 from lxml import etree
 
+from briefgen.design import TextRole
+from briefgen.writers import measure
 from briefgen.writers.docx import DEFAULT_REFERENCE, ooxml, page
 from briefgen.writers.docx.styles import StyleIndex
 
@@ -89,3 +91,25 @@ def test_paragraph_properties_are_set_as_python_docx_sets_them():
     ooxml.paragraph_style(ours._p, None)
     theirs._p.style = None
     assert etree.tostring(ours._p) == etree.tostring(theirs._p)
+
+
+def test_line_count_from_kept_word_widths_is_the_count_from_each_character(monkeypatch):
+    """Word widths kept by the face give the float the character sum gives, and stay bounded."""
+    role = TextRole("serif", 10.5, 14.0, "#000000")
+    advances = measure._advances(role.family, role.face)
+    text = "Kazakhstan’s OSCE chairmanship — a test of ODIHR’s mandate, and of Astana’s word " * 40
+    scale = 0.001 * role.size
+    for word in set(text.split()):
+        assert advances.word(word) == sum(advances[ord(c)] for c in word)
+    for width in (80.0, 150.5, 300.0, 1e9):
+        lines, used = 1, 0.0
+        for word in text.split():  # the count before word widths were kept
+            w = scale * sum(advances[ord(c)] for c in word)
+            if used and used + scale * advances[0x20] + w > width:
+                lines, used = lines + 1, w
+            else:
+                used += (scale * advances[0x20] if used else 0.0) + w
+        assert measure.line_count(text, role, width) == lines
+    monkeypatch.setattr(measure, "WORDS_KEPT", 5)
+    measure.line_count(" ".join(f"word{i}" for i in range(50)), role, 100.0)
+    assert len(advances.words) <= 5
