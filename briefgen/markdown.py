@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -52,6 +52,7 @@ from .model import (
 from .typography import quotes
 
 _NARRATIVE_KEY = re.compile(KEY)
+FIELDS_KEPT = 2048  # Markdown fields whose citations and stray syntax are kept, by text
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -513,6 +514,12 @@ def citations_in(text: str) -> list[tuple[Citation, str]]:
     The loader checks keys with this, so what `check` reports is exactly what the
     renderer will resolve: `@key` in a code span or a link is not a citation.
     """
+    return list(_citations_in(text))
+
+
+@lru_cache(maxsize=FIELDS_KEPT)
+def _citations_in(text: str) -> tuple[tuple[Citation, str], ...]:
+    """`citations_in`, kept by text: a build server (or `watch`) loads the same fields again."""
     env: dict = {}
     found: list[tuple[Citation, str]] = []
 
@@ -535,7 +542,7 @@ def citations_in(text: str) -> list[tuple[Citation, str]]:
     tokens = parser().parse(text, env)
     notes = env.get("footnotes", {}).get("list", {})
     walk(tokens)
-    return found
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- model -> Markdown
@@ -630,6 +637,12 @@ _STRAY = {
 
 def stray_syntax(text: str) -> list[tuple[str, str]]:
     """Note and citation openers the parser read as plain text, with what to do: they would print raw."""
+    return list(_stray_syntax(text))
+
+
+@lru_cache(maxsize=FIELDS_KEPT)
+def _stray_syntax(text: str) -> tuple[tuple[str, str], ...]:
+    """`stray_syntax`, kept by text."""
 
     def stray(node: Node) -> list[tuple[str, str]]:
         if not isinstance(node, Text):
@@ -640,9 +653,9 @@ def stray_syntax(text: str) -> list[tuple[str, str]]:
         blocks, conv = _parse(text)
     except BriefError as tangled:  # notes referring to notes: the loader names the field
         advice = tangled.problems[0].message + ": write the note's text out instead of referring to another note"
-        return [("[^" if "[^" in text else "^[", advice)]
+        return (("[^" if "[^" in text else "^[", advice),)
     found = query(stray, blocks)
     for lang in conv.bad_languages:
         written = next((w for w in (f'lang="{lang}"', f"lang='{lang}'", f"lang={lang}") if w in text), "lang=")
         found.append((written, f"'{lang}' is not a language tag: write one like lang=kk, lang=sr-Latn or lang=zh-Hant"))
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))
