@@ -113,3 +113,14 @@ def test_line_count_from_kept_word_widths_is_the_count_from_each_character(monke
     monkeypatch.setattr(measure, "WORDS_KEPT", 5)
     measure.line_count(" ".join(f"word{i}" for i in range(50)), role, 100.0)
     assert len(advances.words) <= 5
+
+
+def test_style_index_adds_a_style_as_python_docx_adds_it():
+    ours, theirs = docx.Document(), docx.Document()
+    StyleIndex(ours).add("Card High", WD_STYLE_TYPE.PARAGRAPH)
+    theirs.styles.add_style("Card High", WD_STYLE_TYPE.PARAGRAPH)
+    assert etree.tostring(ours.styles.element) == etree.tostring(theirs.styles.element)
+    with pytest.raises(ValueError):
+        StyleIndex(ours).add("Card High", WD_STYLE_TYPE.PARAGRAPH)
+    with pytest.raises(ValueError):
+        StyleIndex(ours).add("Heading 1", WD_STYLE_TYPE.PARAGRAPH)  # "heading 1" inside

@@ -80,10 +80,13 @@ class StyleIndex:
         return None if style.element is self._defaults.get(style.element.get(W_TYPE)) else style.style_id
 
     def add(self, name: str, kind: WD_STYLE_TYPE):
-        """A new style, as `Styles.add_style` makes it, indexed."""
-        style = self.styles.add_style(name, kind)
-        self._index(style.element)
-        return style
+        """A new style, as `Styles.add_style` makes it (its check for the name read every style), indexed."""
+        internal = BabelFish.ui2internal(name)
+        if internal in self:
+            raise ValueError(f"document already contains style '{name}'")
+        element = self.styles.element.add_style_of_type(internal, kind, False)
+        self._index(element)
+        return StyleFactory(element)
 
 
 def get_or_add(styles: StyleIndex, name: str, kind: WD_STYLE_TYPE, base: str | None = None):
