@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import io
 import random
+import zipfile
+from pathlib import Path
 
 import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import parse_xml
 from docx.oxml.parser import OxmlElement
 from lxml import etree
 
+import briefgen.writers.docx as docx_writer
 from briefgen.design import TextRole
 from briefgen.writers import measure
-from briefgen.writers.docx import DEFAULT_REFERENCE, ooxml, page
+from briefgen.writers.docx import DEFAULT_REFERENCE, ooxml, page, reference
 from briefgen.writers.docx.styles import StyleIndex
 
 
@@ -124,3 +129,64 @@ def test_style_index_adds_a_style_as_python_docx_adds_it():
         StyleIndex(ours).add("Card High", WD_STYLE_TYPE.PARAGRAPH)
     with pytest.raises(ValueError):
         StyleIndex(ours).add("Heading 1", WD_STYLE_TYPE.PARAGRAPH)  # "heading 1" inside
+
+
+def test_the_packaged_references_table_styles_come_back_byte_for_byte():
+    original = DEFAULT_REFERENCE.read_bytes()
+    aside = reference.set_aside(original)
+    assert aside is not None and len(aside.kept) == 1
+    with zipfile.ZipFile(io.BytesIO(original)) as z:
+        styles = z.read("word/styles.xml")
+    with zipfile.ZipFile(io.BytesIO(aside.package)) as z:
+        light = z.read("word/styles.xml")
+    assert len(light) < len(styles) / 5 and b'w:type="table"' in light  # the default table style stays
+    assert aside.restore("word/styles.xml", serialize_part_xml(parse_xml(light))) == styles
+    assert aside.restore("word/document.xml", light) == light
+
+
+def test_a_reference_without_table_styles_or_with_the_mark_is_opened_as_it_is():
+    plain = io.BytesIO()
+    docx.Document().save(plain)
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as z:
+        entries = {name: z.read(name) for name in z.namelist()}
+    for name, text in ((f"<!--{reference.MARK}-->", True), ("", False)):
+        styles = entries["word/styles.xml"]
+        if not text:  # python-docx's own template, its table styles removed
+            tree = parse_xml(styles)
+            for table_style in [s for s in tree if reference._set_aside(s)]:
+                tree.remove(table_style)
+            styles = serialize_part_xml(tree)
+        else:
+            styles = styles.replace(b"</w:styles>", name.encode() + b"</w:styles>")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for entry, data in entries.items():
+                z.writestr(entry, styles if entry == "word/styles.xml" else data)
+        assert reference.set_aside(out.getvalue()) is None
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_docx_opened_with_the_table_styles_set_aside_is_the_docx_opened_whole(monkeypatch, tmp_path, language):
+    from briefgen.audience import load_audiences, search_path
+    from briefgen.bibliography import load_bibliography
+    from briefgen.build import build
+    from briefgen.loader import load_brief
+
+    root = Path(__file__).resolve().parent.parent
+    brief_file = tmp_path / "brief.yaml"
+    text = (root / "briefs" / "kazakhstan-osce-2010.yaml").read_text(encoding="utf-8")
+    assert "\nlanguage: en\n" in text
+    brief_file.write_text(text.replace("\nlanguage: en\n", f"\nlanguage: {language}\n"), encoding="utf-8")
+    roots = search_path(root / "templates")
+    refs = load_bibliography(root / "references.bib")
+    brief, audiences = load_brief(brief_file, keys=refs), load_audiences(None, roots)
+
+    def made(opener) -> dict[str, bytes]:
+        monkeypatch.setattr(docx_writer, "_packaged_reference", opener)
+        return {o.relative_path.name: o.data for o in build(brief, audiences, ["docx"], roots, refs)}
+
+    whole = made(lambda: (str(DEFAULT_REFERENCE), None))
+    prepared = reference.Opener(DEFAULT_REFERENCE)
+    prepared.prepare()
+    assert prepared()[1] is not None  # the styles set aside, from the first build
+    assert made(prepared) == whole and len(whole) == 4

@@ -27,33 +27,43 @@ from .. import Artifact, Assets
 from ..common import release_epoch
 from . import fonts, ooxml, page
 from .body import BodyWriter
+from .reference import Opener
 from .styles import StyleIndex, ensure_styles, setup_styles
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEFAULT_REFERENCE = Path(__file__).resolve().parent.parent.parent / "reference.docx"
 
 
+_packaged_reference = Opener(DEFAULT_REFERENCE)
+
+
 def _open(reference: bytes | None):
-    """A user's reference document lends its styles, not its sample text."""
+    """A user's reference document lends its styles, not its sample text.
+
+    With it, what puts back what the packaged reference's opening set aside (reference.py), if anything.
+    """
     if reference is not None:
         document = docx.Document(io.BytesIO(reference))
         page.clear_body(document)
-        return document
+        return document, None
     if DEFAULT_REFERENCE.is_file():
-        document = docx.Document(str(DEFAULT_REFERENCE))
+        source, aside = _packaged_reference()
+        document = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else source)
         page.clear_body(document)
-        return document
-    return docx.Document()
+        return document, aside
+    return docx.Document(), None
 
 
 def preload(themes: list[Theme]) -> None:
-    """What every DOCX reads once (the bundled faces' names), read now: before a pool forks."""
+    """What every DOCX reads once (the bundled faces' names, the packaged reference), read now: before a pool forks."""
     fonts.bundled_faces()
+    if DEFAULT_REFERENCE.is_file():
+        _packaged_reference.prepare()
 
 
 def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     """With the audience's own reference.docx its styles are kept; otherwise the theme restyles the default."""
-    document = _open(assets.reference_docx)
+    document, aside = _open(assets.reference_docx)
     styles = StyleIndex(document)
     if assets.reference_docx is None:
         setup_styles(styles, theme, doc.meta.language)
@@ -67,7 +77,8 @@ def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     epoch = release_epoch(doc.meta)
     page.set_properties(document, doc.meta, epoch)
     fonts.embed_fonts(document)  # last: it reads the finished text
-    return Artifact(page.save(document, epoch), MEDIA_TYPE, notes=body.note_count)
+    saved = page.save(document, epoch, aside.restore if aside is not None else None)
+    return Artifact(saved, MEDIA_TYPE, notes=body.note_count)
 
 
 UNHYPHENATED_STYLES = ("Title", "Subtitle", "Kicker", "Heading 1", "Heading 2", "Heading 3", "Heading 4")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from docx.enum.section import WD_ORIENT
@@ -293,12 +294,16 @@ ZIP_FIRST = (1980, 1, 1, 0, 0, 0)
 ZIP_LAST = (2107, 12, 31, 23, 59, 58)
 
 
-def save(document, epoch: int) -> bytes:
-    """The package's bytes, zip entries stamped with the release date (within zip's years), not the clock."""
+def save(document, epoch: int, restore: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """The package's bytes, zip entries stamped with the release date (within zip's years), not the clock.
+
+    `restore` gives each part back what opening the reference set aside (reference.SetAside).
+    """
     stamp = min(max(time.gmtime(epoch)[:6], ZIP_FIRST), ZIP_LAST)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in package_entries(document):
+        for name, part in package_entries(document):
+            data = restore(name, part) if restore is not None else part
             clean = zipfile.ZipInfo(name, date_time=stamp)
             clean.compress_type = zipfile.ZIP_DEFLATED
             clean.external_attr = 0o644 << 16
