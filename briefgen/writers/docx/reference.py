@@ -1,17 +1,19 @@
-"""The packaged reference document, opened with its table styles set aside, for a process that builds DOCX again.
+"""The packaged reference document, opened with its table styles set aside.
 
 Its `word/styles.xml` holds 100 table styles, 8,133 of its 9,121 elements, which briefgen never
 reads nor changes (its tables name no style). Parsing them as each DOCX opens the reference and
-writing them back as it is saved was a fifth of a warm DOCX build. A process that builds DOCX more
-than once (a build server, `watch`, a pool's workers) sets them aside once: each build opens a
-copy of the reference whose styles.xml holds a comment where each run of them stood, and the saved
-styles.xml gets their XML back in its place, the bytes python-docx writes for them. The copy is
-used only when putting them back gives the packaged styles.xml byte for byte.
+writing them back as it is saved was a fifth of a warm DOCX build. So they are cut out of its
+bytes once a process (4 ms): each build opens a copy of the reference (stored, not compressed)
+whose styles.xml holds a comment where each run of them stood, and the saved styles.xml gets their
+bytes back in its place. Those are what python-docx writes for them: the packaged file is what
+python-docx wrote (a test holds it to that), and the copy is used only if the rest of its
+styles.xml is written back as it is.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,12 +21,9 @@ from pathlib import Path
 
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
-from docx.oxml.ns import qn
-from lxml import etree
 
 STYLES = "word/styles.xml"
 MARK = "briefgen-set-aside"  # the comments' text; a reference holding it is opened as it is
-W_STYLE, W_TYPE, W_DEFAULT = qn("w:style"), qn("w:type"), qn("w:default")
 
 
 @dataclass(frozen=True)
@@ -44,49 +43,54 @@ class SetAside:
         return data
 
 
-def _set_aside(element) -> bool:
-    """A table style other than the default one (which python-docx's `default_for` may look up)."""
-    return element.tag == W_STYLE and element.get(W_TYPE) == "table" and element.get(W_DEFAULT) is None
+_STYLE_START = re.compile(rb"<w:style[ >/]")  # a style's start tag (not w:styles', nor w:styleId)
+_STYLE_END = b"</w:style>"
 
 
-def _runs(styles) -> list[list]:
-    """The runs of consecutive children of `w:styles` to set aside."""
-    runs: list[list] = []
-    previous = False
-    for child in styles:
-        aside = _set_aside(child)
-        if aside and previous:
-            runs[-1].append(child)
-        elif aside:
-            runs.append([child])
-        previous = aside
+def _table_styles(styles: bytes) -> list[tuple[int, int]]:
+    """Where the runs of table styles (but the default one, which python-docx's `default_for` may look up)
+    stand in styles.xml, as (start, end) byte offsets.
+
+    Read from the bytes: a style holds no style, so each `<w:style` starts one and its first
+    `</w:style>` ends it (or its start tag, closed by `/>`).
+    """
+    runs: list[tuple[int, int]] = []
+    for found in _STYLE_START.finditer(styles):
+        begin = found.start()
+        tag_end = styles.index(b">", begin) + 1
+        tag = styles[begin:tag_end]
+        end = tag_end if tag.endswith(b"/>") else styles.index(_STYLE_END, tag_end) + len(_STYLE_END)
+        if b'w:type="table"' not in tag or b"w:default=" in tag:
+            continue
+        if runs and runs[-1][1] == begin:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((begin, end))
     return runs
 
 
 def set_aside(reference: bytes) -> SetAside | None:
-    """The reference with its table styles set aside; None without any, or if they would not come back as they were."""
+    """The reference with its table styles set aside; None without any, or if what is left would not be
+    written back as it is (python-docx writes what it parses without the blank text between elements)."""
     with zipfile.ZipFile(io.BytesIO(reference)) as src:
         entries = [(info, src.read(info)) for info in src.infolist()]
     original = next((data for info, data in entries if info.filename == STYLES), None)
     if original is None or MARK.encode() in original:
         return None
-    styles = parse_xml(original)
-    runs = _runs(styles)
-    if not runs:
+    runs = _table_styles(original)
+    kept, pieces, done = [], [], 0
+    for n, (start, end) in enumerate(runs):
+        comment = f"<!--{MARK}-{n}-->".encode()
+        kept.append((comment, original[start:end]))
+        pieces += [original[done:start], comment]
+        done = end
+    light = b"".join([*pieces, original[done:]])
+    if not runs or serialize_part_xml(parse_xml(light)) != light or any(_BLANK.search(s) for _, s in kept):
         return None
-    for n, run in enumerate(runs):  # each run between two comments, to cut its XML out of the whole
-        run[0].addprevious(etree.Comment(f"{MARK}-start-{n}"))
-        run[-1].addnext(etree.Comment(f"{MARK}-end-{n}"))
-    marked = serialize_part_xml(styles)
-    kept = []
-    for n, run in enumerate(runs):
-        start, end = f"<!--{MARK}-start-{n}-->".encode(), f"<!--{MARK}-end-{n}-->".encode()
-        kept.append((f"<!--{MARK}-{n}-->".encode(), marked[marked.index(start) + len(start) : marked.index(end)]))
-        run[0].getprevious().addprevious(etree.Comment(f"{MARK}-{n}"))
-        for element in [run[0].getprevious(), *run, run[-1].getnext()]:
-            styles.remove(element)
-    aside = SetAside(_zipped(entries, serialize_part_xml(styles)), tuple(kept))
-    return aside if aside.restore(STYLES, serialize_part_xml(styles)) == original else None
+    return SetAside(_zipped(entries, light), tuple(kept))
+
+
+_BLANK = re.compile(rb">\s+<")  # blank text between elements, which python-docx would not write back
 
 
 def _zipped(entries: list, styles: bytes) -> bytes:
@@ -105,19 +109,16 @@ def _packaged(path: Path, changed: tuple[int, int]) -> SetAside | None:
 
 
 class Opener:
-    """Opens the packaged reference: as it is the first time in a process, set aside from the second on,
-    or from the first once `prepare` ran (before a pool forks, its workers start with it)."""
+    """Opens the packaged reference, its table styles set aside (prepared at the first open, or before a pool forks)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.opened = 0
 
     def prepare(self) -> SetAside | None:
         stat = self.path.stat()
         return _packaged(self.path, (stat.st_mtime_ns, stat.st_size))
 
     def __call__(self) -> tuple[bytes | str, SetAside | None]:
-        """What to open (the reference's path, or the set-aside copy's bytes) and what puts the styles back."""
-        self.opened += 1
-        aside = self.prepare() if self.opened > 1 or _packaged.cache_info().currsize else None
+        """What to open (the set-aside copy's bytes, or the reference's path) and what puts the styles back."""
+        aside = self.prepare()
         return (aside.package, aside) if aside is not None else (str(self.path), None)
