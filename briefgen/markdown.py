@@ -500,8 +500,9 @@ def _parse(text: str, language: str = "en") -> tuple[tuple[Block, ...], _Convert
     return _clamp(_NoteFiller(conv).fill(blocks)), conv
 
 
+@lru_cache(maxsize=FIELDS_KEPT)
 def parse_inline(text: str, language: str = "en") -> tuple[Inline, ...]:
-    """One line of Markdown (a title, a label) as inline nodes."""
+    """One line of Markdown (a title, a label) as inline nodes; kept by text (the nodes are frozen)."""
     blocks = parse_markdown(text, language)
     if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
         return blocks[0].children
