@@ -53,6 +53,8 @@ from .typography import quotes
 
 _NARRATIVE_KEY = re.compile(KEY)
 FIELDS_KEPT = 2048  # Markdown fields whose citations and stray syntax are kept, by text
+DOCUMENTS_KEPT = 8  # documents' blocks kept by their Markdown (each audience's, of the last brief or two)
+DOCUMENT_KEPT_CHARS = 100_000  # no longer: the sample's practitioner document is 14,000 characters, x10's 10 times that
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -489,6 +491,19 @@ def _lifted(items: tuple[tuple[Block, ...], ...]) -> tuple[tuple[Block, ...], ..
 
 
 def parse_markdown(text: str, language: str = "en") -> tuple[Block, ...]:
+    """The blocks of `text`, kept by text and language when it is no longer than a brief (the nodes are frozen).
+
+    A build server or `watch` plans every audience's document again after an edit; an audience whose
+    template output the edit left as it was needs no new parse. A longer text is parsed each time,
+    so a stress brief's model is not held past its build.
+    """
+    if len(text) > DOCUMENT_KEPT_CHARS:
+        return _parse(text, language)[0]
+    return _kept_parse(text, language)
+
+
+@lru_cache(maxsize=DOCUMENTS_KEPT)
+def _kept_parse(text: str, language: str) -> tuple[Block, ...]:
     return _parse(text, language)[0]
 
 

@@ -68,3 +68,17 @@ def test_a_brief_built_after_others_in_one_process_is_built_as_in_a_fresh_one(tm
     assert cold_original != cold_edited  # the edit shows in every output
     assert all(cold_original[name] != cold_edited[name] for name in cold_original)
     assert warm == [cold_original, cold_edited, cold_original]
+
+
+def test_a_document_is_kept_by_its_markdown_unless_it_is_longer_than_a_brief():
+    from briefgen import markdown
+
+    short = '# Title\n\nWords "quoted" [@doe2020] and a note.^[Its text.]\n\n::: box\nIn a box.\n:::\n'
+    markdown._kept_parse.cache_clear()
+    first = markdown.parse_markdown(short, "fr")
+    assert markdown.parse_markdown(short, "fr") is first  # kept
+    assert markdown.parse_markdown(short, "en") == markdown._parse(short, "en")[0]  # by language too
+    assert markdown.parse_markdown(short, "en") != first  # French quotation marks are not English ones
+    long = short * (markdown.DOCUMENT_KEPT_CHARS // len(short) + 1)
+    assert markdown.parse_markdown(long) == markdown._parse(long)[0]
+    assert markdown._kept_parse.cache_info().currsize == 2  # the long text is not kept
