@@ -498,12 +498,17 @@ def parse_markdown(text: str, language: str = "en") -> tuple[Block, ...]:
     so a stress brief's model is not held past its build.
     """
     if len(text) > DOCUMENT_KEPT_CHARS:
-        return _parse(text, language)[0]
+        return parse_blocks(text, language)
     return _kept_parse(text, language)
 
 
 @lru_cache(maxsize=DOCUMENTS_KEPT)
 def _kept_parse(text: str, language: str) -> tuple[Block, ...]:
+    return parse_blocks(text, language)
+
+
+def parse_blocks(text: str, language: str = "en") -> tuple[Block, ...]:
+    """The blocks of `text`, parsed now: for a field's text, kept (if at all) by what it is made into."""
     return _parse(text, language)[0]
 
 
@@ -518,7 +523,7 @@ def _parse(text: str, language: str = "en") -> tuple[tuple[Block, ...], _Convert
 @lru_cache(maxsize=FIELDS_KEPT)
 def parse_inline(text: str, language: str = "en") -> tuple[Inline, ...]:
     """One line of Markdown (a title, a label) as inline nodes; kept by text (the nodes are frozen)."""
-    blocks = parse_markdown(text, language)
+    blocks = parse_blocks(text, language)
     if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
         return blocks[0].children
     return (Text(text.strip()),)

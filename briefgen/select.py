@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from .brief import PRIORITIES, Brief, Group, Recommendation, Section
 from .followup import FollowUp, compare
-from .markdown import inline_markdown, parse_markdown
+from .markdown import inline_markdown, parse_blocks
 from .model import Author, Citation, Emph, Inline, Note, Paragraph, Span, Strong, Text, plain_text
 from .style import Content, Style
 
@@ -118,7 +118,7 @@ def first_sentence(text: str, language: str = "en") -> str:
     span, and not at an abbreviation's full stop. Gives Markdown back. Kept by text, as
     each audience (and a build server's next build) asks for the same recommendations'.
     """
-    blocks = parse_markdown(text, language)  # its quotation marks, as the full text will have them
+    blocks = parse_blocks(text, language)  # its quotation marks, as the full text will have them
     if not blocks or not isinstance(blocks[0], Paragraph):
         return re.sub(r"\s*\n\s*", " ", text).strip()
     return inline_markdown(_cut(blocks[0].children)).strip()

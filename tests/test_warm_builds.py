@@ -72,6 +72,7 @@ def test_a_brief_built_after_others_in_one_process_is_built_as_in_a_fresh_one(tm
 
 def test_a_document_is_kept_by_its_markdown_unless_it_is_longer_than_a_brief():
     from briefgen import markdown
+    from briefgen.select import first_sentence
 
     short = '# Title\n\nWords "quoted" [@doe2020] and a note.^[Its text.]\n\n::: box\nIn a box.\n:::\n'
     markdown._kept_parse.cache_clear()
@@ -82,3 +83,6 @@ def test_a_document_is_kept_by_its_markdown_unless_it_is_longer_than_a_brief():
     long = short * (markdown.DOCUMENT_KEPT_CHARS // len(short) + 1)
     assert markdown.parse_markdown(long) == markdown._parse(long)[0]
     assert markdown._kept_parse.cache_info().currsize == 2  # the long text is not kept
+    markdown.parse_inline("A *title* not kept among documents")
+    first_sentence("A rationale's first sentence. Its second.", "en")
+    assert markdown._kept_parse.cache_info().currsize == 2  # fields do not push documents out
