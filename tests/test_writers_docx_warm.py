@@ -198,3 +198,13 @@ def test_a_docx_opened_with_the_table_styles_set_aside_is_the_docx_opened_whole(
     set_aside = reference.Opener(DEFAULT_REFERENCE)
     assert set_aside()[1] is not None
     assert made(set_aside) == whole and len(whole) == 4
+
+
+@pytest.mark.parametrize("text", ["words", " leading", "trailing ", "  ", "a\u00a0b"])
+def test_elements_and_text_are_made_as_python_docx_makes_them(text):
+    ours, theirs = ooxml.element("w:r"), OxmlElement("w:r")
+    assert type(ours) is type(theirs) and ours.nsmap == theirs.nsmap
+    ooxml.add_text(ours, text)
+    theirs.add_t(text)
+    assert etree.tostring(ours) == etree.tostring(theirs)
+    assert type(ours[0]) is type(theirs[0])

@@ -149,7 +149,7 @@ class BodyWriter:
 
     @staticmethod
     def _run(paragraph: DocxParagraph, container, text: str, look: RunLook) -> Run:
-        r = cast(CT_R, OxmlElement("w:r"))
+        r = cast(CT_R, ooxml.element("w:r"))
         container.append(r)
         run = Run(r, paragraph)
         if look.link:  # by style id: also works inside the footnotes part
@@ -158,7 +158,7 @@ class BodyWriter:
         if "\t" in text or "\n" in text or "\r" in text:
             run.text = text  # python-docx makes a tab a w:tab and a line end a w:br
         elif text:
-            r.add_t(text)  # what run.text makes of other text, without its loop over each character
+            ooxml.add_text(r, text)  # what run.text makes of other text, without its loop over each character
         if look.bold:
             ooxml.set_on(r.get_or_add_rPr(), "b", ooxml.RPR_ORDER)  # run.bold = True
         if look.italic:
@@ -172,7 +172,7 @@ class BodyWriter:
         note_id, element = self.footnotes.new()
         holder = _PartHolder(self.footnotes.part)
         for i, runs in enumerate(note_paragraphs(blocks)):
-            p_el = cast(CT_P, OxmlElement("w:p"))
+            p_el = cast(CT_P, ooxml.element("w:p"))
             element.append(p_el)
             para = DocxParagraph(p_el, holder)
             ooxml.paragraph_style(p_el, "FootnoteText")
@@ -230,7 +230,7 @@ class BodyWriter:
         """`where.add_paragraph()`; in the body, without python-docx's search for the body's end."""
         if hasattr(where, "_tc"):
             return where.add_paragraph()
-        p = cast(CT_P, OxmlElement("w:p"))  # as `CT_Body.add_p` makes it
+        p = cast(CT_P, ooxml.element("w:p"))  # as `CT_Body.add_p` makes it
         self._append_to_body(p)
         return DocxParagraph(p, self.doc._body)
 

@@ -17,8 +17,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.oxml.parser import OxmlElement
+from docx.oxml.ns import nsdecls, nsmap, qn
+from docx.oxml.parser import OxmlElement, oxml_parser
 from docx.oxml.xmlchemy import BaseOxmlElement
 
 from ...model import UNSAFE_CHARACTERS
@@ -33,7 +33,7 @@ def xml_text(text: str) -> str:
     return UNSAFE_CHARACTERS.sub("", text)  # a superset of what XML 1.0 forbids (2.2 Char): one rule
 
 
-W_VAL = qn("w:val")
+W_VAL, XML_SPACE = qn("w:val"), qn("xml:space")
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 # Child order of the property elements briefgen writes into (CT_TcPr 17.4.70, CT_PPr 17.3.1.26,
@@ -130,10 +130,32 @@ def _insert(parent, child, order: tuple[str, ...]):
     return child
 
 
+@cache
+def _made_as(tag: str) -> tuple[str, dict[str, str]]:
+    """A prefixed tag's name and namespace declaration, as `OxmlElement` works them out at each call."""
+    prefix = tag.split(":")[0]
+    return qn(tag), {prefix: nsmap[prefix]}
+
+
+def element(tag: str):
+    """`OxmlElement(tag)`: a new element of python-docx's class for `tag` ("w:r"), declaring its prefix."""
+    name, declared = _made_as(tag)
+    return oxml_parser.makeelement(name, nsmap=declared)
+
+
+def add_text(run, text: str) -> None:
+    """`run.add_t(text)` (a `w:r`): a `w:t` keeping its outer spaces."""
+    t = element("w:t")
+    t.text = text
+    run.append(t)
+    if len(text.strip()) < len(text):
+        t.set(XML_SPACE, "preserve")
+
+
 def get_or_add(parent, name: str, order: tuple[str, ...]):
     """The `w:<name>` child of `parent`, added in its schema place if missing: python-docx's `get_or_add_<name>`."""
     found = parent.find(qn(f"w:{name}"))
-    return found if found is not None else _insert(parent, OxmlElement(f"w:{name}"), order)
+    return found if found is not None else _insert(parent, element(f"w:{name}"), order)
 
 
 def set_on(parent, name: str, order: tuple[str, ...], value: bool = True) -> None:
