@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -52,6 +52,9 @@ from .model import (
 from .typography import quotes
 
 _NARRATIVE_KEY = re.compile(KEY)
+FIELDS_KEPT = 2048  # Markdown fields whose citations and stray syntax are kept, by text
+DOCUMENTS_KEPT = 8  # documents' blocks kept by their Markdown (each audience's, of the last brief or two)
+DOCUMENT_KEPT_CHARS = 100_000  # no longer: the sample's practitioner document is 14,000 characters, x10's 10 times that
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -488,6 +491,24 @@ def _lifted(items: tuple[tuple[Block, ...], ...]) -> tuple[tuple[Block, ...], ..
 
 
 def parse_markdown(text: str, language: str = "en") -> tuple[Block, ...]:
+    """The blocks of `text`, kept by text and language when it is no longer than a brief (the nodes are frozen).
+
+    A build server or `watch` plans every audience's document again after an edit; an audience whose
+    template output the edit left as it was needs no new parse. A longer text is parsed each time,
+    so a stress brief's model is not held past its build.
+    """
+    if len(text) > DOCUMENT_KEPT_CHARS:
+        return parse_blocks(text, language)
+    return _kept_parse(text, language)
+
+
+@lru_cache(maxsize=DOCUMENTS_KEPT)
+def _kept_parse(text: str, language: str) -> tuple[Block, ...]:
+    return parse_blocks(text, language)
+
+
+def parse_blocks(text: str, language: str = "en") -> tuple[Block, ...]:
+    """The blocks of `text`, parsed now: for a field's text, kept (if at all) by what it is made into."""
     return _parse(text, language)[0]
 
 
@@ -499,9 +520,10 @@ def _parse(text: str, language: str = "en") -> tuple[tuple[Block, ...], _Convert
     return _clamp(_NoteFiller(conv).fill(blocks)), conv
 
 
+@lru_cache(maxsize=FIELDS_KEPT)
 def parse_inline(text: str, language: str = "en") -> tuple[Inline, ...]:
-    """One line of Markdown (a title, a label) as inline nodes."""
-    blocks = parse_markdown(text, language)
+    """One line of Markdown (a title, a label) as inline nodes; kept by text (the nodes are frozen)."""
+    blocks = parse_blocks(text, language)
     if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
         return blocks[0].children
     return (Text(text.strip()),)
@@ -513,6 +535,12 @@ def citations_in(text: str) -> list[tuple[Citation, str]]:
     The loader checks keys with this, so what `check` reports is exactly what the
     renderer will resolve: `@key` in a code span or a link is not a citation.
     """
+    return list(_citations_in(text))
+
+
+@lru_cache(maxsize=FIELDS_KEPT)
+def _citations_in(text: str) -> tuple[tuple[Citation, str], ...]:
+    """`citations_in`, kept by text: a build server (or `watch`) loads the same fields again."""
     env: dict = {}
     found: list[tuple[Citation, str]] = []
 
@@ -535,7 +563,7 @@ def citations_in(text: str) -> list[tuple[Citation, str]]:
     tokens = parser().parse(text, env)
     notes = env.get("footnotes", {}).get("list", {})
     walk(tokens)
-    return found
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- model -> Markdown
@@ -630,6 +658,12 @@ _STRAY = {
 
 def stray_syntax(text: str) -> list[tuple[str, str]]:
     """Note and citation openers the parser read as plain text, with what to do: they would print raw."""
+    return list(_stray_syntax(text))
+
+
+@lru_cache(maxsize=FIELDS_KEPT)
+def _stray_syntax(text: str) -> tuple[tuple[str, str], ...]:
+    """`stray_syntax`, kept by text."""
 
     def stray(node: Node) -> list[tuple[str, str]]:
         if not isinstance(node, Text):
@@ -640,9 +674,9 @@ def stray_syntax(text: str) -> list[tuple[str, str]]:
         blocks, conv = _parse(text)
     except BriefError as tangled:  # notes referring to notes: the loader names the field
         advice = tangled.problems[0].message + ": write the note's text out instead of referring to another note"
-        return [("[^" if "[^" in text else "^[", advice)]
+        return (("[^" if "[^" in text else "^[", advice),)
     found = query(stray, blocks)
     for lang in conv.bad_languages:
         written = next((w for w in (f'lang="{lang}"', f"lang='{lang}'", f"lang={lang}") if w in text), "lang=")
         found.append((written, f"'{lang}' is not a language tag: write one like lang=kk, lang=sr-Latn or lang=zh-Hant"))
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .brief import PRIORITIES, Brief, Group, Recommendation, Section
 from .followup import FollowUp, compare
-from .markdown import inline_markdown, parse_markdown
+from .markdown import inline_markdown, parse_blocks
 from .model import Author, Citation, Emph, Inline, Note, Paragraph, Span, Strong, Text, plain_text
 from .style import Content, Style
 
@@ -109,13 +110,15 @@ def _attached(rest: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=512)
 def first_sentence(text: str, language: str = "en") -> str:
     """The opening sentence of a Markdown field, for short forms.
 
     Cuts the parsed text, never the Markdown: never inside a citation, note, link or code
-    span, and not at an abbreviation's full stop. Gives Markdown back.
+    span, and not at an abbreviation's full stop. Gives Markdown back. Kept by text, as
+    each audience (and a build server's next build) asks for the same recommendations'.
     """
-    blocks = parse_markdown(text, language)  # its quotation marks, as the full text will have them
+    blocks = parse_blocks(text, language)  # its quotation marks, as the full text will have them
     if not blocks or not isinstance(blocks[0], Paragraph):
         return re.sub(r"\s*\n\s*", " ", text).strip()
     return inline_markdown(_cut(blocks[0].children)).strip()
@@ -123,8 +126,10 @@ def first_sentence(text: str, language: str = "en") -> str:
 
 def _shown(rec: Recommendation, rules: Content, language: str) -> Recommendation:
     """The recommendation with only the parts the audience's style shows."""
-    short = rec.short or first_sentence(rec.rationale, language)
-    rationale = {"full": rec.rationale, "first-sentence": short, "none": ""}[rules.rationale]
+    if rules.rationale == "first-sentence":
+        rationale = rec.short or first_sentence(rec.rationale, language)
+    else:
+        rationale = {"full": rec.rationale, "none": ""}[rules.rationale]
     return replace(
         rec,
         rationale=rationale,

@@ -23,6 +23,7 @@ from ..design import CHART_BAR, CHART_BAR_GAP, LIST_INDENT, LIST_NUMBER_GAP, Tex
 from ..model import Block, Box, Chart, Heading, ListBlock, Paragraph, Quote, Rule, Table, blocks_text, plain_text
 
 NO_BREAK_SPACE = 0xA0
+WORDS_KEPT = 10_000  # a face's word widths kept, at most (a long brief uses some 3,000 words)
 
 
 class _Advances(dict[int, float]):
@@ -40,10 +41,20 @@ class _Advances(dict[int, float]):
         self._glyphs = face.glyph_count
         self._scale = 1000 / face.upem if face.upem != 1000 else None
         self.default = self._advance(0)
+        self.words: dict[str, float] = {}
         if self._font.get_nominal_glyph(0x20) is not None:  # reportlab: the no-break space is a space
             self[NO_BREAK_SPACE] = self[0x20]
         elif self._font.get_nominal_glyph(NO_BREAK_SPACE) is not None:
             self[0x20] = self[NO_BREAK_SPACE]
+
+    def word(self, word: str) -> float:
+        """The sum of a word's advances, in its order (so the same float), kept: briefs repeat their words."""
+        width = self.words.get(word)
+        if width is None:
+            if len(self.words) >= WORDS_KEPT:  # a long-lived process reads many briefs
+                self.words.clear()
+            width = self.words[word] = sum(self[ord(c)] for c in word)
+        return width
 
     def _advance(self, glyph: int) -> float:
         advance = self._font.get_glyph_h_advance(glyph)
@@ -77,10 +88,10 @@ def line_count(text: str, role: TextRole, width: float) -> int:
     the DOCX writer counts the lines of every paragraph in a box, word by word.
     """
     advances, scale = _advances(role.family, role.face), 0.001 * role.size
-    space = scale * advances[0x20]
+    space, width_of = scale * advances[0x20], advances.word
     lines, used = 1, 0.0
     for word in text.split():
-        w = scale * sum(advances[ord(c)] for c in word)
+        w = scale * width_of(word)
         if used and used + space + w > width:
             lines, used = lines + 1, w
         else:

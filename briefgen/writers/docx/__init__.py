@@ -27,52 +27,64 @@ from .. import Artifact, Assets
 from ..common import release_epoch
 from . import fonts, ooxml, page
 from .body import BodyWriter
-from .styles import ensure_styles, setup_styles
+from .reference import Opener
+from .styles import StyleIndex, ensure_styles, setup_styles
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEFAULT_REFERENCE = Path(__file__).resolve().parent.parent.parent / "reference.docx"
 
 
+_packaged_reference = Opener(DEFAULT_REFERENCE)
+
+
 def _open(reference: bytes | None):
-    """A user's reference document lends its styles, not its sample text."""
+    """A user's reference document lends its styles, not its sample text.
+
+    With it, what puts back what the packaged reference's opening set aside (reference.py), if anything.
+    """
     if reference is not None:
         document = docx.Document(io.BytesIO(reference))
         page.clear_body(document)
-        return document
+        return document, None
     if DEFAULT_REFERENCE.is_file():
-        document = docx.Document(str(DEFAULT_REFERENCE))
+        source, aside = _packaged_reference()
+        document = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else source)
         page.clear_body(document)
-        return document
-    return docx.Document()
+        return document, aside
+    return docx.Document(), None
 
 
 def preload(themes: list[Theme]) -> None:
-    """What every DOCX reads once (the bundled faces' names), read now: before a pool forks."""
+    """What every DOCX reads once (the bundled faces' names, the packaged reference), read now: before a pool forks."""
     fonts.bundled_faces()
+    if DEFAULT_REFERENCE.is_file():
+        _packaged_reference.prepare()
 
 
 def write(doc: Document, theme: Theme, assets: Assets) -> Artifact:
     """With the audience's own reference.docx its styles are kept; otherwise the theme restyles the default."""
-    document = _open(assets.reference_docx)
+    document, aside = _open(assets.reference_docx)
+    styles = StyleIndex(document)
     if assets.reference_docx is None:
-        setup_styles(document, theme, doc.meta.language)
+        setup_styles(styles, theme, doc.meta.language)
     else:
-        ensure_styles(document)
-    set_document_language(document, doc.meta.language)
-    page.setup_page(document, doc.meta, theme)
-    page.title_block(document, doc.meta, theme, assets.logo, assets.logo_alt)
-    body = BodyWriter(document, theme)
+        ensure_styles(styles)
+    set_document_language(document, styles, doc.meta.language)
+    page.setup_page(document, styles, doc.meta, theme)
+    page.title_block(document, styles, doc.meta, theme, assets.logo, assets.logo_alt)
+    body = BodyWriter(document, styles, theme)
     body.blocks(doc.blocks)
     epoch = release_epoch(doc.meta)
     page.set_properties(document, doc.meta, epoch)
     fonts.embed_fonts(document)  # last: it reads the finished text
-    return Artifact(page.save(document, epoch), MEDIA_TYPE, notes=body.note_count)
+    saved = page.save(document, epoch, aside.restore if aside is not None else None)
+    return Artifact(saved, MEDIA_TYPE, notes=body.note_count)
 
 
 UNHYPHENATED_STYLES = ("Title", "Subtitle", "Kicker", "Heading 1", "Heading 2", "Heading 3", "Heading 4")
 
 
-def set_document_language(document, language: str) -> None:
+def set_document_language(document, styles: StyleIndex, language: str) -> None:
     """A non-English document's language on all its text, hyphenated automatically (as the PDF is).
 
     An English document keeps the reference document's defaults, as it always did.
@@ -82,8 +94,8 @@ def set_document_language(document, language: str) -> None:
     ooxml.set_default_language(document.styles.element, language)
     ooxml.set_auto_hyphenation(document.settings.element)
     for name in UNHYPHENATED_STYLES:  # as in the PDF and the HTML: titles and headings keep their words whole
-        if name in document.styles:
-            ooxml.suppress_auto_hyphens(document.styles[name].element.get_or_add_pPr())
+        if name in styles:
+            ooxml.suppress_auto_hyphens(styles[name].element.get_or_add_pPr())
 
 
 REFERENCE_STYLES = (
@@ -96,8 +108,9 @@ def reference_document(theme: Theme) -> bytes:
     """The default reference.docx: every style briefgen uses, each shown on a sample paragraph."""
     meta = Metadata(title="briefgen reference document")
     document = docx.Document()
-    setup_styles(document, theme, meta.language)
-    page.setup_page(document, meta, theme)
+    styles = StyleIndex(document)
+    setup_styles(styles, theme, meta.language)
+    page.setup_page(document, styles, meta, theme)
     for name in REFERENCE_STYLES:
         document.add_paragraph(f"{name}: the style of this paragraph. Restyle it here.", style=name)
     epoch = release_epoch(meta)

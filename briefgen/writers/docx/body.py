@@ -59,7 +59,7 @@ from ...model import (
 from ...model import Paragraph as Para
 from ..measure import cell_fit, column_widths, estimated_height, line_count, list_indent
 from . import ooxml
-from .styles import ROLE_STYLES, box_style_name
+from .styles import ROLE_STYLES, StyleIndex, box_style_name
 
 TWIPS_PER_POINT = 20
 EIGHTHS_PER_POINT = 8  # border widths
@@ -99,8 +99,8 @@ class _PartHolder:
 class BodyWriter:
     """Writes blocks into the document body, table cells and footnotes; counts the notes."""
 
-    def __init__(self, document, theme: Theme) -> None:
-        self.doc, self.theme = document, theme
+    def __init__(self, document, styles: StyleIndex, theme: Theme) -> None:
+        self.doc, self.styles, self.theme = document, styles, theme
         self.footnotes = ooxml.Footnotes(document.part)
         self.note_count = 0
         self.levels = HeadingLevels()
@@ -149,20 +149,20 @@ class BodyWriter:
 
     @staticmethod
     def _run(paragraph: DocxParagraph, container, text: str, look: RunLook) -> Run:
-        r = cast(CT_R, OxmlElement("w:r"))
+        r = cast(CT_R, ooxml.element("w:r"))
         container.append(r)
         run = Run(r, paragraph)
-        if look.link:
-            r.style = "Hyperlink"  # by style id: also works inside the footnotes part
+        if look.link:  # by style id: also works inside the footnotes part
+            ooxml.get_or_add(r.get_or_add_rPr(), "rStyle", ooxml.RPR_ORDER).set(ooxml.W_VAL, "Hyperlink")
         text = ooxml.xml_text(text)  # every word of the model's body and notes passes here
         if "\t" in text or "\n" in text or "\r" in text:
             run.text = text  # python-docx makes a tab a w:tab and a line end a w:br
         elif text:
-            r.add_t(text)  # what run.text makes of other text, without its loop over each character
+            ooxml.add_text(r, text)  # what run.text makes of other text, without its loop over each character
         if look.bold:
-            run.bold = True
+            ooxml.set_on(r.get_or_add_rPr(), "b", ooxml.RPR_ORDER)  # run.bold = True
         if look.italic:
-            run.italic = True
+            ooxml.set_on(r.get_or_add_rPr(), "i", ooxml.RPR_ORDER)
         if look.lang:
             ooxml.set_language(r.get_or_add_rPr(), look.lang)
         return run
@@ -172,10 +172,10 @@ class BodyWriter:
         note_id, element = self.footnotes.new()
         holder = _PartHolder(self.footnotes.part)
         for i, runs in enumerate(note_paragraphs(blocks)):
-            p_el = cast(CT_P, OxmlElement("w:p"))
+            p_el = cast(CT_P, ooxml.element("w:p"))
             element.append(p_el)
             para = DocxParagraph(p_el, holder)
-            p_el.style = "FootnoteText"
+            ooxml.paragraph_style(p_el, "FootnoteText")
             if i == 0:
                 p_el.append(ooxml.footnote_ref_mark_run("FootnoteReference"))
                 self._run(para, p_el, " ", PLAIN)
@@ -191,22 +191,19 @@ class BodyWriter:
                 raise TypeError(f"DOCX writer: unknown block node {type(block).__name__}")
             method(block, where, depth)
             if keeps_with_next(blocks, i):
-                self._last_paragraph(where).paragraph_format.keep_with_next = True
+                ooxml.keep(self._last_paragraph(where)._p, "keepNext")
 
     def _paragraph(self, where, style: str | None = None) -> DocxParagraph:
         """A new paragraph, in the Word style `style` (None: Normal)."""
         p = self._add_paragraph(where)
         if style is not None:
-            p._p.style = self._style_id(style)
+            ooxml.paragraph_style(p._p, self._style_id(style))
         return p
 
     def _style_id(self, name: str) -> str | None:
-        """The id of paragraph style `name`, as python-docx sets it, looked up once a document.
-
-        python-docx finds a style by name with an XPath over every style, each time.
-        """
+        """The id of paragraph style `name`, as python-docx sets it, looked up once a document."""
         if name not in self._style_ids:
-            self._style_ids[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+            self._style_ids[name] = self.styles.id_of(name)
         return self._style_ids[name]
 
     def _last_paragraph(self, where) -> DocxParagraph:
@@ -233,7 +230,7 @@ class BodyWriter:
         """`where.add_paragraph()`; in the body, without python-docx's search for the body's end."""
         if hasattr(where, "_tc"):
             return where.add_paragraph()
-        p = cast(CT_P, OxmlElement("w:p"))  # as `CT_Body.add_p` makes it
+        p = cast(CT_P, ooxml.element("w:p"))  # as `CT_Body.add_p` makes it
         self._append_to_body(p)
         return DocxParagraph(p, self.doc._body)
 
@@ -260,7 +257,7 @@ class BodyWriter:
         p = self._paragraph(where, f"Heading {look}")
         if (level := self.levels.announced(h.level)) != look:  # the style's look, the level a reader can follow
             ooxml.set_outline_level(p, level)
-        p.paragraph_format.keep_with_next = True  # also under a reference.docx whose styles do not
+        ooxml.keep(p._p, "keepNext")  # also under a reference.docx whose styles do not
         self.inlines(p, display_heading(h.children))
 
     def block_Paragraph(self, para: Para, where, depth: int) -> None:
@@ -279,7 +276,7 @@ class BodyWriter:
                     p = self._paragraph(where, style)
                     ooxml.set_num(p, num_id, level)
                     self.inlines(p, block.children)
-                    p.paragraph_format.keep_together = self._short_paragraph(block, width)  # read as one unit
+                    ooxml.keep(p._p, "keepLines", self._short_paragraph(block, width))  # read as one unit
                 elif isinstance(block, ListBlock):
                     self.block_ListBlock(block, where, depth + 1)
                 else:
@@ -378,11 +375,10 @@ class BodyWriter:
         self._frame([p for p in paragraphs if not self._framed(p)], look)
         lead = box_lead(blocks)
         for i, p in enumerate(paragraphs):
-            fmt = DocxParagraph(p, where).paragraph_format
             if short[i]:  # a short paragraph never splits, nor a short box: read as one unit
-                fmt.keep_together = True
+                ooxml.keep(p, "keepLines")
             if i < len(paragraphs) - 1 and (whole or i < lead):
-                fmt.keep_with_next = True
+                ooxml.keep(p, "keepNext")
         self._pad_as_the_pdf(paragraphs, where)
         spacer = self._add_paragraph(self._container(where))
         spacer.paragraph_format.space_after = Pt(0)
@@ -418,7 +414,7 @@ class BodyWriter:
             ppr = p.get_or_add_pPr()
             ind = ppr.find(qn("w:ind"))
             if p.style is None:  # Normal
-                p.style = style_id
+                ooxml.paragraph_style(p, style_id)
                 if ind is not None:  # a list item's further paragraph, indented under its text
                     ooxml.indent(ppr, left + int(ind.get(qn("w:left"), "0")), right)
                 continue
@@ -436,11 +432,11 @@ class BodyWriter:
         shading elements, and its left and right indents in twips."""
         name = box_style_name(look)
         if name not in self._box_styles:
-            styles = {style.name: style for style in self.doc.styles}  # no lookup by name: an XPath each
-            style = styles.get(name)
-            if style is None:
-                style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-                style.base_style = styles["Normal"]
+            if name in self.styles:
+                style = self.styles[name]
+            else:
+                style = self.styles.add(name, WD_STYLE_TYPE.PARAGRAPH)
+                style.base_style = self.styles["Normal"]
                 ppr = style.element.get_or_add_pPr()
                 bar = (round(look.bar_width * EIGHTHS_PER_POINT), look.bar)
                 ooxml.box_frame(ppr, bar, look.fill, BOX_PADDING, BOX_PADDING_BOTTOM)

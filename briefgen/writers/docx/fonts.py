@@ -22,7 +22,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types
 # fontKey GUIDs are derived from the font's bytes, so the same document gives the same file.
 _KEY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "briefgen.fonts.docx")
 
+SUBSETS_KEPT = 64  # subset fonts kept by face and characters, some 30 KB each
 CONTROL_CHARACTERS = frozenset("\t\n\r")  # shown as space or a break, in no font
 DIGITS = "0123456789"  # what a page number, footnote number or list number may show
 # Every subset keeps printable ASCII besides what the document shows: a reader can correct a
@@ -195,10 +196,22 @@ def subset_font(path: Path, characters: Iterable[str]) -> bytes:
     they reach, hinting, name IDs 0-6 in English, no glyph names, the font's own timestamp.
     Only the OS/2 code page bits differ: fontTools cleared those the subset no longer covers.
     """
+    return _subset(path, frozenset(characters))
+
+
+@lru_cache(maxsize=SUBSETS_KEPT)
+def _subset(path: Path, characters: frozenset[str]) -> bytes:
+    """`subset_font`, kept: a build server's next build, or the next audience, mostly shows the same characters."""
     wanted = hb.SubsetInput()
     wanted.flags = hb.SubsetFlags.NOTDEF_OUTLINE  # a missing character shows a box, not nothing
     wanted.unicode_set.update(sorted({ord(c) for c in characters}))
-    return hb.subset(hb.Face(hb.Blob.from_file_path(str(path))), wanted).blob.data
+    return hb.subset(_face(path), wanted).blob.data
+
+
+@cache
+def _face(path: Path) -> hb.Face:
+    """A bundled font file, read once a process (the package's files do not change under it)."""
+    return hb.Face(hb.Blob.from_file_path(str(path)))
 
 
 def font_key(data: bytes) -> str:

@@ -9,6 +9,7 @@ Word rejects out-of-order properties that LibreOffice forgives.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import cast
 from xml.sax.saxutils import escape
 
@@ -16,8 +17,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.oxml.parser import OxmlElement
+from docx.oxml.ns import nsdecls, nsmap, qn
+from docx.oxml.parser import OxmlElement, oxml_parser
 from docx.oxml.xmlchemy import BaseOxmlElement
 
 from ...model import UNSAFE_CHARACTERS
@@ -32,6 +33,7 @@ def xml_text(text: str) -> str:
     return UNSAFE_CHARACTERS.sub("", text)  # a superset of what XML 1.0 forbids (2.2 Char): one rule
 
 
+W_VAL, XML_SPACE = qn("w:val"), qn("xml:space")
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 # Child order of the property elements briefgen writes into (CT_TcPr 17.4.70, CT_PPr 17.3.1.26,
@@ -96,11 +98,86 @@ def indent(ppr, left: int, right: int, hanging: int = 0) -> None:
 
 def insert_in_order(parent, child, order: tuple[str, ...]):
     """Put `child` where the schema sequence `order` wants it, replacing one of the same name."""
-    name = child.tag.split("}")[1]
-    for old in parent.findall(qn(f"w:{name}")):
+    for old in parent.findall(child.tag):
         parent.remove(old)
-    successors = order[order.index(name) + 1 :]
-    return parent.insert_element_before(child, *(f"w:{n}" for n in successors))
+    return _insert(parent, child, order)
+
+
+@cache
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    """Each element of the schema sequence `order` (its tag, namespaced) by its place in it."""
+    return {qn(f"w:{name}"): rank for rank, name in enumerate(order)}
+
+
+def _insert(parent, child, order: tuple[str, ...]):
+    """`child` added where python-docx's `insert_element_before(child, *successors)` puts it, in one pass.
+
+    That is: before the first child of the successor that comes earliest in `order`, else last.
+    python-docx asks for each of the (up to 38) successors in turn, a find each, for every
+    property a paragraph or run is given.
+    """
+    ranks = _ranks(order)
+    own = ranks[child.tag]
+    successor, nearest = None, len(order)
+    for element in parent.iterchildren():
+        rank = ranks.get(element.tag)
+        if rank is not None and own < rank < nearest:
+            successor, nearest = element, rank
+    if successor is not None:
+        successor.addprevious(child)
+    else:
+        parent.append(child)
+    return child
+
+
+@cache
+def _made_as(tag: str) -> tuple[str, dict[str, str]]:
+    """A prefixed tag's name and namespace declaration, as `OxmlElement` works them out at each call."""
+    prefix = tag.split(":")[0]
+    return qn(tag), {prefix: nsmap[prefix]}
+
+
+def element(tag: str):
+    """`OxmlElement(tag)`: a new element of python-docx's class for `tag` ("w:r"), declaring its prefix."""
+    name, declared = _made_as(tag)
+    return oxml_parser.makeelement(name, nsmap=declared)
+
+
+def add_text(run, text: str) -> None:
+    """`run.add_t(text)` (a `w:r`): a `w:t` keeping its outer spaces."""
+    t = element("w:t")
+    t.text = text
+    run.append(t)
+    if len(text.strip()) < len(text):
+        t.set(XML_SPACE, "preserve")
+
+
+def get_or_add(parent, name: str, order: tuple[str, ...]):
+    """The `w:<name>` child of `parent`, added in its schema place if missing: python-docx's `get_or_add_<name>`."""
+    found = parent.find(qn(f"w:{name}"))
+    return found if found is not None else _insert(parent, element(f"w:{name}"), order)
+
+
+def set_on(parent, name: str, order: tuple[str, ...], value: bool = True) -> None:
+    """An on/off property (ST_OnOff) set as python-docx sets it: `<w:b/>` for on, `<w:b w:val="0"/>` for off."""
+    element = get_or_add(parent, name, order)
+    if value:
+        element.attrib.pop(W_VAL, None)
+    else:
+        element.set(W_VAL, "0")
+
+
+def paragraph_style(p, style_id: str | None) -> None:
+    """`p.style = style_id` (a `w:p`), with the schema place found in one pass."""
+    if style_id is None:
+        p.style = None
+        return
+    get_or_add(p.get_or_add_pPr(), "pStyle", PPR_ORDER).set(W_VAL, style_id)
+
+
+def keep(p, name: str, value: bool = True) -> None:
+    """A paragraph's `keepNext` or `keepLines` (`w:p`): python-docx's `paragraph_format.keep_with_next = value`..."""
+    set_on(p.get_or_add_pPr(), name, PPR_ORDER, value)
 
 
 _FOOTNOTES_XML = (

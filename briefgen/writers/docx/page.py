@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.shared import Mm, Pt, RGBColor, Twips
@@ -19,6 +21,7 @@ from ...design import Theme, display_title
 from ...model import Metadata
 from ..common import byline, kicker_text, meta_author, running_text
 from . import fonts, ooxml
+from .styles import StyleIndex
 
 PAGE_SIZES_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
 POINTS_PER_MM = 72 / 25.4
@@ -61,7 +64,7 @@ def _marking_run(paragraph, text: str, theme: Theme) -> None:
     run.font.color.rgb = RGBColor.from_string(theme.marking.colour.lstrip("#"))
 
 
-def setup_page(document, meta: Metadata, theme: Theme) -> None:
+def setup_page(document, styles: StyleIndex, meta: Metadata, theme: Theme) -> None:
     """Page size and margins, the footer, and the running header of later pages.
 
     Page one starts its text where the title band's first line goes (BAND_TOP_MM, if the
@@ -82,7 +85,7 @@ def setup_page(document, meta: Metadata, theme: Theme) -> None:
     text_width = section.page_width - section.left_margin - section.right_margin
     for footer in (section.footer, section.first_page_footer):
         p = footer.paragraphs[0]
-        p.style = document.styles["Footer"]
+        p._p.style = styles.id_of("Footer")
         p.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
         p.add_run(ooxml.xml_text(running_text(theme.footer, meta) + "\t" + theme.label("page") + " "))
         ooxml.field_runs(p, "PAGE")
@@ -90,7 +93,7 @@ def setup_page(document, meta: Metadata, theme: Theme) -> None:
         ooxml.field_runs(p, "NUMPAGES")
         ooxml.paragraph_border(p, "top", 4, theme.colours.rule, space=4)
     header = section.header.paragraphs[0]
-    header.style = document.styles["Header"]
+    header._p.style = styles.id_of("Header")
     header.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
     text = running_text(theme.header, meta)
     header.add_run(ooxml.xml_text(text))
@@ -123,7 +126,9 @@ def _twips(mm: float) -> int:
     return round(mm * TWIPS_PER_MM)
 
 
-def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None, logo_alt: str = "") -> None:
+def title_block(
+    document, styles: StyleIndex, meta: Metadata, theme: Theme, logo: bytes | None, logo_alt: str = ""
+) -> None:
     """The title band, edge to edge across the top of page one as in the PDF; then the byline.
 
     The band is a table as wide as the page, reaching into both side margins (so it stays
@@ -160,24 +165,30 @@ def title_block(document, meta: Metadata, theme: Theme, logo: bytes | None, logo
     first = cell.paragraphs[0]
     kicker = kicker_text(meta)
     if kicker:
-        first.style = document.styles["Kicker"]
+        first._p.style = styles.id_of("Kicker")
         first.add_run(ooxml.xml_text(kicker.upper()))
-        title = cell.add_paragraph(ooxml.xml_text(display_title(meta.title)), style="Title")
+        title = _styled(cell.add_paragraph(ooxml.xml_text(display_title(meta.title))), styles, "Title")
     else:
-        first.style = document.styles["Title"]
+        first._p.style = styles.id_of("Title")
         first.add_run(ooxml.xml_text(display_title(meta.title)))
         title = first
     title.paragraph_format.keep_with_next = True
     if meta.subtitle:
-        cell.add_paragraph(ooxml.xml_text(meta.subtitle), style="Subtitle")
-    _band_top(document, section, meta, theme)  # after the logo: its shape id follows the picture's
+        _styled(cell.add_paragraph(ooxml.xml_text(meta.subtitle)), styles, "Subtitle")
+    _band_top(document, styles, section, meta, theme)  # after the logo: its shape id follows the picture's
     line = ooxml.xml_text(byline(meta))
-    after_band = document.add_paragraph(line, style="Byline") if line else document.add_paragraph()
+    after_band = _styled(document.add_paragraph(line), styles, "Byline") if line else document.add_paragraph()
     after_band.paragraph_format.space_before = Pt(BAND_GAP_MM * POINTS_PER_MM)  # as the PDF: the frame's top
     if not line:  # only the gap: the text starts under it
         after_band.paragraph_format.space_after = Pt(0)
         after_band.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         after_band.paragraph_format.line_spacing = Pt(1)
+
+
+def _styled(paragraph, styles: StyleIndex, name: str):
+    """The paragraph in the style `name`: what `add_paragraph(text, style=name)` makes, found in the index."""
+    paragraph._p.style = styles.id_of(name)
+    return paragraph
 
 
 def _hairline(paragraph) -> None:
@@ -205,10 +216,10 @@ def _logo_size(data: bytes) -> tuple[int, int]:
     return round(image.px_width * scale), round(image.px_height * scale)
 
 
-def _band_top(document, section, meta: Metadata, theme: Theme) -> None:
+def _band_top(document, styles: StyleIndex, section, meta: Metadata, theme: Theme) -> None:
     """Page one's header: the band's colour from the page's edge, and the marking on it, as the PDF draws them."""
     paragraph = section.first_page_header.paragraphs[0]
-    paragraph.style = document.styles["Header"]
+    paragraph._p.style = styles.id_of("Header")
     strip_height = _twips(section.top_margin.mm + STRIP_OVERLAP_MM)
     # drawing ids (wp:docPr) are unique across the document's parts, as Word wants them
     shape_id = max(document.part.next_id, section.first_page_header.part.next_id)
@@ -283,20 +294,63 @@ ZIP_FIRST = (1980, 1, 1, 0, 0, 0)
 ZIP_LAST = (2107, 12, 31, 23, 59, 58)
 
 
-def save(document, epoch: int) -> bytes:
-    """The package's bytes, zip entries stamped with the release date (within zip's years), not the clock."""
-    buf = io.BytesIO()
-    document.save(buf)
+def save(document, epoch: int, restore: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """The package's bytes, zip entries stamped with the release date (within zip's years), not the clock.
+
+    `restore` gives each part back what opening the reference set aside (reference.SetAside).
+    """
     stamp = min(max(time.gmtime(epoch)[:6], ZIP_FIRST), ZIP_LAST)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            clean = zipfile.ZipInfo(info.filename, date_time=stamp)
+        for name, part in package_entries(document):
+            data = restore(name, part) if restore is not None else part
+            clean = zipfile.ZipInfo(name, date_time=stamp)
             clean.compress_type = zipfile.ZIP_DEFLATED
             clean.external_attr = 0o644 << 16
-            data = src.read(info.filename)
-            if info.filename == "[Content_Types].xml":
+            if name == "[Content_Types].xml":
                 data = fonts.content_types_with_font_default(data)
             dst.writestr(clean, data)
     return out.getvalue()
+
+
+class _Entries:
+    """Takes what python-docx's package writer would zip, in its order, as (name, bytes)."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.entries.append((pack_uri.membername, blob))
+
+
+def package_entries(document) -> list[tuple[str, bytes]]:
+    """The zip entries `document.save` writes, in its order, without zipping them.
+
+    Saving compressed every part (the styles alone are 800 KB of XML) only for `save` to
+    read them back and compress them again with its dates: a fifth of a warm DOCX build.
+    python-docx's writer does the same steps (`PackageWriter.write`); without its helpers
+    (a python-docx that renamed them), its zip is read back as before.
+    """
+    package = document.part.package
+    parts = list(package.parts)
+    entries = _Entries()
+    try:
+        write_types = PackageWriter._write_content_types_stream
+        write_rels = PackageWriter._write_pkg_rels
+        write_parts = PackageWriter._write_parts
+    except AttributeError:  # pragma: no cover - another python-docx
+        return _zipped_entries(document)
+    for part in parts:
+        part.before_marshal()
+    write_types(entries, parts)
+    write_rels(entries, package.rels)
+    write_parts(entries, parts)  # type: ignore[arg-type]  # any writer with its `write`
+    return entries.entries
+
+
+def _zipped_entries(document) -> list[tuple[str, bytes]]:
+    """The zip entries of `document.save`, read back from its zip."""
+    buf = io.BytesIO()
+    document.save(buf)
+    with zipfile.ZipFile(buf) as src:
+        return [(info.filename, src.read(info.filename)) for info in src.infolist()]
