@@ -22,7 +22,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageTemplate, Paragraph
 
 from ...design import Theme
-from ...fonts import FACES
 from ...model import Document
 from .. import Artifact, Assets
 from ..common import byline, meta_author, release_epoch
@@ -40,15 +39,24 @@ MEDIA_TYPE = "application/pdf"
 __all__ = ["LAYOUT_SECONDS", "MEDIA_TYPE", "LayoutFailed", "write"]
 
 
+PRELOADED_FACES = ("Regular", "Bold", "Italic")  # not BoldItalic: see `preload`
+
+
 def preload(themes: list[Theme]) -> None:
-    """What every PDF loads once (fonts mapped, their coverage read), and every face of the families
-    the text of documents in `themes` is set in (their emphasis too), parsed: before a pool forks,
-    so no worker parses them again."""
+    """What every PDF loads once (fonts mapped, their coverage read), and the faces of the families
+    the text of documents in `themes` is set in, parsed: before a pool forks, so no worker parses
+    them again.
+
+    Regular, bold and italic only: bold italic (emphasis inside strong text or a heading) is rare,
+    and a face parsed here is held by every worker whether drawn or not (~1.9 MB each: the two
+    bold italics were 3.8 MB of each process at x50, where no output draws one). A worker that
+    draws it parses it then (rlhooks.register_font_lazily), as a process with no pool does.
+    """
     register_fonts()
     keep_callbacks_in_shaped_words()
     Glyphs()
     families = {r.family for t in themes for r in (t.body, *t.headings, t.title, t.byline, t.running)}
-    for name in sorted(face_name(family, face) for family in families for face in FACES):
+    for name in sorted(face_name(family, face) for family in families for face in PRELOADED_FACES):
         pdfmetrics.getFont(name)
 
 
