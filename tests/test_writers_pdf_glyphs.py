@@ -373,8 +373,9 @@ def test_a_pdf_parses_only_the_faces_it_draws(markdown: str, drawn: set[str]) ->
 
 
 def test_preloading_parses_the_faces_of_the_families_a_theme_sets_text_in() -> None:
-    """Before a pool forks, the faces its workers will draw are parsed once, here: every face of the text
-    families of the theme (emphasis included), none of the fallbacks nor of an unused family."""
+    """Before a pool forks, the faces its workers will draw are parsed once, here: regular, bold and italic
+    of the text families of the theme, none of the fallbacks nor of an unused family; bold italic, rarely
+    drawn, is left for the worker that draws it (every worker would hold it: ~1.9 MB each)."""
     import os
     import sys
 
@@ -392,5 +393,6 @@ def test_preloading_parses_the_faces_of_the_families_a_theme_sets_text_in() -> N
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
     ).stdout.split()
     prefix = {"serif": "NotoSerif-", "sans": "NotoSans-"}[family]
-    assert {f"{prefix}{face}" for face in ("Regular", "Bold", "Italic", "BoldItalic")} <= set(parsed)
+    assert {f"{prefix}{face}" for face in ("Regular", "Bold", "Italic")} <= set(parsed)
+    assert not [n for n in parsed if n.endswith("-BoldItalic")], parsed
     assert not [n for n in parsed if "Arabic" in n or "Hebrew" in n or "Mono" in n], parsed

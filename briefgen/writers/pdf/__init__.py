@@ -13,6 +13,7 @@ Modules: `styles` (theme -> paragraph styles, fonts), `body` (blocks -> flowable
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, LETTER
@@ -21,7 +22,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageTemplate, Paragraph
 
 from ...design import Theme
-from ...fonts import FACES
 from ...model import Document
 from .. import Artifact, Assets
 from ..common import byline, meta_author, release_epoch
@@ -39,15 +39,24 @@ MEDIA_TYPE = "application/pdf"
 __all__ = ["LAYOUT_SECONDS", "MEDIA_TYPE", "LayoutFailed", "write"]
 
 
+PRELOADED_FACES = ("Regular", "Bold", "Italic")  # not BoldItalic: see `preload`
+
+
 def preload(themes: list[Theme]) -> None:
-    """What every PDF loads once (fonts mapped, their coverage read), and every face of the families
-    the text of documents in `themes` is set in (their emphasis too), parsed: before a pool forks,
-    so no worker parses them again."""
+    """What every PDF loads once (fonts mapped, their coverage read), and the faces of the families
+    the text of documents in `themes` is set in, parsed: before a pool forks, so no worker parses
+    them again.
+
+    Regular, bold and italic only: bold italic (emphasis inside strong text or a heading) is rare,
+    and a face parsed here is held by every worker whether drawn or not (~1.9 MB each: the two
+    bold italics were 3.8 MB of each process at x50, where no output draws one). A worker that
+    draws it parses it then (rlhooks.register_font_lazily), as a process with no pool does.
+    """
     register_fonts()
     keep_callbacks_in_shaped_words()
     Glyphs()
     families = {r.family for t in themes for r in (t.body, *t.headings, t.title, t.byline, t.running)}
-    for name in sorted(face_name(family, face) for family in families for face in FACES):
+    for name in sorted(face_name(family, face) for family in families for face in PRELOADED_FACES):
         pdfmetrics.getFont(name)
 
 
@@ -92,17 +101,65 @@ def write(doc: Document, theme: Theme, assets: Assets, *, layout_seconds: float 
     )
 
 
-def _story(doc: Document, builder: Builder, glyphs: Glyphs) -> list[Flowable]:
+def _story(doc: Document, builder: Builder, glyphs: Glyphs) -> Story:
     """What is laid out, in reading order: the byline, the body, then the notes still to print."""
-    story: list[Flowable] = []
-    meta_line = byline(doc.meta)
-    if meta_line:
-        line = TaggedParagraph(*glyphs.fit(escape(meta_line), builder.s.byline))
-        line.struct = builder.element("P")
-        story.append(line)
-    story.extend(builder.blocks(doc.blocks))
-    story.append(FlushNotes())
-    return story
+
+    def parts() -> Iterator[list[Flowable]]:
+        meta_line = byline(doc.meta)
+        if meta_line:
+            line = TaggedParagraph(*glyphs.fit(escape(meta_line), builder.s.byline))
+            line.struct = builder.element("P")
+            yield [line]
+        yield from builder.each_block(doc.blocks)
+        yield [FlushNotes()]
+
+    return Story(parts())
+
+
+class Story(list):
+    """The flowables reportlab lays out, made a few blocks ahead of it rather than all at once.
+
+    reportlab takes the story as a list it consumes from the front. Made whole, a long brief's
+    flowables (each paragraph's parsed markup) were its PDF's largest holding: 22 MB at x50,
+    freed page by page as layout went but never given back, so the structure tree was then
+    written on top of them. Here the list is topped up whenever reportlab removes from it, to
+    at least `AHEAD` flowables and never ending on one kept with the next, so reportlab's only
+    look ahead (`handle_keepWithNext`: a run kept with the next, and the next) sees what it
+    would in the whole list; a block is made before the one above it is placed (a heading
+    under another changes the hint of the one above). Same flowables, same order, same bytes.
+    """
+
+    AHEAD = 32
+
+    def __init__(self, parts: Iterator[list[Flowable]]) -> None:
+        super().__init__()
+        self._parts: Iterator[list[Flowable]] | None = parts
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while self._parts is not None and (len(self) < self.AHEAD or (self and self[-1].getKeepWithNext())):
+            made = next(self._parts, None)
+            if made is None:
+                self._parts = None
+            else:
+                self.extend(made)
+
+    def __delitem__(self, index) -> None:  # reportlab: `del flowables[0]`, `del flowables[:i]`
+        super().__delitem__(index)
+        self._top_up()
+
+    def __setitem__(self, index, value) -> None:  # `flowables[i : i + 1] = parts` (pages.DocTemplate)
+        super().__setitem__(index, value)
+        self._top_up()
+
+    def pop(self, index=-1):
+        taken = super().pop(index)
+        self._top_up()
+        return taken
+
+    def remove(self, value) -> None:
+        super().remove(value)
+        self._top_up()
 
 
 def _document_template(buf: io.BytesIO, meta, theme: Theme, page_size, margins) -> DocTemplate:

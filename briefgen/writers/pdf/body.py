@@ -527,7 +527,11 @@ class Builder:
 
     # blocks -------------------------------------------------------
     def blocks(self, blocks: tuple[Block, ...], width: float | None = None) -> list[Flowable]:
-        out: list[Flowable] = []
+        return [flowable for made in self.each_block(blocks, width) for flowable in made]
+
+    def each_block(self, blocks: tuple[Block, ...], width: float | None = None) -> Iterator[list[Flowable]]:
+        """Each block's flowables in turn, made when the next is asked for (a `Story` lays them out as it goes)."""
+        last_two: list[Flowable] = []  # what was made last: a heading right under another changes its hint
         for i, block in enumerate(blocks):
             method: Callable[[Block, float], list[Flowable]] | None = getattr(
                 self, "block_" + type(block).__name__, None
@@ -537,8 +541,9 @@ class Builder:
             made = method(block, width or self.width)
             if keeps_with_next(blocks, i) and made and isinstance(made[-1], Paragraph):
                 made[-1].keepWithNext = 1
-            out.extend(_heading_after_heading(out, made))
-        return out
+            made = _heading_after_heading(last_two, made)
+            last_two = [*last_two, *made][-2:]
+            yield made
 
     def block_Heading(self, h: Heading, width: float) -> list[Flowable]:
         st = self.s.heading(h.level)

