@@ -215,7 +215,7 @@ def build_through_server(argv: list[str]) -> int:
     """Run `briefgen <argv>` in the server; its exit code. A stale server (briefgen changed since it
     started) stops, and a fresh one takes the job."""
     path = socket_path()
-    for _ in range(2):
+    for _ in range(3):  # a stale server stops; one leaving as this call reached it resets it
         sock = reach_server(path)
         try:
             code = _hand_over(sock, argv)
@@ -227,7 +227,7 @@ def build_through_server(argv: list[str]) -> int:
 
 
 def _hand_over(sock: _socket.socket, argv: list[str]) -> int | None:
-    """The build's exit code, or None if the server was stale and stopped without building."""
+    """The build's exit code, or None if the server was stale, or leaving, and did not build."""
     mask = os.umask(0)
     os.umask(mask)
     streams = [_open_or_null(fd) for fd in (0, 1, 2)]
@@ -242,6 +242,8 @@ def _hand_over(sock: _socket.socket, argv: list[str]) -> int | None:
             umask=mask,
             encodings=[(f.encoding, f.errors) if f is not None else None for f in (sys.stdin, sys.stdout, sys.stderr)],
         )
+    except ConnectionError:  # a server that closed as it stopped: try the next
+        return None
     finally:
         for fd in {*streams, folder} - {0, 1, 2}:
             os.close(fd)
@@ -269,14 +271,18 @@ def _follow(sock: _socket.socket) -> int | None:
 
     for signum in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP):
         _signal.signal(signum, forward)
-    for line in answers(sock):
-        word, _, value = line.partition(" ")
-        if word == "pid":
-            child.append(int(value))
-        elif word == "exit":
-            return int(value)
-        elif word == "stale":
+    try:
+        for line in answers(sock):
+            word, _, value = line.partition(" ")
+            if word == "pid":
+                child.append(int(value))
+            elif word == "exit":
+                return int(value)
+            elif word == "stale":
+                return None
+            elif word == "error":
+                raise ServerError(f"the build server refused the build: {value}")
+    except ConnectionError:  # a server that closed as it stopped (its queue is reset): try the next
+        if not child:
             return None
-        elif word == "error":
-            raise ServerError(f"the build server refused the build: {value}")
     raise ServerError("the build server stopped before the build ended")

@@ -15,6 +15,7 @@ KeyboardInterrupt, an error) kills the workers instead of waiting for their jobs
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import sys
@@ -70,7 +71,7 @@ class Runner:
             return Later(function, job)
         self._start([job])
         assert self._pool is not None
-        return self._pool.submit(function, job)
+        return self._pool.submit(_then_give_back, function, job)
 
     def _start(self, jobs: list) -> None:
         """The pool, started for `jobs` (after the preload) unless it runs already."""
@@ -107,6 +108,34 @@ class Runner:
         # Ctrl-C or an error: no job still running is waited for, none still queued is started.
         _kill_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)  # the pool sees its workers die and stops at once
+
+
+def _then_give_back(function: Callable[[Any], Any], job: Any) -> Any:
+    """A worker's job, then the memory it freed given back to the system.
+
+    glibc keeps a freed heap for the process's next allocations; a worker's next job then peaks
+    above it (at x50, the practitioner PDF after the academic one: 3 MB of the largest process's
+    146). `malloc_trim` costs 2-4 ms a job.
+    """
+    try:
+        return function(job)
+    finally:
+        trim = _malloc_trim()
+        if trim is not None:
+            trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None (another C library, another system)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def _kill_workers(pool) -> None:

@@ -263,9 +263,9 @@ def _accept(state: _State, selector: selectors.BaseSelector) -> None:
 def _answer(state: _State, selector: selectors.BaseSelector, connection: socket.socket, asked: dict, fds: list) -> None:
     kind = asked.get("kind")
     if kind == "build" and _stale(state):
+        _begin_stop(state, selector)  # first: the caller, told, must not reach this server again
         _reply(connection, "stale")
         _close_all(fds)
-        _begin_stop(state, selector)
     elif kind == "build":
         _start_job(state, selector, connection, asked, fds)
     elif kind == "status":
@@ -273,8 +273,8 @@ def _answer(state: _State, selector: selectors.BaseSelector, connection: socket.
         _reply(connection, "status " + json.dumps(_status(state)))
     elif kind == "stop":
         _close_all(fds)
-        _reply(connection, "stopping")
         _begin_stop(state, selector)
+        _reply(connection, "stopping")
     else:
         _close_all(fds)
         _reply(connection, f"error unknown request {kind!r}")
