@@ -290,6 +290,7 @@ def server_status() -> None:
         sys.exit(1)
     since = datetime.fromtimestamp(found["started"]).strftime("%Y-%m-%d %H:%M:%S")
     click.echo(f"build server pid {found['pid']}, listening at {found['socket']} since {since}")
+    click.echo(f"briefgen from {found['package']}")
     click.echo(
         f"jobs: {found['jobs_served']} served, {found['jobs_running']} running; "
         f"memory {found['max_rss_kb'] / 1024:.0f} MB; exits after {found['idle_exit_seconds']:.0f} s without a job"

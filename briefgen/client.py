@@ -146,7 +146,7 @@ def start_server(path: str) -> None:
                 pass_fds=(write_end,),
                 start_new_session=True,  # not in this terminal's process group: Ctrl-C here is not its
                 env={**os.environ, READY_ENV: str(write_end)},
-                cwd="/",
+                cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),  # `-m` imports this briefgen
             )
     finally:
         os.close(write_end)

@@ -338,6 +338,7 @@ def _status(state: _State) -> dict:
     return {
         "pid": os.getpid(),
         "socket": state.path,
+        "package": os.path.dirname(os.path.abspath(__file__)),
         "started": state.started,
         "jobs_served": state.served,
         "jobs_running": len(state.jobs),
