@@ -37,6 +37,7 @@ from .client import IDLE_ENV, PROTOCOL, READY_ENV, request, socket_path
 
 DEFAULT_IDLE = 30 * 60.0
 MAX_REQUEST = 16 * 1024 * 1024  # an environment and a command line; anything larger is not a client
+_INTERRUPTED: list[bool] = []  # in a job, a Ctrl-C that came while it was being set up
 REQUEST_SECONDS = 10.0  # a client sends its request at once; one that stalls is dropped
 
 
@@ -354,8 +355,11 @@ def _start_job(
         _close_all(fds)
         _reply(connection, "error a build request passes four descriptors")
         return
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pid = os.fork()
-    if pid == 0:
+    if pid == 0:  # a Ctrl-C from here on is the build's, even one that comes before click runs it
+        signal.signal(signal.SIGINT, lambda *_: _INTERRUPTED.append(True))
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         code = 70  # EX_SOFTWARE: the job could not even start
         try:
             code = _run_job(state, selector, connection, asked, fds)
@@ -365,6 +369,7 @@ def _start_job(
             traceback.print_exc()
         finally:
             os._exit(code)
+    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     _close_all(fds)
     state.jobs[pid] = _Job(connection, time.monotonic())
     state.served += 1
@@ -433,13 +438,18 @@ def _run_job(
     sys.argv = ["briefgen", *asked["argv"]]
     from .cli import cli
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        if _INTERRUPTED:
+            raise KeyboardInterrupt
         cli.main(args=list(asked["argv"]), prog_name="briefgen")
         code = 0
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-    except KeyboardInterrupt:
-        code = 130
+    except KeyboardInterrupt:  # before click took the build over: what click says of a Ctrl-C (its main)
+        sys.stderr.write("\nAborted!\n")
+        code = 1
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build is over: nothing left to interrupt
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
@@ -453,7 +463,6 @@ def _leave_the_server(state: _State, selector: selectors.BaseSelector, connectio
         os.close(wake)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     for key in list(selector.get_map().values()):  # the listener, the wake-up pipe, other jobs' callers
         with contextlib.suppress(OSError):
             key.fileobj.close() if isinstance(key.fileobj, socket.socket) else os.close(key.fd)

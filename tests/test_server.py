@@ -169,7 +169,7 @@ def _start_long_build(folder: Path, env: dict[str, str]) -> subprocess.Popen:
         text=True,
     )
     deadline = time.monotonic() + 60
-    while status(env)["jobs_running"] == 0:  # the job has started in the server
+    while not (status(env) or {}).get("jobs_running"):  # the job has started in the server (started, if need be)
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.05)
     return process
