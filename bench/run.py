@@ -270,6 +270,10 @@ class Bench:
             [sys.executable, "-c", TYPST, str(typ), str(md.with_suffix(".pdf"))],
         ]
 
+    def anchor(self, fmt: str) -> tuple[Callable[[Path], list[list[str]]], str]:
+        """What a user would run instead for `fmt`, and its name in the table."""
+        return (self.to_docx, "pandoc") if fmt == "docx" else (self.to_pdf, "pandoc+typst")
+
     def markdown(self, brief: Path, audiences: list[str] | None = None) -> dict[str, Path]:
         """briefgen's Markdown of a brief, per audience: exactly what the anchors are given."""
         out = self.work / "md" / brief.stem
@@ -289,7 +293,7 @@ class Bench:
         """One audience, one format, from an empty output folder: briefgen against the anchor on its Markdown."""
         out = f"cold{fmt}"
         command = self.build([self.sample], out, "-a", AUDIENCE, "-f", fmt, *self.force)
-        anchor, name = (self.to_docx, "pandoc") if fmt == "docx" else (self.to_pdf, "pandoc+typst")
+        anchor, name = self.anchor(fmt)
         return Case(
             f"{AUDIENCE} {fmt.upper()}, cold process", [command], [anchor(self.md[AUDIENCE])], name, self.fresh(out)
         )
@@ -316,7 +320,7 @@ class Bench:
         brief, md = self.unseen()
         out = f"warm{fmt}"
         command = [*self.briefgen, "-q", "build", str(brief), "-o", out, "-a", AUDIENCE, "-f", fmt, "--server"]
-        anchor, name = (self.to_docx, "pandoc") if fmt == "docx" else (self.to_pdf, "pandoc+typst")
+        anchor, name = self.anchor(fmt)
         return Case(
             f"{AUDIENCE} {fmt.upper()} of another brief, through the warm build server",
             [[*command, *self.force]],
@@ -390,7 +394,7 @@ class Bench:
             path.write_text(yaml.dump(copy, Dumper=scale._NoAliases, allow_unicode=True, sort_keys=False), "utf-8")
             self.scaled_md[factor] = path, self.markdown(path, [AUDIENCE])[AUDIENCE]
         path, md = self.scaled_md[factor]
-        anchor, name = (self.to_docx, "pandoc") if fmt == "docx" else (self.to_pdf, "pandoc+typst")
+        anchor, name = self.anchor(fmt)
         out = f"s{factor}{fmt}"
         command = self.build([path], out, "-a", AUDIENCE, "-f", fmt, *self.force)
         return Case(f"x{factor} {fmt.upper()}", [command], [anchor(md)], name, self.fresh(out))
